@@ -1,0 +1,41 @@
+# pod: `make help` lists the targets. Every target sources lab/env.sh, so it
+# uses the lab's Node 22, Go caches and Pulumi settings.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+ENV := source lab/env.sh &&
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{ printf "  make %-12s %s\n", $$1, $$2 }'
+
+lab: ## install, build (cached) and start the lab: Docker, guest images, vcsim, Pulumi CLI
+	@bash lab/lab.sh up
+
+lab-status: ## one line per lab component: name, version, endpoint, up/down
+	@bash lab/lab.sh status
+
+lab-down: ## stop what the lab started and remove the containers it created
+	@bash lab/lab.sh down
+
+deps: ## install the npm dependencies (Node 22 from the lab)
+	@bash lab/lab.sh up-deps
+
+lint: deps ## formatter, linter and type check (Biome + tsc)
+	@$(ENV) npx biome ci . && npx tsc -p tsconfig.json --noEmit
+
+format: deps ## rewrite files with the formatter
+	@$(ENV) npx biome check --write .
+
+test-unit: deps ## fast unit tests (no lab)
+	@$(ENV) npx mocha --config .mocharc.unit.json
+
+test: lab ## the whole suite: unit tests, then tests against the live lab
+	@$(ENV) npx mocha --config .mocharc.json
+
+demo: lab ## bring the lab up and `pulumi up` examples/quickstart, printing its outputs
+	@bash examples/run.sh quickstart up
+
+bench: lab ## benchmarks, printed as a table
+	@$(ENV) npx ts-node --transpile-only bench/run.ts
+
+.PHONY: help lab lab-status lab-down deps lint format test-unit test demo bench

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The pod lab: real components on this machine, from the project's own files.
+#   lab.sh up      install, build (cached) and start everything; idempotent
+#   lab.sh status  one line per component: name, version, endpoint, up/down
+#   lab.sh down    stop what the lab started (recorded pids, labelled containers)
+# Each step prints its duration; a failing step names itself and the fix, and
+# leaves nothing that the next `lab.sh up` cannot recover from.
+set -euo pipefail
+LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(dirname "$LAB_DIR")"
+# shellcheck source=lab/env.sh
+source "$LAB_DIR/env.sh"
+# shellcheck source=lab/lib.sh
+source "$LAB_DIR/lib.sh"
+for f in "$LAB_DIR"/steps/*.sh; do
+  # shellcheck source=/dev/null
+  source "$f"
+done
+
+lab_up() {
+  mkdir -p "$POD_CACHE/bin" "$POD_LAB_STATE/pids" "$POD_LAB_STATE/logs"
+  step preflight "free disk space under $POD_CACHE, or stop what holds the lab's ports" preflight
+  step packages "check that apt-get can reach Debian's packages (apt-get update)" install_packages
+  step node "check that npm can reach the npm registry" install_node
+  step npm-deps "run 'npm ci' by hand to see the error" install_npm_deps
+  step docker "see $POD_LAB_STATE/logs/dockerd.log" start_docker
+  step images "see $POD_LAB_STATE/logs/images.log; a partial rootfs is rebuilt on the next run" build_images
+  step tls "check that openssl is installed" make_tls
+  step vcsim-build "see $POD_LAB_STATE/logs/vcsim-build.log (Go module proxy reachable?)" build_vcsim
+  step vcsim "see $POD_LAB_STATE/logs/vcsim.log; is $POD_VCSIM_ADDR taken by another program?" start_vcsim
+  step pulumi-build "see $POD_LAB_STATE/logs/pulumi-build.log (Go module proxy reachable?)" build_pulumi
+  step env-file "check that $POD_LAB_STATE is writable" write_env_file
+  log "lab is up in $(elapsed_since "$LAB_T0")s; environment for tests: $POD_LAB_STATE/lab.env"
+}
+
+lab_status() {
+  status_docker
+  status_images
+  status_vcsim
+  status_pulumi
+}
+
+lab_down() {
+  stop_vcsim
+  remove_lab_containers
+  stop_docker
+  rm -f "$POD_LAB_STATE/lab.env"
+  log "lab is down"
+}
+
+LAB_T0=$(now)
+case "${1:-up}" in
+  up) lab_up ;;
+  up-deps)
+    step node "check that npm can reach the npm registry" install_node
+    step npm-deps "run 'npm ci' by hand to see the error" install_npm_deps
+    ;;
+  status) lab_status ;;
+  down) lab_down ;;
+  env) cat "$POD_LAB_STATE/lab.env" ;;
+  *) echo "usage: lab.sh up|up-deps|status|down|env" >&2; exit 2 ;;
+esac

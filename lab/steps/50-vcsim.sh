@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# vcsim: govmomi's vSphere simulator, built from the Go module proxy by the
+# small wrapper in lab/tools/vcsim, serving vim25 over TLS on loopback.
+
+VCSIM_SRC="$LAB_DIR/tools/vcsim"
+
+build_vcsim() {
+  local want stamp="$POD_CACHE/bin/pod-vcsim.hash"
+  want=$(hash_of "$VCSIM_SRC/go.mod" "$VCSIM_SRC/go.sum" "$VCSIM_SRC/main.go" <(go version))
+  [ -x "$POD_CACHE/bin/pod-vcsim" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
+  (cd "$VCSIM_SRC" && go build -trimpath -o "$POD_CACHE/bin/pod-vcsim" .) >"$POD_LAB_STATE/logs/vcsim-build.log" 2>&1
+  echo "$want" >"$stamp"
+}
+
+start_vcsim() {
+  running_pid vcsim pod-vcsim >/dev/null && vcsim_answers && return 0
+  stop_vcsim
+  local log_file="$POD_LAB_STATE/logs/vcsim.log" i
+  # vcsim runs `docker` and `busybox` for container-backed VMs; VCSIM_BUSYBOX
+  # names the lab's locally built image.
+  VCSIM_BUSYBOX=busybox:latest setsid "$POD_CACHE/bin/pod-vcsim" -l "$POD_VCSIM_ADDR" \
+    -tlscert "$POD_LAB_STATE/tls/server.pem" -tlskey "$POD_LAB_STATE/tls/server-key.pem" \
+    -username "$POD_VCSIM_USER" >"$log_file" 2>&1 </dev/null &
+  echo $! >"$(pidfile vcsim)"
+  for i in $(seq 100); do
+    grep -q "pod-vcsim ready" "$log_file" && return 0
+    running_pid vcsim pod-vcsim >/dev/null || break
+    sleep 0.2
+  done
+  tail -5 "$log_file" >&2
+  return 1
+}
+
+vcsim_answers() { curl -sf --cacert "$POD_LAB_STATE/tls/ca.pem" "https://$POD_VCSIM_ADDR/about" >/dev/null; }
+
+stop_vcsim() { stop_pid vcsim pod-vcsim; }
+
+status_vcsim() {
+  local state=down
+  running_pid vcsim pod-vcsim >/dev/null && vcsim_answers && state=up
+  status_line vcsim "govmomi v$POD_GOVMOMI_VERSION" "https://$POD_VCSIM_ADDR/sdk" "$state"
+}

@@ -1,0 +1,51 @@
+/**
+ * One interface for every way into a guest (SSH, WinRM, Docker exec, VMware
+ * Tools guest operations). A connection moves bytes and runs command lines;
+ * it never knows OS syntax: quoting and scripts are built by os/ handlers.
+ */
+export type TransportKind = "ssh" | "winrm" | "docker" | "guestops";
+
+export interface ExecOptions {
+  stdin?: string | Buffer;
+  /** Extra environment; transports that cannot set it pass it through the command. */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Ends the command (on the guest too) after this long; the result says timedOut. */
+  timeoutMs?: number;
+  /** SSH only: allocate a pseudo-terminal (merges stderr into stdout). */
+  pty?: boolean;
+}
+
+/** What the transport saw. A non-zero exit is data, never an exception. */
+export interface RawExecResult {
+  stdout: string;
+  stderr: string;
+  /** null when the transport could not learn it (killed, timed out). */
+  exitCode: number | null;
+  signal?: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface ConnectionHealth {
+  transport: TransportKind;
+  target: string;
+  reachable: boolean;
+  latencyMs?: number;
+  /** Transport-specific counters: open connections, busy channels, reconnects, failures. */
+  stats?: Record<string, number>;
+  error?: { code: string; message: string };
+}
+
+export interface GuestConnection {
+  readonly transport: TransportKind;
+  /** How results name the guest: "host:port", container name, VM name. */
+  readonly target: string;
+  /** Runs one command line as the guest's default shell parses it. */
+  exec(command: string, options?: ExecOptions): Promise<RawExecResult>;
+  putFile(remotePath: string, content: string | Buffer, options?: { mode?: number }): Promise<void>;
+  getFile(remotePath: string): Promise<Buffer>;
+  health(): Promise<ConnectionHealth>;
+  /** Releases every socket and timer; nothing keeps the process alive after it. */
+  close(): Promise<void>;
+}

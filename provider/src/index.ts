@@ -1,0 +1,7 @@
+/** The pod library: usable without Pulumi. */
+export { ERROR_CODES, type ErrorCode, isPodError, PodError } from "./common/errors";
+export { redact, Secret } from "./common/secret";
+export type { InfraProvider, VmSpec, VmState } from "./infra/types";
+export { type VsphereConnectOptions, VsphereSession } from "./vsphere/session";
+export { SessionPool } from "./vsphere/session-pool";
+export { VsphereInfra } from "./vsphere/vsphere-infra";

@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { vsphereConnectionSchema } from "../shared/vsphere-connection";
+
+/** vSphere allows more, but a name that is safe everywhere it travels (paths, container names, shells) saves grief. */
+const VM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+
+export const nicSchema = z
+  .object({
+    network: z.string().min(1).optional().describe("Port group (standard or distributed) to put the NIC on."),
+    vlanId: z
+      .number()
+      .int()
+      .min(0, "VLAN id must be 0–4094 (4095 = trunk)")
+      .max(4095, "VLAN id must be 0–4094 (4095 = trunk)")
+      .optional()
+      .describe("Put the NIC on the one port group that carries this VLAN."),
+    adapterType: z.enum(["vmxnet3", "e1000", "e1000e"]).optional().describe("Adapter type for new NICs."),
+  })
+  .refine((n) => (n.network === undefined) !== (n.vlanId === undefined), {
+    message: "give exactly one of network or vlanId",
+  });
+
+export const guestAccessSchema = z
+  .object({
+    user: z.string().min(1).describe("Guest user for OS detection and commands."),
+    password: z.string().optional().describe("Guest password (stored encrypted)."),
+    privateKey: z.string().optional().describe("PEM/OpenSSH private key (stored encrypted)."),
+    transport: z.enum(["ssh", "winrm", "docker", "guestops"]).optional().describe("Preferred transport."),
+    port: z.number().int().min(1).max(65535).optional(),
+    hostKey: z.string().optional().describe('Pinned SSH host key fingerprint ("SHA256:…").'),
+  })
+  .describe("How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.");
+
+export const podVmInputsSchema = z.object({
+  connection: vsphereConnectionSchema.optional(),
+  datacenter: z.string().min(1).optional().describe("Datacenter; optional when vSphere has only one."),
+  template: z.string().min(1).describe("Template or VM to clone, by name or inventory path."),
+  name: z
+    .string()
+    .regex(VM_NAME, "use 1–80 letters, digits, '.', '_' or '-', starting with a letter or digit")
+    .describe("VM name; changing it replaces the VM."),
+  folder: z.string().min(1).optional().describe("VM folder (name or path); the datacenter's VM folder by default."),
+  cluster: z.string().min(1).optional(),
+  host: z.string().min(1).optional(),
+  resourcePool: z.string().min(1).optional(),
+  datastore: z.string().min(1).optional(),
+  numCpus: z.number().int().min(1).max(768).optional().describe("Virtual CPUs; changed in place."),
+  memoryMb: z
+    .number()
+    .int()
+    .min(4)
+    .max(24 * 1024 * 1024)
+    .refine((m) => m % 4 === 0, "memoryMb must be a multiple of 4")
+    .optional()
+    .describe("Memory in MiB; changed in place."),
+  nics: z.array(nicSchema).max(10).optional().describe("NICs in order; changed in place, never by replacement."),
+  powerState: z.enum(["on", "off"]).optional().describe('Desired power state; "on" by default.'),
+  extraConfig: z
+    .record(z.string().regex(/^[A-Za-z0-9._-]+$/, "extraConfig keys use letters, digits, '.', '_', '-'"), z.string())
+    .optional()
+    .describe("Advanced settings (the lab uses RUN.container); only keys given here are managed."),
+  guest: guestAccessSchema.optional(),
+  waitForIpTimeoutSeconds: z.number().min(0).max(3600).optional().describe("0 = don't wait; 120 by default."),
+  shutdownTimeoutSeconds: z.number().min(0).max(3600).optional().describe("Graceful shutdown wait; 30 by default."),
+  taskTimeoutSeconds: z
+    .number()
+    .min(1)
+    .max(24 * 3600)
+    .optional()
+    .describe("Per vSphere task; 600 by default."),
+});
+
+export type PodVmInputs = z.infer<typeof podVmInputsSchema>;
+
+export interface DetectedOs {
+  type: string;
+  family: string;
+  distribution: string;
+  version: string;
+  build: string;
+}
+
+/** Outputs whose values derive from secrets; the resource marks them secret. */
+export const POD_VM_SECRET_OUTPUTS = ["connection", "guest"] as const;
+
+/** What state holds: the inputs and what vSphere and the guest report. */
+export interface PodVmOutputs extends PodVmInputs {
+  moid: string;
+  instanceUuid: string;
+  observedPowerState: string;
+  observedNumCpus: number;
+  observedMemoryMb: number;
+  observedNics: { mac: string; network: string; connected: boolean }[];
+  observedExtraConfig: Record<string, string>;
+  ipAddress: string;
+  ipAddresses: string[];
+  macAddresses: string[];
+  os: DetectedOs;
+}

@@ -1,0 +1,75 @@
+import { hasUnknowns } from "../shared/unknowns";
+import type { PodVmInputs, PodVmOutputs } from "./args";
+
+/** Changing any of these makes a different VM: replace. */
+const REPLACE_KEYS = [
+  "name",
+  "template",
+  "datacenter",
+  "folder",
+  "cluster",
+  "host",
+  "resourcePool",
+  "datastore",
+] as const;
+
+export interface VmDiff {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+  /** Property → why it differs, for messages and tests. */
+  reasons: Record<string, string>;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * Desired inputs against the last outputs. Hardware, NICs, power and
+ * extraConfig are compared with what vSphere last reported, so drift seen by
+ * `pulumi refresh` is repaired by the next `pulumi up`. Never replaces for
+ * NIC, CPU, memory or power changes.
+ */
+export function diffPodVm(olds: PodVmOutputs, news: PodVmInputs): VmDiff {
+  const reasons: Record<string, string> = {};
+  const replaces: string[] = [];
+  for (const key of REPLACE_KEYS) {
+    if (!same(olds[key], news[key])) {
+      replaces.push(key);
+      reasons[key] = "changing it makes a new VM";
+    }
+  }
+  const desiredPower = news.powerState === "off" ? "poweredOff" : "poweredOn";
+  if (olds.observedPowerState !== desiredPower) reasons.powerState = `is ${olds.observedPowerState}`;
+  if (news.numCpus !== undefined && news.numCpus !== olds.observedNumCpus) reasons.numCpus = "differs";
+  if (news.memoryMb !== undefined && news.memoryMb !== olds.observedMemoryMb) reasons.memoryMb = "differs";
+  if (!same(olds.nics, news.nics) || nicsDrifted(olds, news)) reasons.nics = "NIC networks differ";
+  if (!same(olds.extraConfig, news.extraConfig) || extraDrifted(olds, news)) reasons.extraConfig = "differs";
+  for (const key of [
+    "connection",
+    "guest",
+    "waitForIpTimeoutSeconds",
+    "shutdownTimeoutSeconds",
+    "taskTimeoutSeconds",
+  ]) {
+    const before = (olds as unknown as Record<string, unknown>)[key];
+    const after = (news as unknown as Record<string, unknown>)[key];
+    if (hasUnknowns(after) || !same(before, after)) reasons[key] = "settings changed";
+  }
+  return {
+    changes: Object.keys(reasons).length > 0,
+    replaces,
+    // Same name, new VM: the old one must go first or vSphere refuses the duplicate name.
+    deleteBeforeReplace: replaces.length > 0 && !replaces.includes("name"),
+    reasons,
+  };
+}
+
+function nicsDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
+  return (news.nics ?? []).some(
+    (nic, i) => nic.network !== undefined && olds.observedNics?.[i]?.network !== nic.network,
+  );
+}
+
+function extraDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
+  return Object.entries(news.extraConfig ?? {}).some(([k, v]) => olds.observedExtraConfig?.[k] !== v);
+}

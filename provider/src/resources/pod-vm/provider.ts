@@ -1,0 +1,88 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { toPodError } from "../../common/errors";
+import { SessionPool } from "../../vsphere/session-pool";
+import { VsphereInfra } from "../../vsphere/vsphere-infra";
+import { resourceError } from "../shared/errors";
+import { checkInputs } from "../shared/validate";
+import { type ProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
+import { type PodVmInputs, type PodVmOutputs, podVmInputsSchema } from "./args";
+import { diffPodVm } from "./diff";
+import { osFromGuestInfo } from "./guest-info-os";
+import { inputsFromOutputs, toOutputs, toVmSpec } from "./state";
+
+/** The PodVm dynamic provider: CRUD only; the work happens in vsphere/. */
+export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInputs, PodVmOutputs> {
+  #config: ProviderConfig = {};
+  readonly #sessions = new SessionPool();
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    const keys = [
+      "vsphereHost",
+      "vsphereUser",
+      "vspherePassword",
+      "vsphereThumbprint",
+      "vsphereCaFile",
+      "vsphereInsecure",
+    ];
+    this.#config = Object.fromEntries(
+      keys.flatMap((k) => (req.config.get(`pod:${k}`) ? [[k, req.config.get(`pod:${k}`)]] : [])),
+    );
+  }
+
+  async check(_olds: PodVmInputs, news: PodVmInputs): Promise<pulumi.dynamic.CheckResult<PodVmInputs>> {
+    return { inputs: news, failures: checkInputs(podVmInputsSchema, news) };
+  }
+
+  async diff(_id: string, olds: PodVmOutputs, news: PodVmInputs): Promise<pulumi.dynamic.DiffResult> {
+    const d = diffPodVm(olds, news);
+    return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: d.deleteBeforeReplace };
+  }
+
+  async create(inputs: PodVmInputs): Promise<pulumi.dynamic.CreateResult<PodVmOutputs>> {
+    const outs = await this.#withInfra(inputs, `PodVm ${inputs.name}`, "create", async (infra) => {
+      const state = await infra.createVm(toVmSpec(inputs));
+      return toOutputs(inputs, state, osFromGuestInfo(state));
+    });
+    return { id: outs.moid, outs };
+  }
+
+  async read(id: string, props?: PodVmOutputs): Promise<pulumi.dynamic.ReadResult<PodVmOutputs>> {
+    if (!props) return {};
+    const inputs = inputsFromOutputs(props);
+    const state = await this.#withInfra(inputs, `PodVm ${props.name}`, "refresh", (infra) => infra.getVm(id));
+    // Gone outside pod: an empty id tells Pulumi the resource no longer exists.
+    if (!state) return {};
+    // Inputs stay as they were (the desired state, secrets included); only
+    // the observed outputs change, so the next `up` repairs drift.
+    return { id, props: toOutputs(inputs, state, osFromGuestInfo(state)) };
+  }
+
+  async update(id: string, olds: PodVmOutputs, news: PodVmInputs): Promise<pulumi.dynamic.UpdateResult<PodVmOutputs>> {
+    const outs = await this.#withInfra(news, `PodVm ${news.name}`, "update", async (infra) => {
+      const state = await infra.updateVm(id, toVmSpec(news), toVmSpec(inputsFromOutputs(olds)));
+      return toOutputs(news, state, osFromGuestInfo(state));
+    });
+    return { outs };
+  }
+
+  async delete(id: string, props: PodVmOutputs): Promise<void> {
+    const timeout = (props.shutdownTimeoutSeconds ?? 30) * 1000;
+    await this.#withInfra(props, `PodVm ${props.name}`, "delete", (infra) =>
+      infra.deleteVm(id, { shutdownTimeoutMs: timeout }),
+    );
+  }
+
+  async #withInfra<T>(
+    inputs: Pick<PodVmInputs, "connection">,
+    resource: string,
+    action: string,
+    fn: (infra: VsphereInfra) => Promise<T>,
+  ): Promise<T> {
+    try {
+      const connection = resolveVsphereConnection(inputs.connection, this.#config);
+      return await this.#sessions.use(connection, (session) => fn(new VsphereInfra(session)));
+    } catch (error) {
+      throw resourceError(resource, action, toPodError(error));
+    }
+  }
+}

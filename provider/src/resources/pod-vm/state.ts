@@ -1,0 +1,66 @@
+import type { VmSpec, VmState } from "../../infra/types";
+import type { DetectedOs, PodVmInputs, PodVmOutputs } from "./args";
+
+/** Inputs → what the infrastructure provider needs, with the documented defaults. */
+export function toVmSpec(inputs: PodVmInputs): VmSpec {
+  const { numCpus, memoryMb, nics, extraConfig, datacenter, folder, cluster, host, resourcePool, datastore } = inputs;
+  return {
+    name: inputs.name,
+    template: inputs.template,
+    ...defined({ datacenter, folder, cluster, host, resourcePool, datastore, numCpus, memoryMb, nics, extraConfig }),
+    power: inputs.powerState ?? "on",
+    waitForIpTimeoutMs: (inputs.waitForIpTimeoutSeconds ?? 120) * 1000,
+    shutdownTimeoutMs: (inputs.shutdownTimeoutSeconds ?? 30) * 1000,
+    taskTimeoutMs: (inputs.taskTimeoutSeconds ?? 600) * 1000,
+  };
+}
+
+/**
+ * Outputs = the inputs + what vSphere reports now. The connection and guest
+ * inputs (with their passwords) stay in outputs because refresh and delete
+ * only get outputs; the resource marks them secret, so state holds them
+ * encrypted.
+ */
+export function toOutputs(inputs: PodVmInputs, state: VmState, os: DetectedOs): PodVmOutputs {
+  return {
+    ...inputs,
+    moid: state.id,
+    instanceUuid: state.instanceUuid,
+    observedPowerState: state.powerState,
+    observedNumCpus: state.numCpus,
+    observedMemoryMb: state.memoryMb,
+    observedNics: state.nics.map((n) => ({ mac: n.mac, network: n.network, connected: n.connected })),
+    observedExtraConfig: pickKeys(state.extraConfig, Object.keys(inputs.extraConfig ?? {})),
+    ipAddress: state.primaryIp ?? "",
+    ipAddresses: state.ipAddresses,
+    macAddresses: state.nics.map((n) => n.mac),
+    os,
+  };
+}
+
+/** The inputs an output set was made from (for `read` and for diffs against desired state). */
+export function inputsFromOutputs(outs: PodVmOutputs): PodVmInputs {
+  const {
+    moid: _m,
+    instanceUuid: _i,
+    observedPowerState: _p,
+    observedNumCpus: _c,
+    observedMemoryMb: _mem,
+    observedNics: _n,
+    observedExtraConfig: _e,
+    ipAddress: _ip,
+    ipAddresses: _ips,
+    macAddresses: _macs,
+    os: _os,
+    ...inputs
+  } = outs;
+  return inputs as PodVmInputs;
+}
+
+function pickKeys(record: Record<string, string>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => k in record).map((k) => [k, record[k] ?? ""]));
+}
+
+function defined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
+}

@@ -1,0 +1,179 @@
+import { PodError } from "../common/errors";
+import { sleep } from "../common/retry";
+import type { Secret } from "../common/secret";
+import { retrieveProperties } from "./property";
+import type { MoRef, VsphereSession } from "./session";
+
+/**
+ * VMware Tools guest operations: run programs and move files in a VM
+ * without any network path to it. Every call authenticates to the guest
+ * with a user and password (NamePasswordAuthentication).
+ */
+export interface GuestAuth {
+  username: string;
+  password: Secret;
+}
+
+export interface GuestProcess {
+  pid: number;
+  exitCode?: number;
+  endTime?: string;
+}
+
+export class GuestOperations {
+  private constructor(
+    readonly session: VsphereSession,
+    readonly vm: MoRef,
+    readonly auth: GuestAuth,
+    readonly processManager: MoRef,
+    readonly fileManager: MoRef,
+  ) {}
+
+  static async open(session: VsphereSession, vm: MoRef, auth: GuestAuth): Promise<GuestOperations> {
+    const manager = session.content.guestOperationsManager;
+    const [props] = manager ? await retrieveProperties(session, [manager], ["processManager", "fileManager"]) : [];
+    const processManager = props?.props.processManager as MoRef | undefined;
+    const fileManager = props?.props.fileManager as MoRef | undefined;
+    if (!processManager || !fileManager) {
+      throw new PodError("UNSUPPORTED", "This vSphere endpoint offers no guest operations.", {
+        fix: "Use a transport with network access to the guest (ssh, winrm) instead of guestops.",
+      });
+    }
+    return new GuestOperations(session, vm, auth, processManager, fileManager);
+  }
+
+  #authArg() {
+    return {
+      _type: "NamePasswordAuthentication",
+      interactiveSession: false,
+      username: this.auth.username,
+      password: this.auth.password,
+    };
+  }
+
+  /** StartProgramInGuest; returns the guest pid. */
+  async start(programPath: string, args: string, options: { cwd?: string; env?: string[] } = {}): Promise<number> {
+    const spec = {
+      programPath,
+      arguments: args,
+      ...(options.cwd ? { workingDirectory: options.cwd } : {}),
+      ...(options.env?.length ? { envVariables: options.env } : {}),
+    };
+    const pid = await this.session.call<number>("StartProgramInGuest", {
+      _this: this.processManager,
+      vm: this.vm,
+      auth: this.#authArg(),
+      spec,
+    });
+    return Number(pid);
+  }
+
+  async list(pids: number[]): Promise<GuestProcess[]> {
+    const found = await this.session.call<GuestProcess[] | undefined>("ListProcessesInGuest", {
+      _this: this.processManager,
+      vm: this.vm,
+      auth: this.#authArg(),
+      pids,
+    });
+    return (found ?? []).map((p) => ({ ...p, pid: Number(p.pid) }));
+  }
+
+  /**
+   * Waits for a process to end. Done means `endTime` is set: vSphere omits
+   * `exitCode` when it is 0, so a missing exit code with an end time is 0.
+   */
+  async wait(pid: number, timeoutMs: number, pollMs = 200): Promise<{ exitCode: number; timedOut: boolean }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [process] = await this.list([pid]);
+      if (process?.endTime) return { exitCode: process.exitCode ?? 0, timedOut: false };
+      if (Date.now() >= deadline) {
+        await this.terminate(pid).catch(() => undefined);
+        return { exitCode: -1, timedOut: true };
+      }
+      await sleep(pollMs);
+    }
+  }
+
+  async terminate(pid: number): Promise<void> {
+    await this.session.call("TerminateProcessInGuest", {
+      _this: this.processManager,
+      vm: this.vm,
+      auth: this.#authArg(),
+      pid,
+    });
+  }
+
+  async createTempFile(prefix: string, suffix: string): Promise<string> {
+    return this.session.call<string>("CreateTemporaryFileInGuest", {
+      _this: this.fileManager,
+      vm: this.vm,
+      auth: this.#authArg(),
+      prefix,
+      suffix,
+    });
+  }
+
+  async deleteFile(path: string): Promise<void> {
+    await this.session.call("DeleteFileInGuest", {
+      _this: this.fileManager,
+      vm: this.vm,
+      auth: this.#authArg(),
+      filePath: path,
+    });
+  }
+
+  /** Downloads a guest file through the URL vSphere hands out for it. */
+  async download(path: string): Promise<Buffer> {
+    const info = await this.session.call<{ url: string }>("InitiateFileTransferFromGuest", {
+      _this: this.fileManager,
+      vm: this.vm,
+      auth: this.#authArg(),
+      guestFilePath: path,
+    });
+    const res = await this.session.client.transport.request({
+      method: "GET",
+      path: this.#transferPath(info.url),
+      timeoutMs: 120_000,
+    });
+    if (res.status !== 200) throw transferError("download", path, res.status);
+    return res.bytes;
+  }
+
+  async upload(path: string, content: Buffer, overwrite = true): Promise<void> {
+    const url = await this.session.call<string>("InitiateFileTransferToGuest", {
+      _this: this.fileManager,
+      vm: this.vm,
+      auth: this.#authArg(),
+      guestFilePath: path,
+      fileAttributes: {},
+      fileSize: content.length,
+      overwrite,
+    });
+    const res = await this.session.client.transport.request({
+      method: "PUT",
+      path: this.#transferPath(url),
+      body: content,
+      headers: { "Content-Type": "application/octet-stream", "Content-Length": String(content.length) },
+      timeoutMs: 120_000,
+    });
+    if (res.status !== 200) throw transferError("upload", path, res.status);
+  }
+
+  /**
+   * Transfer URLs name the ESXi host (or "*" for the host we are connected
+   * to). pod only follows them to the endpoint it already trusts: the path
+   * is sent over the verified vSphere connection.
+   */
+  #transferPath(url: string): string {
+    const parsed = new URL(url.replace("://*", "://placeholder"));
+    return `${parsed.pathname}${parsed.search}`;
+  }
+}
+
+function transferError(action: string, path: string, status: number): PodError {
+  return new PodError("PROTOCOL_ERROR", `Guest file ${action} of ${path} failed with HTTP ${status}.`, {
+    fix: "Check that VMware Tools runs in the guest and the path exists.",
+    details: { status },
+  });
+}

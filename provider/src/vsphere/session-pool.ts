@@ -1,0 +1,56 @@
+import { createHash } from "node:crypto";
+import { type VsphereConnectOptions, VsphereSession } from "./session";
+
+/**
+ * Shares logged-in sessions between callers in one process (a Pulumi
+ * provider process handles many resources): one login per endpoint and
+ * credentials, closed after it sat idle, and never holding the process open.
+ */
+export class SessionPool {
+  readonly #entries = new Map<string, { session: Promise<VsphereSession>; users: number; idle?: NodeJS.Timeout }>();
+
+  constructor(readonly idleMs = 30_000) {}
+
+  async use<T>(options: VsphereConnectOptions, fn: (session: VsphereSession) => Promise<T>): Promise<T> {
+    const key = poolKey(options);
+    let entry = this.#entries.get(key);
+    if (!entry) {
+      entry = { session: VsphereSession.connect(options), users: 0 };
+      this.#entries.set(key, entry);
+      entry.session.catch(() => this.#entries.delete(key));
+    }
+    clearTimeout(entry.idle);
+    entry.users++;
+    try {
+      return await fn(await entry.session);
+    } finally {
+      entry.users--;
+      if (entry.users === 0) this.#scheduleClose(key, entry);
+    }
+  }
+
+  #scheduleClose(key: string, entry: { session: Promise<VsphereSession>; idle?: NodeJS.Timeout }): void {
+    entry.idle = setTimeout(() => {
+      this.#entries.delete(key);
+      entry.session.then((s) => s.close()).catch(() => undefined);
+    }, this.idleMs);
+    entry.idle.unref();
+  }
+
+  async closeAll(): Promise<void> {
+    const entries = [...this.#entries.values()];
+    this.#entries.clear();
+    await Promise.all(
+      entries.map(async (e) => {
+        clearTimeout(e.idle);
+        await (await e.session.catch(() => undefined))?.close();
+      }),
+    );
+  }
+}
+
+/** Identity of a session: endpoint, user and a hash of the password (never the password itself). */
+function poolKey(o: VsphereConnectOptions): string {
+  const secret = createHash("sha256").update(o.password.reveal()).digest("hex").slice(0, 16);
+  return `${o.user}@${o.host}#${secret}#${o.trust.thumbprint ?? ""}#${o.trust.insecure ? 1 : 0}`;
+}

@@ -1,0 +1,208 @@
+import { PodError } from "../../common/errors";
+import { type RetryPolicy, retryTransient, withRetry } from "../../common/retry";
+import { decodeNode } from "./decode";
+import { encodeRequest, type ManagedObjectReference } from "./encode";
+import { soapFaultError } from "./fault";
+import { METHODS } from "./schema";
+import { HttpsTransport, type TlsTrust } from "./transport";
+import { child, parseXml } from "./xml";
+
+export interface SoapClientOptions {
+  /** "host" or "host:port" (443 by default). */
+  host: string;
+  trust: TlsTrust;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Observes every call (metrics, tracing); must not throw. */
+  onCall?: (info: SoapCallInfo) => void;
+}
+
+export interface SoapCallInfo {
+  method: string;
+  durationMs: number;
+  attempts: number;
+  error?: PodError;
+}
+
+/**
+ * Calls that read only: safe to send again after a connection broke midway.
+ * Anything else is retried only when it never left (connection refused).
+ */
+const IDEMPOTENT = new Set([
+  "RetrieveServiceContent",
+  "CurrentTime",
+  "FindByInventoryPath",
+  "RetrievePropertiesEx",
+  "ContinueRetrievePropertiesEx",
+  "WaitForUpdatesEx",
+  "ListProcessesInGuest",
+]);
+
+export const SERVICE_INSTANCE: ManagedObjectReference = { type: "ServiceInstance", value: "ServiceInstance" };
+
+/** Low-level vim25 client: one method call = one typed request, one decoded response. */
+export class SoapClient {
+  readonly transport: HttpsTransport;
+  readonly host: string;
+  readonly port: number;
+  #soapAction = "urn:vim25/8.0.3.0";
+  #cookie: string | undefined;
+  #timeoutMs: number;
+  #retry: RetryPolicy;
+  #relogin: (() => Promise<void>) | undefined;
+  #onCall: SoapClientOptions["onCall"];
+
+  constructor(options: SoapClientOptions) {
+    const [host = "", port = "443"] = options.host.split(":");
+    this.host = host;
+    this.port = Number(port);
+    if (!host || !Number.isInteger(this.port)) {
+      throw new PodError("INVALID_INPUT", `"${options.host}" is not a vSphere host name or host:port.`, {
+        fix: 'Give the vCenter or ESXi address, e.g. "vcenter.lab.local" or "127.0.0.1:18989".',
+      });
+    }
+    this.transport = new HttpsTransport(host, this.port, options.trust);
+    this.#timeoutMs = options.timeoutMs ?? 120_000;
+    this.#retry = { attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000, retryable: retryTransient, ...options.retry };
+    this.#onCall = options.onCall;
+  }
+
+  /** Reads the newest vim25 version the server speaks, for the SOAPAction header. */
+  async negotiateVersion(): Promise<string> {
+    const res = await this.transport.request({
+      method: "GET",
+      path: "/sdk/vimServiceVersions.xml",
+      timeoutMs: this.#timeoutMs,
+    });
+    if (res.status === 200) {
+      const root = parseXml(res.body);
+      for (const ns of root.children) {
+        const version = child(ns, "version")?.text.trim();
+        if (child(ns, "name")?.text.trim() === "urn:vim25" && version) {
+          this.#soapAction = `urn:vim25/${version}`;
+          return version;
+        }
+      }
+    }
+    return this.#soapAction.split("/")[1] ?? "";
+  }
+
+  get sessionCookie(): string | undefined {
+    return this.#cookie;
+  }
+
+  /** Installs the function that logs in again when the session expired. */
+  setRelogin(relogin: (() => Promise<void>) | undefined): void {
+    this.#relogin = relogin;
+  }
+
+  async call<T = unknown>(method: string, args: Record<string, unknown>): Promise<T> {
+    const started = Date.now();
+    let attempts = 0;
+    try {
+      const result = await this.#callWithRelogin(method, args, () => attempts++);
+      this.#onCall?.({ method, durationMs: Date.now() - started, attempts });
+      return result as T;
+    } catch (error) {
+      const podError = error instanceof PodError ? error : new PodError("INTERNAL", String(error), { cause: error });
+      this.#onCall?.({ method, durationMs: Date.now() - started, attempts, error: podError });
+      throw podError;
+    }
+  }
+
+  async #callWithRelogin(method: string, args: Record<string, unknown>, count: () => void): Promise<unknown> {
+    try {
+      return await this.#callWithRetry(method, args, count);
+    } catch (error) {
+      const relogin = this.#relogin;
+      if (!(error instanceof PodError) || error.code !== "NOT_AUTHENTICATED" || !relogin || method === "Login") {
+        throw error;
+      }
+      await relogin();
+      return this.#callWithRetry(method, args, count);
+    }
+  }
+
+  #callWithRetry(method: string, args: Record<string, unknown>, count: () => void): Promise<unknown> {
+    const body = encodeRequest(method, args);
+    const retryable = (error: unknown) =>
+      this.#retry.retryable(error) &&
+      (IDEMPOTENT.has(method) || (error instanceof PodError && error.code === "UNREACHABLE"));
+    return withRetry(
+      () => {
+        count();
+        return this.#roundTrip(method, body);
+      },
+      { ...this.#retry, retryable },
+    );
+  }
+
+  async #roundTrip(method: string, body: string): Promise<unknown> {
+    const res = await this.transport.request({
+      method: "POST",
+      path: "/sdk",
+      headers: {
+        "Content-Type": "text/xml; charset=utf-8",
+        SOAPAction: this.#soapAction,
+        ...(this.#cookie ? { Cookie: this.#cookie } : {}),
+      },
+      body,
+      timeoutMs: this.#timeoutMs,
+    });
+    this.#storeCookie(res.headers["set-cookie"]);
+    if (res.status !== 200 && res.status !== 500) {
+      throw new PodError("PROTOCOL_ERROR", `${method}: HTTP ${res.status} from ${this.host}:${this.port}.`, {
+        fix: "Check that the address is a vCenter or ESXi SDK endpoint.",
+        details: { status: res.status },
+        transient: res.status === 502 || res.status === 503,
+      });
+    }
+    const envelope = parseXml(res.body);
+    const bodyNode = child(envelope, "Body");
+    const fault = bodyNode && child(bodyNode, "Fault");
+    if (fault) throw soapFaultError(fault, method);
+    const response = bodyNode?.children[0];
+    if (!response) throw new PodError("PROTOCOL_ERROR", `${method}: the response has no body.`);
+    const returnvals = response.children.filter((c) => c.name === "returnval");
+    if (returnvals.length === 0) return undefined;
+    const declared = RETURN_TYPES[method];
+    const values = returnvals.map((r) => decodeNode(r, declared));
+    return ARRAY_RETURNS.has(method) ? values : values[0];
+  }
+
+  #storeCookie(header: string | string[] | undefined): void {
+    for (const line of Array.isArray(header) ? header : header ? [header] : []) {
+      const pair = line.split(";")[0]?.trim();
+      if (pair?.startsWith("vmware_soap_session=")) this.#cookie = pair;
+    }
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+/** Declared return types, where the server may omit xsi:type. */
+const RETURN_TYPES: Record<string, string> = {
+  RetrieveServiceContent: "ServiceContent",
+  Login: "UserSession",
+  CurrentTime: "dateTime",
+  FindByInventoryPath: "ManagedObjectReference",
+  CreateContainerView: "ManagedObjectReference",
+  RetrievePropertiesEx: "RetrieveResult",
+  ContinueRetrievePropertiesEx: "RetrieveResult",
+  CreatePropertyCollector: "ManagedObjectReference",
+  CreateFilter: "ManagedObjectReference",
+  WaitForUpdatesEx: "UpdateSet",
+  StartProgramInGuest: "long",
+  ListProcessesInGuest: "GuestProcessInfo",
+  CreateTemporaryFileInGuest: "string",
+  InitiateFileTransferFromGuest: "FileTransferInformation",
+  InitiateFileTransferToGuest: "string",
+};
+for (const method of Object.keys(METHODS)) {
+  if (method.endsWith("_Task")) RETURN_TYPES[method] = "ManagedObjectReference";
+}
+
+/** Methods whose returnval repeats (one element per item). */
+const ARRAY_RETURNS = new Set(["ListProcessesInGuest"]);

@@ -1,0 +1,165 @@
+import { isPodError } from "../common/errors";
+import { retrieveProperties } from "./property";
+import type { MoRef, VsphereSession } from "./session";
+import { isSubtype } from "./soap/schema";
+
+export type PowerState = "poweredOn" | "poweredOff" | "suspended";
+
+export interface VmNic {
+  key: number;
+  label: string;
+  mac: string;
+  adapterType: string;
+  /** The vim25 device type, e.g. VirtualVmxnet3. */
+  deviceType: string;
+  /** The port group (standard or distributed) the NIC is on, by name. */
+  network: string;
+  networkRef?: MoRef;
+  connected: boolean;
+}
+
+export interface VmGuestInfo {
+  toolsRunning: boolean;
+  family?: string;
+  guestId?: string;
+  fullName?: string;
+  hostName?: string;
+  ipAddress?: string;
+  /** Every IPv4/IPv6 address per MAC, as VMware Tools reports them. */
+  net: { mac: string; ips: string[]; network?: string }[];
+}
+
+export interface VmInfo {
+  ref: MoRef;
+  name: string;
+  instanceUuid: string;
+  uuid: string;
+  template: boolean;
+  guestId: string;
+  numCpus: number;
+  memoryMb: number;
+  powerState: PowerState;
+  nics: VmNic[];
+  extraConfig: Record<string, string>;
+  guest: VmGuestInfo;
+}
+
+export const VM_PROPERTIES = [
+  "name",
+  "config.instanceUuid",
+  "config.uuid",
+  "config.template",
+  "config.guestId",
+  "config.hardware.numCPU",
+  "config.hardware.memoryMB",
+  "config.hardware.device",
+  "config.extraConfig",
+  "runtime.powerState",
+  "guest.toolsRunningStatus",
+  "guest.guestFamily",
+  "guest.guestId",
+  "guest.guestFullName",
+  "guest.hostName",
+  "guest.ipAddress",
+  "guest.net",
+  "network",
+];
+
+interface Device {
+  _type?: string;
+  key: number;
+  deviceInfo?: { label?: string };
+  macAddress?: string;
+  connectable?: { connected?: boolean };
+  backing?: { _type?: string; deviceName?: string; network?: MoRef; port?: { portgroupKey?: string } };
+}
+
+/** Reads many VMs in one round trip; VMs that vanished meanwhile are left out. */
+export async function readVms(session: VsphereSession, refs: MoRef[]): Promise<VmInfo[]> {
+  const objects = await retrieveProperties(session, refs, VM_PROPERTIES);
+  const networkNames = await readNetworkNames(
+    session,
+    objects.flatMap((o) => (o.props.network as MoRef[] | undefined) ?? []),
+  );
+  return objects.filter((o) => o.props.name !== undefined).map((o) => toVmInfo(o.obj, o.props, networkNames));
+}
+
+/** One VM, or undefined when it no longer exists (deleted outside pod). */
+export async function readVm(session: VsphereSession, ref: MoRef): Promise<VmInfo | undefined> {
+  try {
+    return (await readVms(session, [ref]))[0];
+  } catch (error) {
+    if (isPodError(error, "NOT_FOUND")) return undefined;
+    throw error;
+  }
+}
+
+/** Network moref → name, plus DV port group key → name, for labelling NICs. */
+async function readNetworkNames(session: VsphereSession, refs: MoRef[]): Promise<Map<string, string>> {
+  const unique = [...new Map(refs.map((r) => [`${r.type}:${r.value}`, r])).values()];
+  const names = new Map<string, string>();
+  for (const o of await retrieveProperties<{ name?: string; key?: string }>(session, unique, ["name"])) {
+    if (o.props.name) names.set(o.obj.value, o.props.name);
+  }
+  const dvpgs = unique.filter((r) => r.type === "DistributedVirtualPortgroup");
+  for (const o of await retrieveProperties<{ key?: string; name?: string }>(session, dvpgs, ["key", "name"])) {
+    if (o.props.key && o.props.name) names.set(o.props.key, o.props.name);
+  }
+  return names;
+}
+
+function toVmInfo(ref: MoRef, p: Record<string, unknown>, networkNames: Map<string, string>): VmInfo {
+  const devices = (p["config.hardware.device"] as Device[] | undefined) ?? [];
+  const nics = devices
+    .filter((d) => d._type !== undefined && isSubtype(d._type, "VirtualEthernetCard"))
+    .map((d): VmNic => {
+      const backing = d.backing ?? {};
+      const network =
+        backing.deviceName ??
+        (backing.port?.portgroupKey ? networkNames.get(backing.port.portgroupKey) : undefined) ??
+        (backing.network ? networkNames.get(backing.network.value) : undefined) ??
+        "";
+      return {
+        key: d.key,
+        label: d.deviceInfo?.label ?? `nic-${d.key}`,
+        mac: (d.macAddress ?? "").toLowerCase(),
+        adapterType: (d._type ?? "").replace(/^Virtual/, "").toLowerCase(),
+        deviceType: d._type ?? "VirtualEthernetCard",
+        network,
+        ...(backing.network ? { networkRef: backing.network } : {}),
+        connected: d.connectable?.connected ?? false,
+      };
+    });
+  const extra = (p["config.extraConfig"] as { key: string; value: unknown }[] | undefined) ?? [];
+  const guestNet = (p["guest.net"] as { macAddress?: string; ipAddress?: string[]; network?: string }[]) ?? [];
+  return {
+    ref,
+    name: p.name as string,
+    instanceUuid: (p["config.instanceUuid"] as string) ?? "",
+    uuid: (p["config.uuid"] as string) ?? "",
+    template: (p["config.template"] as boolean) ?? false,
+    guestId: (p["config.guestId"] as string) ?? "",
+    numCpus: (p["config.hardware.numCPU"] as number) ?? 0,
+    memoryMb: (p["config.hardware.memoryMB"] as number) ?? 0,
+    powerState: (p["runtime.powerState"] as PowerState) ?? "poweredOff",
+    nics,
+    extraConfig: Object.fromEntries(extra.map((o) => [o.key, String(o.value ?? "")])),
+    guest: {
+      toolsRunning: p["guest.toolsRunningStatus"] === "guestToolsRunning",
+      ...optional("family", p["guest.guestFamily"]),
+      ...optional("guestId", p["guest.guestId"]),
+      ...optional("fullName", p["guest.guestFullName"]),
+      ...optional("hostName", p["guest.hostName"]),
+      ...optional("ipAddress", p["guest.ipAddress"]),
+      net: guestNet.map((n) => ({
+        mac: (n.macAddress ?? "").toLowerCase(),
+        ips: n.ipAddress ?? [],
+        ...(n.network ? { network: n.network } : {}),
+      })),
+    },
+  };
+}
+
+function optional<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
+  return typeof value === "string" && value !== "" ? ({ [key]: value } as Record<K, string>) : {};
+}

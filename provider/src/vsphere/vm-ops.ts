@@ -1,0 +1,184 @@
+import { isPodError, PodError } from "../common/errors";
+import { sleep } from "../common/retry";
+import { nicBacking, type PortGroupRef } from "./networks";
+import type { Placement } from "./placement";
+import { waitForTask } from "./property";
+import type { MoRef, VsphereSession } from "./session";
+import type { VimObject } from "./soap/encode";
+import { isVimFault } from "./soap/fault";
+import { readVm, type VmInfo, type VmNic } from "./vm-info";
+
+export interface NicSpec {
+  portGroup: PortGroupRef;
+  adapterType?: "vmxnet3" | "e1000" | "e1000e";
+}
+
+export interface VmShape {
+  numCpus?: number;
+  memoryMb?: number;
+  extraConfig?: Record<string, string>;
+  nics?: NicSpec[];
+}
+
+const ADAPTER_TYPES = { vmxnet3: "VirtualVmxnet3", e1000: "VirtualE1000", e1000e: "VirtualE1000e" } as const;
+
+/** Device changes that make the VM's NICs match `wanted`, position by position; none when they already do. */
+export function nicChanges(current: VmNic[], wanted: NicSpec[]): VimObject[] {
+  const changes: VimObject[] = [];
+  wanted.forEach((nic, i) => {
+    const existing = current[i];
+    if (existing?.network === nic.portGroup.name) return;
+    const device: VimObject = {
+      _type: existing ? existing.deviceType : ADAPTER_TYPES[nic.adapterType ?? "vmxnet3"],
+      key: existing ? existing.key : -100 - i,
+      backing: nicBacking(nic.portGroup),
+      connectable: { startConnected: true, allowGuestControl: true, connected: true },
+    };
+    changes.push({ operation: existing ? "edit" : "add", device });
+  });
+  for (const extra of current.slice(wanted.length)) {
+    changes.push({ operation: "remove", device: { _type: extra.deviceType, key: extra.key } });
+  }
+  return changes;
+}
+
+function configSpec(shape: VmShape, current?: VmInfo): VimObject {
+  const extra = Object.entries(shape.extraConfig ?? {})
+    .filter(([key, value]) => current?.extraConfig[key] !== value)
+    .map(([key, value]) => ({ key, value }));
+  const deviceChange = shape.nics ? nicChanges(current?.nics ?? [], shape.nics) : [];
+  return {
+    ...(shape.numCpus !== undefined && shape.numCpus !== current?.numCpus ? { numCPUs: shape.numCpus } : {}),
+    ...(shape.memoryMb !== undefined && shape.memoryMb !== current?.memoryMb ? { memoryMB: shape.memoryMb } : {}),
+    ...(deviceChange.length ? { deviceChange } : {}),
+    ...(extra.length ? { extraConfig: extra } : {}),
+  };
+}
+
+/** Clones `template` (powered off) into the placement and returns the new VM. */
+export async function cloneVm(
+  session: VsphereSession,
+  template: VmInfo,
+  name: string,
+  placement: Placement,
+  shape: VmShape,
+  timeoutMs: number,
+): Promise<MoRef> {
+  const spec = {
+    location: {
+      ...(placement.datastore ? { datastore: placement.datastore } : {}),
+      pool: placement.pool,
+      ...(placement.host ? { host: placement.host } : {}),
+    },
+    template: false,
+    config: configSpec(shape, { ...template, extraConfig: {} }),
+    powerOn: false,
+  };
+  const task = await session.call<MoRef>("CloneVM_Task", { _this: template.ref, folder: placement.folder, name, spec });
+  return waitForTask<MoRef>(session, task, { timeoutMs, what: `clone of ${template.name} to ${name}` });
+}
+
+/** Applies what differs between the VM and `shape`; returns whether anything changed. */
+export async function reconfigureVm(session: VsphereSession, vm: VmInfo, shape: VmShape, timeoutMs: number) {
+  const spec = configSpec(shape, vm);
+  if (Object.keys(spec).length === 0) return false;
+  const task = await session.call<MoRef>("ReconfigVM_Task", { _this: vm.ref, spec });
+  await waitForTask(session, task, { timeoutMs, what: `reconfigure of ${vm.name}` });
+  return true;
+}
+
+export async function powerOn(session: VsphereSession, vm: MoRef, timeoutMs: number): Promise<void> {
+  try {
+    const task = await session.call<MoRef>("PowerOnVM_Task", { _this: vm });
+    await waitForTask(session, task, { timeoutMs, what: `power-on of ${vm.value}` });
+  } catch (error) {
+    if (!isVimFault(error, "InvalidPowerState")) throw error; // already on
+  }
+}
+
+export async function powerOff(session: VsphereSession, vm: MoRef, timeoutMs: number): Promise<void> {
+  try {
+    const task = await session.call<MoRef>("PowerOffVM_Task", { _this: vm });
+    await waitForTask(session, task, { timeoutMs, what: `power-off of ${vm.value}` });
+  } catch (error) {
+    if (!isVimFault(error, "InvalidPowerState")) throw error; // already off
+  }
+}
+
+/**
+ * Stops a VM: a guest shutdown when VMware Tools runs, a bounded wait, then a
+ * hard power-off. Races (the VM went off by itself meanwhile) count as success.
+ */
+export async function stopVm(session: VsphereSession, vm: VmInfo, shutdownTimeoutMs: number): Promise<void> {
+  if (vm.powerState === "poweredOff") return;
+  if (vm.guest.toolsRunning && vm.powerState === "poweredOn") {
+    try {
+      await session.call("ShutdownGuest", { _this: vm.ref });
+      const deadline = Date.now() + shutdownTimeoutMs;
+      while (Date.now() < deadline) {
+        const now = await readVm(session, vm.ref);
+        if (!now || now.powerState === "poweredOff") return;
+        await sleep(500);
+      }
+    } catch (error) {
+      if (!isPodError(error)) throw error; // tools gone, invalid state …: fall through to power-off
+    }
+  }
+  await powerOff(session, vm.ref, 120_000);
+}
+
+/** Stops and destroys the VM; a VM that is already gone counts as deleted. */
+export async function destroyVm(session: VsphereSession, ref: MoRef, shutdownTimeoutMs: number): Promise<void> {
+  const vm = await readVm(session, ref);
+  if (!vm) return;
+  await stopVm(session, vm, shutdownTimeoutMs);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const task = await session.call<MoRef>("Destroy_Task", { _this: ref });
+      await waitForTask(session, task, { timeoutMs: 300_000, what: `destroy of ${vm.name}` });
+      return;
+    } catch (error) {
+      if (isPodError(error, "NOT_FOUND")) return;
+      // The guest came back on between shutdown and destroy (the classic
+      // destroy race): power it off hard once more and try again.
+      if (!isVimFault(error, "InvalidPowerState") || attempt >= 3) throw error;
+      await powerOff(session, ref, 120_000);
+    }
+  }
+}
+
+/**
+ * Waits until VMware Tools reports an IPv4 address, bounded. The timeout
+ * error says what was seen (power state, tools, addresses) so "waiting for
+ * IP" is never a mystery.
+ */
+export async function waitForIp(session: VsphereSession, ref: MoRef, timeoutMs: number): Promise<VmInfo> {
+  const deadline = Date.now() + timeoutMs;
+  let last: VmInfo | undefined;
+  for (;;) {
+    last = await readVm(session, ref);
+    if (!last) throw new PodError("NOT_FOUND", `VM ${ref.value} disappeared while pod waited for its IP address.`);
+    const ipv4 = ipv4Addresses(last);
+    if (ipv4.length > 0) return last;
+    if (Date.now() >= deadline) break;
+    await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
+  }
+  throw new PodError("TIMEOUT", `VM ${last.name} reported no IPv4 address within ${Math.round(timeoutMs / 1000)}s.`, {
+    fix:
+      last.powerState !== "poweredOn"
+        ? "The VM is not powered on; check why it stopped."
+        : !last.guest.toolsRunning
+          ? "VMware Tools is not running in the guest; install or start it, or set waitForIpTimeout to 0."
+          : "The guest has no IPv4 address yet: check DHCP on its port group, or set waitForIpTimeout to 0.",
+    details: {
+      powerState: last.powerState,
+      toolsRunning: last.guest.toolsRunning,
+      addressesSeen: last.guest.net.flatMap((n) => n.ips),
+    },
+  });
+}
+
+export function ipv4Addresses(vm: VmInfo): string[] {
+  const all = [vm.guest.ipAddress ?? "", ...vm.guest.net.flatMap((n) => n.ips)];
+  return [...new Set(all.filter((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip)))];
+}

@@ -1,0 +1,143 @@
+import { PodError } from "../common/errors";
+import type { InfraProvider, VmSpec, VmState } from "../infra/types";
+import { findOne } from "./finder";
+import { listPortGroups, type PortGroupRef, pickPortGroup } from "./networks";
+import { resolveDatacenter, resolvePlacement } from "./placement";
+import type { MoRef, VsphereSession } from "./session";
+import { readVm, type VmInfo } from "./vm-info";
+import { cloneVm, destroyVm, ipv4Addresses, powerOn, reconfigureVm, stopVm, type VmShape, waitForIp } from "./vm-ops";
+
+const vmRef = (id: string): MoRef => ({ type: "VirtualMachine", value: id });
+
+/** InfraProvider over one vSphere session. */
+export class VsphereInfra implements InfraProvider {
+  constructor(readonly session: VsphereSession) {}
+
+  async createVm(spec: VmSpec): Promise<VmState> {
+    const dc = await resolveDatacenter(this.session, spec.datacenter);
+    if (!spec.template) {
+      throw new PodError("UNSUPPORTED", "Creating a VM without a template is not supported yet.", {
+        fix: "Give a template to clone (e.g. pod-template-debian12 in the lab).",
+      });
+    }
+    const templateRef = await findOne(this.session, "VirtualMachine", spec.template, {
+      container: dc.vmFolder,
+      what: "template",
+    });
+    const template = await readVm(this.session, templateRef);
+    if (!template) throw new PodError("NOT_FOUND", `Template ${spec.template} vanished while being read.`);
+    const placement = await resolvePlacement(this.session, dc, spec);
+    const shape = await this.#shape(spec, dc.networkFolder);
+
+    const ref = await cloneVm(this.session, template, spec.name, placement, shape, spec.taskTimeoutMs);
+    try {
+      return await this.#converge(ref, spec);
+    } catch (error) {
+      // Transactional create: a VM that cannot be brought to the declared
+      // state is removed, so state never loses track of it.
+      await destroyVm(this.session, ref, 5_000).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async getVm(id: string): Promise<VmState | undefined> {
+    const vm = await readVm(this.session, vmRef(id));
+    return vm && (await this.#state(vm));
+  }
+
+  async updateVm(id: string, spec: VmSpec, previous?: VmSpec): Promise<VmState> {
+    const vm = await this.#mustRead(id);
+    const dc = await resolveDatacenter(this.session, spec.datacenter);
+    const shape = await this.#shape(spec, dc.networkFolder);
+    // extraConfig keys dropped from the spec are removed (vSphere deletes a key set to "").
+    for (const key of Object.keys(previous?.extraConfig ?? {})) {
+      if (!(key in (spec.extraConfig ?? {}))) shape.extraConfig = { ...shape.extraConfig, [key]: "" };
+    }
+    await this.#reconfigure(vm, shape, spec);
+    return this.#converge(vm.ref, spec);
+  }
+
+  async deleteVm(id: string, options: { shutdownTimeoutMs: number }): Promise<void> {
+    await destroyVm(this.session, vmRef(id), options.shutdownTimeoutMs);
+  }
+
+  async close(): Promise<void> {
+    // The session belongs to the caller (it may be shared); nothing else to release.
+  }
+
+  /** CPU/memory changes that vSphere refuses hot are applied with a power cycle. */
+  async #reconfigure(vm: VmInfo, shape: VmShape, spec: VmSpec): Promise<void> {
+    try {
+      await reconfigureVm(this.session, vm, shape, spec.taskTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof PodError) || error.code !== "INVALID_STATE" || vm.powerState !== "poweredOn") {
+        throw error;
+      }
+      await stopVm(this.session, vm, spec.shutdownTimeoutMs);
+      await reconfigureVm(this.session, { ...vm, powerState: "poweredOff" }, shape, spec.taskTimeoutMs);
+    }
+  }
+
+  async #converge(ref: MoRef, spec: VmSpec): Promise<VmState> {
+    if (spec.power === "on") {
+      await powerOn(this.session, ref, spec.taskTimeoutMs);
+      if (spec.waitForIpTimeoutMs > 0) await waitForIp(this.session, ref, spec.waitForIpTimeoutMs);
+    } else {
+      const vm = await this.#mustRead(ref.value);
+      await stopVm(this.session, vm, spec.shutdownTimeoutMs);
+    }
+    const vm = await this.#mustRead(ref.value);
+    return this.#state(vm);
+  }
+
+  async #mustRead(id: string): Promise<VmInfo> {
+    const vm = await readVm(this.session, vmRef(id));
+    if (!vm) {
+      throw new PodError("NOT_FOUND", `VM ${id} no longer exists in vSphere.`, {
+        fix: "Run `pulumi refresh` so pod recreates it on the next `pulumi up`.",
+      });
+    }
+    return vm;
+  }
+
+  async #shape(spec: VmSpec, networkFolder: MoRef): Promise<VmShape> {
+    let portGroups: PortGroupRef[] = [];
+    if (spec.nics?.length) portGroups = await listPortGroups(this.session, networkFolder);
+    return {
+      ...(spec.numCpus !== undefined ? { numCpus: spec.numCpus } : {}),
+      ...(spec.memoryMb !== undefined ? { memoryMb: spec.memoryMb } : {}),
+      ...(spec.extraConfig ? { extraConfig: { ...spec.extraConfig } } : {}),
+      ...(spec.nics
+        ? {
+            nics: spec.nics.map((n) => ({
+              portGroup: pickPortGroup(portGroups, n),
+              ...(n.adapterType ? { adapterType: n.adapterType } : {}),
+            })),
+          }
+        : {}),
+    };
+  }
+
+  async #state(vm: VmInfo): Promise<VmState> {
+    const ips = ipv4Addresses(vm);
+    return {
+      id: vm.ref.value,
+      name: vm.name,
+      instanceUuid: vm.instanceUuid,
+      powerState: vm.powerState,
+      numCpus: vm.numCpus,
+      memoryMb: vm.memoryMb,
+      nics: vm.nics.map((n) => ({ key: n.key, mac: n.mac, network: n.network, connected: n.connected })),
+      ipAddresses: ips,
+      ...(ips[0] ? { primaryIp: ips[0] } : {}),
+      extraConfig: vm.extraConfig,
+      guestInfo: {
+        toolsRunning: vm.guest.toolsRunning,
+        ...(vm.guest.family ? { family: vm.guest.family } : {}),
+        ...(vm.guest.guestId || vm.guestId ? { guestId: vm.guest.guestId ?? vm.guestId } : {}),
+        ...(vm.guest.fullName ? { fullName: vm.guest.fullName } : {}),
+        ...(vm.guest.hostName ? { hostName: vm.guest.hostName } : {}),
+      },
+    };
+  }
+}

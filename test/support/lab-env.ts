@@ -1,0 +1,46 @@
+/**
+ * Loads the lab's lab.env (written by `make lab`) into process.env, so tests
+ * find vcsim, its CA, the Pulumi backend, … Tests that need the lab call
+ * `requireLab()`, which fails with the fix when the lab is not up.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+const state = process.env.POD_LAB_STATE ?? join(process.env.POD_CACHE ?? join(homedir(), ".cache", "pod-lab"), "state");
+const envFile = join(state, "lab.env");
+
+if (existsSync(envFile)) {
+  for (const line of readFileSync(envFile, "utf8").split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq > 0) process.env[line.slice(0, eq)] ??= line.slice(eq + 1);
+  }
+}
+
+export interface LabEnv {
+  state: string;
+  vsphereHost: string;
+  vsphereUser: string;
+  vspherePassword: string;
+  caFile: string;
+  ca: Buffer;
+  thumbprint: string;
+}
+
+export function requireLab(): LabEnv {
+  const need = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: the lab is not up. Run \`make lab\` first (or \`make test\`).`);
+    return value;
+  };
+  const caFile = need("POD_VSPHERE_CA_FILE");
+  return {
+    state,
+    vsphereHost: need("POD_VSPHERE_HOST"),
+    vsphereUser: need("POD_VSPHERE_USER"),
+    vspherePassword: need("POD_VCSIM_PASSWORD"),
+    caFile,
+    ca: readFileSync(caFile),
+    thumbprint: need("POD_VSPHERE_THUMBPRINT"),
+  };
+}

@@ -1,0 +1,44 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface CliResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the lab's Pulumi CLI in `dir` against a private file backend (one per call site). */
+export class PulumiCli {
+  readonly backend = mkdtempSync(join(tmpdir(), "pod-pulumi-"));
+
+  constructor(
+    readonly dir: string,
+    readonly env: Record<string, string> = {},
+  ) {}
+
+  run(...args: string[]): CliResult {
+    const r = spawnSync("pulumi", [...args, "--non-interactive"], {
+      cwd: this.dir,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        PULUMI_BACKEND_URL: `file://${this.backend}`,
+        PULUMI_CONFIG_PASSPHRASE: "pod-test",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        ...this.env,
+      },
+      timeout: 600_000,
+    });
+    return { status: r.status ?? -1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+  }
+
+  /** Like run, but fails with the CLI's own output when it exits non-zero. */
+  ok(...args: string[]): string {
+    const r = this.run(...args);
+    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  }
+}
