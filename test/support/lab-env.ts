@@ -17,6 +17,9 @@ if (existsSync(envFile)) {
   }
 }
 
+/** The lab's settings as loaded, so a test that edits process.env cannot lose them. */
+const loaded: NodeJS.ProcessEnv = { ...process.env };
+
 export interface LabEnv {
   state: string;
   vsphereHost: string;
@@ -29,7 +32,7 @@ export interface LabEnv {
 
 export function requireLab(): LabEnv {
   const need = (name: string): string => {
-    const value = process.env[name];
+    const value = loaded[name];
     if (!value) throw new Error(`${name} is not set: the lab is not up. Run \`make lab\` first (or \`make test\`).`);
     return value;
   };

@@ -49,8 +49,13 @@ export class SessionPool {
   }
 }
 
-/** Identity of a session: endpoint, user and a hash of the password (never the password itself). */
+/**
+ * Identity of a session: endpoint, user, how the server is trusted, and a
+ * hash of the password (never the password itself). Trust is part of it so a
+ * session opened with one CA is never handed to a caller who did not trust it.
+ */
 function poolKey(o: VsphereConnectOptions): string {
-  const secret = createHash("sha256").update(o.password.reveal()).digest("hex").slice(0, 16);
-  return `${o.user}@${o.host}#${secret}#${o.trust.thumbprint ?? ""}#${o.trust.insecure ? 1 : 0}`;
+  const hash = (value: string | Buffer) => createHash("sha256").update(value).digest("hex").slice(0, 16);
+  const trust = `${o.trust.thumbprint ?? ""}#${o.trust.ca ? hash(o.trust.ca) : ""}#${o.trust.insecure ? 1 : 0}`;
+  return `${o.user}@${o.host}#${hash(o.password.reveal())}#${trust}`;
 }

@@ -106,25 +106,35 @@ export async function powerOff(session: VsphereSession, vm: MoRef, timeoutMs: nu
 }
 
 /**
- * Stops a VM: a guest shutdown when VMware Tools runs, a bounded wait, then a
- * hard power-off. Races (the VM went off by itself meanwhile) count as success.
+ * Stops a VM: a guest shutdown when VMware Tools runs, a bounded wait for a
+ * power-off that stays off, then a hard power-off if it is still running.
+ * Races (the VM went off by itself meanwhile) count as success.
  */
 export async function stopVm(session: VsphereSession, vm: VmInfo, shutdownTimeoutMs: number): Promise<void> {
   if (vm.powerState === "poweredOff") return;
   if (vm.guest.toolsRunning && vm.powerState === "poweredOn") {
     try {
       await session.call("ShutdownGuest", { _this: vm.ref });
-      const deadline = Date.now() + shutdownTimeoutMs;
-      while (Date.now() < deadline) {
-        const now = await readVm(session, vm.ref);
-        if (!now || now.powerState === "poweredOff") return;
-        await sleep(500);
-      }
+      if (await staysOff(session, vm.ref, shutdownTimeoutMs)) return;
     } catch (error) {
       if (!isPodError(error)) throw error; // tools gone, invalid state …: fall through to power-off
     }
   }
   await powerOff(session, vm.ref, 120_000);
+}
+
+/** True once the VM is seen powered off twice in a row (some hosts flap while the guest halts). */
+async function staysOff(session: VsphereSession, ref: MoRef, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let offBefore = false;
+  while (Date.now() < deadline) {
+    const now = await readVm(session, ref);
+    const off = !now || now.powerState === "poweredOff";
+    if (off && offBefore) return true;
+    offBefore = off;
+    await sleep(500);
+  }
+  return false;
 }
 
 /** Stops and destroys the VM; a VM that is already gone counts as deleted. */
