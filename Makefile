@@ -36,6 +36,7 @@ demo: lab ## bring the lab up and `pulumi up` examples/quickstart, printing its 
 	@bash examples/run.sh quickstart up
 
 bench: lab ## benchmarks, printed as a table
+	@bash lab/lab.sh bench-tools
 	@$(ENV) npx ts-node --transpile-only bench/run.ts
 
 .PHONY: help lab lab-status lab-down deps lint format test-unit test demo bench

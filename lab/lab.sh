@@ -51,6 +51,7 @@ lab_down() {
 LAB_T0=$(now)
 case "${1:-up}" in
   up) lab_up ;;
+  bench-tools) step bench-tools "see $POD_LAB_STATE/logs/govc-build.log" install_bench_tools ;;
   up-deps)
     step node "check that npm can reach the npm registry" install_node
     step npm-deps "run 'npm ci' by hand to see the error" install_npm_deps
@@ -58,5 +59,5 @@ case "${1:-up}" in
   status) lab_status ;;
   down) lab_down ;;
   env) cat "$POD_LAB_STATE/lab.env" ;;
-  *) echo "usage: lab.sh up|up-deps|status|down|env" >&2; exit 2 ;;
+  *) echo "usage: lab.sh up|up-deps|bench-tools|status|down|env" >&2; exit 2 ;;
 esac
