@@ -64,16 +64,23 @@ export async function listPortGroups(session: VsphereSession, networkFolder: MoR
   });
 }
 
-/** Standard port group name → VLAN id, from every host's network config. */
+/**
+ * Standard port group name → VLAN id, from every host's network system
+ * (`networkInfo`, which vcsim keeps up to date and real hosts mirror in
+ * `config.network`).
+ */
 async function standardPortGroupVlans(session: VsphereSession): Promise<Map<string, number>> {
-  const hosts = await retrieveByType<{ "config.network.portgroup"?: { spec: { name: string; vlanId: number } }[] }>(
+  const hosts = await retrieveByType<{ "configManager.networkSystem": MoRef }>(session, "HostSystem", [
+    "configManager.networkSystem",
+  ]);
+  const systems = await retrieveProperties<{ "networkInfo.portgroup"?: { spec: { name: string; vlanId: number } }[] }>(
     session,
-    "HostSystem",
-    ["config.network.portgroup"],
+    hosts.map((h) => h.props["configManager.networkSystem"]),
+    ["networkInfo.portgroup"],
   );
   const vlans = new Map<string, number>();
-  for (const h of hosts) {
-    for (const pg of h.props["config.network.portgroup"] ?? []) vlans.set(pg.spec.name, pg.spec.vlanId);
+  for (const s of systems) {
+    for (const pg of s.props["networkInfo.portgroup"] ?? []) vlans.set(pg.spec.name, pg.spec.vlanId);
   }
   return vlans;
 }
