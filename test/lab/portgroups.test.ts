@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { findOne } from "../../provider/src/vsphere/finder";
 import { listPortGroups, pickPortGroup } from "../../provider/src/vsphere/networks";
-import { resolveDatacenter, resolvePlacement, type Datacenter } from "../../provider/src/vsphere/placement";
+import { type Datacenter, resolveDatacenter, resolvePlacement } from "../../provider/src/vsphere/placement";
 import {
   ensureDistributedPortGroup,
   ensureStandardPortGroup,
@@ -49,8 +49,9 @@ describe("port groups with VLANs in vcsim", () => {
 
   it("adds distributed port groups with a VLAN id and with trunk ranges", async () => {
     dvRef = (await ensureDistributedPortGroup(session, dc, { name: dv, vlan: { vlanId: 230 } })).ref;
-    trunkRef = (await ensureDistributedPortGroup(session, dc, { name: trunk, vlan: { trunk: [{ start: 100, end: 199 }] } }))
-      .ref;
+    trunkRef = (
+      await ensureDistributedPortGroup(session, dc, { name: trunk, vlan: { trunk: [{ start: 100, end: 199 }] } })
+    ).ref;
     const again = await ensureDistributedPortGroup(session, dc, { name: dv, vlan: { vlanId: 230 } });
     assert.equal(again.created, false);
     const pg = pickPortGroup(await listPortGroups(session, dc.networkFolder), { vlanId: 230 });
@@ -68,7 +69,9 @@ describe("port groups with VLANs in vcsim", () => {
       template,
       uniqueName("pg-vm"),
       await resolvePlacement(session, dc, {}),
-      { nics: [{ portGroup: pickPortGroup(all, { network: std }) }, { portGroup: pickPortGroup(all, { vlanId: 230 }) }] },
+      {
+        nics: [{ portGroup: pickPortGroup(all, { network: std }) }, { portGroup: pickPortGroup(all, { vlanId: 230 }) }],
+      },
       60_000,
     );
     try {
@@ -77,7 +80,10 @@ describe("port groups with VLANs in vcsim", () => {
         info?.nics.map((n) => n.network),
         [std, dv],
       );
-      await assert.rejects(removeStandardPortGroup(session, dc, std, ["DC0_C0_H0", "DC0_C0_H1"]), /\[?IN_USE|still used by 1 VM/);
+      await assert.rejects(
+        removeStandardPortGroup(session, dc, std, ["DC0_C0_H0", "DC0_C0_H1"]),
+        /\[?IN_USE|still used by 1 VM/,
+      );
       await assert.rejects(removeDistributedPortGroup(session, dvRef, dv), (e: Error & { code?: string }) => {
         assert.equal(e.code, "IN_USE");
         return true;
