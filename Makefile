@@ -20,8 +20,12 @@ lab-down: ## stop what the lab started and remove the containers it created
 deps: ## install the npm dependencies (Node 22 from the lab)
 	@bash lab/lab.sh up-deps
 
-lint: deps ## formatter, linter and type check (Biome + tsc)
-	@$(ENV) npx biome ci . && npx tsc -p tsconfig.json --noEmit
+lint: deps ## formatter, linter, type check (Biome + tsc), and schema.json up to date
+	@$(ENV) npx biome ci . && npx tsc -p tsconfig.json --noEmit && \
+	  npx ts-node --transpile-only scripts/gen-schema.ts --check
+
+schema: deps ## regenerate schema.json and docs/api.md from the zod schemas
+	@$(ENV) npx ts-node --transpile-only scripts/gen-schema.ts
 
 format: deps ## rewrite files with the formatter
 	@$(ENV) npx biome check --write .
@@ -39,4 +43,4 @@ bench: lab ## benchmarks, printed as a table
 	@bash lab/lab.sh bench-tools
 	@$(ENV) npx ts-node --transpile-only bench/run.ts
 
-.PHONY: help lab lab-status lab-down deps lint format test-unit test demo bench
+.PHONY: help lab lab-status lab-down deps lint schema format test-unit test demo bench

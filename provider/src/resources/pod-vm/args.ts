@@ -23,10 +23,10 @@ export const nicSchema = z
 export const guestAccessSchema = z
   .object({
     user: z.string().min(1).describe("Guest user for OS detection and commands."),
-    password: z.string().optional().describe("Guest password (stored encrypted)."),
-    privateKey: z.string().optional().describe("PEM/OpenSSH private key (stored encrypted)."),
+    password: z.string().meta({ secret: true }).optional().describe("Guest password (stored encrypted)."),
+    privateKey: z.string().meta({ secret: true }).optional().describe("PEM/OpenSSH private key (stored encrypted)."),
     transport: z.enum(["ssh", "winrm", "docker", "guestops"]).optional().describe("Preferred transport."),
-    port: z.number().int().min(1).max(65535).optional(),
+    port: z.number().int().min(1).max(65535).optional().describe("Port of the transport (22, 5985, …)."),
     hostKey: z.string().optional().describe('Pinned SSH host key fingerprint ("SHA256:…").'),
   })
   .describe("How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.");
@@ -40,10 +40,14 @@ export const podVmInputsSchema = z.object({
     .regex(VM_NAME, "use 1–80 letters, digits, '.', '_' or '-', starting with a letter or digit")
     .describe("VM name; changing it replaces the VM."),
   folder: z.string().min(1).optional().describe("VM folder (name or path); the datacenter's VM folder by default."),
-  cluster: z.string().min(1).optional(),
-  host: z.string().min(1).optional(),
-  resourcePool: z.string().min(1).optional(),
-  datastore: z.string().min(1).optional(),
+  cluster: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Cluster whose resource pool receives the VM; the first one by default."),
+  host: z.string().min(1).optional().describe("Host to run the VM on."),
+  resourcePool: z.string().min(1).optional().describe("Resource pool, by name or path."),
+  datastore: z.string().min(1).optional().describe("Datastore for the VM's files; the template's by default."),
   numCpus: z.number().int().min(1).max(768).optional().describe("Virtual CPUs; changed in place."),
   memoryMb: z
     .number()
@@ -72,28 +76,38 @@ export const podVmInputsSchema = z.object({
 
 export type PodVmInputs = z.infer<typeof podVmInputsSchema>;
 
-export interface DetectedOs {
-  type: string;
-  family: string;
-  distribution: string;
-  version: string;
-  build: string;
-}
+export const detectedOsSchema = z
+  .object({
+    type: z.string().describe('"linux", "windows", "rocky-container", "unknown", or a registered OS.'),
+    family: z.string().describe('"Debian", "RedHat", "Windows", …'),
+    distribution: z.string().describe('"debian", "rocky", "Windows Server 2022 Datacenter", …'),
+    version: z.string().describe('"12", "9.5", "10.0.20348", …'),
+    build: z.string().describe("Windows build number; empty elsewhere."),
+  })
+  .describe("The guest OS pod detected.");
+
+export type DetectedOs = z.infer<typeof detectedOsSchema>;
 
 /** Outputs whose values derive from secrets; the resource marks them secret. */
 export const POD_VM_SECRET_OUTPUTS = ["connection", "guest"] as const;
 
 /** What state holds: the inputs and what vSphere and the guest report. */
-export interface PodVmOutputs extends PodVmInputs {
-  moid: string;
-  instanceUuid: string;
-  observedPowerState: string;
-  observedNumCpus: number;
-  observedMemoryMb: number;
-  observedNics: { mac: string; network: string; connected: boolean }[];
-  observedExtraConfig: Record<string, string>;
-  ipAddress: string;
-  ipAddresses: string[];
-  macAddresses: string[];
-  os: DetectedOs;
-}
+export const podVmOutputsSchema = podVmInputsSchema.extend({
+  moid: z.string().describe("vSphere managed object id (vm-123); also the resource id."),
+  instanceUuid: z.string().describe("vSphere instance UUID."),
+  observedPowerState: z.string().describe("poweredOn, poweredOff or suspended, as vSphere last reported."),
+  observedNumCpus: z.number().int().describe("Virtual CPUs, as vSphere last reported."),
+  observedMemoryMb: z.number().int().describe("Memory in MiB, as vSphere last reported."),
+  observedNics: z
+    .array(z.object({ mac: z.string(), network: z.string(), connected: z.boolean() }))
+    .describe("Each NIC's MAC address and port group, as vSphere last reported."),
+  observedExtraConfig: z
+    .record(z.string(), z.string())
+    .describe("The managed extraConfig keys as vSphere reports them."),
+  ipAddress: z.string().describe("The primary IPv4 address VMware Tools reports."),
+  ipAddresses: z.array(z.string()).describe("Every IPv4 address VMware Tools reports."),
+  macAddresses: z.array(z.string()).describe("MAC address per NIC, in NIC order."),
+  os: detectedOsSchema,
+});
+
+export type PodVmOutputs = z.infer<typeof podVmOutputsSchema>;

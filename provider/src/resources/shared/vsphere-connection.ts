@@ -8,7 +8,7 @@ export const vsphereConnectionSchema = z
   .object({
     host: z.string().min(1).describe('vCenter or ESXi address: "host" or "host:port".'),
     user: z.string().min(1).describe("vSphere user name."),
-    password: z.string().min(1).describe("vSphere password (stored encrypted)."),
+    password: z.string().min(1).meta({ secret: true }).describe("vSphere password (stored encrypted)."),
     thumbprint: z
       .string()
       .regex(/^([0-9A-Fa-f]{2}:?){32}$/, "must be a SHA-256 thumbprint (64 hex digits, colons optional)")

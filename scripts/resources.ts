@@ -1,0 +1,20 @@
+/** The resources pod publishes: name, description and the zod schemas of their inputs and outputs. */
+import type { z } from "zod";
+import { podVmInputsSchema, podVmOutputsSchema } from "../provider/src/resources/pod-vm/args";
+
+export interface ResourceEntry {
+  name: string;
+  description: string;
+  inputs: z.ZodType;
+  outputs: z.ZodType;
+}
+
+export const RESOURCES: ResourceEntry[] = [
+  {
+    name: "PodVm",
+    description:
+      "A vSphere VM cloned from a template: CPUs, memory, NICs on port groups (by name or VLAN), power state, extraConfig and the detected guest OS. NIC, CPU, memory and power changes are made in place; name, template and placement changes replace the VM.",
+    inputs: podVmInputsSchema,
+    outputs: podVmOutputsSchema,
+  },
+];
