@@ -15,6 +15,8 @@ build_vcsim() {
 start_vcsim() {
   running_pid vcsim pod-vcsim >/dev/null && vcsim_answers && return 0
   stop_vcsim
+  # A new vcsim knows nothing of the containers an earlier one backed its VMs with.
+  remove_vcsim_containers
   local log_file="$POD_LAB_STATE/logs/vcsim.log" i
   # vcsim runs `docker` and `busybox` for container-backed VMs; VCSIM_BUSYBOX
   # names the lab's locally built image.
@@ -29,6 +31,12 @@ start_vcsim() {
   done
   tail -5 "$log_file" >&2
   return 1
+}
+
+remove_vcsim_containers() {
+  local ids
+  ids=$(docker ps -aq --filter "name=^vcsim-")
+  [ -z "$ids" ] || docker rm -f -v $ids >/dev/null
 }
 
 vcsim_answers() { curl -sf --cacert "$POD_LAB_STATE/tls/ca.pem" "https://$POD_VCSIM_ADDR/about" >/dev/null; }
