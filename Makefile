@@ -36,6 +36,10 @@ test-unit: deps ## fast unit tests (no lab)
 test: lab ## the whole suite: unit tests, then tests against the live lab
 	@$(ENV) npx mocha --config .mocharc.json
 
+test-file: deps ## one test file against the lab: make test-file F=test/lab/ssh.test.ts
+	@$(ENV) npx mocha --no-config -r ts-node/register/transpile-only -r test/support/lab-env.ts \
+	  --extension ts --timeout 180000 --reporter test/support/count-reporter.js $(F)
+
 demo: lab ## bring the lab up and `pulumi up` examples/quickstart, printing its outputs
 	@bash examples/run.sh quickstart up
 
@@ -43,4 +47,4 @@ bench: lab ## benchmarks, printed as a table
 	@bash lab/lab.sh bench-tools
 	@$(ENV) npx ts-node --transpile-only bench/run.ts
 
-.PHONY: help lab lab-status lab-down deps lint schema format test-unit test demo bench
+.PHONY: help lab lab-status lab-down deps lint schema format test-unit test test-file demo bench

@@ -1,0 +1,134 @@
+/**
+ * Host key verification. Verified by default: a pinned SHA-256 fingerprint or
+ * an OpenSSH known_hosts file; the policy says what to do with a key that is
+ * not known (`strict`: refuse, `accept-new`: trust on first use and record it,
+ * `insecure`: accept anything, said out loud). A changed key is always refused.
+ */
+import { createHash } from "node:crypto";
+import { appendFile, mkdir, readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { PodError } from "../../common/errors";
+import { knownHostName, knownHostsLine, lookupKnownHost, parseKnownHosts } from "./known-hosts";
+
+export type HostKeyPolicy = "strict" | "accept-new" | "insecure";
+
+export interface HostKeyOptions {
+  policy?: HostKeyPolicy;
+  /** Pinned fingerprints in OpenSSH form, "SHA256:base64-without-padding"; any of them is accepted. */
+  fingerprints?: string[];
+  /** known_hosts file; default ~/.ssh/known_hosts. Ignored when fingerprints are pinned. */
+  knownHostsFile?: string;
+  /** Look the host up under this name instead (OpenSSH HostKeyAlias). */
+  alias?: string;
+}
+
+/** "SHA256:…" as `ssh-keygen -l -E sha256` prints it. */
+export function sha256Fingerprint(keyBlob: Buffer): string {
+  return `SHA256:${createHash("sha256").update(keyBlob).digest("base64").replace(/=+$/, "")}`;
+}
+
+/** The key type named inside an SSH public key blob ("ssh-ed25519", …). */
+export function keyTypeOf(keyBlob: Buffer): string {
+  if (keyBlob.length < 4) return "unknown";
+  const length = keyBlob.readUInt32BE(0);
+  return keyBlob.subarray(4, 4 + length).toString("latin1");
+}
+
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+export function normalizeFingerprint(value: string): string {
+  const fp = value.trim().replace(/=+$/, "");
+  if (!FINGERPRINT.test(fp)) {
+    throw new PodError("INVALID_INPUT", `"${value}" is not an OpenSSH SHA-256 fingerprint.`, {
+      fix: "Give it as `ssh-keygen -l -E sha256 -f <key.pub>` prints it: SHA256: followed by 43 base64 characters.",
+    });
+  }
+  return fp;
+}
+
+const DEFAULT_ALGORITHMS = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "rsa-sha2-512",
+  "rsa-sha2-256",
+  "ssh-rsa",
+];
+
+/** Like OpenSSH: ask for the key types we already know for this host first, so a known host is not "changed". */
+export function preferredHostKeyAlgorithms(knownTypes: string[]): string[] {
+  const first = knownTypes.flatMap((t) => (t === "ssh-rsa" ? ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"] : [t]));
+  return [...new Set([...first.filter((a) => DEFAULT_ALGORITHMS.includes(a)), ...DEFAULT_ALGORITHMS])];
+}
+
+export interface HostKeyVerifier {
+  /** Host key algorithms to offer, known types first. */
+  algorithms: string[];
+  /** Decides on the presented key; throws the PodError that refuses it. */
+  verify(keyBlob: Buffer): Promise<{ fingerprint: string; learned: boolean }>;
+}
+
+export async function createHostKeyVerifier(host: string, port: number, options: HostKeyOptions = {}) {
+  const policy = options.policy ?? "strict";
+  const where = `${host}:${port}`;
+  const name = options.alias ?? knownHostName(host, port);
+  const pins = options.fingerprints?.map(normalizeFingerprint);
+  const file = options.knownHostsFile ?? join(homedir(), ".ssh", "known_hosts");
+  const entries =
+    policy === "insecure" || pins?.length
+      ? []
+      : parseKnownHosts(await readFile(file, "utf8").catch(() => "")).filter((e) => e.marker !== "@cert-authority");
+  const { trusted, revoked } = lookupKnownHost(entries, name);
+
+  const unknown = (fingerprint: string, keyType: string) =>
+    new PodError("HOST_KEY_UNKNOWN", `The host key of ${where} is not known (${keyType} ${fingerprint}).`, {
+      fix: `Check ${fingerprint} out of band (VM console, \`docker logs\`, \`ssh-keygen -l -f /etc/ssh/ssh_host_*_key.pub\` on the guest), then pin it as the host key fingerprint, add it to ${file}, or choose the 'accept-new' host key policy.`,
+      details: { host: where, fingerprint, keyType, policy },
+    });
+  const changed = (fingerprint: string, keyType: string, expected: string[], why: string) =>
+    new PodError("HOST_KEY_MISMATCH", `The host key of ${where} ${why} (got ${keyType} ${fingerprint}).`, {
+      fix: "If the guest was re-created or its keys regenerated on purpose, update the pinned fingerprint or known_hosts entry; otherwise suspect a man-in-the-middle and do not connect.",
+      details: { host: where, fingerprint, keyType, expected, policy },
+    });
+
+  let learning: Promise<unknown> = Promise.resolve();
+  const verifier: HostKeyVerifier = {
+    algorithms: preferredHostKeyAlgorithms([...new Set(trusted.map((e) => e.keyType))]),
+    async verify(keyBlob) {
+      const fingerprint = sha256Fingerprint(keyBlob);
+      const keyType = keyTypeOf(keyBlob);
+      if (policy === "insecure") return { fingerprint, learned: false };
+      if (pins?.length) {
+        if (pins.includes(fingerprint)) return { fingerprint, learned: false };
+        throw changed(fingerprint, keyType, pins, "does not match the pinned fingerprint");
+      }
+      if (revoked.some((e) => e.key.equals(keyBlob))) {
+        throw changed(fingerprint, keyType, [], `is marked @revoked in ${file}`);
+      }
+      if (trusted.some((e) => e.key.equals(keyBlob))) return { fingerprint, learned: false };
+      if (trusted.length) {
+        const expected = trusted.map((e) => sha256Fingerprint(e.key));
+        throw changed(fingerprint, keyType, expected, `has changed since it was recorded in ${file}`);
+      }
+      if (policy === "strict") throw unknown(fingerprint, keyType);
+      // accept-new: trust on first use and remember it the way OpenSSH does; one
+      // learning at a time, so parallel first connections write one line.
+      const learn = learning.then(async () => {
+        if (trusted.some((e) => e.key.equals(keyBlob))) return false;
+        if (trusted.length) {
+          const expected = trusted.map((e) => sha256Fingerprint(e.key));
+          throw changed(fingerprint, keyType, expected, `has changed since it was recorded in ${file}`);
+        }
+        await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+        await appendFile(file, `${knownHostsLine(name, keyType, keyBlob)}\n`, { mode: 0o600 });
+        trusted.push({ hosts: name, keyType, key: keyBlob, line: 0 });
+        return true;
+      });
+      learning = learn.catch(() => false);
+      return { fingerprint, learned: await learn };
+    },
+  };
+  return verifier;
+}

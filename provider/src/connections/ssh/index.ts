@@ -1,0 +1,16 @@
+export { checkKeyFilePermissions, parsePrivateKey, resolveAuth, type SshAuthOptions } from "./auth";
+export { SshConnectionCache, sshConnectionKey } from "./cache";
+export { ChannelNotOpened, execOnChannel } from "./channel-exec";
+export {
+  createHostKeyVerifier,
+  type HostKeyOptions,
+  type HostKeyPolicy,
+  keyTypeOf,
+  normalizeFingerprint,
+  sha256Fingerprint,
+} from "./host-key";
+export { hostPatternsMatch, knownHostName, lookupKnownHost, parseKnownHosts } from "./known-hosts";
+export type { CommandWrapper, SshConnectionOptions } from "./options";
+export { SshPool } from "./pool";
+export { DEFAULT_POOL_LIMITS, type PoolLimits, type PoolStats } from "./pool-limits";
+export { SshConnection } from "./ssh-connection";

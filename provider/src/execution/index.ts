@@ -1,0 +1,8 @@
+export * from "./audit";
+export * from "./batch";
+export * from "./command";
+export * from "./detect-os";
+export * from "./executor";
+export * from "./limiter";
+export * from "./parsers";
+export type * from "./result";

@@ -1,0 +1,110 @@
+/**
+ * POSIX sh dialect: quoting, environment and working-directory prefixes, and
+ * the wrappers connections use to end a command on the guest. Pure strings.
+ */
+import { PodError } from "../../common/errors";
+
+// Characters that never need quoting. `=` is left out on purpose: an unquoted
+// `A=b` as the first word is an assignment, not a program name.
+const SAFE = /^[A-Za-z0-9_@%+:,./-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function assertNoNul(value: string, what: string): void {
+  if (value.includes("\0")) {
+    throw new PodError("INVALID_INPUT", `${what} contains a NUL character, which no shell can pass on.`, {
+      fix: "Remove the NUL character.",
+    });
+  }
+}
+
+/** Quotes one word for sh: safe words stay bare, the rest go in single quotes. */
+export function posixQuote(word: string): string {
+  assertNoNul(word, "A command argument");
+  if (word.length > 0 && SAFE.test(word)) return word;
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** An argv as one sh command line; every word is quoted, so metacharacters stay literal. */
+export function posixArgv(argv: readonly string[]): string {
+  if (argv.length === 0) throw new PodError("INVALID_INPUT", "The command is empty.", { fix: "Give a program name." });
+  return argv.map(posixQuote).join(" ");
+}
+
+export function assertEnvName(name: string): void {
+  if (!ENV_NAME.test(name)) {
+    throw new PodError("INVALID_INPUT", `"${name}" is not a valid environment variable name.`, {
+      fix: "Use letters, digits and underscores, not starting with a digit.",
+    });
+  }
+}
+
+/** `export A='x' B='y'`: applies to every command that follows, compound ones included. */
+export function posixEnvPrefix(env: Readonly<Record<string, string>>): string {
+  const pairs = Object.entries(env).map(([name, value]) => {
+    assertEnvName(name);
+    return `${name}=${posixQuote(value)}`;
+  });
+  return pairs.length ? `export ${pairs.join(" ")}` : "";
+}
+
+/** `cd` first and stop when it fails, so the command never runs in the wrong place. */
+export function posixCwdPrefix(cwd: string): string {
+  return `cd -- ${posixQuote(cwd)} || exit 1`;
+}
+
+export interface PosixWrapOptions {
+  env?: Readonly<Record<string, string>>;
+  cwd?: string;
+  /** Guest-side deadline: the command's process group is ended after it. */
+  timeoutSeconds?: number;
+  /** Seconds between TERM and KILL at the deadline. */
+  killAfterSeconds?: number;
+}
+
+/**
+ * Wraps a command line for a POSIX guest. With a deadline, the command runs
+ * under coreutils/busybox `timeout`, which ends its whole process group even
+ * when the client that started it is gone (a dropped SSH connection does not
+ * end a command without a PTY). The user's login shell ($SHELL) still parses
+ * the command, as it would without the wrapper; `exec` keeps the wrapper's PID,
+ * so a signal sent to the session reaches `timeout`, which forwards it.
+ */
+export function posixWrap(command: string, options: PosixWrapOptions = {}): string {
+  const lines: string[] = [];
+  if (options.cwd !== undefined) lines.push(posixCwdPrefix(options.cwd));
+  if (options.env && Object.keys(options.env).length) lines.push(posixEnvPrefix(options.env));
+  if (options.timeoutSeconds === undefined) {
+    lines.push(command);
+    return lines.join("\n");
+  }
+  const seconds = Math.max(1, Math.ceil(options.timeoutSeconds));
+  const killAfter = Math.max(1, Math.ceil(options.killAfterSeconds ?? 5));
+  const shell = `"\${SHELL:-/bin/sh}"`;
+  lines.push(
+    `pod_cmd=${posixQuote(command)}`,
+    `if command -v timeout >/dev/null 2>&1; then exec timeout -k ${killAfter} ${seconds} ${shell} -c "$pod_cmd"; fi`,
+    `exec ${shell} -c "$pod_cmd"`,
+  );
+  return lines.join("\n");
+}
+
+/**
+ * Kills every process whose environment holds `name=value`. Docker has no API
+ * to signal an exec'd process, so the exec carries a marker variable, which its
+ * children inherit, and a second exec ends them all by that marker.
+ */
+export function posixKillByEnvMarker(name: string, value: string, signal = "KILL"): string {
+  assertEnvName(name);
+  const needle = posixQuote(`${name}=${value}`);
+  return [
+    "for d in /proc/[0-9]*; do",
+    `  if tr '\\000' '\\n' < "$d/environ" 2>/dev/null | grep -qx -- ${needle}; then kill -${signal} "\${d#/proc/}" 2>/dev/null; fi`,
+    "done",
+    "exit 0",
+  ].join("\n");
+}
+
+/** `sh -c '<script>'` / `bash -c '<script>'`. */
+export function posixShellScript(shell: "sh" | "bash", script: string): string {
+  return `${shell} -c ${posixQuote(script)}`;
+}

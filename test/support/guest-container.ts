@@ -1,0 +1,152 @@
+/**
+ * A lab guest: a container from the pod-guest images, labelled pod.lab=1 (so
+ * `make lab-down` removes it), with its IP, its freshly generated host-key
+ * fingerprints (read from the container log, as from a VM console) and its
+ * credentials. Tests remove it in an after() hook.
+ */
+import { randomBytes } from "node:crypto";
+import Docker from "dockerode";
+
+export const docker = new Docker();
+
+export type GuestImage = "pod-guest-debian:12" | "pod-guest-rocky:9";
+
+export interface GuestOptions {
+  image?: GuestImage;
+  password?: string;
+  /** authorized_keys content for user pod. */
+  authorizedKeys?: string;
+  /** sshd runs in a loop: kill it and it comes back (same host keys) after `restartDelaySeconds`. */
+  restartableSshd?: boolean;
+  restartDelaySeconds?: number;
+}
+
+export interface GuestContainer {
+  id: string;
+  name: string;
+  image: GuestImage;
+  ip: string;
+  port: number;
+  user: string;
+  password: string;
+  /** "SHA256:…" of every host key. */
+  fingerprints: string[];
+  /** By key type as ssh-keygen names it: ED25519, ECDSA, RSA. */
+  fingerprintByType: Record<string, string>;
+  /** Runs argv in the container as root, straight through the Docker API (not pod's code). */
+  run(argv: string[]): Promise<{ stdout: string; stderr: string; exitCode: number | null }>;
+  remove(): Promise<void>;
+}
+
+const BEGIN = "-----BEGIN SSH HOST KEY FINGERPRINTS-----";
+const END = "-----END SSH HOST KEY FINGERPRINTS-----";
+
+export async function requireDocker(): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (error) {
+    throw new Error(`Docker is not reachable (${(error as Error).message}): run \`make lab\` first.`);
+  }
+}
+
+function demux(buffer: Buffer): { stdout: string; stderr: string } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const type = buffer[offset];
+    const size = buffer.readUInt32BE(offset + 4);
+    const payload = buffer.subarray(offset + 8, offset + 8 + size);
+    (type === 2 ? err : out).push(payload);
+    offset += 8 + size;
+  }
+  return { stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
+}
+
+async function runIn(container: Docker.Container, argv: string[]) {
+  const exec = await container.exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  const chunks: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("end", resolve);
+    stream.on("error", reject);
+  });
+  const info = await exec.inspect();
+  return { ...demux(Buffer.concat(chunks)), exitCode: info.ExitCode ?? null };
+}
+
+async function logsOf(container: Docker.Container): Promise<string> {
+  const raw = (await container.logs({ stdout: true, stderr: true, follow: false })) as Buffer;
+  const { stdout, stderr } = demux(raw);
+  return stdout + stderr;
+}
+
+/** Parses the fingerprint block guest-init prints: "256 SHA256:… root@host (ED25519)". */
+export function parseFingerprintBlock(log: string): Record<string, string> {
+  const start = log.lastIndexOf(BEGIN);
+  const end = log.indexOf(END, start);
+  if (start < 0 || end < 0) return {};
+  const out: Record<string, string> = {};
+  for (const line of log.slice(start + BEGIN.length, end).split("\n")) {
+    const m = /(SHA256:[A-Za-z0-9+/]+).*\((\w+)\)\s*$/.exec(line.trim());
+    if (m?.[1] && m[2]) out[m[2]] = m[1];
+  }
+  return out;
+}
+
+export async function startGuest(options: GuestOptions = {}): Promise<GuestContainer> {
+  await requireDocker();
+  const image = options.image ?? "pod-guest-debian:12";
+  const password = options.password ?? `pod-${randomBytes(6).toString("hex")}`;
+  const name = `pod-test-${randomBytes(4).toString("hex")}`;
+  const env = [`VMX_GUESTINFO_POD_PASSWORD=${password}`];
+  if (options.authorizedKeys) {
+    env.push(`VMX_GUESTINFO_POD_AUTHORIZED_KEYS=${Buffer.from(options.authorizedKeys).toString("base64")}`);
+  }
+  const delay = options.restartDelaySeconds ?? 2;
+  const container = await docker.createContainer({
+    name,
+    Image: image,
+    Env: env,
+    Labels: { "pod.lab": "1" },
+    ...(options.restartableSshd
+      ? { Cmd: ["/bin/sh", "-c", `while :; do /usr/local/sbin/pod-guest-init; sleep ${delay}; done`] }
+      : {}),
+    HostConfig: { AutoRemove: false },
+  });
+  const remove = async () => {
+    await container.remove({ force: true }).catch(() => undefined);
+  };
+  try {
+    await container.start();
+    const deadline = Date.now() + 30_000;
+    let fingerprintByType: Record<string, string> = {};
+    for (;;) {
+      const log = await logsOf(container);
+      fingerprintByType = parseFingerprintBlock(log);
+      if (Object.keys(fingerprintByType).length && /Server listening on/.test(log)) break;
+      if (Date.now() > deadline) throw new Error(`guest ${name} did not start sshd within 30 s:\n${log}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const info = await container.inspect();
+    const ip = Object.values(info.NetworkSettings.Networks)[0]?.IPAddress ?? "";
+    if (!ip) throw new Error(`guest ${name} has no IP address`);
+    return {
+      id: info.Id,
+      name,
+      image,
+      ip,
+      port: 22,
+      user: "pod",
+      password,
+      fingerprints: Object.values(fingerprintByType),
+      fingerprintByType,
+      run: (argv) => runIn(container, argv),
+      remove,
+    };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
