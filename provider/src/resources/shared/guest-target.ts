@@ -1,0 +1,114 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { PodError } from "../../common/errors";
+import { Secret } from "../../common/secret";
+import type { GuestAccess } from "../../connections/factory";
+import { vsphereConnectionSchema } from "./vsphere-connection";
+
+/**
+ * How a resource reaches a guest: the transport and its credentials. Secret
+ * fields are stored encrypted; nothing here is ever logged.
+ */
+export const guestTargetSchema = z
+  .object({
+    transport: z
+      .enum(["ssh", "winrm", "docker", "guestops"])
+      .optional()
+      .describe('How to reach the guest: "ssh" (default), "winrm", "docker" (exec) or "guestops" (VMware Tools).'),
+    host: z.string().min(1).optional().describe("Guest address (ssh, winrm); typically a PodVm's ipAddress."),
+    port: z.number().int().min(1).max(65535).optional().describe("Transport port (22, 5985/5986)."),
+    user: z.string().min(1).optional().describe("Guest user."),
+    password: z.string().min(1).meta({ secret: true }).optional().describe("Guest password (stored encrypted)."),
+    privateKey: z.string().min(1).meta({ secret: true }).optional().describe("SSH private key (stored encrypted)."),
+    passphrase: z.string().min(1).meta({ secret: true }).optional().describe("Passphrase of the private key."),
+    hostKeys: z
+      .array(z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be an OpenSSH fingerprint like "SHA256:…"'))
+      .optional()
+      .describe("Pinned SSH host key fingerprints; a PodVm's sshHostKeys."),
+    hostKeyPolicy: z
+      .enum(["strict", "accept-new", "insecure"])
+      .optional()
+      .describe('SSH host key policy; "strict" by default (pinned keys or known_hosts).'),
+    knownHostsFile: z.string().optional().describe("known_hosts file for strict/accept-new."),
+    https: z.boolean().optional().describe("WinRM over HTTPS (Basic) instead of HTTP with NTLM encryption."),
+    caFile: z.string().optional().describe("WinRM HTTPS: CA file to trust."),
+    thumbprint: z.string().optional().describe("WinRM HTTPS: pinned SHA-256 certificate thumbprint."),
+    insecure: z.boolean().optional().describe("WinRM HTTPS: skip certificate checks (labs only)."),
+    container: z.string().min(1).optional().describe("Docker: the container id or name."),
+    vmId: z.string().min(1).optional().describe("guestops: the VM's managed object id (a PodVm's moid)."),
+    vsphere: vsphereConnectionSchema.optional(),
+  })
+  .superRefine((t, ctx) => {
+    const transport = t.transport ?? "ssh";
+    const need = (field: keyof typeof t, why: string) => {
+      if (t[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: `${why} needs ${field}` });
+    };
+    if (transport === "ssh" || transport === "winrm") need("host", `transport ${transport}`);
+    if (transport !== "docker") need("user", `transport ${transport}`);
+    if (transport === "winrm" || transport === "guestops") need("password", `transport ${transport}`);
+    if (transport === "docker") need("container", "transport docker");
+    if (transport === "guestops") need("vmId", "transport guestops");
+  })
+  .describe("How to reach the guest.");
+
+export type GuestTarget = z.infer<typeof guestTargetSchema>;
+
+/** A stable, secret-free name for a target, for results and audit records. */
+export function targetName(t: GuestTarget): string {
+  const transport = t.transport ?? "ssh";
+  if (transport === "docker") return `docker:${t.container}`;
+  if (transport === "guestops") return `vm:${t.vmId}`;
+  return `${t.host}${t.port ? `:${t.port}` : ""}`;
+}
+
+/** The access description for ssh, winrm and docker targets (guestops needs a vSphere session: see callers). */
+export function toGuestAccess(t: GuestTarget): Exclude<GuestAccess, { transport: "guestops" }> {
+  const secret = (v: string | undefined) => (v === undefined ? undefined : new Secret(v));
+  switch (t.transport ?? "ssh") {
+    case "ssh":
+      return {
+        transport: "ssh",
+        host: t.host ?? "",
+        ...(t.port ? { port: t.port } : {}),
+        username: t.user ?? "",
+        ...(t.password ? { password: new Secret(t.password) } : {}),
+        ...(t.privateKey ? { privateKey: new Secret(t.privateKey) } : {}),
+        ...(t.passphrase ? { passphrase: secret(t.passphrase) } : {}),
+        hostKey: {
+          policy: t.hostKeyPolicy ?? "strict",
+          ...(t.hostKeys?.length ? { fingerprints: t.hostKeys } : {}),
+          ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}),
+        },
+      };
+    case "winrm":
+      return {
+        transport: "winrm",
+        host: t.host ?? "",
+        ...(t.port ? { port: t.port } : {}),
+        https: t.https ?? false,
+        auth: t.https ? "basic" : "ntlm",
+        username: t.user ?? "",
+        password: new Secret(t.password ?? ""),
+        ...(t.https ? { tls: winrmTrust(t) } : {}),
+      };
+    case "docker":
+      return { transport: "docker", container: t.container ?? "", ...(t.user ? { user: t.user } : {}) };
+    default:
+      throw new PodError("INTERNAL", "guestops targets are opened with a vSphere session.");
+  }
+}
+
+function winrmTrust(t: GuestTarget) {
+  if (t.insecure) return { insecure: true };
+  if (t.thumbprint) return { thumbprint: t.thumbprint };
+  if (t.caFile) {
+    try {
+      return { ca: readFileSync(t.caFile) };
+    } catch (error) {
+      throw new PodError("INVALID_INPUT", `Cannot read the CA file ${t.caFile}: ${(error as Error).message}.`, {
+        fix: "Point caFile at a readable PEM file.",
+      });
+    }
+  }
+  return {};
+}
