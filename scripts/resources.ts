@@ -1,5 +1,6 @@
 /** The resources pod publishes: name, description and the zod schemas of their inputs and outputs. */
 import type { z } from "zod";
+import { podCommandInputsSchema, podCommandOutputsSchema } from "../provider/src/resources/pod-command/args";
 import { podVmInputsSchema, podVmOutputsSchema } from "../provider/src/resources/pod-vm/args";
 
 export interface ResourceEntry {
@@ -16,5 +17,12 @@ export const RESOURCES: ResourceEntry[] = [
       "A vSphere VM cloned from a template: CPUs, memory, NICs on port groups (by name or VLAN), power state, extraConfig and the detected guest OS. NIC, CPU, memory and power changes are made in place; name, template and placement changes replace the VM.",
     inputs: podVmInputsSchema,
     outputs: podVmOutputsSchema,
+  },
+  {
+    name: "PodCommand",
+    description:
+      "Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command or trigger runs it again; a new target alone does not. Nothing runs during preview.",
+    inputs: podCommandInputsSchema,
+    outputs: podCommandOutputsSchema,
   },
 ];

@@ -1,2 +1,3 @@
 export type { DetectedOs } from "@pod-lab/provider/dist/resources/pod-vm/args";
+export { PodCommand, type PodCommandArgs } from "./pod-command";
 export { PodVm, type PodVmArgs } from "./pod-vm";

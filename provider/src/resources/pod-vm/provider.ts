@@ -4,7 +4,7 @@ import { SessionPool } from "../../vsphere/session-pool";
 import { VsphereInfra } from "../../vsphere/vsphere-infra";
 import { resourceError } from "../shared/errors";
 import { checkInputs } from "../shared/validate";
-import { type ProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
+import { type ProviderConfig, readProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
 import { type PodVmInputs, type PodVmOutputs, podVmInputsSchema } from "./args";
 import { diffPodVm } from "./diff";
 import { osFromGuestInfo } from "./guest-info-os";

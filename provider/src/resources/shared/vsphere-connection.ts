@@ -22,6 +22,20 @@ export const vsphereConnectionSchema = z
 
 export type VsphereConnectionInput = z.infer<typeof vsphereConnectionSchema>;
 
+const CONFIG_KEYS = [
+  "vsphereHost",
+  "vsphereUser",
+  "vspherePassword",
+  "vsphereThumbprint",
+  "vsphereCaFile",
+  "vsphereInsecure",
+] as const;
+
+/** Reads pod:vsphere* from stack config in a dynamic provider's configure. */
+export function readProviderConfig(config: { get(key: string): string | undefined }): ProviderConfig {
+  return Object.fromEntries(CONFIG_KEYS.flatMap((k) => (config.get(`pod:${k}`) ? [[k, config.get(`pod:${k}`)]] : [])));
+}
+
 /** Provider-level settings: stack config, read once by the dynamic provider's configure. */
 export type ProviderConfig = Partial<
   Record<

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { detectedOsSchema } from "../pod-vm/args";
+import { guestTargetSchema } from "../shared/guest-target";
+
+export const commandSchema = z
+  .union([
+    z.string().min(1).describe("A script for the guest's default shell (sh on Linux, PowerShell on Windows)."),
+    z.array(z.string()).min(1).describe("An argv; every word is quoted for the guest by pod."),
+    z.object({ script: z.string().min(1), shell: z.enum(["sh", "bash", "powershell", "cmd"]) }),
+  ])
+  .describe("A command: a script string, an argv array, or { script, shell }.");
+
+export const podCommandInputsSchema = z.object({
+  target: guestTargetSchema,
+  create: commandSchema.describe("Runs on create, and on update when no update command is given."),
+  update: commandSchema.optional().describe("Runs when a command, trigger, environment or stdin changes."),
+  delete: commandSchema.optional().describe("Runs on destroy."),
+  triggers: z.array(z.unknown()).optional().describe("Any values; a change re-runs the command."),
+  environment: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment names use letters, digits, '_'"), z.string())
+    .optional()
+    .describe("Environment variables for the command."),
+  stdin: z.string().optional().describe("Sent to the command's standard input."),
+  acceptExitCodes: z.array(z.number().int()).optional().describe("Exit codes that count as success; [0] by default."),
+  timeoutSeconds: z
+    .number()
+    .min(1)
+    .max(24 * 3600)
+    .optional()
+    .describe("Ends the command on the guest; 600 by default."),
+  parser: z
+    .enum(["json", "ip-json", "os-release", "key-value", "powershell-json"])
+    .optional()
+    .describe("Parses stdout into `data`."),
+  strictDelete: z
+    .boolean()
+    .optional()
+    .describe("Fail `pulumi destroy` when the target is unreachable; by default a gone target counts as deleted."),
+});
+
+export type PodCommandInputs = z.infer<typeof podCommandInputsSchema>;
+
+export const podCommandOutputsSchema = podCommandInputsSchema.extend({
+  stdout: z.string().describe("Standard output of the last run, trailing newline trimmed."),
+  stderr: z.string().describe("Standard error of the last run."),
+  exitCode: z.number().int().describe("Exit code of the last run."),
+  data: z.unknown().optional().describe("stdout parsed by `parser`."),
+  durationMs: z.number().describe("How long the last run took."),
+  os: detectedOsSchema,
+});
+
+export type PodCommandOutputs = z.infer<typeof podCommandOutputsSchema>;

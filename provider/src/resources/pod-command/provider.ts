@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { toPodError } from "../../common/errors";
+import { resourceError } from "../shared/errors";
+import { GuestRuntime, toDetectedOs } from "../shared/guest-runtime";
+import { targetName } from "../shared/guest-target";
+import { checkInputs } from "../shared/validate";
+import { type ProviderConfig, readProviderConfig } from "../shared/vsphere-connection";
+import { type PodCommandInputs, type PodCommandOutputs, podCommandInputsSchema } from "./args";
+import { diffPodCommand } from "./diff";
+import { failedRun, runCommand } from "./run";
+
+/** Errors that mean the guest is gone or unreachable: a delete of such a target succeeds unless strict. */
+const GONE = ["UNREACHABLE", "TIMEOUT", "CONNECTION_LOST", "NOT_FOUND"];
+
+/** The PodCommand dynamic provider: CRUD only; execution/ runs the commands. */
+export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCommandInputs, PodCommandOutputs> {
+  #config: ProviderConfig = {};
+  readonly #runtime = new GuestRuntime();
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.#config = readProviderConfig(req.config);
+  }
+
+  async check(_olds: PodCommandInputs, news: PodCommandInputs): Promise<pulumi.dynamic.CheckResult<PodCommandInputs>> {
+    return { inputs: news, failures: checkInputs(podCommandInputsSchema, news) };
+  }
+
+  async diff(_id: string, olds: PodCommandOutputs, news: PodCommandInputs): Promise<pulumi.dynamic.DiffResult> {
+    return { changes: diffPodCommand(olds, news).changes };
+  }
+
+  async create(inputs: PodCommandInputs): Promise<pulumi.dynamic.CreateResult<PodCommandOutputs>> {
+    const outs = await this.#run(inputs, inputs.create, "create");
+    return { id: randomUUID(), outs };
+  }
+
+  async update(
+    _id: string,
+    olds: PodCommandOutputs,
+    news: PodCommandInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<PodCommandOutputs>> {
+    if (!diffPodCommand(olds, news).rerun) {
+      const { stdout, stderr, exitCode, data, durationMs, os } = olds;
+      return { outs: { ...news, stdout, stderr, exitCode, data, durationMs, os } };
+    }
+    return { outs: await this.#run(news, news.update ?? news.create, "update") };
+  }
+
+  async delete(_id: string, props: PodCommandOutputs): Promise<void> {
+    if (!props.delete) return;
+    try {
+      await this.#run(props, props.delete, "delete");
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "";
+      if (props.strictDelete || !GONE.includes(code)) throw error;
+    }
+  }
+
+  async #run(inputs: PodCommandInputs, command: PodCommandInputs["create"], action: string) {
+    try {
+      const { result, os } = await runCommand(this.#runtime, this.#config, inputs, command);
+      if (!result.success) throw failedRun(result);
+      return {
+        ...inputs,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        exitCode: result.exitCode ?? -1,
+        ...(result.data !== undefined ? { data: result.data } : {}),
+        durationMs: result.durationMs,
+        os: toDetectedOs(os),
+      };
+    } catch (error) {
+      const e = toPodError(error);
+      throw resourceError(`PodCommand on ${targetName(inputs.target)}`, action, e);
+    }
+  }
+}

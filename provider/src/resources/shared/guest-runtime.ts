@@ -1,0 +1,52 @@
+import { Secret } from "../../common/secret";
+import { ConnectionCache } from "../../connections/factory";
+import { GuestOpsConnection } from "../../connections/guestops/guestops-connection";
+import type { GuestConnection } from "../../connections/types";
+import { CommandExecutor } from "../../execution/executor";
+import type { OsInfo } from "../../os/types";
+import { GuestOperations } from "../../vsphere/guest-ops";
+import { SessionPool } from "../../vsphere/session-pool";
+import type { DetectedOs } from "../pod-vm/args";
+import { type GuestTarget, targetName, toGuestAccess } from "./guest-target";
+import { type ProviderConfig, resolveVsphereConnection } from "./vsphere-connection";
+
+/**
+ * What every guest-facing provider shares in one provider process: vSphere
+ * sessions, guest connections (SSH pools, WinRM shells) and one executor with
+ * its concurrency limits. Resources touching the same guest reuse them.
+ */
+export class GuestRuntime {
+  readonly sessions = new SessionPool();
+  readonly connections = new ConnectionCache();
+  readonly executor = new CommandExecutor({ actor: "pulumi" });
+
+  /** Runs `fn` with a connection to the target (guestops: inside a vSphere session). */
+  async withTarget<T>(
+    target: GuestTarget,
+    config: ProviderConfig,
+    fn: (connection: GuestConnection, name: string) => Promise<T>,
+  ): Promise<T> {
+    const name = targetName(target);
+    if ((target.transport ?? "ssh") !== "guestops") return fn(this.connections.get(toGuestAccess(target)), name);
+    const vsphere = resolveVsphereConnection(target.vsphere, config);
+    return this.sessions.use(vsphere, async (session) => {
+      const ops = await GuestOperations.open(
+        session,
+        { type: "VirtualMachine", value: target.vmId ?? "" },
+        { username: target.user ?? "", password: new Secret(target.password ?? "") },
+      );
+      return fn(new GuestOpsConnection(ops, name), name);
+    });
+  }
+}
+
+/** The OS as resources output it. */
+export function toDetectedOs(os: OsInfo): DetectedOs {
+  return {
+    type: os.type,
+    family: os.family,
+    distribution: os.distribution,
+    version: os.version,
+    build: os.build ?? "",
+  };
+}

@@ -1,0 +1,49 @@
+import type { PodCommandInputs } from "@pod-lab/provider/dist/resources/pod-command/args";
+import type { DetectedOs } from "@pod-lab/provider/dist/resources/pod-vm/args";
+import * as pulumi from "@pulumi/pulumi";
+
+import podCommandProvider = require("@pod-lab/provider/dist/resources/pod-command/instance");
+
+import type { DeepInput } from "./inputs";
+
+export type PodCommandArgs = { [K in keyof PodCommandInputs]: DeepInput<PodCommandInputs[K]> } & {
+  /** Store stdout, stderr and data encrypted and hide them from diffs and logs. */
+  secretOutputs?: boolean;
+};
+
+/**
+ * Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one
+ * normalized result for every OS. A new command or trigger runs it again; a
+ * new target alone does not. Nothing runs during `pulumi preview`.
+ */
+export class PodCommand extends pulumi.dynamic.Resource {
+  declare readonly stdout: pulumi.Output<string>;
+  declare readonly stderr: pulumi.Output<string>;
+  declare readonly exitCode: pulumi.Output<number>;
+  declare readonly data: pulumi.Output<unknown>;
+  declare readonly durationMs: pulumi.Output<number>;
+  declare readonly os: pulumi.Output<DetectedOs>;
+
+  constructor(name: string, args: PodCommandArgs, opts?: pulumi.CustomResourceOptions) {
+    const { secretOutputs, ...inputs } = args;
+    const secret = ["target", ...(secretOutputs ? ["stdout", "stderr", "data", "stdin"] : [])];
+    super(
+      podCommandProvider,
+      name,
+      {
+        ...inputs,
+        target: pulumi.secret(inputs.target),
+        ...(inputs.stdin !== undefined && secretOutputs ? { stdin: pulumi.secret(inputs.stdin) } : {}),
+        stdout: undefined,
+        stderr: undefined,
+        exitCode: undefined,
+        data: undefined,
+        durationMs: undefined,
+        os: undefined,
+      },
+      { ...opts, additionalSecretOutputs: [...secret, ...(opts?.additionalSecretOutputs ?? [])] },
+      "pod",
+      "PodCommand",
+    );
+  }
+}
