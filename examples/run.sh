@@ -19,6 +19,8 @@ stack="${POD_STACK:-dev}"
 stamp="$dir/node_modules/.pod-build-hash"
 want=$(cat "$dir/package.json" "$REPO_DIR"/provider/tsconfig.tsbuildinfo "$REPO_DIR"/sdk/tsconfig.tsbuildinfo | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  # npm keeps an installed copy whose version did not change: drop pod's first.
+  rm -rf "$dir/node_modules/@pod-lab"
   (cd "$dir" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
   echo "$want" >"$stamp"
 fi

@@ -22,6 +22,7 @@ export class PodVm extends pulumi.dynamic.Resource {
   declare readonly ipAddresses: pulumi.Output<string[]>;
   declare readonly macAddresses: pulumi.Output<string[]>;
   declare readonly os: pulumi.Output<DetectedOs>;
+  declare readonly sshHostKeys: pulumi.Output<string[]>;
 
   constructor(name: string, args: PodVmArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
@@ -36,6 +37,7 @@ export class PodVm extends pulumi.dynamic.Resource {
       ipAddresses: undefined,
       macAddresses: undefined,
       os: undefined,
+      sshHostKeys: undefined,
     };
     super(
       podVmProvider,

@@ -41,7 +41,7 @@ describe("PodVm against vcsim", () => {
   }
 
   describe("full lifecycle", () => {
-    const inputs = base(uniqueName("podvm"));
+    const inputs: PodVmInputs = { ...base(uniqueName("podvm")), guest: { user: "pod", password: "pod" } };
     let id = "";
     let outs: PodVmOutputs;
 
@@ -49,7 +49,7 @@ describe("PodVm against vcsim", () => {
       if (id) await provider.delete(id, outs).catch(() => undefined);
     });
 
-    it("creates: clone, power on, IP, OS from guest info", async () => {
+    it("creates: clone, power on, IP, OS probed in the guest, SSH host keys read through VMware Tools", async () => {
       const created = await provider.create(inputs);
       id = created.id;
       outs = created.outs as PodVmOutputs;
@@ -57,6 +57,10 @@ describe("PodVm against vcsim", () => {
       assert.equal(outs.observedPowerState, "poweredOn");
       assert.match(outs.ipAddress, /^172\.\d+\.\d+\.\d+$/);
       assert.equal(outs.os.type, "linux");
+      assert.equal(outs.os.distribution, "debian");
+      assert.equal(outs.os.version, "12");
+      assert.equal(outs.sshHostKeys.length, 3);
+      assert.match(outs.sshHostKeys[0] ?? "", /^SHA256:[A-Za-z0-9+/]{43}$/);
       assert.equal(outs.observedNics[0]?.network, "VM Network");
       assert.equal((outs as { connection?: { password?: string } }).connection?.password, lab.vspherePassword);
     });

@@ -41,8 +41,9 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
     news: PodCommandInputs,
   ): Promise<pulumi.dynamic.UpdateResult<PodCommandOutputs>> {
     if (!diffPodCommand(olds, news).rerun) {
+      // Keep the last run's results; undefined values must not reach Pulumi's serializer.
       const { stdout, stderr, exitCode, data, durationMs, os } = olds;
-      return { outs: { ...news, stdout, stderr, exitCode, data, durationMs, os } };
+      return { outs: { ...news, stdout, stderr, exitCode, ...(data === undefined ? {} : { data }), durationMs, os } };
     }
     return { outs: await this.#run(news, news.update ?? news.create, "update") };
   }

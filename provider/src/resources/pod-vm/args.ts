@@ -108,6 +108,9 @@ export const podVmOutputsSchema = podVmInputsSchema.extend({
   ipAddresses: z.array(z.string()).describe("Every IPv4 address VMware Tools reports."),
   macAddresses: z.array(z.string()).describe("MAC address per NIC, in NIC order."),
   os: detectedOsSchema,
+  sshHostKeys: z
+    .array(z.string())
+    .describe("SSH host key fingerprints read through VMware Tools at create; pin them in PodCommand targets."),
 });
 
 export type PodVmOutputs = z.infer<typeof podVmOutputsSchema>;

@@ -1,19 +1,21 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { toPodError } from "../../common/errors";
-import { SessionPool } from "../../vsphere/session-pool";
+import type { VmState } from "../../infra/types";
 import { VsphereInfra } from "../../vsphere/vsphere-infra";
 import { resourceError } from "../shared/errors";
+import { GuestRuntime } from "../shared/guest-runtime";
 import { checkInputs } from "../shared/validate";
 import { type ProviderConfig, readProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
 import { type PodVmInputs, type PodVmOutputs, podVmInputsSchema } from "./args";
 import { diffPodVm } from "./diff";
 import { osFromGuestInfo } from "./guest-info-os";
+import { type GuestFacts, probeGuest } from "./guest-probe";
 import { inputsFromOutputs, toOutputs, toVmSpec } from "./state";
 
 /** The PodVm dynamic provider: CRUD only; the work happens in vsphere/. */
 export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInputs, PodVmOutputs> {
   #config: ProviderConfig = {};
-  readonly #sessions = new SessionPool();
+  readonly #runtime = new GuestRuntime();
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     const keys = [
@@ -41,7 +43,13 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
   async create(inputs: PodVmInputs): Promise<pulumi.dynamic.CreateResult<PodVmOutputs>> {
     const outs = await this.#withInfra(inputs, `PodVm ${inputs.name}`, "create", async (infra) => {
       const state = await infra.createVm(toVmSpec(inputs));
-      return toOutputs(inputs, state, osFromGuestInfo(state));
+      try {
+        return toOutputs(inputs, state, await this.#facts(infra, inputs, state));
+      } catch (error) {
+        // Still transactional: a VM whose guest cannot be probed is not kept.
+        await infra.deleteVm(state.id, { shutdownTimeoutMs: 5_000 }).catch(() => undefined);
+        throw error;
+      }
     });
     return { id: outs.moid, outs };
   }
@@ -53,14 +61,16 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
     // Gone outside pod: an empty id tells Pulumi the resource no longer exists.
     if (!state) return {};
     // Inputs stay as they were (the desired state, secrets included); only
-    // the observed outputs change, so the next `up` repairs drift.
-    return { id, props: toOutputs(inputs, state, osFromGuestInfo(state)) };
+    // the observed outputs change, so the next `up` repairs drift. The guest
+    // is not probed again on refresh: the OS and host keys found at create stay.
+    const facts = { os: props.os ?? osFromGuestInfo(state), sshHostKeys: props.sshHostKeys ?? [] };
+    return { id, props: toOutputs(inputs, state, facts) };
   }
 
   async update(id: string, olds: PodVmOutputs, news: PodVmInputs): Promise<pulumi.dynamic.UpdateResult<PodVmOutputs>> {
     const outs = await this.#withInfra(news, `PodVm ${news.name}`, "update", async (infra) => {
       const state = await infra.updateVm(id, toVmSpec(news), toVmSpec(inputsFromOutputs(olds)));
-      return toOutputs(news, state, osFromGuestInfo(state));
+      return toOutputs(news, state, await this.#facts(infra, news, state));
     });
     return { outs };
   }
@@ -72,6 +82,12 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
     );
   }
 
+  /** The OS from vSphere guest info, refined by a guest probe when guest credentials are given and the VM runs. */
+  async #facts(infra: VsphereInfra, inputs: PodVmInputs, state: VmState): Promise<GuestFacts> {
+    if (!inputs.guest || state.powerState !== "poweredOn") return { os: osFromGuestInfo(state), sshHostKeys: [] };
+    return probeGuest(this.#runtime, infra.session, state, inputs.guest);
+  }
+
   async #withInfra<T>(
     inputs: Pick<PodVmInputs, "connection">,
     resource: string,
@@ -80,7 +96,7 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
   ): Promise<T> {
     try {
       const connection = resolveVsphereConnection(inputs.connection, this.#config);
-      return await this.#sessions.use(connection, (session) => fn(new VsphereInfra(session)));
+      return await this.#runtime.sessions.use(connection, (session) => fn(new VsphereInfra(session)));
     } catch (error) {
       throw resourceError(resource, action, toPodError(error));
     }

@@ -1,5 +1,6 @@
 import type { VmSpec, VmState } from "../../infra/types";
-import type { DetectedOs, PodVmInputs, PodVmOutputs } from "./args";
+import type { PodVmInputs, PodVmOutputs } from "./args";
+import type { GuestFacts } from "./guest-probe";
 
 /** Inputs → what the infrastructure provider needs, with the documented defaults. */
 export function toVmSpec(inputs: PodVmInputs): VmSpec {
@@ -21,7 +22,7 @@ export function toVmSpec(inputs: PodVmInputs): VmSpec {
  * only get outputs; the resource marks them secret, so state holds them
  * encrypted.
  */
-export function toOutputs(inputs: PodVmInputs, state: VmState, os: DetectedOs): PodVmOutputs {
+export function toOutputs(inputs: PodVmInputs, state: VmState, facts: GuestFacts): PodVmOutputs {
   return {
     ...inputs,
     moid: state.id,
@@ -34,7 +35,8 @@ export function toOutputs(inputs: PodVmInputs, state: VmState, os: DetectedOs): 
     ipAddress: state.primaryIp ?? "",
     ipAddresses: state.ipAddresses,
     macAddresses: state.nics.map((n) => n.mac),
-    os,
+    os: facts.os,
+    sshHostKeys: facts.sshHostKeys,
   };
 }
 
@@ -52,6 +54,7 @@ export function inputsFromOutputs(outs: PodVmOutputs): PodVmInputs {
     ipAddresses: _ips,
     macAddresses: _macs,
     os: _os,
+    sshHostKeys: _keys,
     ...inputs
   } = outs;
   return inputs as PodVmInputs;

@@ -1,0 +1,76 @@
+import { createHash } from "node:crypto";
+import { Secret } from "../../common/secret";
+import { GuestOpsConnection } from "../../connections/guestops/guestops-connection";
+import type { GuestConnection } from "../../connections/types";
+import type { VmState } from "../../infra/types";
+import { GuestOperations } from "../../vsphere/guest-ops";
+import type { VsphereSession } from "../../vsphere/session";
+import { type GuestRuntime, toDetectedOs } from "../shared/guest-runtime";
+import { toGuestAccess } from "../shared/guest-target";
+import type { DetectedOs, PodVmInputs } from "./args";
+
+export interface GuestFacts {
+  os: DetectedOs;
+  /** SSH host key fingerprints read through VMware Tools: trusted pins for later SSH connections. */
+  sshHostKeys: string[];
+}
+
+/**
+ * The second link of OS detection: a read-only probe in the guest, through
+ * VMware Tools guest operations when they run (no network path or host key
+ * needed), else over the transport the guest input names. On Linux it also
+ * reads the SSH host keys, so commands can pin them instead of trusting the
+ * first key they see.
+ */
+export async function probeGuest(
+  runtime: GuestRuntime,
+  session: VsphereSession,
+  state: VmState,
+  guest: NonNullable<PodVmInputs["guest"]>,
+): Promise<GuestFacts> {
+  const transport = guest.transport ?? (state.guestInfo.toolsRunning ? "guestops" : "ssh");
+  let connection: GuestConnection;
+  if (transport === "guestops") {
+    const ops = await GuestOperations.open(
+      session,
+      { type: "VirtualMachine", value: state.id },
+      { username: guest.user, password: new Secret(guest.password ?? "") },
+    );
+    connection = new GuestOpsConnection(ops, state.name);
+  } else {
+    connection = runtime.connections.get(
+      toGuestAccess({
+        transport,
+        host: state.primaryIp ?? "",
+        user: guest.user,
+        ...(guest.port ? { port: guest.port } : {}),
+        ...(guest.password ? { password: guest.password } : {}),
+        ...(guest.privateKey ? { privateKey: guest.privateKey } : {}),
+        ...(guest.hostKey ? { hostKeys: [guest.hostKey] } : {}),
+      }),
+    );
+  }
+  const guestInfo = {
+    ...(state.guestInfo.family ? { guestFamily: state.guestInfo.family } : {}),
+    ...(state.guestInfo.guestId ? { guestId: state.guestInfo.guestId } : {}),
+  };
+  const os = await runtime.executor.osOf({ connection, name: state.name, guestInfo });
+  let sshHostKeys: string[] = [];
+  if (os.type !== "windows") {
+    const keys = await connection.exec("cat /etc/ssh/ssh_host_*_key.pub 2>/dev/null", { timeoutMs: 30_000 });
+    sshHostKeys = fingerprintsOf(keys.stdout);
+  }
+  return { os: toDetectedOs(os), sshHostKeys };
+}
+
+/** OpenSSH public key lines → "SHA256:…" fingerprints, as `ssh-keygen -l -E sha256` prints them. */
+export function fingerprintsOf(publicKeys: string): string[] {
+  return publicKeys
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/)[1])
+    .filter((blob): blob is string => !!blob && /^[A-Za-z0-9+/]+=*$/.test(blob))
+    .map(
+      (blob) =>
+        `SHA256:${createHash("sha256").update(Buffer.from(blob, "base64")).digest("base64").replace(/=+$/, "")}`,
+    );
+}
