@@ -23,7 +23,7 @@ install_packages() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v ss >/dev/null || missing+=(iproute2)
   command -v curl >/dev/null || missing+=(curl)
-  python3 -c 'import winrm' 2>/dev/null || missing+=(python3-winrm)
+  /usr/bin/python3 -c 'import winrm' 2>/dev/null || missing+=(python3-winrm)
   [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
 }
 

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { ENCRYPTED_CONTENT_TYPE, isEncryptedContentType, sealBody, unsealBody } from "./encryption";
+import { SESSION_FLAGS } from "./ntlm/constants";
+import { SessionSecurity } from "./ntlm/session-security";
+
+const key = Buffer.alloc(16, 0x42);
+const pair = () => ({
+  client: new SessionSecurity(SESSION_FLAGS, key, "client"),
+  server: new SessionSecurity(SESSION_FLAGS, key, "server"),
+});
+
+describe("winrm NTLM message encryption (multipart/encrypted)", () => {
+  it("lays out the body as MS-WSMV and pywinrm do", () => {
+    const { client } = pair();
+    const body = sealBody(client, Buffer.from("<s:Envelope/>"));
+    const text = body.toString("latin1");
+    assert.ok(
+      text.startsWith(
+        "--Encrypted Boundary\r\n\tContent-Type: application/HTTP-SPNEGO-session-encrypted\r\n\tOriginalContent: type=application/soap+xml;charset=UTF-8;Length=13\r\n--Encrypted Boundary\r\n\tContent-Type: application/octet-stream\r\n",
+      ),
+    );
+    assert.ok(text.endsWith("--Encrypted Boundary--\r\n"));
+    const sigAt = text.indexOf("octet-stream\r\n") + 14;
+    assert.equal(body.readUInt32LE(sigAt), 16);
+    assert.ok(!text.includes("<s:Envelope/>"), "the SOAP text is sealed");
+    assert.ok(isEncryptedContentType(ENCRYPTED_CONTENT_TYPE));
+    assert.ok(!isEncryptedContentType("application/soap+xml;charset=UTF-8"));
+  });
+
+  it("round-trips in both directions over many messages, binary-safe", () => {
+    const { client, server } = pair();
+    for (let i = 0; i < 20; i++) {
+      const payload = Buffer.from(`--Encrypted Boundary\r\n ${i} ${"é".repeat(i * 50)}`);
+      assert.deepEqual(unsealBody(server, sealBody(client, payload)), payload);
+      assert.deepEqual(unsealBody(client, sealBody(server, payload)), payload);
+    }
+  });
+
+  it("detects tampering, truncation and a replayed message", () => {
+    const a = pair();
+    const body = sealBody(a.client, Buffer.from("hello world"));
+    const tampered = Buffer.from(body);
+    tampered[tampered.length - 30] = (tampered[tampered.length - 30] ?? 0) ^ 1;
+    assert.throws(() => unsealBody(a.server, tampered), /signature does not match/);
+    const b = pair();
+    assert.throws(() => unsealBody(b.server, body.subarray(0, body.length - 40)), /truncated|closing boundary/);
+    const c = pair();
+    const first = sealBody(c.client, Buffer.from("one"));
+    unsealBody(c.server, first);
+    assert.throws(() => unsealBody(c.server, first), /does not match/);
+  });
+});

@@ -1,0 +1,267 @@
+import { createHash } from "node:crypto";
+import type { Duplex } from "node:stream";
+import { PodError } from "../../common/errors";
+import type { Secret } from "../../common/secret";
+import type { TlsTrust } from "../../vsphere/soap/transport";
+import { createAgent, type WinrmAgent } from "./agent";
+import { ENCRYPTED_CONTENT_TYPE, EncryptedBodyError, isEncryptedContentType, sealBody, unsealBody } from "./encryption";
+import { type Endpoint, exchange, type RawReply, StaleConnection } from "./http-exchange";
+import { NtlmClient, NtlmClientError } from "./ntlm/client";
+import { channelBindingsHash } from "./ntlm/ntlmv2";
+import { NtlmIntegrityError, type SessionSecurity } from "./ntlm/session-security";
+
+/**
+ * HTTP(S) to one WinRM listener with its authentication:
+ *  - basic: HTTPS only (a password in clear over HTTP is refused here, and
+ *    Windows refuses it too unless AllowUnencrypted=true);
+ *  - ntlm: NTLMv2 on a dedicated keep-alive socket; over HTTP every body is
+ *    sealed (MS-WSMV multipart/encrypted), over HTTPS TLS protects it and the
+ *    NTLM response carries channel bindings.
+ * Kerberos and CredSSP are not implemented (domain accounts work with NTLM).
+ * Requests are serialized: NTLM sealing is one RC4 stream per direction.
+ */
+export type WinrmAuthKind = "ntlm" | "basic";
+
+export interface WinrmTransportOptions {
+  host: string;
+  port: number;
+  https: boolean;
+  path?: string;
+  auth: WinrmAuthKind;
+  /** "user", "DOMAIN\\user" or "user@domain". */
+  username: string;
+  password: Secret;
+  tls?: TlsTrust;
+}
+
+export interface WinrmReply {
+  status: number;
+  body: Buffer;
+}
+
+interface NtlmContext {
+  socket: Duplex;
+  session: SessionSecurity;
+  seal: boolean;
+}
+
+export class WinrmTransport {
+  readonly #agent: WinrmAgent;
+  readonly #endpoint: Endpoint;
+  #ctx: NtlmContext | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly stats = { requests: 0, handshakes: 0, reconnects: 0, failures: 0 };
+
+  constructor(readonly options: WinrmTransportOptions) {
+    if (options.auth === "basic" && !options.https) {
+      throw new PodError(
+        "INVALID_INPUT",
+        `Basic authentication over plain HTTP to ${this.target} would send the password in clear.`,
+        {
+          fix: "Use https (port 5986) with Basic, or auth: ntlm over http (5985), which encrypts every message.",
+        },
+      );
+    }
+    this.#agent = createAgent(options.https, options.tls ?? {}, options.host, options.port);
+    this.#endpoint = {
+      host: options.host,
+      port: options.port,
+      https: options.https,
+      path: options.path ?? "/wsman",
+      agent: this.#agent,
+    };
+  }
+
+  get target(): string {
+    return `${this.options.host}:${this.options.port}`;
+  }
+
+  /** POSTs one SOAP envelope and returns the (decrypted) reply; requests never overlap. */
+  post(xml: string, timeoutMs: number): Promise<WinrmReply> {
+    const run = this.#queue.then(() => this.#post(Buffer.from(xml, "utf8"), timeoutMs));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  close(): void {
+    this.#ctx = undefined;
+    this.#agent.destroy();
+  }
+
+  async #post(body: Buffer, timeoutMs: number): Promise<WinrmReply> {
+    this.stats.requests++;
+    try {
+      return this.options.auth === "basic"
+        ? await this.#postBasic(body, timeoutMs)
+        : await this.#postNtlm(body, timeoutMs);
+    } catch (error) {
+      this.stats.failures++;
+      throw error;
+    }
+  }
+
+  async #postBasic(body: Buffer, timeoutMs: number): Promise<WinrmReply> {
+    const { user, domain } = splitUser(this.options.username);
+    const name = domain ? `${domain}\\${user}` : user;
+    const authorization = `Basic ${Buffer.from(`${name}:${this.options.password.reveal()}`).toString("base64")}`;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const reply = await exchange(
+          this.#endpoint,
+          () => ({ headers: { Authorization: authorization }, body }),
+          timeoutMs,
+        );
+        if (reply.status === 401) throw this.#authFailed(reply);
+        return reply;
+      } catch (error) {
+        if (error instanceof StaleConnection && attempt === 0) continue;
+        throw error;
+      }
+    }
+  }
+
+  async #postNtlm(body: Buffer, timeoutMs: number): Promise<WinrmReply> {
+    for (let attempt = 0; ; attempt++) {
+      const ctx = this.#ctx ?? (await this.#handshake(timeoutMs));
+      let reply: RawReply;
+      try {
+        reply = await exchange(
+          this.#endpoint,
+          (socket) => {
+            if (socket !== ctx.socket) return new StaleConnection();
+            if (!ctx.seal) return { headers: {} as Record<string, string>, body };
+            return { headers: { "Content-Type": ENCRYPTED_CONTENT_TYPE }, body: sealBody(ctx.session, body) };
+          },
+          timeoutMs,
+        );
+      } catch (error) {
+        // Whatever happened, the RC4 streams may now disagree: authenticate afresh next time.
+        this.#ctx = undefined;
+        if (error instanceof StaleConnection && attempt === 0) {
+          this.stats.reconnects++;
+          continue;
+        }
+        throw error;
+      }
+      if (reply.status === 401) {
+        // The service forgot the context (restart, connection recycled): one fresh handshake.
+        this.#ctx = undefined;
+        if (attempt === 0) continue;
+        throw this.#authFailed(reply);
+      }
+      if (!isEncryptedContentType(reply.contentType)) return reply;
+      try {
+        return { status: reply.status, body: unsealBody(ctx.session, reply.body) };
+      } catch (error) {
+        this.#ctx = undefined;
+        if (error instanceof EncryptedBodyError || error instanceof NtlmIntegrityError) {
+          throw new PodError(
+            "PROTOCOL_ERROR",
+            `The encrypted WinRM reply from ${this.target} is invalid: ${error.message}.`,
+            {
+              cause: error,
+            },
+          );
+        }
+        throw error;
+      }
+    }
+  }
+
+  /** Empty-body POSTs carrying NEGOTIATE, then AUTHENTICATE, on one socket (as pywinrm and Windows' winrs do). */
+  async #handshake(timeoutMs: number): Promise<NtlmContext> {
+    this.stats.handshakes++;
+    const { user, domain } = splitUser(this.options.username);
+    const client = new NtlmClient({
+      user,
+      domain,
+      password: () => this.options.password.reveal(),
+      channelBindings: () => (this.options.https ? tlsChannelBindings(this.#agent.peerCertificate) : undefined),
+    });
+    let socket: Duplex | undefined;
+    const negotiate = `Negotiate ${client.negotiate().toString("base64")}`;
+    const first = await exchange(
+      this.#endpoint,
+      (s) => {
+        socket = s;
+        return { headers: { Authorization: negotiate }, body: Buffer.alloc(0) };
+      },
+      timeoutMs,
+    );
+    const token = first.authenticate
+      .map((h) => /^(?:Negotiate|NTLM)\s+([A-Za-z0-9+/=]+)\s*$/i.exec(h)?.[1])
+      .find(Boolean);
+    if (first.status !== 401 || !token) {
+      if (first.status === 401) throw this.#authFailed(first, "the service did not answer the NTLM negotiation");
+      throw new PodError(
+        "PROTOCOL_ERROR",
+        `The WinRM service at ${this.target} answered the NTLM negotiation with HTTP ${first.status}.`,
+        {
+          details: { status: first.status },
+        },
+      );
+    }
+    let authenticate: string;
+    try {
+      authenticate = `Negotiate ${client.authenticate(Buffer.from(token, "base64")).toString("base64")}`;
+    } catch (error) {
+      const reason = error instanceof NtlmClientError ? error.message : (error as Error).message;
+      throw new PodError("PROTOCOL_ERROR", `The NTLM challenge from ${this.target} is unusable: ${reason}.`, {
+        cause: error,
+      });
+    }
+    const second = await exchange(
+      this.#endpoint,
+      (s) => {
+        if (s !== socket) return new StaleConnection();
+        return { headers: { Authorization: authenticate }, body: Buffer.alloc(0) };
+      },
+      timeoutMs,
+    );
+    if (second.status === 401) throw this.#authFailed(second);
+    if (second.status !== 200) {
+      throw new PodError("PROTOCOL_ERROR", `NTLM authentication with ${this.target} ended in HTTP ${second.status}.`, {
+        details: { status: second.status },
+      });
+    }
+    if (!socket) throw new PodError("INTERNAL", "NTLM handshake finished without a socket.");
+    this.#ctx = { socket, session: client.session, seal: !this.options.https };
+    return this.#ctx;
+  }
+
+  #authFailed(reply: RawReply, why?: string): PodError {
+    const offered = reply.authenticate.map((h) => h.split(/\s+/)[0]).join(", ") || "none";
+    const scheme = this.options.auth === "basic" ? "Basic" : "NTLM";
+    return new PodError(
+      "AUTH_FAILED",
+      `The WinRM service at ${this.target} rejected ${scheme} authentication for "${this.options.username}" (HTTP 401${why ? `: ${why}` : ""}; it offers: ${offered}).`,
+      {
+        fix:
+          this.options.auth === "basic"
+            ? 'Check the user name and password. Basic works only for local accounts and must be enabled (winrm set winrm/config/service/auth @{Basic="true"}); use auth: ntlm for domain accounts.'
+            : "Check the user name (DOMAIN\\user for domain accounts) and password. A local account other than the built-in Administrator also needs LocalAccountTokenFilterPolicy=1.",
+        details: { status: 401, offered, auth: this.options.auth },
+      },
+    );
+  }
+}
+
+/** "DOMAIN\\user" and "user@domain" as Windows reads them; a bare name is a local account. */
+export function splitUser(username: string): { user: string; domain: string } {
+  const slash = username.indexOf("\\");
+  if (slash >= 0) return { domain: username.slice(0, slash), user: username.slice(slash + 1) };
+  const at = username.lastIndexOf("@");
+  if (at > 0) return { user: username.slice(0, at), domain: username.slice(at + 1) };
+  return { user: username, domain: "" };
+}
+
+/**
+ * RFC 5929 tls-server-end-point over the peer certificate. The hash should
+ * follow the certificate's signature algorithm; SHA-256 is what nearly every
+ * WinRM certificate uses (SHA-384/512-signed certificates would need their
+ * own hash: with CbtHardeningLevel=Strict those fail as a 401).
+ */
+function tlsChannelBindings(certificate: Buffer | undefined): Buffer | undefined {
+  if (!certificate) return undefined;
+  return channelBindingsHash(createHash("sha256").update(certificate).digest());
+}

@@ -1,0 +1,34 @@
+import { PodError } from "../../common/errors";
+import type { Envelope } from "./envelope";
+import { faultError, httpError } from "./faults";
+import { parseResponse, type WsmanResponse } from "./response";
+import type { WinrmTransport } from "./transport";
+
+/**
+ * One WS-Man exchange: send an envelope, map HTTP status and SOAP faults to
+ * PodErrors, and check that the reply answers our message (a:RelatesTo).
+ */
+export async function call(
+  transport: WinrmTransport,
+  envelope: Envelope,
+  operation: string,
+  timeoutMs: number,
+): Promise<WsmanResponse> {
+  const reply = await transport.post(envelope.xml, timeoutMs);
+  const text = reply.body.toString("utf8");
+  if (reply.status !== 200 && !text.trimStart().startsWith("<"))
+    throw httpError(reply.status, text, operation, transport.target);
+  const res = parseResponse(text);
+  if (res.fault) throw faultError(res.fault, operation, transport.target, reply.status);
+  if (reply.status !== 200) throw httpError(reply.status, text, operation, transport.target);
+  if (res.relatesTo && res.relatesTo !== envelope.messageId) {
+    throw new PodError(
+      "PROTOCOL_ERROR",
+      `The WinRM reply to ${operation} answers another message (${res.relatesTo}).`,
+      {
+        details: { expected: envelope.messageId, relatesTo: res.relatesTo },
+      },
+    );
+  }
+  return res;
+}
