@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { isPodError } from "../../common/errors";
+import { withRetry } from "../../common/retry";
 import { Secret } from "../../common/secret";
 import { GuestOpsConnection } from "../../connections/guestops/guestops-connection";
 import type { GuestConnection } from "../../connections/types";
@@ -54,7 +56,13 @@ export async function probeGuest(
     ...(state.guestInfo.family ? { guestFamily: state.guestInfo.family } : {}),
     ...(state.guestInfo.guestId ? { guestId: state.guestInfo.guestId } : {}),
   };
-  const os = await runtime.executor.osOf({ connection, name: state.name, guestInfo });
+  // A guest reports its IP before its services listen (WinRM, sshd): give them a bounded while.
+  const os = await withRetry(() => runtime.executor.osOf({ connection, name: state.name, guestInfo }), {
+    attempts: 20,
+    baseDelayMs: 500,
+    maxDelayMs: 3_000,
+    retryable: (e) => isPodError(e) && ["UNREACHABLE", "CONNECTION_LOST", "TIMEOUT"].includes(e.code),
+  });
   let sshHostKeys: string[] = [];
   if (os.type !== "windows") {
     const keys = await connection.exec("cat /etc/ssh/ssh_host_*_key.pub 2>/dev/null", { timeoutMs: 30_000 });
