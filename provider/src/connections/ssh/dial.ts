@@ -122,6 +122,9 @@ export async function dialOnce(settings: DialSettings): Promise<Client> {
     };
     try {
       client.connect(config);
+      // SSH is small request/response exchanges: without TCP_NODELAY, Nagle
+      // plus delayed ACKs add ~40 ms stalls to the handshake and every command.
+      client.setNoDelay(true);
     } catch (error) {
       reject(classify(error as Ssh2Error, where, settings.auth, tried));
     }
