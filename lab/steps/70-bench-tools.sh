@@ -6,6 +6,11 @@
 POD_GOVC_VERSION="0.46.3"
 
 install_bench_tools() {
+  # Ansible and parallel-ssh, from Debian, for the side-by-side command benchmarks.
+  local missing=()
+  command -v ansible >/dev/null || missing+=(ansible-core)
+  command -v parallel-ssh >/dev/null || missing+=(pssh)
+  [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
   # `go install` stamps no version into govc, so a stamp file records it.
   local stamp="$POD_CACHE/bin/govc.version"
   if ! [ -x "$POD_CACHE/bin/govc" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$POD_GOVC_VERSION" ]; then

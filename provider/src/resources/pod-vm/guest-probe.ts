@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { isPodError } from "../../common/errors";
 import { withRetry } from "../../common/retry";
 import { Secret } from "../../common/secret";
 import { GuestOpsConnection } from "../../connections/guestops/guestops-connection";
 import type { GuestConnection } from "../../connections/types";
 import type { VmState } from "../../infra/types";
+import { SSH_HOST_KEYS_COMMAND, sshFingerprints } from "../../os/probe/ssh-host-keys";
 import { GuestOperations } from "../../vsphere/guest-ops";
 import type { VsphereSession } from "../../vsphere/session";
 import { type GuestRuntime, toDetectedOs } from "../shared/guest-runtime";
@@ -65,20 +65,11 @@ export async function probeGuest(
   });
   let sshHostKeys: string[] = [];
   if (os.type !== "windows") {
-    const keys = await connection.exec("cat /etc/ssh/ssh_host_*_key.pub 2>/dev/null", { timeoutMs: 30_000 });
-    sshHostKeys = fingerprintsOf(keys.stdout);
+    const keys = await connection.exec(SSH_HOST_KEYS_COMMAND, { timeoutMs: 60_000 });
+    sshHostKeys = sshFingerprints(keys.stdout);
   }
   return { os: toDetectedOs(os), sshHostKeys };
 }
 
-/** OpenSSH public key lines → "SHA256:…" fingerprints, as `ssh-keygen -l -E sha256` prints them. */
-export function fingerprintsOf(publicKeys: string): string[] {
-  return publicKeys
-    .split("\n")
-    .map((line) => line.trim().split(/\s+/)[1])
-    .filter((blob): blob is string => !!blob && /^[A-Za-z0-9+/]+=*$/.test(blob))
-    .map(
-      (blob) =>
-        `SHA256:${createHash("sha256").update(Buffer.from(blob, "base64")).digest("base64").replace(/=+$/, "")}`,
-    );
-}
+/** @deprecated use sshFingerprints from os/probe/ssh-host-keys */
+export { sshFingerprints as fingerprintsOf };
