@@ -24,8 +24,10 @@ export const SSH_HOST_KEYS_COMMAND = [
 export function sshFingerprints(publicKeys: string): string[] {
   return publicKeys
     .split("\n")
-    .map((line) => line.trim().split(/\s+/)[1])
-    .filter((blob): blob is string => !!blob && /^[A-Za-z0-9+/]+=*$/.test(blob))
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([type]) => /^(ssh-|ecdsa-|sk-)/.test(type ?? ""))
+    .map(([, blob]) => blob)
+    .filter((blob): blob is string => !!blob && /^[A-Za-z0-9+/]{16,}=*$/.test(blob))
     .map(
       (blob) =>
         `SHA256:${createHash("sha256").update(Buffer.from(blob, "base64")).digest("base64").replace(/=+$/, "")}`,
