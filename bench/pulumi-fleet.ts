@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchRow } from "./table";
@@ -14,26 +14,36 @@ const repo = join(__dirname, "..");
  */
 export async function benchPulumiFleet(): Promise<BenchRow[]> {
   const stack = `bench${process.pid}`;
-  const run = (...args: string[]) => {
-    const t0 = performance.now();
-    const r = spawnSync("bash", [join(repo, "examples/run.sh"), "fleet", ...args], {
-      encoding: "utf8",
-      env: { ...process.env, POD_STACK: stack },
-      timeout: 900_000,
+  // Asynchronous, so the memory sampler below keeps running while Pulumi works.
+  const run = (...args: string[]) =>
+    new Promise<number>((resolve, reject) => {
+      const t0 = performance.now();
+      let output = "";
+      const p = spawn("bash", [join(repo, "examples/run.sh"), "fleet", ...args], {
+        env: { ...process.env, POD_STACK: stack },
+      });
+      p.stdout.on("data", (d: Buffer) => {
+        output += d;
+      });
+      p.stderr.on("data", (d: Buffer) => {
+        output += d;
+      });
+      p.on("exit", (code) =>
+        code === 0
+          ? resolve(performance.now() - t0)
+          : reject(new Error(`fleet ${args.join(" ")} exited ${code}: ${output}`)),
+      );
     });
-    if (r.status !== 0) throw new Error(`fleet ${args.join(" ")} exited ${r.status}: ${r.stdout}\n${r.stderr}`);
-    return performance.now() - t0;
-  };
   const peak = { kb: 0 };
   const sampler = setInterval(() => {
     peak.kb = Math.max(peak.kb, providerPeakKb());
   }, 200);
   try {
-    run("config", "set", "count", String(N));
-    const preview = run("preview");
-    const up = run("up");
-    const noop = run("up");
-    const destroy = run("destroy");
+    await run("config", "set", "count", String(N));
+    const preview = await run("preview");
+    const up = await run("up");
+    const noop = await run("up");
+    const destroy = await run("destroy");
     const mb = `${(peak.kb / 1024).toFixed(0)} MiB peak RSS of the dynamic-provider processes`;
     return [
       { benchmark: `pulumi, ${N} guests + ${N} commands`, subject: "pod preview", wallMs: preview },
