@@ -5,12 +5,12 @@
  */
 import { createHash } from "node:crypto";
 import { Secret } from "../common/secret";
+import type { GuestOperations } from "../vsphere/guest-ops";
 import { type DockerConnectionOptions, DockerExecConnection } from "./docker";
 import { GuestOpsConnection } from "./guestops/guestops-connection";
-import { type SshConnectionOptions, SshConnectionCache } from "./ssh";
+import { SshConnectionCache, type SshConnectionOptions } from "./ssh";
 import type { GuestConnection } from "./types";
 import { WinrmConnection, type WinrmConnectionOptions } from "./winrm/connection";
-import type { GuestOperations } from "../vsphere/guest-ops";
 
 export type GuestAccess =
   | ({ transport: "ssh" } & SshConnectionOptions)

@@ -1,6 +1,6 @@
 import { isPodError, PodError } from "../../common/errors";
 import { type Secret, toSecret } from "../../common/secret";
-import type { TlsTrust } from "../../vsphere/soap/transport";
+import type { TlsTrust } from "../../common/tls";
 import type { ConnectionHealth, ExecOptions, GuestConnection, RawExecResult } from "../types";
 import { decodeClixml } from "./clixml";
 import { type CreateShellOptions, type EnvelopeContext, identify } from "./envelope";

@@ -2,7 +2,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { Duplex } from "node:stream";
 import { PodError } from "../../common/errors";
-import { networkError } from "../../vsphere/soap/transport";
+import { networkError } from "../../common/network-error";
 
 /**
  * One HTTP POST to a WinRM listener on the endpoint's keep-alive agent. The

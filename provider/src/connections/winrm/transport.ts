@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { PodError } from "../../common/errors";
 import type { Secret } from "../../common/secret";
-import type { TlsTrust } from "../../vsphere/soap/transport";
+import type { TlsTrust } from "../../common/tls";
 import { createAgent, type WinrmAgent } from "./agent";
 import { ENCRYPTED_CONTENT_TYPE, EncryptedBodyError, isEncryptedContentType, sealBody, unsealBody } from "./encryption";
 import { type Endpoint, exchange, type RawReply, StaleConnection } from "./http-exchange";

@@ -1,10 +1,8 @@
-import { isPodError } from "../../common/errors";
-import { withRetry } from "../../common/retry";
 import { Secret } from "../../common/secret";
 import { GuestOpsConnection } from "../../connections/guestops/guestops-connection";
 import type { GuestConnection } from "../../connections/types";
+import { readGuestFacts } from "../../execution/guest-facts";
 import type { VmState } from "../../infra/types";
-import { SSH_HOST_KEYS_COMMAND, sshFingerprints } from "../../os/probe/ssh-host-keys";
 import { GuestOperations } from "../../vsphere/guest-ops";
 import type { VsphereSession } from "../../vsphere/session";
 import { type GuestRuntime, toDetectedOs } from "../shared/guest-runtime";
@@ -56,20 +54,6 @@ export async function probeGuest(
     ...(state.guestInfo.family ? { guestFamily: state.guestInfo.family } : {}),
     ...(state.guestInfo.guestId ? { guestId: state.guestInfo.guestId } : {}),
   };
-  // A guest reports its IP before its services listen (WinRM, sshd): give them a bounded while.
-  const os = await withRetry(() => runtime.executor.osOf({ connection, name: state.name, guestInfo }), {
-    attempts: 20,
-    baseDelayMs: 500,
-    maxDelayMs: 3_000,
-    retryable: (e) => isPodError(e) && ["UNREACHABLE", "CONNECTION_LOST", "TIMEOUT"].includes(e.code),
-  });
-  let sshHostKeys: string[] = [];
-  if (os.type !== "windows") {
-    const keys = await connection.exec(SSH_HOST_KEYS_COMMAND, { timeoutMs: 60_000 });
-    sshHostKeys = sshFingerprints(keys.stdout);
-  }
-  return { os: toDetectedOs(os), sshHostKeys };
+  const facts = await readGuestFacts(runtime.executor, connection, state.name, guestInfo);
+  return { os: toDetectedOs(facts.os), sshHostKeys: facts.sshHostKeys };
 }
-
-/** @deprecated use sshFingerprints from os/probe/ssh-host-keys */
-export { sshFingerprints as fingerprintsOf };

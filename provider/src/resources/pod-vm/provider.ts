@@ -18,17 +18,7 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
   readonly #runtime = new GuestRuntime();
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    const keys = [
-      "vsphereHost",
-      "vsphereUser",
-      "vspherePassword",
-      "vsphereThumbprint",
-      "vsphereCaFile",
-      "vsphereInsecure",
-    ];
-    this.#config = Object.fromEntries(
-      keys.flatMap((k) => (req.config.get(`pod:${k}`) ? [[k, req.config.get(`pod:${k}`)]] : [])),
-    );
+    this.#config = readProviderConfig(req.config);
   }
 
   async check(_olds: PodVmInputs, news: PodVmInputs): Promise<pulumi.dynamic.CheckResult<PodVmInputs>> {
