@@ -111,7 +111,9 @@ export async function ensureStandardPortGroup(
 async function vmsOn(session: VsphereSession, network: MoRef): Promise<string[]> {
   const [net] = await retrieveProperties<{ vm?: MoRef[] }>(session, [network], ["vm"]);
   const all = await retrieveByType<{ name: string; network?: MoRef[] }>(session, "VirtualMachine", ["name", "network"]);
-  const names = new Set(all.filter((v) => v.props.network?.some((n) => n.value === network.value)).map((v) => v.props.name));
+  const names = new Set(
+    all.filter((v) => v.props.network?.some((n) => n.value === network.value)).map((v) => v.props.name),
+  );
   for (const v of await retrieveProperties<{ name: string }>(session, net?.props.vm ?? [], ["name"])) {
     names.add(v.props.name);
   }
