@@ -38,13 +38,18 @@ test: lab ## the whole suite: unit tests, then tests against the live lab
 
 test-file: deps ## one test file against the lab: make test-file F=test/lab/ssh.test.ts
 	@$(ENV) npx mocha --no-config -r ts-node/register/transpile-only -r test/support/lab-env.ts \
-	  --extension ts --timeout 180000 --reporter test/support/count-reporter.js $(F)
+	  --extension ts --timeout 180000 --exit --reporter test/support/count-reporter.js $(F)
 
 demo: lab ## bring the lab up and `pulumi up` examples/quickstart, printing its outputs
 	@bash examples/run.sh quickstart up
+
+cli: deps ## the pod CLI against the lab: make cli ARGS="health" (credentials from lab.env)
+	@$(ENV) set -a && source "$$POD_LAB_STATE/lab.env" && set +a && \
+	  POD_VSPHERE_PASSWORD="$${POD_VSPHERE_PASSWORD:-$$POD_VCSIM_PASSWORD}" \
+	  npx ts-node --transpile-only provider/src/cli/main.ts $(ARGS)
 
 bench: lab ## benchmarks, printed as a table
 	@bash lab/lab.sh bench-tools
 	@$(ENV) npx ts-node --transpile-only bench/run.ts
 
-.PHONY: help lab lab-status lab-down deps lint schema format test-unit test test-file demo bench
+.PHONY: help lab lab-status lab-down deps lint schema format test-unit test test-file cli demo bench

@@ -19,6 +19,10 @@ export interface GuestOptions {
   /** sshd runs in a loop: kill it and it comes back (same host keys) after `restartDelaySeconds`. */
   restartableSshd?: boolean;
   restartDelaySeconds?: number;
+  /** A user-defined Docker network to attach to (instead of the default bridge). */
+  network?: string;
+  /** Linux capabilities to add, e.g. ["NET_ADMIN"] for `ip` changes inside the guest. */
+  capAdd?: string[];
 }
 
 export interface GuestContainer {
@@ -113,7 +117,11 @@ export async function startGuest(options: GuestOptions = {}): Promise<GuestConta
     ...(options.restartableSshd
       ? { Cmd: ["/bin/sh", "-c", `while :; do /usr/local/sbin/pod-guest-init; sleep ${delay}; done`] }
       : {}),
-    HostConfig: { AutoRemove: false },
+    HostConfig: {
+      AutoRemove: false,
+      ...(options.network ? { NetworkMode: options.network } : {}),
+      ...(options.capAdd ? { CapAdd: options.capAdd } : {}),
+    },
   });
   const remove = async () => {
     await container.remove({ force: true }).catch(() => undefined);
@@ -130,7 +138,8 @@ export async function startGuest(options: GuestOptions = {}): Promise<GuestConta
       await new Promise((r) => setTimeout(r, 200));
     }
     const info = await container.inspect();
-    const ip = Object.values(info.NetworkSettings.Networks)[0]?.IPAddress ?? "";
+    const networks = info.NetworkSettings.Networks;
+    const ip = (options.network ? networks[options.network] : Object.values(networks)[0])?.IPAddress ?? "";
     if (!ip) throw new Error(`guest ${name} has no IP address`);
     return {
       id: info.Id,
@@ -149,4 +158,52 @@ export async function startGuest(options: GuestOptions = {}): Promise<GuestConta
     await remove();
     throw error;
   }
+}
+
+export interface LabNetwork {
+  name: string;
+  /** "10.x.y.0/24" */
+  subnet: string;
+  /** The subnet's first three octets, "10.x.y". */
+  prefix: string;
+  gateway: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * A user-defined Docker network labelled pod.lab=1 (so `make lab-down` removes
+ * it), on a free 10.x.y.0/24; tests remove it in an after() hook.
+ */
+export async function createLabNetwork(): Promise<LabNetwork> {
+  await requireDocker();
+  const name = `pod-test-net-${randomBytes(4).toString("hex")}`;
+  const used = new Set(
+    (await docker.listNetworks()).flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? "")).filter(Boolean),
+  );
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const bytes = randomBytes(2);
+    const prefix = `10.${200 + ((bytes[0] ?? 0) % 50)}.${bytes[1] ?? 0}`;
+    const subnet = `${prefix}.0/24`;
+    if (used.has(subnet)) continue;
+    try {
+      const network = await docker.createNetwork({
+        Name: name,
+        Driver: "bridge",
+        Labels: { "pod.lab": "1" },
+        IPAM: { Config: [{ Subnet: subnet, Gateway: `${prefix}.1` }] },
+      });
+      return {
+        name,
+        subnet,
+        prefix,
+        gateway: `${prefix}.1`,
+        remove: async () => {
+          await network.remove().catch(() => undefined);
+        },
+      };
+    } catch (error) {
+      if (!/overlap|Pool/i.test((error as Error).message)) throw error;
+    }
+  }
+  throw new Error("no free 10.x.y.0/24 for a lab network");
 }

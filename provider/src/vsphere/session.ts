@@ -15,6 +15,7 @@ export interface VsphereConnectOptions {
   /** Idle interval between keepalive calls; 0 turns keepalive off. */
   keepaliveMs?: number;
   onCall?: SoapClientOptions["onCall"];
+  wrapCall?: SoapClientOptions["wrapCall"];
 }
 
 export interface ServiceContent {
@@ -47,6 +48,7 @@ export class VsphereSession {
       trust: options.trust,
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.onCall ? { onCall: options.onCall } : {}),
+      ...(options.wrapCall ? { wrapCall: options.wrapCall } : {}),
     });
     try {
       const apiVersion = await client.negotiateVersion();

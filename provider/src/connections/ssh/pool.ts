@@ -245,7 +245,11 @@ export class SshPool {
     link.alive = false;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
+        // ssh2's destroy() does nothing once end() has closed the writable
+        // side, so a peer that vanished (its address moved) would keep the
+        // half-closed socket, and the process, alive for minutes: destroy the socket itself.
         link.client.destroy();
+        (link.client as unknown as { _sock?: { destroy(): void } })._sock?.destroy();
         resolve();
       }, 1000);
       timer.unref();

@@ -15,6 +15,8 @@ export interface SoapClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Observes every call (metrics, tracing); must not throw. */
   onCall?: (info: SoapCallInfo) => void;
+  /** Runs around every call, retries included (a tracing span); must call `call` once. */
+  wrapCall?: <T>(method: string, call: () => Promise<T>) => Promise<T>;
 }
 
 export interface SoapCallInfo {
@@ -51,6 +53,7 @@ export class SoapClient {
   #retry: RetryPolicy;
   #relogin: (() => Promise<void>) | undefined;
   #onCall: SoapClientOptions["onCall"];
+  #wrapCall: SoapClientOptions["wrapCall"];
 
   constructor(options: SoapClientOptions) {
     const [host = "", port = "443"] = options.host.split(":");
@@ -65,6 +68,7 @@ export class SoapClient {
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#retry = { attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000, retryable: retryTransient, ...options.retry };
     this.#onCall = options.onCall;
+    this.#wrapCall = options.wrapCall;
   }
 
   /** Reads the newest vim25 version the server speaks, for the SOAPAction header. */
@@ -96,7 +100,12 @@ export class SoapClient {
     this.#relogin = relogin;
   }
 
-  async call<T = unknown>(method: string, args: Record<string, unknown>): Promise<T> {
+  call<T = unknown>(method: string, args: Record<string, unknown>): Promise<T> {
+    const wrap = this.#wrapCall;
+    return wrap ? wrap(method, () => this.#observedCall<T>(method, args)) : this.#observedCall<T>(method, args);
+  }
+
+  async #observedCall<T>(method: string, args: Record<string, unknown>): Promise<T> {
     const started = Date.now();
     let attempts = 0;
     try {

@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+/**
+ * `pod`: the engine for lab engineers, from a shell. Credentials come from the
+ * documented sources (flags, POD_* environment, ssh-agent, ~/.ssh keys); no
+ * password is ever taken as a flag (it would show in `ps`).
+ * Exit codes: 0 all good; 1 a command failed or a check is unhealthy; 2 an
+ * error (its code and fix are printed).
+ */
+import { Command } from "commander";
+import { PodClient, type PodClientOptions } from "../client/pod-client";
+import { PodError } from "../common/errors";
+import type { HostKeyPolicy } from "../connections/ssh";
+import { ProgressBar, printError, table } from "./output";
+
+interface GlobalFlags {
+  json?: boolean;
+  user?: string;
+  key?: string;
+  hostKeyPolicy?: HostKeyPolicy;
+  knownHosts?: string;
+  auditLog?: string;
+  insecure?: boolean;
+}
+
+const program = new Command("pod")
+  .description("pod: vSphere test-lab engine (VMs, guests, commands, networks)")
+  .option("--json", "machine-readable output on stdout")
+  .option("-u, --user <name>", "guest user for SSH targets (default $POD_GUEST_USER)")
+  .option("-i, --key <file>", "SSH private key file (refused when group/others can read it)")
+  .option("--host-key-policy <policy>", "strict | accept-new | insecure (SSH targets without pinned keys)", "strict")
+  .option("--known-hosts <file>", "known_hosts file for strict/accept-new")
+  .option("--audit-log <file>", "append JSON audit records to this file")
+  .showHelpAfterError();
+
+function client(): PodClient {
+  const f = program.opts<GlobalFlags>();
+  const options: PodClientOptions = {
+    actor: `cli:${process.env.USER ?? "unknown"}`,
+    guest: { ...(f.user ? { username: f.user } : {}), ...(f.key ? { privateKeyPath: f.key } : {}) },
+    ...(f.hostKeyPolicy ? { hostKeyPolicy: f.hostKeyPolicy } : {}),
+    ...(f.knownHosts ? { knownHostsFile: f.knownHosts } : {}),
+    ...(f.auditLog ? { audit: f.auditLog } : {}),
+  };
+  return new PodClient(options);
+}
+
+/** Runs an action with a client, closes it, and sets the exit code (never process.exit: output must flush). */
+function action<A extends unknown[]>(fn: (c: PodClient, json: boolean, ...args: A) => Promise<number>) {
+  return async (...args: A) => {
+    const json = program.opts<GlobalFlags>().json ?? false;
+    const c = client();
+    try {
+      process.exitCode = await fn(c, json, ...args);
+    } catch (error) {
+      process.exitCode = printError(error, json);
+    } finally {
+      await c.close();
+    }
+  };
+}
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+
+program
+  .command("health")
+  .description("vSphere reachability and session, guest pools, known VMs")
+  .action(
+    action(async (c, json) => {
+      const report = await c.healthCheck();
+      if (json) out(JSON.stringify(report, null, 2));
+      else {
+        const v = report.vsphere;
+        out(
+          `vSphere  ${v.configured ? `${v.host ?? "?"} ${v.reachable ? "reachable" : "UNREACHABLE"} (session ${v.session}${v.apiVersion ? `, API ${v.apiVersion}` : ""}${v.latencyMs !== undefined ? `, ${v.latencyMs} ms` : ""})` : "not configured (POD_VSPHERE_HOST)"}`,
+        );
+        if (v.error) out(`  [${v.error.code}] ${v.error.message}`);
+        out(report.ok ? "healthy" : "UNHEALTHY");
+      }
+      return report.ok ? 0 : 1;
+    }),
+  );
+
+program
+  .command("vm")
+  .description("virtual machines")
+  .command("ls")
+  .description("list VMs (not templates) with power state, IP and OS as vSphere reports it")
+  .action(
+    action(async (c, json) => {
+      const vms = await c.listVms();
+      if (json) out(JSON.stringify(vms, null, 2));
+      else
+        out(
+          table(
+            ["NAME", "POWER", "IP", "CPU", "MEM(MB)", "OS"],
+            vms.map((v) => [v.name, v.powerState, v.ipAddress, v.numCpus, v.memoryMb, v.os.type]),
+          ),
+        );
+      return 0;
+    }),
+  );
+
+program
+  .command("detect <target>")
+  .description('detect the OS of a VM ("vm:<name>" or a VM name) or a guest ("docker:<c>", "[user@]host[:port]")')
+  .action(
+    action(async (c, json, target: string) => {
+      const isGuest = target.startsWith("docker:") || /[.:@]/.test(target);
+      const os =
+        target.startsWith("vm:") || !isGuest
+          ? (await c.getVm(target.replace(/^vm:/, ""))).os
+          : await c.detectOs(target);
+      if (json) out(JSON.stringify(os, null, 2));
+      else
+        out(
+          table(
+            ["TYPE", "FAMILY", "DISTRIBUTION", "VERSION", "CONTAINER"],
+            [[os.type, os.family, os.distribution, os.version, String(os.container)]],
+          ),
+        );
+      return os.type === "unknown" ? 1 : 0;
+    }),
+  );
+
+program
+  .command("exec <targets...>")
+  .description("run a command on targets: pod exec docker:web 10.0.0.5 vm:db -- uname -a")
+  .option("-c, --concurrency <n>", "targets at once", "8")
+  .option("-t, --timeout <ms>", "per command")
+  .action(
+    action(async (c, json, targets: string[], opts: { concurrency: string; timeout?: string }) => {
+      const dash = process.argv.indexOf("--");
+      const argv = dash >= 0 ? process.argv.slice(dash + 1) : [];
+      const hosts = dash >= 0 ? targets.filter((t) => !argv.includes(t)) : targets;
+      if (!argv.length || !hosts.length) {
+        throw new PodError("INVALID_INPUT", "pod exec needs targets and a command.", {
+          fix: "Run `pod exec <target…> -- <command…>`, e.g. `pod exec docker:web 10.0.0.5 -- uname -a`.",
+        });
+      }
+      const command = argv.length === 1 ? (argv[0] as string) : argv; // one word: a script for the guest's shell
+      const bar = json ? undefined : new ProgressBar(hosts.length);
+      const entries = await c.batchExecute({
+        targets: hosts,
+        commands: [command],
+        concurrency: Number(opts.concurrency),
+        ...(opts.timeout ? { options: { timeoutMs: Number(opts.timeout) } } : {}),
+        onTargetDone: (t) => bar?.tick(t),
+      });
+      const failed = entries.filter((e) => !e.ok || !e.result.success).length;
+      const errors = entries.filter((e) => !e.ok).length;
+      if (json)
+        out(
+          JSON.stringify(
+            { results: entries, summary: { total: entries.length, ok: entries.length - failed, failed } },
+            null,
+            2,
+          ),
+        );
+      else if (entries.length === 1 && entries[0]?.ok) {
+        const r = entries[0].result;
+        if (r.stdout) out(r.stdout);
+        if (r.stderr) process.stderr.write(`${r.stderr}\n`);
+      } else {
+        out(
+          table(
+            ["TARGET", "EXIT", "TIME(ms)", "OUTPUT / ERROR"],
+            entries.map((e) =>
+              e.ok
+                ? [
+                    e.target,
+                    e.result.timedOut ? "timeout" : (e.result.exitCode ?? "?"),
+                    e.result.durationMs,
+                    (e.result.stdout || e.result.stderr).split("\n")[0],
+                  ]
+                : [e.target, e.error.code, "", `${e.error.message}${e.error.fix ? ` (fix: ${e.error.fix})` : ""}`],
+            ),
+          ),
+        );
+        out(`\n${entries.length - failed}/${entries.length} succeeded`);
+      }
+      if (entries.length === 1 && entries[0]?.ok) return entries[0].result.exitCode ?? 1;
+      return errors ? 2 : failed ? 1 : 0;
+    }),
+  );
+
+program
+  .command("net")
+  .description("guest networks")
+  .command("show <target>")
+  .description("interfaces, addresses, routes and DNS as the guest reports them")
+  .action(
+    action(async (c, json, target: string) => {
+      const { state } = await c.readNetwork(target);
+      if (json) out(JSON.stringify(state, null, 2));
+      else {
+        const rows = state.interfaces.map((i) => [
+          i.name,
+          i.mac,
+          i.up ? "up" : "down",
+          i.mtu,
+          i.addresses.map((a) => `${a.address}/${a.prefix}`).join(" "),
+        ]);
+        out(table(["IFACE", "MAC", "STATE", "MTU", "ADDRESSES"], rows));
+      }
+      return 0;
+    }),
+  );
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.exitCode = printError(error, program.opts<GlobalFlags>().json ?? false);
+});

@@ -1,0 +1,6 @@
+export * from "./credentials";
+export * from "./health";
+export * from "./pod-client";
+export * from "./targets";
+export * from "./ttl-cache";
+export type { PodVm } from "./vm-directory";

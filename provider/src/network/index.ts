@@ -1,0 +1,18 @@
+export * from "./cidr";
+export * from "./classify";
+export * from "./errors";
+export * from "./linux/commands";
+export * from "./linux/detached";
+export * from "./linux/persist";
+export * from "./linux/read";
+export * from "./management";
+export * from "./plan";
+export * from "./record";
+export * from "./simulate";
+export type * from "./state";
+export { findInterface } from "./state";
+export * from "./steps";
+export * from "./validate";
+export * from "./verify";
+export * from "./windows/commands";
+export * from "./windows/read";

@@ -1,0 +1,43 @@
+import { hasUnknowns } from "../shared/unknowns";
+import type { PodNetworkInputs, PodNetworkOutputs } from "./args";
+import { inputsFromOutputs } from "./state";
+
+export interface NetworkDiff {
+  changes: boolean;
+  replaces: string[];
+  reasons: Record<string, string>;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const guestIdentity = (t: PodNetworkInputs["target"]) =>
+  t ? { transport: t.transport ?? "ssh", container: t.container, vmId: t.vmId } : null;
+
+/**
+ * Desired inputs against the last outputs. Another VM, datacenter or guest
+ * (container, VM id, transport) replaces the resource: the old guest is put
+ * back first, then the new one configured. Everything else — port group,
+ * NIC, interfaces, credentials — is an in-place update, and drift found by
+ * refresh is a change, so the next `up` repairs it.
+ */
+export function diffPodNetwork(olds: PodNetworkOutputs, news: PodNetworkInputs): NetworkDiff {
+  const before = inputsFromOutputs(olds);
+  const reasons: Record<string, string> = {};
+  const replaces: string[] = [];
+  for (const key of ["vm", "datacenter"] as const) {
+    if (!same(before[key], news[key])) {
+      replaces.push(key);
+      reasons[key] = "another VM or datacenter is another network";
+    }
+  }
+  if (!hasUnknowns(news.target) && !same(guestIdentity(before.target), guestIdentity(news.target))) {
+    replaces.push("target");
+    reasons.target = "another guest";
+  }
+  const keys = new Set([...Object.keys(before), ...Object.keys(news)]) as Set<keyof PodNetworkInputs>;
+  for (const key of keys) {
+    if (reasons[key]) continue;
+    if (hasUnknowns(news[key]) || !same(before[key], news[key])) reasons[key] = "changed";
+  }
+  if ((olds.drift ?? []).length) reasons.drift = olds.drift.join("; ");
+  return { changes: Object.keys(reasons).length > 0, replaces, reasons };
+}
