@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { toPodError } from "../../common/errors";
 import { resourceError } from "../shared/errors";
-import { GuestRuntime, toDetectedOs } from "../shared/guest-runtime";
+import { sharedGuestRuntime, toDetectedOs } from "../shared/guest-runtime";
 import { targetName } from "../shared/guest-target";
 import { checkInputs } from "../shared/validate";
 import { type ProviderConfig, readProviderConfig } from "../shared/vsphere-connection";
@@ -16,7 +16,7 @@ const GONE = ["UNREACHABLE", "TIMEOUT", "CONNECTION_LOST", "NOT_FOUND"];
 /** The PodCommand dynamic provider: CRUD only; execution/ runs the commands. */
 export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCommandInputs, PodCommandOutputs> {
   #config: ProviderConfig = {};
-  readonly #runtime = new GuestRuntime();
+  readonly #runtime = sharedGuestRuntime();
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.#config = readProviderConfig(req.config);

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { resourceError } from "../shared/errors";
-import { GuestRuntime } from "../shared/guest-runtime";
+import { sharedGuestRuntime } from "../shared/guest-runtime";
 import { checkInputs } from "../shared/validate";
 import { type ProviderConfig, readProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
 import { type PodNetworkInputs, type PodNetworkOutputs, podNetworkInputsSchema } from "./args";
@@ -14,7 +14,7 @@ import { createNetwork, deleteNetwork, type LifecycleDeps, readNetworkOutputs, u
  */
 export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNetworkInputs, PodNetworkOutputs> {
   #config: ProviderConfig = {};
-  readonly #runtime = new GuestRuntime();
+  readonly #runtime = sharedGuestRuntime();
 
   get #deps(): LifecycleDeps {
     return {

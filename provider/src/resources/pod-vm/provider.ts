@@ -3,7 +3,7 @@ import { toPodError } from "../../common/errors";
 import type { VmState } from "../../infra/types";
 import { VsphereInfra } from "../../vsphere/vsphere-infra";
 import { resourceError } from "../shared/errors";
-import { GuestRuntime } from "../shared/guest-runtime";
+import { sharedGuestRuntime } from "../shared/guest-runtime";
 import { checkInputs } from "../shared/validate";
 import { type ProviderConfig, readProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
 import { type PodVmInputs, type PodVmOutputs, podVmInputsSchema } from "./args";
@@ -15,7 +15,7 @@ import { inputsFromOutputs, toOutputs, toVmSpec } from "./state";
 /** The PodVm dynamic provider: CRUD only; the work happens in vsphere/. */
 export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInputs, PodVmOutputs> {
   #config: ProviderConfig = {};
-  readonly #runtime = new GuestRuntime();
+  readonly #runtime = sharedGuestRuntime();
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.#config = readProviderConfig(req.config);

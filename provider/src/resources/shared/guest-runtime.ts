@@ -40,6 +40,17 @@ export class GuestRuntime {
   }
 }
 
+let shared: GuestRuntime | undefined;
+
+/**
+ * The one runtime of this process: PodVm, PodCommand and PodNetwork touching
+ * the same guest share its SSH pool and vSphere session instead of opening one each.
+ */
+export function sharedGuestRuntime(): GuestRuntime {
+  shared ??= new GuestRuntime();
+  return shared;
+}
+
 /** The OS as resources output it. */
 export function toDetectedOs(os: OsInfo): DetectedOs {
   return {
