@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import podCommandProvider = require("@pod-lab/provider/dist/resources/pod-command/instance");
 
 import type { DeepInput } from "./inputs";
+import { urnInput } from "./urn";
 
 export type PodCommandArgs = { [K in keyof PodCommandInputs]: DeepInput<PodCommandInputs[K]> } & {
   /** Store stdout, stderr and data encrypted and hide them from diffs and logs. */
@@ -34,6 +35,8 @@ export class PodCommand extends pulumi.dynamic.Resource {
         ...inputs,
         target: pulumi.secret(inputs.target),
         ...(inputs.stdin !== undefined && secretOutputs ? { stdin: pulumi.secret(inputs.stdin) } : {}),
+        // The audit records' correlation id (providers never see their URN); never diffed.
+        pulumiUrn: urnInput("PodCommand", name, opts),
         stdout: undefined,
         stderr: undefined,
         exitCode: undefined,

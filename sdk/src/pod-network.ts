@@ -9,6 +9,7 @@ import type { z } from "zod";
 import podNetworkProvider = require("@pod-lab/provider/dist/resources/pod-network/instance");
 
 import type { DeepInput } from "./inputs";
+import { urnInput } from "./urn";
 
 export type PodNetworkArgs = { [K in keyof PodNetworkInputs]: DeepInput<PodNetworkInputs[K]> };
 export type AppliedInterface = z.infer<typeof appliedInterfaceSchema>;
@@ -39,6 +40,8 @@ export class PodNetwork extends pulumi.dynamic.Resource {
       // Credentials are stored encrypted, in inputs and in outputs.
       connection: args.connection && pulumi.secret(args.connection),
       target: args.target && pulumi.secret(args.target),
+      // The audit log's correlation id (providers never see their URN); never diffed.
+      pulumiUrn: urnInput("PodNetwork", name, opts),
       portGroupName: undefined,
       portGroupCreated: undefined,
       portGroupHosts: undefined,

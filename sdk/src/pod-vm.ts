@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import podVmProvider = require("@pod-lab/provider/dist/resources/pod-vm/instance");
 
 import type { DeepInput } from "./inputs";
+import { urnInput } from "./urn";
 
 export type PodVmArgs = { [K in keyof PodVmInputs]: DeepInput<PodVmInputs[K]> };
 
@@ -30,6 +31,8 @@ export class PodVm extends pulumi.dynamic.Resource {
       // Credentials are stored encrypted, in inputs and in outputs.
       connection: args.connection && pulumi.secret(args.connection),
       guest: args.guest && pulumi.secret(args.guest),
+      // The audit log's correlation id (providers never see their URN); never diffed.
+      pulumiUrn: urnInput("PodVm", name, opts),
       moid: undefined,
       instanceUuid: undefined,
       observedPowerState: undefined,

@@ -18,7 +18,7 @@ function example(stack: string, ...args: string[]): string {
   return r.stdout;
 }
 
-/** Issue 6: Linux, the Rocky 9 stand-in and the Windows guest answer one question, normalized side by side. */
+/** Issue 6: Linux, the Rocky 9 stand-in and Windows on one VLAN, each configured and answering, side by side. */
 describe("e2e: examples/mixed-os", () => {
   requireLab();
   const stack = `mixed${process.pid}`;
@@ -31,20 +31,25 @@ describe("e2e: examples/mixed-os", () => {
     });
   });
 
-  it("creates three guests of three OSes and returns the same result shape for each", () => {
+  it("puts three guests of three OSes on one VLAN, configures each and returns the same result shape for each", () => {
     example(stack, "up");
-    const { sideBySide } = JSON.parse(example(stack, "output")) as {
-      sideBySide: { name: string; os: string; stdout: string; exitCode: number }[];
+    const outputs = JSON.parse(example(stack, "output")) as {
+      portGroup: string;
+      vlanReachable: boolean;
+      sideBySide: { name: string; os: string; stdout: string; exitCode: number; vlanAddress: string }[];
     };
+    assert.equal(outputs.portGroup, `pod-mixed-os-${stack}-vlan120`);
     assert.deepEqual(
-      sideBySide.map((r) => [r.name, r.os.split(" ")[0], r.exitCode]),
+      outputs.sideBySide.map((r) => [r.name, r.os.split(" ")[0], r.exitCode, r.vlanAddress]),
       [
-        ["debian", "linux", 0],
-        ["rocky", "rocky-container", 0],
-        ["windows", "windows", 0],
+        ["debian", "linux", 0, "10.120.0.11/24"],
+        ["rocky", "rocky-container", 0, "10.120.0.12/24"],
+        ["windows", "windows", 0, "10.120.0.13/24"],
       ],
     );
-    for (const r of sideBySide) assert.match(r.stdout, /^\S+$/, `${r.name} answered with its hostname`);
-    assert.match(example(stack, "destroy"), /7 deleted/);
+    for (const r of outputs.sideBySide) assert.match(r.stdout, /^\S+$/, `${r.name} answered with its hostname`);
+    assert.equal(outputs.vlanReachable, true, "Debian pinged Rocky on its VLAN address");
+    assert.match(example(stack, "up"), /12 unchanged/);
+    assert.match(example(stack, "destroy"), /12 deleted/);
   });
 });

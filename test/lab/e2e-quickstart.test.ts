@@ -5,6 +5,9 @@ import { join } from "node:path";
 import Docker = require("dockerode");
 
 import { listNamed } from "../../provider/src/vsphere/finder";
+import { resolveDatacenter } from "../../provider/src/vsphere/placement";
+import { removeStandardPortGroup } from "../../provider/src/vsphere/portgroups";
+import { destroyVm, powerOff } from "../../provider/src/vsphere/vm-ops";
 import { requireLab } from "../support/lab-env";
 import { labSession } from "../support/vsphere";
 
@@ -26,14 +29,16 @@ function run(stack: string, ...args: string[]): { status: number | null; out: st
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
-async function vmNames(): Promise<string[]> {
+async function inventoryNames(type: "VirtualMachine" | "Network"): Promise<string[]> {
   const session = await labSession();
   try {
-    return (await listNamed(session, "VirtualMachine")).map((v) => v.name).sort();
+    return (await listNamed(session, type)).map((v) => v.name).sort();
   } finally {
     await session.close();
   }
 }
+const vmNames = () => inventoryNames("VirtualMachine");
+const networkNames = () => inventoryNames("Network");
 
 /** The containers backing this stack's VMs (vcsim names them vcsim-<vm name>-<uuid>). */
 async function stackContainers(vmName: string): Promise<Docker.ContainerInfo[]> {
@@ -48,20 +53,69 @@ async function sshLogins(vmName: string): Promise<number> {
   return (logs.match(/Accepted (password|publickey)/g) ?? []).length;
 }
 
+/** The guest's IPv4 addresses on eth0, read with docker exec (not through pod). */
+async function guestAddresses(vmName: string): Promise<string[]> {
+  const [c] = await stackContainers(vmName);
+  assert.ok(c, `a container backs ${vmName}`);
+  const exec = await new Docker().getContainer(c.Id).exec({
+    Cmd: ["ip", "-4", "-o", "addr", "show", "dev", "eth0"],
+    AttachStdout: true,
+    AttachStderr: true,
+  });
+  const stream = await exec.start({});
+  const chunks: Buffer[] = [];
+  stream.on("data", (b: Buffer) => chunks.push(b));
+  await new Promise((resolve) => stream.on("end", resolve));
+  return [
+    ...Buffer.concat(chunks)
+      .toString("latin1")
+      .matchAll(/inet (\S+)/g),
+  ]
+    .map((m) => m[1] ?? "")
+    .sort();
+}
+
+async function removeGuestAddress(vmName: string, cidr: string): Promise<void> {
+  const [c] = await stackContainers(vmName);
+  assert.ok(c);
+  const exec = await new Docker().getContainer(c.Id).exec({ Cmd: ["ip", "addr", "del", cidr, "dev", "eth0"] });
+  const stream = await exec.start({});
+  stream.resume();
+  await new Promise((resolve) => stream.on("end", resolve));
+  assert.equal((await exec.inspect()).ExitCode, 0, `ip addr del ${cidr}`);
+}
+
+/** Removes what a stack left in the shared vcsim (the VM, then its port group), best effort. */
+async function sweepVcsim(vmName: string, portGroup: string): Promise<void> {
+  const session = await labSession();
+  try {
+    const vm = (await listNamed(session, "VirtualMachine")).find((v) => v.name === vmName);
+    if (vm) await destroyVm(session, vm.ref, 5_000).catch(() => undefined);
+    const dc = await resolveDatacenter(session);
+    await removeStandardPortGroup(session, dc, portGroup, ["DC0_C0_H0", "DC0_C0_H1"]).catch(() => undefined);
+  } finally {
+    await session.close();
+  }
+}
+
 /** Issue 6: what a user does with the real CLI, against the lab. */
 describe("e2e: examples/quickstart with the Pulumi CLI", () => {
   const lab = requireLab();
   const stack = `e2e${process.pid}`;
   const vmName = `pod-quickstart-${stack}-web`;
+  const portGroup = `pod-quickstart-${stack}-vlan120`;
+  const vlanAddress = "10.120.0.10/24";
 
-  after(() => {
+  after(async () => {
     run(stack, "destroy");
     run(stack, "stack", "rm", "--yes", "--force", stack);
+    await sweepVcsim(vmName, portGroup); // when a failed test left the destroy undone
   });
 
   it("previews a new stack without creating anything in vcsim or Docker", async () => {
-    assert.match(example(stack, "preview"), /\+ 3 to create/);
+    assert.match(example(stack, "preview"), /\+ 4 to create/);
     assert.equal((await vmNames()).includes(vmName), false);
+    assert.equal((await networkNames()).includes(portGroup), false);
     assert.deepEqual(await stackContainers(vmName), []);
   });
 
@@ -69,19 +123,24 @@ describe("e2e: examples/quickstart with the Pulumi CLI", () => {
     example(stack, "config", "set", "--secret", "guestPassword", "wrong-Guest-Pw-5");
     const failed = run(stack, "up");
     assert.notEqual(failed.status, 0);
-    assert.match(failed.out, /PodCommand on .*: create failed: \[AUTH_FAILED\]/);
+    // The guest half of PodNetwork is the first to log in; its port group and NIC move are undone.
+    assert.match(failed.out, /PodNetwork on .*: create failed: \[AUTH_FAILED\]/);
     assert.doesNotMatch(failed.out, /wrong-Guest-Pw-5/);
+    assert.equal((await networkNames()).includes(portGroup), false, "nothing half-applied in vSphere");
     example(stack, "config", "set", "--secret", "guestPassword", "pod");
     const out = example(stack, "up");
-    assert.match(out, /1 created/);
+    assert.match(out, /2 created/);
     const outputs = JSON.parse(out.slice(out.lastIndexOf("\n{"))) as Record<string, unknown>;
     assert.match(String(outputs.ipAddress), /^172\./);
     assert.equal((outputs.detectedOs as { distribution: string }).distribution, "debian");
     assert.match(String(outputs.commandOutput), /^Linux /);
+    assert.equal(outputs.portGroup, portGroup);
+    assert.ok((await networkNames()).includes(portGroup), "the VLAN port group exists in vcsim");
+    assert.ok((await guestAddresses(vmName)).includes(vlanAddress), "the guest has its VLAN address");
   });
 
   it("a second up reports no changes", () => {
-    assert.match(example(stack, "up"), /3 unchanged/);
+    assert.match(example(stack, "up"), /4 unchanged/);
   });
 
   it("previews a change without connecting to the guest", async () => {
@@ -101,25 +160,39 @@ describe("e2e: examples/quickstart with the Pulumi CLI", () => {
     assert.doesNotMatch(state, /"password":\s*"/, "no password in plaintext");
   });
 
+  it("shows an address removed in the guest as drift on refresh, and up puts it back", async () => {
+    await removeGuestAddress(vmName, vlanAddress);
+    const refreshed = example(stack, "refresh", "--diff");
+    assert.match(refreshed, /eth0 lacks 10\.120\.0\.10\/24/, "refresh names the drift");
+    assert.match(refreshed, /1 updated/);
+    assert.match(example(stack, "up"), /1 updated/);
+    assert.ok((await guestAddresses(vmName)).includes(vlanAddress), "up put the address back");
+    assert.match(example(stack, "refresh"), /4 unchanged/, "no drift after the repair");
+  });
+
   it("shows a VM powered off outside Pulumi as drift on refresh, and up repairs it", async () => {
     const session = await labSession();
     try {
       const vm = (await listNamed(session, "VirtualMachine")).find((v) => v.name === vmName);
       assert.ok(vm);
-      const { powerOff } = await import("../../provider/src/vsphere/vm-ops");
       await powerOff(session, vm.ref, 60_000);
     } finally {
       await session.close();
     }
-    assert.match(example(stack, "refresh"), /updated/);
+    const refreshed = example(stack, "refresh", "--diff");
+    assert.match(refreshed, /observedPowerState\s*: "poweredOn" => "poweredOff"/);
+    assert.match(refreshed, /guest: VM vm-\d+ is poweredOff/, "the network names why it was not read");
     const out = example(stack, "up");
-    assert.match(out, /updated/);
+    assert.match(out, /2 updated/, "the VM is powered on, then its network applied again");
     assert.match(out, /"ipAddress": "172\./);
+    // A container's network is run-time only: the restart lost the address, the up put it back.
+    assert.ok((await guestAddresses(vmName)).includes(vlanAddress));
   });
 
   it("destroys everything the stack made in vcsim and Docker", async () => {
-    assert.match(example(stack, "destroy"), /3 deleted/);
+    assert.match(example(stack, "destroy"), /4 deleted/);
     assert.equal((await vmNames()).includes(vmName), false);
+    assert.equal((await networkNames()).includes(portGroup), false);
     assert.deepEqual(await stackContainers(vmName), []);
   });
 });

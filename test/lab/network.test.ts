@@ -241,7 +241,7 @@ describe("lab: guest network configuration (PodNetwork)", function () {
         target: sshTarget(debianA),
         interfaces: [{ name: "eth0", vlanId: 100, addresses: [{ address: "172.16.100.11/24" }] }],
       }),
-      /PodNetwork: create failed: \[VLAN_UNSUPPORTED\] eth0\.100: create VLAN 100 on eth0 failed: Error: Unknown device type\. Fix: The guest cannot tag VLANs/,
+      /PodNetwork on \S+: create failed: \[VLAN_UNSUPPORTED\] eth0\.100: create VLAN 100 on eth0 failed: Error: Unknown device type\. Fix: The guest cannot tag VLANs/,
     );
   });
 

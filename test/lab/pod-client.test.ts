@@ -17,6 +17,7 @@ import { readVm } from "../../provider/src/vsphere/vm-info";
 import { cloneVm, destroyVm, powerOn, waitForIp } from "../../provider/src/vsphere/vm-ops";
 import { type GuestContainer, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
+import { closedLoopbackPort } from "../support/ports";
 import { containerBacking, labSession, uniqueName } from "../support/vsphere";
 import { waitForPort } from "../support/wait-port";
 
@@ -200,6 +201,41 @@ describe("lab: PodClient", function () {
     const setup = exporter.getFinishedSpans().map((s) => s.name);
     for (const name of ["pod.vsphere.connect", "vsphere.Login", "pod.connect", "pod.command"])
       assert.ok(setup.includes(name), name);
+
+    // The SSH dial and its handshake: where, as whom, how many attempts; never the password.
+    const g = guests[2] as GuestContainer;
+    const ssh = new PodClient({
+      guest: { username: "pod", password: new Secret(password) },
+      agent: false,
+      keyFiles: [],
+      hostKeyPolicy: "insecure",
+    });
+    exporter.reset();
+    await ssh.executeCommand(g.ip, ["true"]);
+    await ssh.close();
+    const spans = exporter.getFinishedSpans();
+    const dial = spans.find((s) => s.name === "pod.ssh.dial");
+    const handshake = spans.find((s) => s.name === "pod.ssh.handshake");
+    assert.ok(dial && handshake, spans.map((s) => s.name).join());
+    assert.deepEqual(
+      ["server.address", "server.port", "pod.ssh.user", "pod.ssh.attempts"].map((k) => dial.attributes[k]),
+      [g.ip, 22, "pod", 1],
+    );
+    assert.equal(handshake.attributes["pod.ssh.attempt"], 1);
+    assert.equal(dial.status.code, SpanStatusCode.UNSET);
+    assert.ok(!JSON.stringify(spans.map((s) => [s.attributes, s.status, s.events])).includes(password));
+  });
+
+  it("counts a pool's failures when they happen (prom-client counters)", async () => {
+    const down = `127.0.0.1:${await closedLoopbackPort()}`; // nothing listens: every dial is refused
+    const guest = { username: "pod", password: new Secret("never-Sent-Pw-1") };
+    const counting = new PodClient({ guest, agent: false, keyFiles: [], hostKeyPolicy: "insecure" });
+    await assert.rejects(counting.executeCommand(down, ["true"]), { code: "UNREACHABLE" });
+    await counting.close();
+    // Counted when the dial failed: still there after the pool is gone.
+    const text = await counting.metrics.registry.metrics();
+    assert.match(text, /^# TYPE pod_pool_failures_total counter$/m);
+    assert.match(text, new RegExp(`^pod_pool_failures_total\\{target="${down}",transport="ssh"\\} 1$`, "m"));
   });
 
   it("writes JSON audit records for a batch and a network change, with the password absent everywhere", async () => {

@@ -34,17 +34,23 @@ describe("port groups with VLANs in vcsim", () => {
     await session.close();
   });
 
-  it("adds a standard port group with VLAN 120 on every host, idempotently", async () => {
-    const added = await ensureStandardPortGroup(session, dc, { name: std, vlanId: 120 });
+  // A VLAN of this run's own: the examples' stacks use 120 on the same vcsim.
+  const vlan = 3000 + (process.pid % 1000);
+
+  it("adds a standard port group with a VLAN on every host, idempotently", async () => {
+    const added = await ensureStandardPortGroup(session, dc, { name: std, vlanId: vlan });
     assert.ok(added.length >= 1);
-    assert.deepEqual(await ensureStandardPortGroup(session, dc, { name: std, vlanId: 120 }), []);
-    const pg = pickPortGroup(await listPortGroups(session, dc.networkFolder), { vlanId: 120 });
+    assert.deepEqual(await ensureStandardPortGroup(session, dc, { name: std, vlanId: vlan }), []);
+    const pg = pickPortGroup(await listPortGroups(session, dc.networkFolder), { vlanId: vlan });
     assert.equal(pg.name, std);
     assert.equal(pg.kind, "standard");
   });
 
   it("refuses to silently change the VLAN of an existing standard port group", async () => {
-    await assert.rejects(ensureStandardPortGroup(session, dc, { name: std, vlanId: 121 }), /carries VLAN 120/);
+    await assert.rejects(
+      ensureStandardPortGroup(session, dc, { name: std, vlanId: vlan + 1 }),
+      new RegExp(`carries VLAN ${vlan}`),
+    );
   });
 
   it("adds distributed port groups with a VLAN id and with trunk ranges", async () => {

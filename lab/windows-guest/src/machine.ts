@@ -194,6 +194,20 @@ export class Machine {
     return m;
   }
 
+  /**
+   * More NICs than the container has (a lab NIC on a VLAN port group next to
+   * the management one): adapters on a network without a DHCP server, so
+   * each starts with an APIPA address, as on Windows.
+   */
+  addUnconfiguredAdapters(count: number): void {
+    const base = this.adapters[0]?.mac ?? "00-50-56-8A-10-00";
+    for (let i = 0; i < count; i++) {
+      const last = (Number.parseInt(base.slice(-2), 16) + this.adapters.length) % 256;
+      const mac = `${base.slice(0, -2)}${last.toString(16).toUpperCase().padStart(2, "0")}`;
+      this.addAdapter({ status: "Up", linkSpeed: "10 Gbps", vlanId: 0, mtu: 1500, dhcp: true, mac });
+    }
+  }
+
   fileKey(path: string): string {
     return path.replace(/\//g, "\\").replace(/\\+$/, "").toLowerCase();
   }

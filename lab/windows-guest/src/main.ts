@@ -28,6 +28,8 @@ const name = env.POD_WINDOWS_HOSTNAME || env.VMX_GUESTINFO_POD_HOSTNAME || hostn
 const edition = env.POD_WINDOWS_EDITION === "Standard" ? "Standard" : "Datacenter";
 const machine =
   env.POD_WINDOWS_NICS === "synthetic" ? Machine.synthetic(name, edition) : Machine.fromHost(name, edition);
+// guestinfo.pod.extra_nics (vcsim passes guestinfo.* as VMX_GUESTINFO_*): NICs the container lacks.
+machine.addUnconfiguredAdapters(Number(env.VMX_GUESTINFO_POD_EXTRA_NICS || env.POD_WINDOWS_EXTRA_NICS || 0) || 0);
 const password = env.VMX_GUESTINFO_POD_PASSWORD || env.POD_WINDOWS_PASSWORD || DEFAULT_PASSWORD;
 const shells = new ShellTable(Number(env.POD_WINRM_MAX_SHELLS ?? 30));
 const common = { machine, shells, password: () => password, log };

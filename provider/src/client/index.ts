@@ -1,4 +1,4 @@
-export * from "./credentials";
+export * from "../credentials";
 export * from "./health";
 export * from "./pod-client";
 export * from "./targets";

@@ -12,6 +12,7 @@ import { redact } from "../common/secret";
 import { ConnectionCache, type GuestAccess } from "../connections/factory";
 import type { HostKeyPolicy } from "../connections/ssh";
 import type { GuestConnection } from "../connections/types";
+import { type CredentialSources, resolveGuestCredentials, resolveVsphereCredentials } from "../credentials";
 import type { AuditSink } from "../execution/audit";
 import type { BatchEntry } from "../execution/batch";
 import { describeCommand, type PodCommand } from "../execution/command";
@@ -27,7 +28,6 @@ import { targetName, toGuestAccess } from "../resources/shared/guest-target";
 import type { VsphereConnectOptions } from "../vsphere/session";
 import { VsphereSession } from "../vsphere/session";
 import { SERVICE_INSTANCE } from "../vsphere/soap/client";
-import { type CredentialSources, resolveGuestCredentials, resolveVsphereCredentials } from "./credentials";
 import { boundedHealth, type HealthReport, statsOf, type VmHealth, type VsphereHealth } from "./health";
 import { parseTarget, type TargetSpec } from "./targets";
 import { TracedExecutor } from "./traced-executor";
@@ -74,7 +74,8 @@ export type BatchResultEntry<D = unknown> = BatchEntry<D> & { command: string };
 export class PodClient {
   readonly metrics: PodMetrics;
   readonly #options: PodClientOptions;
-  readonly #connections = new ConnectionCache();
+  // Reconnects and failures are counted the moment a pool reports them.
+  readonly #connections = new ConnectionCache({ onPoolEvent: (event) => this.metrics.observePoolEvent(event) });
   readonly #targets = new Map<string, GuestConnection>();
   readonly #audit: FanoutAuditSink;
   readonly #ownedLog: AuditLog | undefined;

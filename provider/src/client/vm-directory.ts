@@ -8,6 +8,7 @@
 import { isPodError, toPodError } from "../common/errors";
 import { Secret } from "../common/secret";
 import { GuestOpsConnection } from "../connections/guestops/guestops-connection";
+import type { CredentialSources } from "../credentials";
 import type { CommandExecutor } from "../execution/executor";
 import { readGuestFacts } from "../execution/guest-facts";
 import { withSpan } from "../observability/tracing";
@@ -16,7 +17,6 @@ import { findOne, listNamed } from "../vsphere/finder";
 import { GuestOperations } from "../vsphere/guest-ops";
 import type { VsphereSession } from "../vsphere/session";
 import { readVm, readVms, type VmInfo } from "../vsphere/vm-info";
-import type { CredentialSources } from "./credentials";
 import type { VmHealth } from "./health";
 import { TtlCache } from "./ttl-cache";
 

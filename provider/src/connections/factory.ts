@@ -8,6 +8,7 @@ import { Secret } from "../common/secret";
 import type { GuestOperations } from "../vsphere/guest-ops";
 import { type DockerConnectionOptions, DockerExecConnection } from "./docker";
 import { GuestOpsConnection } from "./guestops/guestops-connection";
+import { isPoolEventSource, type PoolEventListener } from "./pool-events";
 import { SshConnectionCache, type SshConnectionOptions } from "./ssh";
 import type { GuestConnection } from "./types";
 import { WinrmConnection, type WinrmConnectionOptions } from "./winrm/connection";
@@ -21,11 +22,32 @@ export type GuestAccess =
 const material = (value: unknown): string =>
   JSON.stringify(value, (_k, v) => (v instanceof Secret ? v.reveal() : Buffer.isBuffer(v) ? v.toString("base64") : v));
 
+export interface ConnectionCacheOptions {
+  /** Hears every pooled connection's reconnects and failures as they happen (metrics). */
+  onPoolEvent?: PoolEventListener;
+}
+
 export class ConnectionCache {
   readonly #ssh = new SshConnectionCache();
   readonly #others = new Map<string, GuestConnection>();
+  readonly #onPoolEvent: PoolEventListener | undefined;
+  /** Connections already listened to: the same pool is handed out many times, its events count once. */
+  readonly #watched = new WeakSet<GuestConnection>();
+
+  constructor(options: ConnectionCacheOptions = {}) {
+    this.#onPoolEvent = options.onPoolEvent;
+  }
 
   get(access: GuestAccess): GuestConnection {
+    const connection = this.#get(access);
+    if (this.#onPoolEvent && isPoolEventSource(connection) && !this.#watched.has(connection)) {
+      this.#watched.add(connection);
+      connection.onPoolEvent(this.#onPoolEvent);
+    }
+    return connection;
+  }
+
+  #get(access: GuestAccess): GuestConnection {
     switch (access.transport) {
       case "ssh": {
         const { transport: _t, ...options } = access;

@@ -152,8 +152,22 @@ function interfaceChanges(os: NetworkOs, t: PlanTarget, parent?: InterfaceState)
   const have = (cur?.addresses ?? []).filter((c) => !leased.has(c.address));
   const haveGateway = dhcpOff || dhcpOn ? undefined : cur?.gateway;
 
+  if (os === "windows" && d.keepExisting && cur?.dhcp) {
+    throw new NetworkConfigError(
+      "INVALID_INPUT",
+      `${t.name} is on DHCP: Windows cannot keep a leased address beside static ones.`,
+      {
+        fix: "Declare the interface's full address set without keepExistingAddresses (DHCP is switched off), or use another adapter.",
+      },
+    );
+  }
   let removed = false;
-  if (d.addresses !== undefined || dhcpOn) {
+  for (const c of d.removeAddresses ?? []) {
+    if (!have.some((h) => sameCidr(h, c))) continue;
+    out.push({ op: "remove-address", ...on, address: c });
+    removed = true;
+  }
+  if ((d.addresses !== undefined && !d.keepExisting) || dhcpOn) {
     const keep = dhcpOn ? have.filter((c) => cur?.dynamic?.includes(c.address)) : (d.addresses ?? []);
     // Leased addresses may outlive DHCP being switched off: remove the unwanted ones explicitly.
     for (const c of cur?.addresses ?? []) {
@@ -196,14 +210,15 @@ function interfaceChanges(os: NetworkOs, t: PlanTarget, parent?: InterfaceState)
 function gatewayWanted(d: DesiredInterface, _cur: InterfaceState | undefined, have: string | undefined) {
   if (d.gateway !== undefined) return d.gateway;
   if (!have || d.addresses === undefined) return undefined;
+  if (d.keepExisting) return have;
   return d.addresses.some((c) => inSubnet(have, c)) ? have : undefined;
 }
 
 function checkGateways(targets: PlanTarget[]): void {
   for (const t of targets) {
     const gw = t.desired.gateway;
-    if (typeof gw !== "string" || t.desired.addresses !== undefined) continue;
-    const subnets = t.current?.addresses ?? [];
+    if (typeof gw !== "string" || (t.desired.addresses !== undefined && !t.desired.keepExisting)) continue;
+    const subnets = [...(t.current?.addresses ?? []), ...(t.desired.addresses ?? [])];
     if (!subnets.some((c) => inSubnet(gw, c))) {
       throw new NetworkConfigError(
         "GATEWAY_OUTSIDE_SUBNET",

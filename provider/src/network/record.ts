@@ -10,7 +10,8 @@ import type { PlanTarget } from "./plan";
 import type { NetworkOs, NetworkState } from "./state";
 import type { DesiredInterface } from "./validate";
 
-export type ManagedSetting = "addresses" | "gateway" | "dns" | "mtu" | "vlan";
+/** "added-addresses": keepExistingAddresses declarations; only what pod added is taken back. */
+export type ManagedSetting = "addresses" | "added-addresses" | "gateway" | "dns" | "mtu" | "vlan";
 
 /** Serializable (it lives in Pulumi state). */
 export interface RecordedInterface {
@@ -27,13 +28,15 @@ export interface RecordedInterface {
   dns: string[];
   mtu: number;
   dhcp: boolean;
+  /** Addresses pod added that the interface did not have before (keepExistingAddresses). */
+  added?: string[];
 }
 
 export function managedSettings(d: DesiredInterface): ManagedSetting[] {
   const out: ManagedSetting[] = [];
-  if (d.addresses !== undefined) out.push("addresses");
-  // Changing addresses can drop the default route: its old value is worth keeping.
-  if (d.gateway !== undefined || d.addresses !== undefined) out.push("gateway");
+  if (d.addresses !== undefined) out.push(d.keepExisting ? "added-addresses" : "addresses");
+  // Removing addresses can drop the default route: its old value is worth keeping.
+  if (d.gateway !== undefined || (d.addresses !== undefined && !d.keepExisting)) out.push("gateway");
   if (d.dns !== undefined) out.push("dns");
   if (d.mtu !== undefined) out.push("mtu");
   if (d.vlanId !== undefined) out.push("vlan");
@@ -55,6 +58,7 @@ export function recordTargets(
     const known = out.find((r) => r.name === t.name);
     if (known) {
       known.managed = [...new Set([...known.managed, ...managed])];
+      noteAdded(known, t.desired);
       continue;
     }
     const cur = t.current;
@@ -86,8 +90,17 @@ export function recordTargets(
             dhcp: false,
           },
     );
+    noteAdded(out[out.length - 1] as RecordedInterface, t.desired);
   }
   return out;
+}
+
+/** keepExistingAddresses: remember each declared address the interface did not have before pod. */
+function noteAdded(r: RecordedInterface, d: DesiredInterface): void {
+  if (!d.keepExisting) return;
+  const before = new Set(r.addresses.map((a) => a.split("/")[0]));
+  const added = (d.addresses ?? []).map(formatCidr).filter((a) => !before.has(a.split("/")[0]));
+  r.added = [...new Set([...(r.added ?? []), ...added])];
 }
 
 /** The declaration that puts a recorded interface's managed settings back as they were. */
@@ -100,7 +113,9 @@ export function restoreDeclaration(os: NetworkOs, r: RecordedInterface): Desired
   if (has("mtu") && r.mtu) d.mtu = r.mtu;
   if (os === "windows" && has("vlan")) d.vlanId = r.vlanId;
   if (os === "windows" && r.dhcp && has("addresses")) return { ...d, dhcp: true, resetDns: has("dns") };
-  if (has("addresses")) d.addresses = r.addresses.map((a) => parseCidr(a)).filter((c) => c !== undefined);
+  const cidrs = (list: string[]) => list.map((a) => parseCidr(a)).filter((c) => c !== undefined);
+  if (has("addresses")) d.addresses = cidrs(r.addresses);
+  else if (has("added-addresses") && r.added?.length) d.removeAddresses = cidrs(r.added);
   if (has("gateway")) d.gateway = r.gateway || null;
   return { ...d, ...dns };
 }

@@ -51,7 +51,15 @@ export const interfaceSpecSchema = z
     addresses: z
       .array(addressSpecSchema)
       .optional()
-      .describe("The exact IPv4 addresses the interface should have; others are removed. Unset: left as they are."),
+      .describe(
+        "The exact IPv4 addresses the interface should have; others are removed (unless keepExistingAddresses). Unset: left as they are.",
+      ),
+    keepExistingAddresses: z
+      .boolean()
+      .optional()
+      .describe(
+        "Add the listed addresses and keep the ones the interface already has (a DHCP or management address); delete takes back only what pod added. Default false: the list is the exact set.",
+      ),
     gateway: z
       .string()
       .optional()
@@ -76,6 +84,10 @@ export interface DesiredInterface {
   mac?: string;
   vlanId?: number;
   addresses?: Cidr[];
+  /** `addresses` are added to what the interface has; nothing else is removed. */
+  keepExisting?: boolean;
+  /** Restores only: addresses pod added, to take back (keepExisting declarations). */
+  removeAddresses?: Cidr[];
   /** null: no default route through this interface (restores only). */
   gateway?: string | null;
   dns?: string[];
@@ -162,11 +174,15 @@ function interfaceOf(spec: InterfaceSpec, path: (string | number)[], issues: Iss
     });
     out.addresses = list;
   }
+  if (spec.keepExistingAddresses) {
+    if (spec.addresses === undefined) add("keepExistingAddresses", "keepExistingAddresses needs addresses to add");
+    else out.keepExisting = true;
+  }
   if (spec.gateway !== undefined) {
     const gw = spec.gateway.trim();
     if (!isIpv4(gw) || unusableReason(gw)) {
       add("gateway", `gateway "${spec.gateway}" is not a usable IPv4 address`, "INVALID_ADDRESS");
-    } else if (out.addresses && !out.addresses.some((c) => isHostAddress(gw, c))) {
+    } else if (out.addresses && !out.keepExisting && !out.addresses.some((c) => isHostAddress(gw, c))) {
       const subnets = out.addresses.map((c) => formatCidr({ address: c.address, prefix: c.prefix })).join(", ");
       add(
         "gateway",

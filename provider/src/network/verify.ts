@@ -46,10 +46,12 @@ export function mismatches(
   const out: string[] = [];
   if (d.addresses !== undefined) {
     const missing = d.addresses.filter((w) => !now.addresses.some((h) => sameCidr(h, w)));
-    const extra = now.addresses.filter((h) => !d.addresses?.some((w) => sameCidr(h, w)));
+    const extra = d.keepExisting ? [] : now.addresses.filter((h) => !d.addresses?.some((w) => sameCidr(h, w)));
     if (missing.length) out.push(`${target.name} lacks ${missing.map(formatCidr).join(", ")}`);
     if (extra.length) out.push(`${target.name} still has ${extra.map(formatCidr).join(", ")}`);
   }
+  const left = (d.removeAddresses ?? []).filter((w) => now.addresses.some((h) => sameCidr(h, w)));
+  if (left.length) out.push(`${target.name} still has ${left.map(formatCidr).join(", ")}`);
   if (typeof d.gateway === "string" && now.gateway !== d.gateway) {
     out.push(`${target.name}'s default gateway is ${now.gateway ?? "none"}, not ${d.gateway}`);
   }

@@ -5,6 +5,7 @@
  * code, SOAP method, and the pool's target (an address or container name).
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { PoolEvent } from "../connections/pool-events";
 import type { AuditRecord } from "../execution/audit";
 import type { SoapCallInfo } from "../vsphere/soap/client";
 
@@ -17,7 +18,9 @@ export interface PodMetrics {
   observeCommand(record: AuditRecord): void;
   /** The SoapClient's onCall hook. */
   observeSoap(info: SoapCallInfo): void;
-  /** Pool gauges are read from these at every scrape. */
+  /** A pool's reconnect or failure, counted as it happens (ConnectionCache's onPoolEvent). */
+  observePoolEvent(event: PoolEvent): void;
+  /** Pool sizes (open connections, busy channels) are read from these at every scrape. */
   addPoolSource(source: PoolStatsSource): () => void;
 }
 
@@ -81,16 +84,20 @@ export function createPodMetrics(registry: Registry = new Registry()): PodMetric
     });
   poolGauge("pod_pool_open_connections", "Open connections per guest pool.", "openConnections");
   poolGauge("pod_pool_busy_channels", "Channels running a command per guest pool.", "busyChannels");
-  poolGauge(
-    "pod_pool_reconnects",
-    "Reconnections after a lost connection, per guest pool (since it opened).",
-    "reconnects",
-  );
-  poolGauge(
-    "pod_pool_failures",
-    "Dials that failed after their retries, per guest pool (since it opened).",
-    "failures",
-  );
+  // Events are counted when they happen: a gauge copied from pool counters at
+  // scrape time would lose what a pool counted before it closed, and go backwards.
+  const poolCounter = (name: string, help: string) =>
+    new Counter({ name, help, labelNames: ["target", "transport"] as const, registers: [registry] });
+  const poolEvents = {
+    reconnect: poolCounter(
+      "pod_pool_reconnects_total",
+      "Reconnections after a lost connection (SSH) or a stale one (WinRM), per guest pool.",
+    ),
+    failure: poolCounter(
+      "pod_pool_failures_total",
+      "Connection failures per guest pool: SSH dials that failed after their retries, failed WinRM requests.",
+    ),
+  };
 
   return {
     registry,
@@ -103,6 +110,9 @@ export function createPodMetrics(registry: Registry = new Registry()): PodMetric
     observeSoap(info) {
       soapCalls.inc({ method: info.method, outcome: info.error ? info.error.code : "ok" });
       soapDuration.observe({ method: info.method }, seconds(info.durationMs));
+    },
+    observePoolEvent(event) {
+      poolEvents[event.kind].inc({ target: event.target, transport: event.transport });
     },
     addPoolSource(source) {
       sources.add(source);

@@ -40,6 +40,29 @@ describe("observability", () => {
     assert.match(text, /^pod_command_duration_seconds_count\{transport="ssh"\} 3$/m);
   });
 
+  it("counts pool reconnects and failures as they happen; pool sizes stay gauges", async () => {
+    const registry = new Registry();
+    const m = createPodMetrics(registry);
+    let stats = { openConnections: 1, reconnects: 7, failures: 7 };
+    m.addPoolSource(() => [{ target: "h:22", transport: "ssh", stats }]);
+    m.observePoolEvent({ transport: "ssh", target: "h:22", kind: "reconnect" });
+    m.observePoolEvent({ transport: "ssh", target: "h:22", kind: "reconnect" });
+    m.observePoolEvent({ transport: "winrm", target: "w:5985", kind: "failure" });
+    const text = await registry.metrics();
+    assert.match(text, /^# TYPE pod_pool_reconnects_total counter$/m);
+    assert.match(text, /^pod_pool_reconnects_total\{target="h:22",transport="ssh"\} 2$/m);
+    assert.match(text, /^pod_pool_failures_total\{target="w:5985",transport="winrm"\} 1$/m);
+    assert.doesNotMatch(
+      text,
+      /^pod_pool_failures_total\{target="h:22"/m,
+      "pool counters are not copied at scrape time",
+    );
+    // A pool that closed (its source gone) keeps what it counted.
+    stats = { openConnections: 0, reconnects: 0, failures: 0 };
+    assert.match(await registry.metrics(), /^pod_pool_reconnects_total\{target="h:22",transport="ssh"\} 2$/m);
+    assert.match(await registry.metrics(), /^pod_pool_open_connections\{target="h:22",transport="ssh"\} 0$/m);
+  });
+
   it("writes one JSON line per record, secrets redacted at any depth", async () => {
     const secret = new Secret("unit-Audit-Secret-55");
     const stream = new PassThrough();

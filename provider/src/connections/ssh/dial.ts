@@ -8,6 +8,7 @@ import type { Duplex } from "node:stream";
 import { Client, type ConnectConfig, type ServerHostKeyAlgorithm } from "ssh2";
 import { PodError } from "../../common/errors";
 import { retryTransient, withRetry } from "../../common/retry";
+import { withSpan } from "../../observability/tracing";
 import { makeAuthHandler, type ResolvedAuth } from "./auth";
 import type { HostKeyVerifier } from "./host-key";
 
@@ -139,27 +140,53 @@ export interface DialRetry {
   onRetry?: (message: string) => void;
 }
 
-export async function dialWithRetry(settings: DialSettings, retry: DialRetry): Promise<Client> {
+/** Span attributes of a dial: where and as whom, never a credential. */
+const dialAttributes = (settings: DialSettings) => ({
+  "server.address": settings.host,
+  "server.port": settings.port,
+  "pod.ssh.user": settings.auth.username,
+  "pod.ssh.jump": settings.openSocket !== undefined,
+});
+
+/**
+ * A span around the whole dial (retries included) and one per attempt, so a
+ * trace shows where connection setup spends its time and which attempt failed.
+ */
+export function dialWithRetry(settings: DialSettings, retry: DialRetry): Promise<Client> {
+  const attributes = dialAttributes(settings);
+  return withSpan("pod.ssh.dial", attributes, async (span) => {
+    let made = 0;
+    try {
+      return await retryDial(settings, retry, (n) => {
+        made = n;
+        return withSpan("pod.ssh.handshake", { ...attributes, "pod.ssh.attempt": n }, () => dialOnce(settings));
+      });
+    } finally {
+      span.setAttribute("pod.ssh.attempts", made);
+    }
+  });
+}
+
+/** Bounded, jittered retries of `dial` while the failure is a network one. */
+async function retryDial(
+  settings: DialSettings,
+  retry: DialRetry,
+  dial: (n: number) => Promise<Client>,
+): Promise<Client> {
   const where = `${settings.host}:${settings.port}`;
   const attempts = retry.dialErrorLimit < 0 ? Number.POSITIVE_INFINITY : Math.max(1, retry.dialErrorLimit);
   let made = 0;
   try {
-    return await withRetry(
-      () => {
-        made++;
-        return dialOnce(settings);
-      },
-      {
-        attempts,
-        baseDelayMs: retry.baseDelayMs,
-        maxDelayMs: retry.maxDelayMs,
-        retryable: retryTransient,
-        onRetry: (error, attempt, delay) =>
-          retry.onRetry?.(
-            `Dial ${attempt}/${Number.isFinite(attempts) ? attempts : "∞"} to ${where} failed (${(error as Error).message}): retrying in ${delay} ms`,
-          ),
-      },
-    );
+    return await withRetry(() => dial(++made), {
+      attempts,
+      baseDelayMs: retry.baseDelayMs,
+      maxDelayMs: retry.maxDelayMs,
+      retryable: retryTransient,
+      onRetry: (error, attempt, delay) =>
+        retry.onRetry?.(
+          `Dial ${attempt}/${Number.isFinite(attempts) ? attempts : "∞"} to ${where} failed (${(error as Error).message}): retrying in ${delay} ms`,
+        ),
+    });
   } catch (error) {
     if (error instanceof PodError && error.code === "UNREACHABLE" && made > 1) {
       throw new PodError("UNREACHABLE", `${error.message.replace(/\.$/, "")} (after ${made} attempts).`, {

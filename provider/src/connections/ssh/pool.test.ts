@@ -91,12 +91,15 @@ describe("connections/ssh pool", () => {
   it("drops a lost connection and counts the reconnect", async () => {
     const { clients, dial } = fakeDialer();
     const pool = new SshPool("h:22", dial, limits);
+    const events: string[] = [];
+    pool.events.on((e) => events.push(`${e.kind} ${e.transport} ${e.target}`));
     (await pool.acquire()).release();
     clients[0]?.drop();
     assert.equal(pool.stats().openConnections, 0);
     (await pool.acquire()).release();
     assert.equal(clients.length, 2);
     assert.deepEqual([pool.stats().lost, pool.stats().reconnects], [1, 1]);
+    assert.deepEqual(events, ["reconnect ssh h:22"], "reported as it happens");
     await pool.close();
   });
 
@@ -104,9 +107,15 @@ describe("connections/ssh pool", () => {
     const down = new PodError("UNREACHABLE", "h:22 is unreachable", { transient: true });
     const { dial } = fakeDialer({ fail: () => down });
     const pool = new SshPool("h:22", dial, limits);
+    let failures = 0;
+    pool.events.on(() => {
+      failures++;
+      throw new Error("a broken listener must not disturb the pool");
+    });
     const results = await Promise.allSettled([pool.acquire(), pool.acquire(), pool.acquire()]);
     assert.ok(results.every((r) => r.status === "rejected" && isPodError(r.reason, "UNREACHABLE")));
     assert.ok(pool.stats().failures >= 1);
+    assert.equal(failures, pool.stats().failures);
     await pool.close();
   });
 

@@ -9,6 +9,7 @@
  */
 import type { Client } from "ssh2";
 import { PodError } from "../../common/errors";
+import { PoolEvents } from "../pool-events";
 import { DEFAULT_POOL_LIMITS, type PoolLimits, type PoolStats } from "./pool-limits";
 
 interface Link {
@@ -48,9 +49,12 @@ export class SshPool {
   #staggerTimer: NodeJS.Timeout | undefined;
   readonly #reaper: NodeJS.Timeout;
   readonly #counters = { dials: 0, reconnects: 0, failures: 0, lost: 0, refusals: 0, leases: 0 };
+  /** Reconnects and failures as they happen (the counters above say how many so far). */
+  readonly events: PoolEvents;
 
   constructor(target: string, dial: () => Promise<Client>, limits: Partial<PoolLimits> = {}) {
     this.#target = target;
+    this.events = new PoolEvents("ssh", target);
     this.#dial = dial;
     this.#limits = { ...DEFAULT_POOL_LIMITS, ...limits };
     this.#reaper = setInterval(() => this.#reapIdle(), Math.max(1000, this.#limits.idleTimeoutMs / 2));
@@ -177,7 +181,10 @@ export class SshPool {
     this.#opening++;
     this.#lastDialAt = Date.now();
     this.#counters.dials++;
-    if (this.#everLost) this.#counters.reconnects++;
+    if (this.#everLost) {
+      this.#counters.reconnects++;
+      this.events.emit("reconnect");
+    }
     this.#dial().then(
       (client) => {
         this.#opening--;
@@ -191,6 +198,7 @@ export class SshPool {
       (error: unknown) => {
         this.#opening--;
         this.#counters.failures++;
+        this.events.emit("failure");
         // The dial already retried with backoff; do not start another one at once.
         this.#lastDialAt = Date.now() + this.#limits.failureCooldownMs;
         // With no connection to wait for, everyone waiting gets the reason now.

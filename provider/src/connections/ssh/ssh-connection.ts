@@ -7,6 +7,7 @@ import type { Duplex } from "node:stream";
 import type { Client } from "ssh2";
 import { PodError } from "../../common/errors";
 import { posixWrap } from "../../os/shell/posix";
+import type { PoolEventListener, PoolEventSource } from "../pool-events";
 import type { ConnectionHealth, ExecOptions, GuestConnection, RawExecResult } from "../types";
 import { type ResolvedAuth, resolveAuth } from "./auth";
 import { ChannelNotOpened, execOnChannel } from "./channel-exec";
@@ -21,7 +22,7 @@ interface Prepared {
   hostKey: HostKeyVerifier;
 }
 
-export class SshConnection implements GuestConnection {
+export class SshConnection implements GuestConnection, PoolEventSource {
   readonly transport = "ssh" as const;
   readonly target: string;
   readonly #options: SshConnectionOptions;
@@ -195,6 +196,11 @@ export class SshConnection implements GuestConnection {
   /** Pool counters: open connections, busy channels, queue, dials, reconnects, failures, lost connections. */
   stats(): Record<string, number> {
     return { ...this.#pool.stats(), ...this.#counters };
+  }
+
+  /** The pool's reconnects and failures, as they happen (for metrics). */
+  onPoolEvent(listener: PoolEventListener): () => void {
+    return this.#pool.events.on(listener);
   }
 
   async health(): Promise<ConnectionHealth> {

@@ -1,6 +1,7 @@
 import { isPodError, PodError } from "../../common/errors";
 import { type Secret, toSecret } from "../../common/secret";
 import type { TlsTrust } from "../../common/tls";
+import type { PoolEventListener, PoolEventSource } from "../pool-events";
 import type { ConnectionHealth, ExecOptions, GuestConnection, RawExecResult } from "../types";
 import { decodeClixml } from "./clixml";
 import { type CreateShellOptions, type EnvelopeContext, identify } from "./envelope";
@@ -41,7 +42,7 @@ export interface WinrmConnectionOptions {
   maxCommandsPerShell?: number;
 }
 
-export class WinrmConnection implements GuestConnection {
+export class WinrmConnection implements GuestConnection, PoolEventSource {
   readonly transport = "winrm" as const;
   readonly target: string;
   readonly #http: WinrmTransport;
@@ -114,6 +115,11 @@ export class WinrmConnection implements GuestConnection {
     const result = await this.#serial(() => this.#run(invocation.commandLine, {}, invocation.stdin));
     if (result.exitCode !== 0) throw this.#fileError("read", remotePath, result);
     return Buffer.from(result.stdout.toString("latin1").replace(/\s+/g, ""), "base64");
+  }
+
+  /** Reconnects and failed requests on the HTTP connection, as they happen (for metrics). */
+  onPoolEvent(listener: PoolEventListener): () => void {
+    return this.#http.events.on(listener);
   }
 
   /** An authenticated wsmid:Identify: proves the listener, the credentials and (over HTTP) the sealing. */

@@ -3,6 +3,7 @@ import type { Duplex } from "node:stream";
 import { PodError } from "../../common/errors";
 import type { Secret } from "../../common/secret";
 import type { TlsTrust } from "../../common/tls";
+import { PoolEvents } from "../pool-events";
 import { createAgent, type WinrmAgent } from "./agent";
 import { ENCRYPTED_CONTENT_TYPE, EncryptedBodyError, isEncryptedContentType, sealBody, unsealBody } from "./encryption";
 import { type Endpoint, exchange, type RawReply, StaleConnection } from "./http-exchange";
@@ -51,6 +52,8 @@ export class WinrmTransport {
   #ctx: NtlmContext | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   readonly stats = { requests: 0, handshakes: 0, reconnects: 0, failures: 0 };
+  /** Reconnects and failed requests as they happen (for metrics). */
+  readonly events: PoolEvents;
 
   constructor(readonly options: WinrmTransportOptions) {
     if (options.auth === "basic" && !options.https) {
@@ -62,6 +65,7 @@ export class WinrmTransport {
         },
       );
     }
+    this.events = new PoolEvents("winrm", this.target);
     this.#agent = createAgent(options.https, options.tls ?? {}, options.host, options.port);
     this.#endpoint = {
       host: options.host,
@@ -96,6 +100,7 @@ export class WinrmTransport {
         : await this.#postNtlm(body, timeoutMs);
     } catch (error) {
       this.stats.failures++;
+      this.events.emit("failure");
       throw error;
     }
   }
@@ -139,6 +144,7 @@ export class WinrmTransport {
         this.#ctx = undefined;
         if (error instanceof StaleConnection && attempt === 0) {
           this.stats.reconnects++;
+          this.events.emit("reconnect");
           continue;
         }
         throw error;

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { toPodError } from "../../common/errors";
+import { urnOf } from "../shared/audit";
 import { resourceError } from "../shared/errors";
 import { sharedGuestRuntime, toDetectedOs } from "../shared/guest-runtime";
 import { targetName } from "../shared/guest-target";
 import { checkInputs } from "../shared/validate";
-import { type ProviderConfig, readProviderConfig } from "../shared/vsphere-connection";
+import type { ProviderConfig } from "../shared/vsphere-connection";
 import { type PodCommandInputs, type PodCommandOutputs, podCommandInputsSchema } from "./args";
 import { diffPodCommand } from "./diff";
 import { failedRun, runCommand } from "./run";
@@ -19,7 +20,7 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
   readonly #runtime = sharedGuestRuntime();
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.#config = readProviderConfig(req.config);
+    this.#config = this.#runtime.configure(req.config);
   }
 
   async check(_olds: PodCommandInputs, news: PodCommandInputs): Promise<pulumi.dynamic.CheckResult<PodCommandInputs>> {
@@ -60,7 +61,8 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
 
   async #run(inputs: PodCommandInputs, command: PodCommandInputs["create"], action: string) {
     try {
-      const { result, os } = await runCommand(this.#runtime, this.#config, inputs, command);
+      // The command's audit record carries the resource's URN as its correlation id.
+      const { result, os } = await runCommand(this.#runtime, this.#config, inputs, command, urnOf(inputs));
       if (!result.success) throw failedRun(result);
       return {
         ...inputs,

@@ -73,6 +73,12 @@ export const podNetworkInputsSchema = z
       .optional()
       .describe("Detached apply: how long the guest waits for pod to reconnect before reverting (60 by default)."),
     persist: z.boolean().optional().describe("Linux VMs: also write persistent configuration (true by default)."),
+    strictDelete: z
+      .boolean()
+      .optional()
+      .describe(
+        "Fail `pulumi destroy` when the guest cannot be reached to restore its settings; by default an unreachable guest (VM off or gone) is left as it is and the vSphere half is still undone.",
+      ),
   })
   .superRefine((i, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
@@ -100,7 +106,9 @@ export const recordedInterfaceSchema = z
   .object({
     name: z.string(),
     existed: z.boolean().describe("False when pod created it (a VLAN sub-interface): delete removes it."),
-    managed: z.array(z.enum(["addresses", "gateway", "dns", "mtu", "vlan"])).describe("Settings delete restores."),
+    managed: z
+      .array(z.enum(["addresses", "added-addresses", "gateway", "dns", "mtu", "vlan"]))
+      .describe("Settings delete restores."),
     mac: z.string(),
     vlanId: z.number().int(),
     addresses: z.array(z.string()),
@@ -108,6 +116,10 @@ export const recordedInterfaceSchema = z
     dns: z.array(z.string()),
     mtu: z.number().int(),
     dhcp: z.boolean(),
+    added: z
+      .array(z.string())
+      .optional()
+      .describe("Addresses pod added (keepExistingAddresses); delete removes only these."),
   })
   .describe("An interface as it was before pod first changed it: what delete restores.");
 

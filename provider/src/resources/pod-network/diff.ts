@@ -1,3 +1,4 @@
+import { URN_INPUT } from "../shared/audit";
 import { hasUnknowns } from "../shared/unknowns";
 import type { PodNetworkInputs, PodNetworkOutputs } from "./args";
 import { inputsFromOutputs } from "./state";
@@ -33,8 +34,9 @@ export function diffPodNetwork(olds: PodNetworkOutputs, news: PodNetworkInputs):
     replaces.push("target");
     reasons.target = "another guest";
   }
-  const keys = new Set([...Object.keys(before), ...Object.keys(news)]) as Set<keyof PodNetworkInputs>;
-  for (const key of keys) {
+  // The URN the SDK passes only correlates audit records: a new one (a new parent) changes nothing here.
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(news)])].filter((k) => k !== URN_INPUT);
+  for (const key of keys as (keyof PodNetworkInputs)[]) {
     if (reasons[key]) continue;
     if (hasUnknowns(news[key]) || !same(before[key], news[key])) reasons[key] = "changed";
   }

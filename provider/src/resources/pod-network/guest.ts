@@ -7,8 +7,10 @@
 import { PodError } from "../../common/errors";
 import { SshConnection } from "../../connections/ssh";
 import type { GuestConnection } from "../../connections/types";
+import type { NetworkApplyResult } from "../../execution/network-apply";
+import type { ChangeOutcome } from "../../observability/change-tracker";
 import type { GuestRuntime } from "../shared/guest-runtime";
-import { type GuestTarget, toGuestAccess } from "../shared/guest-target";
+import { type GuestTarget, targetName, toGuestAccess } from "../shared/guest-target";
 import type { ProviderConfig } from "../shared/vsphere-connection";
 import type { PodNetworkInputs } from "./args";
 
@@ -60,4 +62,21 @@ export async function withGuest<T>(
   } finally {
     await Promise.all(opened.map((c) => c.close().catch(() => undefined)));
   }
+}
+
+/** What a guest apply or restore did, for its audit record. */
+const guestOutcome = (r: NetworkApplyResult): ChangeOutcome => ({
+  result: r.changed ? "ok" : "unchanged",
+  details: { interfaces: r.targets, commands: r.commands },
+});
+
+/** Runs a guest apply or restore with one audit record on the target. */
+export function guestChange(
+  deps: GuestDeps,
+  inputs: PodNetworkInputs,
+  action: "network.applied" | "network.restored",
+  work: () => Promise<NetworkApplyResult>,
+): Promise<NetworkApplyResult> {
+  const target = inputs.target ? targetName(inputs.target) : "";
+  return deps.runtime.audit.tracker(inputs).track(action, target, work, guestOutcome);
 }

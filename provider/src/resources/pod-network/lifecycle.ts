@@ -3,8 +3,10 @@
  * (a failed guest apply takes the NIC and port group back), update changes
  * only what differs (the engine plans against the guest, interfaces dropped
  * from the declaration are put back), delete restores the recorded state.
+ * Guest changes leave audit records (network.applied, network.restored),
+ * correlated by the resource's URN like the vSphere half's.
  */
-import { isPodError } from "../../common/errors";
+import { isPodError, PodError } from "../../common/errors";
 import { applyNetwork, readNetwork, restoreNetwork } from "../../execution/network-apply";
 import { planNetwork } from "../../network/plan";
 import type { RecordedInterface } from "../../network/record";
@@ -12,7 +14,7 @@ import { validateInterfaces } from "../../network/validate";
 import { allMismatches, appliedView } from "../../network/verify";
 import type { VsphereSession } from "../../vsphere/session";
 import type { PodNetworkInputs, PodNetworkOutputs } from "./args";
-import { type GuestDeps, withGuest } from "./guest";
+import { type GuestDeps, guestChange, withGuest } from "./guest";
 import {
   type GuestSideState,
   guestSide,
@@ -22,12 +24,16 @@ import {
   toOutputs,
   vsphereSideOf,
 } from "./state";
-import { applyVsphereSide, NO_VSPHERE_SIDE, removeVsphereSide, vsphereDrift } from "./vsphere-side";
+import { applyVsphereSide, NO_VSPHERE_SIDE, removeVsphereSide, vmPowerState, vsphereDrift } from "./vsphere-side";
 
 export interface LifecycleDeps extends GuestDeps {
   /** Runs fn with a vSphere session for these inputs. */
   vsphere: <T>(inputs: PodNetworkInputs, fn: (session: VsphereSession) => Promise<T>) => Promise<T>;
 }
+
+/** Errors that mean the guest cannot be reached now (powered off, gone, network down). */
+const UNREACHABLE = ["UNREACHABLE", "TIMEOUT", "CONNECTION_LOST", "NOT_FOUND"] as const;
+const isUnreachable = (error: unknown) => UNREACHABLE.some((code) => isPodError(error, code));
 
 const runOptions = (i: PodNetworkInputs) => ({
   ...(i.allowManagementChange ? { allowManagementChange: true } : {}),
@@ -43,37 +49,44 @@ async function restoreGuest(
 ) {
   if (!recorded.length || !inputs.target) return;
   await withGuest(deps, inputs, reachedAt, ({ connection, reconnect }) =>
-    restoreNetwork({
-      connection,
-      executor: deps.runtime.executor,
-      recorded,
-      ...runOptions(inputs),
-      ...(reconnect ? { reconnect } : {}),
-    }),
+    guestChange(deps, inputs, "network.restored", () =>
+      restoreNetwork({
+        connection,
+        executor: deps.runtime.executor,
+        recorded,
+        ...runOptions(inputs),
+        ...(reconnect ? { reconnect } : {}),
+      }),
+    ),
   );
 }
 
 export async function createNetwork(deps: LifecycleDeps, inputs: PodNetworkInputs): Promise<PodNetworkOutputs> {
+  const changes = deps.runtime.audit.tracker(inputs);
   const vs = inputs.portGroup
-    ? await deps.vsphere(inputs, (s) => applyVsphereSide(s, inputs, { state: NO_VSPHERE_SIDE }))
+    ? await deps.vsphere(inputs, (s) => applyVsphereSide(s, inputs, { state: NO_VSPHERE_SIDE }, changes))
     : NO_VSPHERE_SIDE;
   try {
     const guest = inputs.interfaces
       ? await withGuest(deps, inputs, "", async ({ connection, reconnect }) =>
           guestSide(
-            await applyNetwork({
-              connection,
-              executor: deps.runtime.executor,
-              interfaces: inputs.interfaces,
-              ...runOptions(inputs),
-              ...(reconnect ? { reconnect } : {}),
-            }),
+            await guestChange(deps, inputs, "network.applied", () =>
+              applyNetwork({
+                connection,
+                executor: deps.runtime.executor,
+                interfaces: inputs.interfaces,
+                ...runOptions(inputs),
+                ...(reconnect ? { reconnect } : {}),
+              }),
+            ),
           ),
         )
       : NO_GUEST_SIDE;
     return toOutputs(inputs, vs, guest);
   } catch (error) {
-    if (inputs.portGroup) await deps.vsphere(inputs, (s) => removeVsphereSide(s, inputs, vs)).catch(() => undefined);
+    if (inputs.portGroup) {
+      await deps.vsphere(inputs, (s) => removeVsphereSide(s, inputs, vs, changes)).catch(() => undefined);
+    }
     throw error;
   }
 }
@@ -81,12 +94,13 @@ export async function createNetwork(deps: LifecycleDeps, inputs: PodNetworkInput
 export async function updateNetwork(deps: LifecycleDeps, olds: PodNetworkOutputs, news: PodNetworkInputs) {
   const before = inputsFromOutputs(olds);
   const vsOld = vsphereSideOf(olds);
+  const changes = deps.runtime.audit.tracker(news);
   const vs =
     news.portGroup || vsOld.portGroupName
       ? await deps.vsphere(news, (s) =>
           news.portGroup
-            ? applyVsphereSide(s, news, { inputs: before, state: vsOld })
-            : removeVsphereSide(s, before, vsOld).then(() => NO_VSPHERE_SIDE),
+            ? applyVsphereSide(s, news, { inputs: before, state: vsOld }, changes)
+            : removeVsphereSide(s, before, vsOld, changes).then(() => NO_VSPHERE_SIDE),
         )
       : NO_VSPHERE_SIDE;
   const old = guestSideOf(olds);
@@ -97,10 +111,16 @@ export async function updateNetwork(deps: LifecycleDeps, olds: PodNetworkOutputs
   }
   const guest = await withGuest(deps, news, reachedAt, async ({ connection, reconnect }) => {
     const options = { executor: deps.runtime.executor, ...runOptions(news), ...(reconnect ? { reconnect } : {}) };
-    const result = await applyNetwork({ connection, interfaces: news.interfaces, recorded: old.recorded, ...options });
+    const result = await guestChange(deps, news, "network.applied", () =>
+      applyNetwork({ connection, interfaces: news.interfaces, recorded: old.recorded, ...options }),
+    );
     // Interfaces no longer declared go back to how pod found them.
     const dropped = result.recorded.filter((r) => !result.targets.includes(r.name));
-    if (dropped.length) await restoreNetwork({ connection: result.connection, recorded: dropped, ...options });
+    if (dropped.length) {
+      await guestChange(deps, news, "network.restored", () =>
+        restoreNetwork({ connection: result.connection, recorded: dropped, ...options }),
+      );
+    }
     const kept = result.recorded.filter((r) => result.targets.includes(r.name));
     return guestSide(result, kept, result.reachedAt ?? reachedAt);
   });
@@ -110,13 +130,23 @@ export async function updateNetwork(deps: LifecycleDeps, olds: PodNetworkOutputs
 export async function deleteNetwork(deps: LifecycleDeps, props: PodNetworkOutputs): Promise<void> {
   const inputs = inputsFromOutputs(props);
   const guest = guestSideOf(props);
-  await restoreGuest(deps, inputs, guest.reachedAt, guest.recorded).catch((error: unknown) => {
-    // A guest that no longer exists (container or VM deleted) has nothing left to restore.
-    if (!isPodError(error, "NOT_FOUND")) throw error;
-  });
+  // A VM that is off or gone has no running guest to restore: don't wait for it to answer.
+  const power = guest.recorded.length && inputs.vm ? await deps.vsphere(inputs, (s) => vmPowerState(s, inputs)) : "";
+  const guestDown = power === "gone" || power === "poweredOff";
+  if (guestDown && inputs.strictDelete) {
+    throw new PodError("INVALID_STATE", `VM ${inputs.vm} is ${power}: its guest settings cannot be restored.`, {
+      fix: "Power the VM on and destroy again, or set strictDelete: false to leave the guest as it is.",
+    });
+  }
+  if (!guestDown)
+    await restoreGuest(deps, inputs, guest.reachedAt, guest.recorded).catch((error: unknown) => {
+      // A guest that is gone or off (a destroy powers it down with its VM) has nothing to restore now.
+      if (isPodError(error, "NOT_FOUND") || (!inputs.strictDelete && isUnreachable(error))) return;
+      throw error;
+    });
   const vs = vsphereSideOf(props);
   if (inputs.portGroup && (vs.nicMac || vs.portGroupCreated)) {
-    await deps.vsphere(inputs, (s) => removeVsphereSide(s, inputs, vs));
+    await deps.vsphere(inputs, (s) => removeVsphereSide(s, inputs, vs, deps.runtime.audit.tracker(inputs)));
   }
 }
 
@@ -126,10 +156,20 @@ export async function readNetworkOutputs(deps: LifecycleDeps, props: PodNetworkO
   const vs = vsphereSideOf(props);
   const drift: string[] = vs.nicMac ? await deps.vsphere(inputs, (s) => vsphereDrift(s, inputs, vs)) : [];
   let guest: GuestSideState = guestSideOf(props);
+  const power = inputs.interfaces && inputs.vm ? await deps.vsphere(inputs, (s) => vmPowerState(s, inputs)) : "";
+  if (power === "gone" || power === "poweredOff") {
+    return toOutputs(inputs, vs, { ...guest, drift: [...drift, `guest: VM ${inputs.vm} is ${power}`] });
+  }
   if (inputs.interfaces && inputs.target) {
-    const { state } = await withGuest(deps, inputs, guest.reachedAt, ({ connection }) =>
+    const read = await withGuest(deps, inputs, guest.reachedAt, ({ connection }) =>
       readNetwork({ connection, executor: deps.runtime.executor }),
-    );
+    ).catch((error: unknown) => {
+      // An unreachable guest is drift too (the next up applies again once it answers), not a failed refresh.
+      if (isUnreachable(error)) return (error as Error).message;
+      throw error;
+    });
+    if (typeof read === "string") return toOutputs(inputs, vs, { ...guest, drift: [...drift, `guest: ${read}`] });
+    const { state } = read;
     try {
       const plan = planNetwork(state, validateInterfaces(inputs.interfaces));
       drift.push(...allMismatches(state, plan.targets));

@@ -1,8 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { resourceError } from "../shared/errors";
 import { sharedGuestRuntime } from "../shared/guest-runtime";
+import { targetName } from "../shared/guest-target";
 import { checkInputs } from "../shared/validate";
-import { type ProviderConfig, readProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
+import { type ProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
 import { type PodNetworkInputs, type PodNetworkOutputs, podNetworkInputsSchema } from "./args";
 import { diffPodNetwork } from "./diff";
 import { createNetwork, deleteNetwork, type LifecycleDeps, readNetworkOutputs, updateNetwork } from "./lifecycle";
@@ -26,7 +27,7 @@ export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNe
   }
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.#config = readProviderConfig(req.config);
+    this.#config = this.#runtime.configure(req.config);
   }
 
   async check(_olds: PodNetworkInputs, news: PodNetworkInputs): Promise<pulumi.dynamic.CheckResult<PodNetworkInputs>> {
@@ -39,13 +40,13 @@ export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNe
   }
 
   async create(inputs: PodNetworkInputs): Promise<pulumi.dynamic.CreateResult<PodNetworkOutputs>> {
-    const outs = await this.#run("create", () => createNetwork(this.#deps, inputs));
+    const outs = await this.#run("create", inputs, () => createNetwork(this.#deps, inputs));
     return { id: networkId(inputs), outs };
   }
 
   async read(id: string, props?: PodNetworkOutputs): Promise<pulumi.dynamic.ReadResult<PodNetworkOutputs>> {
     if (!props) return {};
-    return { id, props: await this.#run("refresh", () => readNetworkOutputs(this.#deps, props)) };
+    return { id, props: await this.#run("refresh", props, () => readNetworkOutputs(this.#deps, props)) };
   }
 
   async update(
@@ -53,11 +54,11 @@ export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNe
     olds: PodNetworkOutputs,
     news: PodNetworkInputs,
   ): Promise<pulumi.dynamic.UpdateResult<PodNetworkOutputs>> {
-    return { outs: await this.#run("update", () => updateNetwork(this.#deps, olds, news)) };
+    return { outs: await this.#run("update", news, () => updateNetwork(this.#deps, olds, news)) };
   }
 
   async delete(_id: string, props: PodNetworkOutputs): Promise<void> {
-    await this.#run("delete", () => deleteNetwork(this.#deps, props));
+    await this.#run("delete", props, () => deleteNetwork(this.#deps, props));
   }
 
   /** Releases sessions and guest connections (tests; Pulumi ends the process itself). */
@@ -65,13 +66,19 @@ export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNe
     await Promise.all([this.#runtime.connections.closeAll(), this.#runtime.sessions.closeAll()]);
   }
 
-  async #run<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  async #run<T>(action: string, inputs: PodNetworkInputs, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      throw resourceError("PodNetwork", action, error);
+      throw resourceError(`PodNetwork ${subject(inputs)}`.trim(), action, error);
     }
   }
+}
+
+/** What the error line names: the guest, else the port group. */
+function subject(i: PodNetworkInputs): string {
+  if (i.target) return `on ${targetName(i.target)}`;
+  return i.portGroup ? `for port group ${i.portGroup.name}` : "";
 }
 
 /** A readable, stable id: what it configures. */

@@ -1,22 +1,18 @@
 /**
  * PodNetwork's vSphere half: make the port group exist with its VLAN, put
  * the VM's NIC on it, and undo exactly that (NIC back to its earlier
- * network, the port group removed only when pod created it).
+ * network, the port group removed only when pod created it). Each of those
+ * changes leaves one audit record (portgroup.added, nic.moved, portgroup.removed).
  */
 import { PodError } from "../../common/errors";
-import { findOne } from "../../vsphere/finder";
+import { type ChangeTracker, untracked } from "../../observability/change-tracker";
 import { listPortGroups, pickPortGroup } from "../../vsphere/networks";
 import { type Datacenter, resolveDatacenter } from "../../vsphere/placement";
-import {
-  ensureDistributedPortGroup,
-  ensureStandardPortGroup,
-  removeDistributedPortGroup,
-  removeStandardPortGroup,
-} from "../../vsphere/portgroups";
 import type { VsphereSession } from "../../vsphere/session";
 import { readVm } from "../../vsphere/vm-info";
 import { reconfigureVm } from "../../vsphere/vm-ops";
 import type { PodNetworkInputs } from "./args";
+import { ensurePortGroup, removePortGroup } from "./portgroup-side";
 
 export interface VsphereSideState {
   portGroupName: string;
@@ -34,39 +30,26 @@ export const NO_VSPHERE_SIDE: VsphereSideState = {
   nicPreviousNetwork: "",
 };
 
-type PortGroup = NonNullable<PodNetworkInputs["portGroup"]>;
 const TASK_MS = 600_000;
 const vmRef = (moid: string) => ({ type: "VirtualMachine", value: moid });
 
-async function ensurePortGroup(session: VsphereSession, dc: Datacenter, pg: PortGroup) {
-  if ((pg.kind ?? "standard") === "standard") {
-    const added = await ensureStandardPortGroup(session, dc, {
-      name: pg.name,
-      vlanId: pg.vlanId ?? 0,
-      ...(pg.vswitch ? { vswitch: pg.vswitch } : {}),
-      ...(pg.hosts ? { hosts: pg.hosts } : {}),
-    });
-    return { created: added.length > 0, hosts: added };
-  }
-  const vlan = pg.trunk ? { trunk: pg.trunk } : { vlanId: pg.vlanId ?? 0 };
-  const { created } = await ensureDistributedPortGroup(session, dc, {
-    name: pg.name,
-    vlan,
-    ...(pg.dvSwitch ? { dvSwitch: pg.dvSwitch } : {}),
-  });
-  return { created, hosts: [] };
-}
+type NicMove = { session: VsphereSession; dc: Datacenter; moid: string; nic: number | string; network: string };
 
-async function removePortGroup(session: VsphereSession, dc: Datacenter, pg: PortGroup, hosts: string[]) {
-  if ((pg.kind ?? "standard") === "standard") return removeStandardPortGroup(session, dc, pg.name, hosts);
-  const ref = await findOne(session, "DistributedVirtualPortgroup", pg.name, { container: dc.networkFolder }).catch(
-    () => undefined,
+/** One audit record per NIC move: the VM, which NIC, from where to where. */
+function moveNic(move: NicMove, changes: ChangeTracker) {
+  return changes.track(
+    "nic.moved",
+    move.moid,
+    () => putNicOn(move),
+    (m) => ({
+      result: m.previous === move.network ? "unchanged" : "ok",
+      details: { nic: move.nic, mac: m.mac, from: m.previous, to: move.network },
+    }),
   );
-  if (ref) await removeDistributedPortGroup(session, ref, pg.name);
 }
 
 /** Puts NIC `nic` (index or MAC) of the VM on `network`; returns its MAC and the network it was on. */
-async function moveNic(session: VsphereSession, dc: Datacenter, moid: string, nic: number | string, network: string) {
+async function putNicOn({ session, dc, moid, nic, network }: NicMove) {
   const vm = await readVm(session, vmRef(moid));
   if (!vm)
     throw new PodError("NOT_FOUND", `VM ${moid} does not exist.`, { fix: "Check the vm input (a PodVm's moid)." });
@@ -96,11 +79,12 @@ export async function applyVsphereSide(
   session: VsphereSession,
   inputs: PodNetworkInputs,
   old: { inputs?: PodNetworkInputs; state: VsphereSideState },
+  changes: ChangeTracker = untracked,
 ): Promise<VsphereSideState> {
   const dc = await resolveDatacenter(session, inputs.datacenter);
   const pg = inputs.portGroup;
   const samePg = old.inputs?.portGroup?.name === pg?.name && old.state.portGroupName !== "";
-  const ensured = pg ? await ensurePortGroup(session, dc, pg) : { created: false, hosts: [] };
+  const ensured = pg ? await ensurePortGroup(session, dc, pg, changes) : { created: false, hosts: [] };
   const state: VsphereSideState = {
     ...NO_VSPHERE_SIDE,
     ...(pg
@@ -113,15 +97,15 @@ export async function applyVsphereSide(
   };
   const sameNic = old.inputs?.vm === inputs.vm && old.inputs?.nic === inputs.nic && old.state.nicMac !== "";
   if (old.state.nicMac && old.inputs?.vm && !sameNic) {
-    await restoreNic(session, dc, old.inputs.vm, old.state, old.inputs.nic);
+    await restoreNic(session, dc, old.inputs.vm, old.state, old.inputs.nic, changes);
   }
   if (pg && inputs.vm && inputs.nic !== undefined) {
-    const moved = await moveNic(session, dc, inputs.vm, inputs.nic, pg.name);
+    const moved = await moveNic({ session, dc, moid: inputs.vm, nic: inputs.nic, network: pg.name }, changes);
     state.nicMac = moved.mac;
     state.nicPreviousNetwork = sameNic ? old.state.nicPreviousNetwork : moved.previous;
   }
   if (old.inputs?.portGroup && old.state.portGroupCreated && !samePg) {
-    await removePortGroup(session, dc, old.inputs.portGroup, old.state.portGroupHosts);
+    await removePortGroup(session, dc, old.inputs.portGroup, old.state.portGroupHosts, changes);
   }
   return state;
 }
@@ -132,6 +116,7 @@ async function restoreNic(
   moid: string,
   state: VsphereSideState,
   nic: number | string | undefined,
+  changes: ChangeTracker,
 ) {
   if (!state.nicPreviousNetwork) return;
   const vm = await readVm(session, vmRef(moid));
@@ -140,15 +125,20 @@ async function restoreNic(
   // By MAC first; by the declared index when the MAC changed, if that NIC is still on pod's port group.
   const index =
     byMac >= 0 ? byMac : typeof nic === "number" && vm.nics[nic]?.network === state.portGroupName ? nic : -1;
-  if (index >= 0) await moveNic(session, dc, moid, index, state.nicPreviousNetwork);
+  if (index >= 0) await moveNic({ session, dc, moid, nic: index, network: state.nicPreviousNetwork }, changes);
 }
 
 /** Undoes the vSphere half: the NIC back on its earlier network, then the port group if pod created it. */
-export async function removeVsphereSide(session: VsphereSession, inputs: PodNetworkInputs, state: VsphereSideState) {
+export async function removeVsphereSide(
+  session: VsphereSession,
+  inputs: PodNetworkInputs,
+  state: VsphereSideState,
+  changes: ChangeTracker = untracked,
+) {
   const dc = await resolveDatacenter(session, inputs.datacenter);
-  if (inputs.vm && state.nicMac) await restoreNic(session, dc, inputs.vm, state, inputs.nic);
+  if (inputs.vm && state.nicMac) await restoreNic(session, dc, inputs.vm, state, inputs.nic, changes);
   if (inputs.portGroup && state.portGroupCreated) {
-    await removePortGroup(session, dc, inputs.portGroup, state.portGroupHosts);
+    await removePortGroup(session, dc, inputs.portGroup, state.portGroupHosts, changes);
   }
 }
 
@@ -162,4 +152,11 @@ export async function vsphereDrift(session: VsphereSession, inputs: PodNetworkIn
   return nic.network === state.portGroupName
     ? []
     : [`NIC ${state.nicMac} is on ${nic.network}, not ${state.portGroupName}`];
+}
+
+/** The VM's power state, "gone" when it no longer exists; undefined when the declaration names no VM. */
+export async function vmPowerState(session: VsphereSession, inputs: PodNetworkInputs): Promise<string | undefined> {
+  if (!inputs.vm) return undefined;
+  const vm = await readVm(session, vmRef(inputs.vm));
+  return vm ? vm.powerState : "gone";
 }

@@ -73,3 +73,17 @@ function nicsDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
 function extraDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
   return Object.entries(news.extraConfig ?? {}).some(([k, v]) => olds.observedExtraConfig?.[k] !== v);
 }
+
+/** Settings vSphere applies to the VM itself; anything else an update changes is pod's own. */
+const VM_SETTINGS = ["numCpus", "memoryMb", "nics", "extraConfig"];
+
+/**
+ * How the audit log names an update: "vm.reconfigured" when hardware, NICs
+ * or extraConfig change, "vm.powered" when only the power state does,
+ * "vm.updated" for pod's own settings (credentials, timeouts).
+ */
+export function updateAction(olds: PodVmOutputs, news: PodVmInputs): { action: string; changed: string[] } {
+  const changed = Object.keys(diffPodVm(olds, news).reasons);
+  if (changed.some((key) => VM_SETTINGS.includes(key))) return { action: "vm.reconfigured", changed };
+  return { action: changed.includes("powerState") ? "vm.powered" : "vm.updated", changed };
+}

@@ -1,13 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { toPodError } from "../../common/errors";
 import type { VmState } from "../../infra/types";
+import type { ChangeOutcome } from "../../observability/change-tracker";
 import { VsphereInfra } from "../../vsphere/vsphere-infra";
 import { resourceError } from "../shared/errors";
 import { sharedGuestRuntime } from "../shared/guest-runtime";
 import { checkInputs } from "../shared/validate";
-import { type ProviderConfig, readProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
+import { type ProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
 import { type PodVmInputs, type PodVmOutputs, podVmInputsSchema } from "./args";
-import { diffPodVm } from "./diff";
+import { diffPodVm, updateAction } from "./diff";
 import { osFromGuestInfo } from "./guest-info-os";
 import { type GuestFacts, probeGuest } from "./guest-probe";
 import { inputsFromOutputs, toOutputs, toVmSpec } from "./state";
@@ -18,7 +19,7 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
   readonly #runtime = sharedGuestRuntime();
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.#config = readProviderConfig(req.config);
+    this.#config = this.#runtime.configure(req.config);
   }
 
   async check(_olds: PodVmInputs, news: PodVmInputs): Promise<pulumi.dynamic.CheckResult<PodVmInputs>> {
@@ -31,7 +32,10 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
   }
 
   async create(inputs: PodVmInputs): Promise<pulumi.dynamic.CreateResult<PodVmOutputs>> {
-    const outs = await this.#withInfra(inputs, `PodVm ${inputs.name}`, "create", async (infra) => {
+    const created = (o: PodVmOutputs) => ({
+      details: { moid: o.moid, template: inputs.template, numCpus: o.observedNumCpus, memoryMb: o.observedMemoryMb },
+    });
+    const outs = await this.#change(inputs, "vm.created", "create", created, async (infra) => {
       const state = await infra.createVm(toVmSpec(inputs));
       try {
         return toOutputs(inputs, state, await this.#facts(infra, inputs, state));
@@ -58,18 +62,42 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
   }
 
   async update(id: string, olds: PodVmOutputs, news: PodVmInputs): Promise<pulumi.dynamic.UpdateResult<PodVmOutputs>> {
-    const outs = await this.#withInfra(news, `PodVm ${news.name}`, "update", async (infra) => {
-      const state = await infra.updateVm(id, toVmSpec(news), toVmSpec(inputsFromOutputs(olds)));
-      return toOutputs(news, state, await this.#facts(infra, news, state));
-    });
+    const { action, changed } = updateAction(olds, news);
+    const details = { moid: id, changed, power: news.powerState ?? "on" };
+    const outs = await this.#change(
+      news,
+      action,
+      "update",
+      () => ({ details }),
+      async (infra) => {
+        const state = await infra.updateVm(id, toVmSpec(news), toVmSpec(inputsFromOutputs(olds)));
+        return toOutputs(news, state, await this.#facts(infra, news, state));
+      },
+    );
     return { outs };
   }
 
   async delete(id: string, props: PodVmOutputs): Promise<void> {
     const timeout = (props.shutdownTimeoutSeconds ?? 30) * 1000;
-    await this.#withInfra(props, `PodVm ${props.name}`, "delete", (infra) =>
-      infra.deleteVm(id, { shutdownTimeoutMs: timeout }),
+    await this.#change(
+      props,
+      "vm.deleted",
+      "delete",
+      () => ({ details: { moid: id } }),
+      (infra) => infra.deleteVm(id, { shutdownTimeoutMs: timeout }),
     );
+  }
+
+  /** A vSphere change with one audit record, correlated by the resource's URN. */
+  #change<T>(
+    inputs: PodVmInputs,
+    action: string,
+    step: string,
+    outcome: (value: T) => ChangeOutcome,
+    fn: (infra: VsphereInfra) => Promise<T>,
+  ): Promise<T> {
+    const work = () => this.#withInfra(inputs, `PodVm ${inputs.name}`, step, fn);
+    return this.#runtime.audit.tracker(inputs).track(action, inputs.name, work, outcome);
   }
 
   /** The OS from vSphere guest info, refined by a guest probe when guest credentials are given and the VM runs. */

@@ -7,8 +7,9 @@ import type { OsInfo } from "../../os/types";
 import { GuestOperations } from "../../vsphere/guest-ops";
 import { SessionPool } from "../../vsphere/session-pool";
 import type { DetectedOs } from "../pod-vm/args";
+import { ResourceAudit } from "./audit";
 import { type GuestTarget, targetName, toGuestAccess } from "./guest-target";
-import { type ProviderConfig, resolveVsphereConnection } from "./vsphere-connection";
+import { type ProviderConfig, readProviderConfig, resolveVsphereConnection } from "./vsphere-connection";
 
 /**
  * What every guest-facing provider shares in one provider process: vSphere
@@ -18,7 +19,15 @@ import { type ProviderConfig, resolveVsphereConnection } from "./vsphere-connect
 export class GuestRuntime {
   readonly sessions = new SessionPool();
   readonly connections = new ConnectionCache();
-  readonly executor = new CommandExecutor({ actor: "pulumi" });
+  /** Command and change records of every resource in this process (off unless configured). */
+  readonly audit = new ResourceAudit();
+  readonly executor = new CommandExecutor({ actor: this.audit.actor, audit: this.audit });
+
+  /** Each provider's configure: stack config for vSphere credentials, and where audit records go. */
+  configure(config: { get(key: string): string | undefined }): ProviderConfig {
+    this.audit.configure(config);
+    return readProviderConfig(config);
+  }
 
   /** Runs `fn` with a connection to the target (guestops: inside a vSphere session). */
   async withTarget<T>(

@@ -3,7 +3,8 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Secret } from "../common/secret";
-import { resolveGuestCredentials, resolveVsphereCredentials } from "./credentials";
+import { resolveVsphereConnection } from "../resources/shared/vsphere-connection";
+import { readProviderConfig, resolveGuestCredentials, resolveVsphereCredentials } from ".";
 
 describe("credentials", () => {
   it("vSphere: explicit, then Pulumi config, then env, then providers", async () => {
@@ -18,6 +19,40 @@ describe("credentials", () => {
     });
     assert.deepEqual([r.host, r.user, r.password.reveal()], ["explicit.host", "from-config", "vault-Pw-1234"]);
     await assert.rejects(resolveVsphereCredentials({ env: {} }), { code: "INVALID_INPUT" });
+  });
+
+  it("vSphere: a provider without vsphere() is skipped, and providers never override config or env", async () => {
+    const guestOnly = { name: "guest-only", guest: async () => ({ username: "g" }) };
+    const vault = {
+      name: "vault",
+      vsphere: async () => ({ host: "vault.host", user: "vault-user", password: "v-Pw-99" }),
+    };
+    const r = await resolveVsphereCredentials({
+      env: { POD_VSPHERE_USER: "env-user" },
+      providers: [guestOnly, vault],
+    });
+    assert.deepEqual([r.host, r.user, r.password.reveal()], ["vault.host", "env-user", "v-Pw-99"]);
+  });
+
+  it("the resources resolve through the same chain: input, then stack config, then env", async () => {
+    const stack = { get: (k: string) => ({ "pod:vsphereUser": "cfg-user", "pod:vspherePassword": "cfg-Pw-77" })[k] };
+    const config = readProviderConfig(stack);
+    const env = { POD_VSPHERE_HOST: "env.host", POD_VSPHERE_USER: "env-user", POD_VSPHERE_THUMBPRINT: "AB".repeat(32) };
+    const input = { password: "input-Pw-55" };
+    const resource = resolveVsphereConnection(input, config, env);
+    const library = await resolveVsphereCredentials({ vsphere: input, pulumiConfig: stack, env });
+    assert.deepEqual(
+      [resource.host, resource.user, resource.password.reveal()],
+      ["env.host", "cfg-user", "input-Pw-55"],
+    );
+    assert.deepEqual(
+      [library.host, library.user, library.password.reveal(), library.trust],
+      [resource.host, resource.user, resource.password.reveal(), resource.trust],
+    );
+    assert.throws(() => resolveVsphereConnection({}, {}, {}), {
+      code: "INVALID_INPUT",
+      message: /lacks host, user, password/,
+    });
   });
 
   it("guest: every method found is offered; a too-open key file is refused", async () => {
