@@ -32,6 +32,9 @@ pulumi config set pod:vsphereHost "$POD_VSPHERE_HOST" >/dev/null
 pulumi config set pod:vsphereUser "$POD_VSPHERE_USER" >/dev/null
 pulumi config set pod:vsphereCaFile "$POD_VSPHERE_CA_FILE" >/dev/null
 pulumi config set --secret pod:vspherePassword "$POD_VCSIM_PASSWORD" >/dev/null
+# Every change the resources make, one JSON line each, correlated by URN (docs: README, Audit log).
+mkdir -p "$POD_LAB_STATE/audit"
+pulumi config set pod:auditLog "$POD_LAB_STATE/audit/$example-$stack.jsonl" >/dev/null
 
 case "$command" in
   up) pulumi up --yes --non-interactive --skip-preview "$@" && pulumi stack output --json ;;

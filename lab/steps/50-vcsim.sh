@@ -23,10 +23,12 @@ start_vcsim() {
   VCSIM_BUSYBOX=busybox:latest setsid "$POD_CACHE/bin/pod-vcsim" -l "$POD_VCSIM_ADDR" \
     -tlscert "$POD_LAB_STATE/tls/server.pem" -tlskey "$POD_LAB_STATE/tls/server-key.pem" \
     -username "$POD_VCSIM_USER" >"$log_file" 2>&1 </dev/null &
-  echo $! >"$(pidfile vcsim)"
+  local pid=$!
+  echo "$pid" >"$(pidfile vcsim)"
   for i in $(seq 100); do
     grep -q "pod-vcsim ready" "$log_file" && return 0
-    running_pid vcsim pod-vcsim >/dev/null || break
+    # Right after the fork /proc/$pid/cmdline may still say bash or setsid: only ask if it lives.
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
   done
   tail -5 "$log_file" >&2

@@ -88,11 +88,13 @@ start_winguest_process() {
   POD_WINRM_HTTP="$POD_WINRM_HTTP_ADDR" POD_WINRM_HTTPS="$POD_WINRM_HTTPS_ADDR" POD_WINRM_TLS_DIR="$POD_LAB_STATE/tls" \
     POD_WINDOWS_NICS=synthetic POD_WINDOWS_HOSTNAME=WIN2022-LAB POD_WINDOWS_PASSWORD="$POD_WINDOWS_PASSWORD" \
     setsid node "$WINGUEST_DIR/dist/lab/windows-guest/src/main.js" pod-windows-guest >"$log_file" 2>&1 </dev/null &
-  echo $! >"$(pidfile windows-guest)"
+  local pid=$!
+  echo "$pid" >"$(pidfile windows-guest)"
   echo "$recipe" >"$POD_LAB_STATE/pids/windows-guest.recipe"
   for i in $(seq 100); do
     grep -q "WinRM HTTPS listening" "$log_file" && return 0
-    running_pid windows-guest pod-windows-guest >/dev/null || break
+    # Right after the fork /proc/$pid/cmdline may still say bash or setsid: only ask if it lives.
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   tail -5 "$log_file" >&2

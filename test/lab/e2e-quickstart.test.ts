@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import Docker = require("dockerode");
@@ -82,7 +83,13 @@ async function removeGuestAddress(vmName: string, cidr: string): Promise<void> {
   const stream = await exec.start({});
   stream.resume();
   await new Promise((resolve) => stream.on("end", resolve));
-  assert.equal((await exec.inspect()).ExitCode, 0, `ip addr del ${cidr}`);
+  // The stream can end before Docker marks the exec finished: wait for its exit code.
+  let info = await exec.inspect();
+  for (let i = 0; info.Running && i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    info = await exec.inspect();
+  }
+  assert.equal(info.ExitCode, 0, `ip addr del ${cidr}`);
 }
 
 /** Removes what a stack left in the shared vcsim (the VM, then its port group), best effort. */
@@ -158,6 +165,30 @@ describe("e2e: examples/quickstart with the Pulumi CLI", () => {
     assert.equal(state.includes(lab.vspherePassword), false);
     // Secret values are stored as ciphertext objects, so no password field holds a string.
     assert.doesNotMatch(state, /"password":\s*"/, "no password in plaintext");
+  });
+
+  it("writes one audit record per change, correlated by the resource's URN, with no password", () => {
+    const text = readFileSync(join(lab.state, "audit", `quickstart-${stack}.jsonl`), "utf8");
+    const records = text
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { action?: string; result?: string; correlationId?: string });
+    const urn = (type: string, name: string) =>
+      `urn:pulumi:${stack}::pod-quickstart::pulumi-nodejs:dynamic/pod:${type}::${name}`;
+    const changes = (action: string) => records.filter((r) => r.action === action && r.result === "ok");
+    assert.deepEqual(
+      changes("vm.created").map((r) => r.correlationId),
+      [urn("PodVm", "web")],
+    );
+    for (const action of ["portgroup.added", "nic.moved", "network.applied"]) {
+      assert.ok(
+        changes(action).some((r) => r.correlationId === urn("PodNetwork", "web-net")),
+        `${action} with PodNetwork's URN`,
+      );
+    }
+    // The failed up's port group came back out: recorded too.
+    assert.ok(records.some((r) => r.action === "portgroup.removed"));
+    for (const secret of [lab.vspherePassword, "wrong-Guest-Pw-5"]) assert.equal(text.includes(secret), false);
   });
 
   it("shows an address removed in the guest as drift on refresh, and up puts it back", async () => {
