@@ -50,6 +50,11 @@ export async function benchPulumiFleet(): Promise<BenchRow[]> {
       { benchmark: `pulumi, ${N} guests + ${N} commands`, subject: "pod up", wallMs: up, notes: mb },
       { benchmark: `pulumi, ${N} guests + ${N} commands`, subject: "pod up, no changes", wallMs: noop },
       { benchmark: `pulumi, ${N} guests + ${N} commands`, subject: "pod destroy", wallMs: destroy },
+      {
+        benchmark: `pulumi, ${N} guests + ${N} commands`,
+        subject: "@pulumi/command remote.Command up",
+        notes: "blocked: the Go module proxy refuses github.com/pulumi/pulumi-command (403); 2x target unmeasured",
+      },
     ];
   } finally {
     clearInterval(sampler);

@@ -2,14 +2,20 @@
 export interface BenchRow {
   benchmark: string;
   subject: string;
-  wallMs: number;
+  /** Undefined: not measured here (the notes say why). */
+  wallMs?: number;
   /** Anything else worth a column: round trips, ratio to a baseline, memory. */
   notes?: string;
 }
 
 /** Prints rows as an aligned plain-text table. */
 export function printTable(rows: BenchRow[]): void {
-  const cells = rows.map((r) => [r.benchmark, r.subject, `${r.wallMs.toFixed(0)} ms`, r.notes ?? ""]);
+  const cells = rows.map((r) => [
+    r.benchmark,
+    r.subject,
+    r.wallMs === undefined ? "not run" : `${r.wallMs.toFixed(0)} ms`,
+    r.notes ?? "",
+  ]);
   const header = ["benchmark", "subject", "wall time", "notes"];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
   const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i] ?? 0)).join("  ");
