@@ -3,13 +3,13 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { utils } from "ssh2";
 import { isPodError } from "../../provider/src/common/errors";
 import { Secret } from "../../provider/src/common/secret";
 import { SshConnection, type SshConnectionOptions } from "../../provider/src/connections/ssh";
 import { type GuestContainer, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
 import { closedLoopbackPort } from "../support/ports";
+import { ed25519KeyPair } from "../support/ssh-keys";
 
 /** Processes on the guest whose command line matches, seen through Docker (not through pod). */
 async function processesMatching(guest: GuestContainer, pattern: string): Promise<string[]> {
@@ -29,8 +29,8 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
 describe("lab: SSH connections (ssh2 pool) against OpenSSH guests", function () {
   this.timeout(120_000);
   requireLab();
-  const key = utils.generateKeyPairSync("ed25519", { comment: "pod-lab" });
-  const protectedKey = utils.generateKeyPairSync("ed25519", {
+  const key = ed25519KeyPair({ comment: "pod-lab" });
+  const protectedKey = ed25519KeyPair({
     passphrase: "lab key phrase",
     cipher: "aes256-ctr",
     rounds: 16,

@@ -2,15 +2,15 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { utils } from "ssh2";
+import { ed25519KeyPair } from "../../../../test/support/ssh-keys";
 import { isPodError } from "../../common/errors";
 import { Secret } from "../../common/secret";
 import { makeAuthHandler, resolveAuth } from "./auth";
 
 describe("connections/ssh auth", () => {
   let dir: string;
-  const plain = utils.generateKeyPairSync("ed25519");
-  const encrypted = utils.generateKeyPairSync("ed25519", {
+  const plain = ed25519KeyPair();
+  const encrypted = ed25519KeyPair({
     passphrase: "correct horse",
     cipher: "aes256-ctr",
     rounds: 16,
