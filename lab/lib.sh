@@ -50,6 +50,21 @@ stop_pid() {
   log "stopped $name (pid $pid)"
 }
 
+# wait_for_log PID LOG PATTERN TRIES INTERVAL: until LOG shows PATTERN (0), or
+# PID exits or the tries run out (1, with the log's tail on stderr). Right
+# after the fork /proc/PID/cmdline may still say bash or setsid, so this only
+# asks whether PID lives, not what it runs.
+wait_for_log() {
+  local pid="$1" log_file="$2" pattern="$3" tries="$4" interval="$5" i
+  for i in $(seq "$tries"); do
+    grep -q "$pattern" "$log_file" && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep "$interval"
+  done
+  tail -5 "$log_file" >&2
+  return 1
+}
+
 port_in_use() { ss -Hltn "sport = :${1##*:}" 2>/dev/null | grep -q .; }
 
 apt_install() {

@@ -17,7 +17,7 @@ start_vcsim() {
   stop_vcsim
   # A new vcsim knows nothing of the containers an earlier one backed its VMs with.
   remove_vcsim_containers
-  local log_file="$POD_LAB_STATE/logs/vcsim.log" i
+  local log_file="$POD_LAB_STATE/logs/vcsim.log"
   # vcsim runs `docker` and `busybox` for container-backed VMs; VCSIM_BUSYBOX
   # names the lab's locally built image.
   VCSIM_BUSYBOX=busybox:latest setsid "$POD_CACHE/bin/pod-vcsim" -l "$POD_VCSIM_ADDR" \
@@ -25,14 +25,7 @@ start_vcsim() {
     -username "$POD_VCSIM_USER" >"$log_file" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$(pidfile vcsim)"
-  for i in $(seq 100); do
-    grep -q "pod-vcsim ready" "$log_file" && return 0
-    # Right after the fork /proc/$pid/cmdline may still say bash or setsid: only ask if it lives.
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
-  done
-  tail -5 "$log_file" >&2
-  return 1
+  wait_for_log "$pid" "$log_file" "pod-vcsim ready" 100 0.2
 }
 
 remove_vcsim_containers() {

@@ -74,7 +74,7 @@ write_openssl_legacy_conf() {
 winguest_answers() { [ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$@" 2>/dev/null)" = 401 ]; }
 
 start_winguest_process() {
-  local log_file="$POD_LAB_STATE/logs/windows-guest.log" recipe i
+  local log_file="$POD_LAB_STATE/logs/windows-guest.log" recipe
   recipe=$(cat "$WINGUEST_DIR/dist.hash")
   if running_pid windows-guest pod-windows-guest >/dev/null && [ "$(cat "$POD_LAB_STATE/pids/windows-guest.recipe" 2>/dev/null)" = "$recipe" ] &&
     winguest_answers "http://$POD_WINRM_HTTP_ADDR/wsman"; then
@@ -91,14 +91,7 @@ start_winguest_process() {
   local pid=$!
   echo "$pid" >"$(pidfile windows-guest)"
   echo "$recipe" >"$POD_LAB_STATE/pids/windows-guest.recipe"
-  for i in $(seq 100); do
-    grep -q "WinRM HTTPS listening" "$log_file" && return 0
-    # Right after the fork /proc/$pid/cmdline may still say bash or setsid: only ask if it lives.
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  tail -5 "$log_file" >&2
-  return 1
+  wait_for_log "$pid" "$log_file" "WinRM HTTPS listening" 100 0.1
 }
 
 winguest_container_ip() { docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$WINGUEST_CONTAINER" 2>/dev/null; }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { toPodError } from "../../common/errors";
 import { urnOf } from "../shared/audit";
-import { resourceError } from "../shared/errors";
+import { isGuestUnreachable, resourceError } from "../shared/errors";
 import { sharedGuestRuntime, toDetectedOs } from "../shared/guest-runtime";
 import { targetName } from "../shared/guest-target";
 import { checkInputs } from "../shared/validate";
@@ -10,9 +10,6 @@ import type { ProviderConfig } from "../shared/vsphere-connection";
 import { type PodCommandInputs, type PodCommandOutputs, podCommandInputsSchema } from "./args";
 import { diffPodCommand } from "./diff";
 import { failedRun, runCommand } from "./run";
-
-/** Errors that mean the guest is gone or unreachable: a delete of such a target succeeds unless strict. */
-const GONE = ["UNREACHABLE", "TIMEOUT", "CONNECTION_LOST", "NOT_FOUND"];
 
 /** The PodCommand dynamic provider: CRUD only; execution/ runs the commands. */
 export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCommandInputs, PodCommandOutputs> {
@@ -54,8 +51,8 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
     try {
       await this.#run(props, props.delete, "delete");
     } catch (error) {
-      const code = (error as { code?: string }).code ?? "";
-      if (props.strictDelete || !GONE.includes(code)) throw error;
+      // A gone or unreachable target counts as deleted unless strictDelete.
+      if (props.strictDelete || !isGuestUnreachable(error)) throw error;
     }
   }
 

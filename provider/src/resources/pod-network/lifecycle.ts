@@ -13,6 +13,7 @@ import type { RecordedInterface } from "../../network/record";
 import { validateInterfaces } from "../../network/validate";
 import { allMismatches, appliedView } from "../../network/verify";
 import type { VsphereSession } from "../../vsphere/session";
+import { isGuestUnreachable } from "../shared/errors";
 import type { PodNetworkInputs, PodNetworkOutputs } from "./args";
 import { type GuestDeps, guestChange, withGuest } from "./guest";
 import {
@@ -24,16 +25,12 @@ import {
   toOutputs,
   vsphereSideOf,
 } from "./state";
-import { applyVsphereSide, NO_VSPHERE_SIDE, removeVsphereSide, vmPowerState, vsphereDrift } from "./vsphere-side";
+import { applyVsphereSide, NO_VSPHERE_SIDE, removeVsphereSide, vmSide } from "./vsphere-side";
 
 export interface LifecycleDeps extends GuestDeps {
   /** Runs fn with a vSphere session for these inputs. */
   vsphere: <T>(inputs: PodNetworkInputs, fn: (session: VsphereSession) => Promise<T>) => Promise<T>;
 }
-
-/** Errors that mean the guest cannot be reached now (powered off, gone, network down). */
-const UNREACHABLE = ["UNREACHABLE", "TIMEOUT", "CONNECTION_LOST", "NOT_FOUND"] as const;
-const isUnreachable = (error: unknown) => UNREACHABLE.some((code) => isPodError(error, code));
 
 const runOptions = (i: PodNetworkInputs) => ({
   ...(i.allowManagementChange ? { allowManagementChange: true } : {}),
@@ -130,8 +127,10 @@ export async function updateNetwork(deps: LifecycleDeps, olds: PodNetworkOutputs
 export async function deleteNetwork(deps: LifecycleDeps, props: PodNetworkOutputs): Promise<void> {
   const inputs = inputsFromOutputs(props);
   const guest = guestSideOf(props);
+  const vs = vsphereSideOf(props);
   // A VM that is off or gone has no running guest to restore: don't wait for it to answer.
-  const power = guest.recorded.length && inputs.vm ? await deps.vsphere(inputs, (s) => vmPowerState(s, inputs)) : "";
+  const vm = inputs.vm;
+  const power = guest.recorded.length && vm ? (await deps.vsphere(inputs, (s) => vmSide(s, vm, vs))).power : "";
   const guestDown = power === "gone" || power === "poweredOff";
   if (guestDown && inputs.strictDelete) {
     throw new PodError("INVALID_STATE", `VM ${inputs.vm} is ${power}: its guest settings cannot be restored.`, {
@@ -141,10 +140,9 @@ export async function deleteNetwork(deps: LifecycleDeps, props: PodNetworkOutput
   if (!guestDown)
     await restoreGuest(deps, inputs, guest.reachedAt, guest.recorded).catch((error: unknown) => {
       // A guest that is gone or off (a destroy powers it down with its VM) has nothing to restore now.
-      if (isPodError(error, "NOT_FOUND") || (!inputs.strictDelete && isUnreachable(error))) return;
+      if (isPodError(error, "NOT_FOUND") || (!inputs.strictDelete && isGuestUnreachable(error))) return;
       throw error;
     });
-  const vs = vsphereSideOf(props);
   if (inputs.portGroup && (vs.nicMac || vs.portGroupCreated)) {
     await deps.vsphere(inputs, (s) => removeVsphereSide(s, inputs, vs, deps.runtime.audit.tracker(inputs)));
   }
@@ -154,10 +152,13 @@ export async function deleteNetwork(deps: LifecycleDeps, props: PodNetworkOutput
 export async function readNetworkOutputs(deps: LifecycleDeps, props: PodNetworkOutputs): Promise<PodNetworkOutputs> {
   const inputs = inputsFromOutputs(props);
   const vs = vsphereSideOf(props);
-  const drift: string[] = vs.nicMac ? await deps.vsphere(inputs, (s) => vsphereDrift(s, inputs, vs)) : [];
+  const vm = inputs.vm;
+  const { power, drift } =
+    vm && (vs.nicMac || inputs.interfaces)
+      ? await deps.vsphere(inputs, (s) => vmSide(s, vm, vs))
+      : { power: "", drift: [] as string[] };
   let guest: GuestSideState = guestSideOf(props);
-  const power = inputs.interfaces && inputs.vm ? await deps.vsphere(inputs, (s) => vmPowerState(s, inputs)) : "";
-  if (power === "gone" || power === "poweredOff") {
+  if (inputs.interfaces && (power === "gone" || power === "poweredOff")) {
     return toOutputs(inputs, vs, { ...guest, drift: [...drift, `guest: VM ${inputs.vm} is ${power}`] });
   }
   if (inputs.interfaces && inputs.target) {
@@ -165,7 +166,7 @@ export async function readNetworkOutputs(deps: LifecycleDeps, props: PodNetworkO
       readNetwork({ connection, executor: deps.runtime.executor }),
     ).catch((error: unknown) => {
       // An unreachable guest is drift too (the next up applies again once it answers), not a failed refresh.
-      if (isUnreachable(error)) return (error as Error).message;
+      if (isGuestUnreachable(error)) return (error as Error).message;
       throw error;
     });
     if (typeof read === "string") return toOutputs(inputs, vs, { ...guest, drift: [...drift, `guest: ${read}`] });

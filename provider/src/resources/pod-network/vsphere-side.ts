@@ -142,21 +142,21 @@ export async function removeVsphereSide(
   }
 }
 
-/** Refresh: where the NIC is now, as drift lines. */
-export async function vsphereDrift(session: VsphereSession, inputs: PodNetworkInputs, state: VsphereSideState) {
-  if (!inputs.vm || !state.nicMac) return [];
-  const vm = await readVm(session, vmRef(inputs.vm));
-  const nic = vm?.nics.find((n) => n.mac === state.nicMac);
-  if (!vm) return [`VM ${inputs.vm} no longer exists`];
-  if (!nic) return [`NIC ${state.nicMac} is gone from ${vm.name}`];
-  return nic.network === state.portGroupName
+/**
+ * What refresh and delete ask vSphere, from one read of the declared VM: its
+ * power state ("gone" when it no longer exists) and, when pod moved a NIC,
+ * where that NIC is now as drift lines.
+ */
+export async function vmSide(session: VsphereSession, vmId: string, state: VsphereSideState) {
+  const vm = await readVm(session, vmRef(vmId));
+  if (!vm) return { power: "gone", drift: state.nicMac ? [`VM ${vmId} no longer exists`] : [] };
+  const nic = vm.nics.find((n) => n.mac === state.nicMac);
+  const drift = !state.nicMac
     ? []
-    : [`NIC ${state.nicMac} is on ${nic.network}, not ${state.portGroupName}`];
-}
-
-/** The VM's power state, "gone" when it no longer exists; undefined when the declaration names no VM. */
-export async function vmPowerState(session: VsphereSession, inputs: PodNetworkInputs): Promise<string | undefined> {
-  if (!inputs.vm) return undefined;
-  const vm = await readVm(session, vmRef(inputs.vm));
-  return vm ? vm.powerState : "gone";
+    : !nic
+      ? [`NIC ${state.nicMac} is gone from ${vm.name}`]
+      : nic.network === state.portGroupName
+        ? []
+        : [`NIC ${state.nicMac} is on ${nic.network}, not ${state.portGroupName}`];
+  return { power: vm.powerState as string, drift };
 }
