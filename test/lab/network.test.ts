@@ -12,7 +12,7 @@ import { listPortGroups, pickPortGroup } from "../../provider/src/vsphere/networ
 import { resolveDatacenter, resolvePlacement } from "../../provider/src/vsphere/placement";
 import type { MoRef, VsphereSession } from "../../provider/src/vsphere/session";
 import { readVm } from "../../provider/src/vsphere/vm-info";
-import { cloneVm, destroyVm, powerOn, waitForIp } from "../../provider/src/vsphere/vm-ops";
+import { cloneVm, destroyVm, powerOff, powerOn, waitForIp } from "../../provider/src/vsphere/vm-ops";
 import { createLabNetwork, type GuestContainer, type LabNetwork, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
 import { RecordingConnection } from "../support/recording-connection";
@@ -506,6 +506,22 @@ describe("lab: PodNetwork port group and NIC in vcsim", function () {
         "delete took the address back",
       );
       await provider.delete(after.id, after.outs as PodNetworkOutputs);
+
+      // Powered off outside pod: refresh says so (vSphere, no dial); delete undoes the vSphere half
+      // and leaves the guest alone, unless strictDelete, which refuses with nothing undone.
+      const again = await provider.create({ ...inputs, interfaces: [{ name: "eth0", mtu: 1400 }] });
+      const off = again.outs as PodNetworkOutputs;
+      await powerOff(session, running, 60_000);
+      const refreshed = await provider.read(again.id, off);
+      assert.ok(refreshed.props?.drift.includes(`guest: VM ${running.value} is poweredOff`));
+      await assert.rejects(provider.delete(again.id, { ...off, strictDelete: true }), /\[INVALID_STATE\].*poweredOff/);
+      assert.equal((await readVm(session, running))?.nics[0]?.network, name, "a refused delete undid nothing");
+      await provider.delete(again.id, off);
+      assert.equal((await readVm(session, running))?.nics[0]?.network, "VM Network");
+      assert.equal(
+        (await listPortGroups(session, dc.networkFolder)).some((p) => p.name === name),
+        false,
+      );
     } finally {
       await destroyVm(session, running, 5_000).catch(() => undefined);
     }
