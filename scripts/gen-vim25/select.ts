@@ -72,8 +72,12 @@ export function select(schema: Vim25Schema, roots: Roots): Selection {
   }
   for (const [mo, paths] of Object.entries(roots.properties)) {
     for (const path of paths) {
-      const field = resolvePath(schema, mo, path);
-      include(field.type, true, field.array);
+      // Every type along the path: a property read as a whole ("guest") and its parts ("guest.net").
+      const segments = path.split(".");
+      for (let i = 1; i <= segments.length; i++) {
+        const field = resolvePath(schema, mo, segments.slice(0, i).join("."));
+        include(field.type, true, field.array);
+      }
     }
   }
   for (const root of roots.hierarchies) include(root, true);

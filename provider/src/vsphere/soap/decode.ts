@@ -33,7 +33,8 @@ export function decodeNode(node: XmlNode, declared?: string): unknown {
     if (node.xsiType && node.text.trim() === "") return { _type: node.xsiType.name };
     return node.text;
   }
-  return decodeObject(node, type);
+  // A subtype pod does not know still has its declared base's fields.
+  return decodeObject(node, type && TYPES[type] ? type : declared);
 }
 
 function decodeObject(node: XmlNode, type: string | undefined): Record<string, unknown> {

@@ -30,6 +30,18 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   ArrayOfCustomizationIpV6Generator: ["", "CustomizationIpV6Generator:CustomizationIpV6Generator[]"],
   ArrayOfDVPortgroupConfigSpec: ["", "DVPortgroupConfigSpec:DVPortgroupConfigSpec[]"],
   ArrayOfDatacenterMismatchArgument: ["", "DatacenterMismatchArgument:DatacenterMismatchArgument[]"],
+  ArrayOfDistributedVirtualSwitchHostMemberHostUplinkState: [
+    "",
+    "DistributedVirtualSwitchHostMemberHostUplinkState:DistributedVirtualSwitchHostMemberHostUplinkState[]",
+  ],
+  ArrayOfDistributedVirtualSwitchHostMemberPnicSpec: [
+    "",
+    "DistributedVirtualSwitchHostMemberPnicSpec:DistributedVirtualSwitchHostMemberPnicSpec[]",
+  ],
+  ArrayOfDistributedVirtualSwitchHostMemberTransportZoneInfo: [
+    "",
+    "DistributedVirtualSwitchHostMemberTransportZoneInfo:DistributedVirtualSwitchHostMemberTransportZoneInfo[]",
+  ],
   ArrayOfDistributedVirtualSwitchKeyedOpaqueBlob: [
     "",
     "DistributedVirtualSwitchKeyedOpaqueBlob:DistributedVirtualSwitchKeyedOpaqueBlob[]",
@@ -45,13 +57,33 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   ArrayOfDynamicProperty: ["", "DynamicProperty:DynamicProperty[]"],
   ArrayOfElementDescription: ["", "ElementDescription:ElementDescription[]"],
   ArrayOfEvent: ["", "Event:Event[]"],
+  ArrayOfFcoeConfigVlanRange: ["", "FcoeConfigVlanRange:FcoeConfigVlanRange[]"],
+  ArrayOfGuestDiskInfo: ["", "GuestDiskInfo:GuestDiskInfo[]"],
+  ArrayOfGuestInfoNamespaceGenerationInfo: ["", "GuestInfoNamespaceGenerationInfo:GuestInfoNamespaceGenerationInfo[]"],
+  ArrayOfGuestInfoVirtualDiskMapping: ["", "GuestInfoVirtualDiskMapping:GuestInfoVirtualDiskMapping[]"],
   ArrayOfGuestNicInfo: ["", "GuestNicInfo:GuestNicInfo[]"],
   ArrayOfGuestProcessInfo: ["", "GuestProcessInfo:GuestProcessInfo[]"],
+  ArrayOfGuestStackInfo: ["", "GuestStackInfo:GuestStackInfo[]"],
   ArrayOfHostCpuIdInfo: ["", "HostCpuIdInfo:HostCpuIdInfo[]"],
+  ArrayOfHostDhcpService: ["", "HostDhcpService:HostDhcpService[]"],
   ArrayOfHostFeatureCapability: ["", "HostFeatureCapability:HostFeatureCapability[]"],
   ArrayOfHostFeatureMask: ["", "HostFeatureMask:HostFeatureMask[]"],
+  ArrayOfHostIpConfigIpV6Address: ["", "HostIpConfigIpV6Address:HostIpConfigIpV6Address[]"],
+  ArrayOfHostIpRouteEntry: ["", "HostIpRouteEntry:HostIpRouteEntry[]"],
+  ArrayOfHostIpRouteOp: ["", "HostIpRouteOp:HostIpRouteOp[]"],
+  ArrayOfHostNatService: ["", "HostNatService:HostNatService[]"],
+  ArrayOfHostNatServicePortForwardSpec: ["", "HostNatServicePortForwardSpec:HostNatServicePortForwardSpec[]"],
+  ArrayOfHostNetStackInstance: ["", "HostNetStackInstance:HostNetStackInstance[]"],
+  ArrayOfHostOpaqueNetworkInfo: ["", "HostOpaqueNetworkInfo:HostOpaqueNetworkInfo[]"],
+  ArrayOfHostOpaqueSwitch: ["", "HostOpaqueSwitch:HostOpaqueSwitch[]"],
+  ArrayOfHostOpaqueSwitchPhysicalNicZone: ["", "HostOpaqueSwitchPhysicalNicZone:HostOpaqueSwitchPhysicalNicZone[]"],
   ArrayOfHostPortGroup: ["", "HostPortGroup:HostPortGroup[]"],
   ArrayOfHostPortGroupPort: ["", "HostPortGroupPort:HostPortGroupPort[]"],
+  ArrayOfHostProxySwitch: ["", "HostProxySwitch:HostProxySwitch[]"],
+  ArrayOfHostProxySwitchHostLagConfig: ["", "HostProxySwitchHostLagConfig:HostProxySwitchHostLagConfig[]"],
+  ArrayOfHostRdmaDevice: ["", "HostRdmaDevice:HostRdmaDevice[]"],
+  ArrayOfHostVirtualNic: ["", "HostVirtualNic:HostVirtualNic[]"],
+  ArrayOfHostVirtualSwitch: ["", "HostVirtualSwitch:HostVirtualSwitch[]"],
   ArrayOfImportOperationBulkFaultFaultOnImport: [
     "",
     "ImportOperationBulkFaultFaultOnImport:ImportOperationBulkFaultFaultOnImport[]",
@@ -67,12 +99,15 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "MultipleCertificatesVerifyFaultThumbprintData:MultipleCertificatesVerifyFaultThumbprintData[]",
   ],
   ArrayOfNetIpConfigInfoIpAddress: ["", "NetIpConfigInfoIpAddress:NetIpConfigInfoIpAddress[]"],
+  ArrayOfNetIpRouteConfigInfoIpRoute: ["", "NetIpRouteConfigInfoIpRoute:NetIpRouteConfigInfoIpRoute[]"],
   ArrayOfNoPermissionEntityPrivileges: ["", "NoPermissionEntityPrivileges:NoPermissionEntityPrivileges[]"],
   ArrayOfNumericRange: ["", "NumericRange:NumericRange[]"],
   ArrayOfObjectContent: ["", "ObjectContent:ObjectContent[]"],
   ArrayOfObjectSpec: ["", "ObjectSpec:ObjectSpec[]"],
   ArrayOfObjectUpdate: ["", "ObjectUpdate:ObjectUpdate[]"],
   ArrayOfOptionValue: ["", "OptionValue:OptionValue[]"],
+  ArrayOfPhysicalNic: ["", "PhysicalNic:PhysicalNic[]"],
+  ArrayOfPhysicalNicLinkInfo: ["", "PhysicalNicLinkInfo:PhysicalNicLinkInfo[]"],
   ArrayOfProfileUpdateFailedUpdateFailure: ["", "ProfileUpdateFailedUpdateFailure:ProfileUpdateFailedUpdateFailure[]"],
   ArrayOfPropertyChange: ["", "PropertyChange:PropertyChange[]"],
   ArrayOfPropertyFilterSpec: ["", "PropertyFilterSpec:PropertyFilterSpec[]"],
@@ -82,8 +117,11 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   ArrayOfSelectionSpec: ["", "SelectionSpec:SelectionSpec[]"],
   ArrayOfTagSpec: ["", "TagSpec:TagSpec[]"],
   ArrayOfVAppEntityConfigInfo: ["", "VAppEntityConfigInfo:VAppEntityConfigInfo[]"],
+  ArrayOfVAppOvfSectionInfo: ["", "VAppOvfSectionInfo:VAppOvfSectionInfo[]"],
   ArrayOfVAppOvfSectionSpec: ["", "VAppOvfSectionSpec:VAppOvfSectionSpec[]"],
+  ArrayOfVAppProductInfo: ["", "VAppProductInfo:VAppProductInfo[]"],
   ArrayOfVAppProductSpec: ["", "VAppProductSpec:VAppProductSpec[]"],
+  ArrayOfVAppPropertyInfo: ["", "VAppPropertyInfo:VAppPropertyInfo[]"],
   ArrayOfVAppPropertySpec: ["", "VAppPropertySpec:VAppPropertySpec[]"],
   ArrayOfVirtualDevice: ["", "VirtualDevice:VirtualDevice[]"],
   ArrayOfVirtualDeviceConfigSpec: ["", "VirtualDeviceConfigSpec:VirtualDeviceConfigSpec[]"],
@@ -96,12 +134,18 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "",
     "VirtualMachineBootOptionsBootableDevice:VirtualMachineBootOptionsBootableDevice[]",
   ],
+  ArrayOfVirtualMachineConfigInfoDatastoreUrlPair: [
+    "",
+    "VirtualMachineConfigInfoDatastoreUrlPair:VirtualMachineConfigInfoDatastoreUrlPair[]",
+  ],
   ArrayOfVirtualMachineCpuIdInfoSpec: ["", "VirtualMachineCpuIdInfoSpec:VirtualMachineCpuIdInfoSpec[]"],
+  ArrayOfVirtualMachineDeviceRuntimeInfo: ["", "VirtualMachineDeviceRuntimeInfo:VirtualMachineDeviceRuntimeInfo[]"],
   ArrayOfVirtualMachineExtensionCompatibilityConstraint: [
     "",
     "VirtualMachineExtensionCompatibilityConstraint:VirtualMachineExtensionCompatibilityConstraint[]",
   ],
   ArrayOfVirtualMachineFeatureRequirement: ["", "VirtualMachineFeatureRequirement:VirtualMachineFeatureRequirement[]"],
+  ArrayOfVirtualMachineMessage: ["", "VirtualMachineMessage:VirtualMachineMessage[]"],
   ArrayOfVirtualMachineProfileSpec: ["", "VirtualMachineProfileSpec:VirtualMachineProfileSpec[]"],
   ArrayOfVirtualMachineRelocateSpecDiskLocator: [
     "",
@@ -275,6 +319,10 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "DynamicData",
     "blocked:BoolPolicy vmDirectPathGen2Allowed:BoolPolicy inShapingPolicy:DVSTrafficShapingPolicy outShapingPolicy:DVSTrafficShapingPolicy vendorSpecificConfig:DVSVendorSpecificConfig networkResourcePoolKey:StringPolicy filterPolicy:DvsFilterPolicy",
   ],
+  DVPortgroupConfigInfo: [
+    "DynamicData",
+    "key:string name:string numPorts:int distributedVirtualSwitch:ManagedObjectReference defaultPortConfig:DVPortSetting description:string type:string backingType:string policy:DVPortgroupPolicy portNameFormat:string scope:ManagedObjectReference[] vendorSpecificConfig:DistributedVirtualSwitchKeyedOpaqueBlob[] configVersion:string autoExpand:boolean vmVnicNetworkResourcePoolKey:string uplink:boolean transportZoneUuid:string transportZoneName:string logicalSwitchUuid:string segmentId:string subnetId:string",
+  ],
   DVPortgroupConfigSpec: [
     "DynamicData",
     "configVersion:string name:string numPorts:int portNameFormat:string defaultPortConfig:DVPortSetting description:string type:string backingType:string scope:ManagedObjectReference[] policy:DVPortgroupPolicy vendorSpecificConfig:DistributedVirtualSwitchKeyedOpaqueBlob[] autoExpand:boolean vmVnicNetworkResourcePoolKey:string transportZoneUuid:string transportZoneName:string logicalSwitchUuid:string segmentId:string subnetId:string",
@@ -341,6 +389,17 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   DiskMoveTypeNotSupported: ["MigrationFault", ""],
   DiskNotSupported: ["VirtualHardwareCompatibilityIssue", "disk:int"],
   DiskTooSmall: ["VsanDiskFault", ""],
+  DistributedVirtualSwitchHostMemberBacking: ["DynamicData", ""],
+  DistributedVirtualSwitchHostMemberHostUplinkState: ["DynamicData", "uplinkName:string state:string"],
+  DistributedVirtualSwitchHostMemberPnicBacking: [
+    "DistributedVirtualSwitchHostMemberBacking",
+    "pnicSpec:DistributedVirtualSwitchHostMemberPnicSpec[]",
+  ],
+  DistributedVirtualSwitchHostMemberPnicSpec: [
+    "DynamicData",
+    "pnicDevice:string uplinkPortKey:string uplinkPortgroupKey:string connectionCookie:int",
+  ],
+  DistributedVirtualSwitchHostMemberTransportZoneInfo: ["DynamicData", "uuid:string type:string"],
   DistributedVirtualSwitchKeyedOpaqueBlob: ["DynamicData", "key:string opaqueData:string"],
   DistributedVirtualSwitchPortConnection: [
     "DynamicData",
@@ -460,6 +519,12 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   ],
   FaultToleranceSecondaryConfigInfo: ["FaultToleranceConfigInfo", "primaryVM:ManagedObjectReference"],
   FaultToleranceVmNotDasProtected: ["VimFault", "vm:ManagedObjectReference vmName:string"],
+  FcoeConfig: [
+    "DynamicData",
+    "priorityClass:int sourceMac:string vlanRange:FcoeConfigVlanRange[] capabilities:FcoeConfigFcoeCapabilities fcoeActive:boolean",
+  ],
+  FcoeConfigFcoeCapabilities: ["DynamicData", "priorityClass:boolean sourceMacAddress:boolean vlanRange:boolean"],
+  FcoeConfigVlanRange: ["DynamicData", "vlanLow:int vlanHigh:int"],
   FcoeFault: ["VimFault", ""],
   FcoeFaultPnicHasNoPortSet: ["FcoeFault", "nicDevice:string"],
   FeatureEVCMode: [
@@ -507,7 +572,21 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   GuestAuthentication: ["DynamicData", "interactiveSession:boolean"],
   GuestAuthenticationChallenge: ["GuestOperationsFault", "serverChallenge:GuestAuthentication sessionID:long"],
   GuestComponentsOutOfDate: ["GuestOperationsFault", ""],
+  GuestDiskInfo: [
+    "DynamicData",
+    "diskPath:string capacity:long freeSpace:long filesystemType:string mappings:GuestInfoVirtualDiskMapping[]",
+  ],
   GuestFileAttributes: ["DynamicData", "modificationTime:dateTime accessTime:dateTime symlinkTarget:string"],
+  GuestInfo: [
+    "DynamicData",
+    "toolsStatus:VirtualMachineToolsStatus toolsVersionStatus:string toolsVersionStatus2:string toolsRunningStatus:string toolsVersion:string toolsInstallType:string guestId:string guestFamily:string guestFullName:string guestDetailedData:string hostName:string ipAddress:string net:GuestNicInfo[] ipStack:GuestStackInfo[] disk:GuestDiskInfo[] screen:GuestScreenInfo guestState:string appHeartbeatStatus:string guestKernelCrashed:boolean appState:string guestOperationsReady:boolean interactiveGuestOperationsReady:boolean guestStateChangeSupported:boolean generationInfo:GuestInfoNamespaceGenerationInfo[] hwVersion:string customizationInfo:GuestInfoCustomizationInfo",
+  ],
+  GuestInfoCustomizationInfo: [
+    "DynamicData",
+    "customizationStatus:string startTime:dateTime endTime:dateTime errorMsg:string",
+  ],
+  GuestInfoNamespaceGenerationInfo: ["DynamicData", "key:string generationNo:int"],
+  GuestInfoVirtualDiskMapping: ["DynamicData", "key:int"],
   GuestMultipleMappings: ["GuestOperationsFault", ""],
   GuestNicInfo: [
     "DynamicData",
@@ -534,6 +613,11 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   GuestRegistryKeyParentVolatile: ["GuestRegistryKeyFault", ""],
   GuestRegistryValueFault: ["GuestRegistryFault", "keyName:string valueName:string"],
   GuestRegistryValueNotFound: ["GuestRegistryValueFault", ""],
+  GuestScreenInfo: ["DynamicData", "width:int height:int"],
+  GuestStackInfo: [
+    "DynamicData",
+    "dnsConfig:NetDnsConfigInfo ipRouteConfig:NetIpRouteConfigInfo ipStackConfig:KeyValue[] dhcpConfig:NetDhcpConfigInfo",
+  ],
   GuestWindowsFileAttributes: ["GuestFileAttributes", "hidden:boolean readOnly:boolean createTime:dateTime"],
   GuestWindowsProgramSpec: ["GuestProgramSpec", "startMinimized:boolean"],
   HAErrorsAtDest: ["MigrationFault", ""],
@@ -542,8 +626,25 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   HostCommunication: ["RuntimeFault", ""],
   HostConfigFailed: ["HostConfigFault", "failure:LocalizedMethodFault[]"],
   HostConfigFault: ["VimFault", ""],
+  HostConfigManager: [
+    "DynamicData",
+    "cpuScheduler:ManagedObjectReference datastoreSystem:ManagedObjectReference memoryManager:ManagedObjectReference storageSystem:ManagedObjectReference networkSystem:ManagedObjectReference vmotionSystem:ManagedObjectReference virtualNicManager:ManagedObjectReference serviceSystem:ManagedObjectReference firewallSystem:ManagedObjectReference advancedOption:ManagedObjectReference diagnosticSystem:ManagedObjectReference autoStartManager:ManagedObjectReference snmpSystem:ManagedObjectReference dateTimeSystem:ManagedObjectReference patchManager:ManagedObjectReference imageConfigManager:ManagedObjectReference bootDeviceSystem:ManagedObjectReference firmwareSystem:ManagedObjectReference healthStatusSystem:ManagedObjectReference pciPassthruSystem:ManagedObjectReference licenseManager:ManagedObjectReference kernelModuleSystem:ManagedObjectReference authenticationManager:ManagedObjectReference powerSystem:ManagedObjectReference cacheConfigurationManager:ManagedObjectReference esxAgentHostManager:ManagedObjectReference iscsiManager:ManagedObjectReference vFlashManager:ManagedObjectReference vsanSystem:ManagedObjectReference messageBusProxy:ManagedObjectReference userDirectory:ManagedObjectReference accountManager:ManagedObjectReference hostAccessManager:ManagedObjectReference graphicsManager:ManagedObjectReference vsanInternalSystem:ManagedObjectReference certificateManager:ManagedObjectReference cryptoManager:ManagedObjectReference nvdimmSystem:ManagedObjectReference assignableHardwareManager:ManagedObjectReference",
+  ],
   HostConnectFault: ["VimFault", ""],
   HostCpuIdInfo: ["DynamicData", "level:int vendor:string eax:string ebx:string ecx:string edx:string"],
+  HostDhcpService: ["DynamicData", "key:string spec:HostDhcpServiceSpec"],
+  HostDhcpServiceSpec: [
+    "DynamicData",
+    "virtualSwitch:string defaultLeaseDuration:int leaseBeginIp:string leaseEndIp:string maxLeaseDuration:int unlimitedLease:boolean ipSubnetAddr:string ipSubnetMask:string",
+  ],
+  HostDnsConfig: [
+    "DynamicData",
+    "dhcp:boolean virtualNicDevice:string ipv6VirtualNicDevice:string hostName:string domainName:string address:string[] searchDomain:string[]",
+  ],
+  HostDnsConfigSpec: [
+    "HostDnsConfig",
+    "virtualNicConnection:HostVirtualNicConnection virtualNicConnectionV6:HostVirtualNicConnection",
+  ],
   HostEventArgument: ["EntityEventArgument", "host:ManagedObjectReference"],
   HostFeatureCapability: ["DynamicData", "key:string featureName:string value:string"],
   HostFeatureMask: ["DynamicData", "key:string featureName:string value:string"],
@@ -553,7 +654,52 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   HostIncompatibleForRecordReplay: ["VimFault", "hostName:string reason:string"],
   HostInternetScsiHbaParamValue: ["OptionValue", "isInherited:boolean"],
   HostInventoryFull: ["NotEnoughLicenses", "capacity:int"],
+  HostIpConfig: [
+    "DynamicData",
+    "dhcp:boolean ipAddress:string subnetMask:string ipV6Config:HostIpConfigIpV6AddressConfiguration",
+  ],
+  HostIpConfigIpV6Address: [
+    "DynamicData",
+    "ipAddress:string prefixLength:int origin:string dadState:string lifetime:dateTime operation:string",
+  ],
+  HostIpConfigIpV6AddressConfiguration: [
+    "DynamicData",
+    "ipV6Address:HostIpConfigIpV6Address[] autoConfigurationEnabled:boolean dhcpV6Enabled:boolean",
+  ],
+  HostIpRouteConfig: [
+    "DynamicData",
+    "defaultGateway:string gatewayDevice:string ipV6DefaultGateway:string ipV6GatewayDevice:string",
+  ],
+  HostIpRouteConfigSpec: [
+    "HostIpRouteConfig",
+    "gatewayDeviceConnection:HostVirtualNicConnection ipV6GatewayDeviceConnection:HostVirtualNicConnection",
+  ],
+  HostIpRouteEntry: ["DynamicData", "network:string prefixLength:int gateway:string deviceName:string"],
+  HostIpRouteOp: ["DynamicData", "changeOperation:string route:HostIpRouteEntry"],
+  HostIpRouteTableConfig: ["DynamicData", "ipRoute:HostIpRouteOp[] ipv6Route:HostIpRouteOp[]"],
+  HostIpRouteTableInfo: ["DynamicData", "ipRoute:HostIpRouteEntry[] ipv6Route:HostIpRouteEntry[]"],
+  HostNatService: ["DynamicData", "key:string spec:HostNatServiceSpec"],
+  HostNatServiceNameServiceSpec: [
+    "DynamicData",
+    "dnsAutoDetect:boolean dnsPolicy:string dnsRetries:int dnsTimeout:int dnsNameServer:string[] nbdsTimeout:int nbnsRetries:int nbnsTimeout:int",
+  ],
+  HostNatServicePortForwardSpec: [
+    "DynamicData",
+    "type:string name:string hostPort:int guestPort:int guestIpAddress:string",
+  ],
+  HostNatServiceSpec: [
+    "DynamicData",
+    "virtualSwitch:string activeFtp:boolean allowAnyOui:boolean configPort:boolean ipGatewayAddress:string udpTimeout:int portForward:HostNatServicePortForwardSpec[] nameService:HostNatServiceNameServiceSpec",
+  ],
   HostNetOffloadCapabilities: ["DynamicData", "csumOffload:boolean tcpSegmentation:boolean zeroCopyXmit:boolean"],
+  HostNetStackInstance: [
+    "DynamicData",
+    "key:string name:string dnsConfig:HostDnsConfig ipRouteConfig:HostIpRouteConfig requestedMaxNumberOfConnections:int congestionControlAlgorithm:string ipV6Enabled:boolean routeTableConfig:HostIpRouteTableConfig owner:string",
+  ],
+  HostNetworkInfo: [
+    "DynamicData",
+    "vswitch:HostVirtualSwitch[] proxySwitch:HostProxySwitch[] portgroup:HostPortGroup[] pnic:PhysicalNic[] rdmaDevice:HostRdmaDevice[] vnic:HostVirtualNic[] consoleVnic:HostVirtualNic[] dnsConfig:HostDnsConfig ipRouteConfig:HostIpRouteConfig consoleIpRouteConfig:HostIpRouteConfig routeTableInfo:HostIpRouteTableInfo dhcp:HostDhcpService[] nat:HostNatService[] ipV6Enabled:boolean atBootIpV6Enabled:boolean netStackInstance:HostNetStackInstance[] opaqueSwitch:HostOpaqueSwitch[] opaqueNetwork:HostOpaqueNetworkInfo[] nsxTransportNodeId:string nvdsToVdsMigrationRequired:boolean migrationStatus:string",
+  ],
   HostNetworkPolicy: [
     "DynamicData",
     "security:HostNetworkSecurityPolicy nicTeaming:HostNicTeamingPolicy offloadPolicy:HostNetOffloadCapabilities shapingPolicy:HostNetworkTrafficShapingPolicy",
@@ -574,6 +720,15 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   ],
   HostNotConnected: ["HostCommunication", ""],
   HostNotReachable: ["HostCommunication", ""],
+  HostOpaqueNetworkInfo: [
+    "DynamicData",
+    "opaqueNetworkId:string opaqueNetworkName:string opaqueNetworkType:string pnicZone:string[] capability:OpaqueNetworkCapability extraConfig:OptionValue[]",
+  ],
+  HostOpaqueSwitch: [
+    "DynamicData",
+    "key:string name:string pnic:string[] pnicZone:HostOpaqueSwitchPhysicalNicZone[] status:string vtep:HostVirtualNic[] extraConfig:OptionValue[] featureCapability:HostFeatureCapability[]",
+  ],
+  HostOpaqueSwitchPhysicalNicZone: ["DynamicData", "key:string pnicDevice:string[]"],
   HostPortGroup: [
     "DynamicData",
     "key:string port:HostPortGroupPort[] vswitch:string computedPolicy:HostNetworkPolicy spec:HostPortGroupSpec",
@@ -581,7 +736,55 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   HostPortGroupPort: ["DynamicData", "key:string mac:string[] type:string"],
   HostPortGroupSpec: ["DynamicData", "name:string vlanId:int vswitchName:string policy:HostNetworkPolicy"],
   HostPowerOpFailed: ["VimFault", ""],
+  HostProxySwitch: [
+    "DynamicData",
+    "dvsUuid:string dvsName:string key:string numPorts:int configNumPorts:int numPortsAvailable:int uplinkPort:KeyValue[] mtu:int pnic:string[] spec:HostProxySwitchSpec hostLag:HostProxySwitchHostLagConfig[] networkReservationSupported:boolean nsxtEnabled:boolean ensEnabled:boolean ensInterruptEnabled:boolean transportZones:DistributedVirtualSwitchHostMemberTransportZoneInfo[] nsxUsedUplinkPort:string[] nsxtStatus:string nsxtStatusDetail:string ensInfo:HostProxySwitchEnsInfo networkOffloadingEnabled:boolean hostUplinkState:DistributedVirtualSwitchHostMemberHostUplinkState[]",
+  ],
+  HostProxySwitchEnsInfo: [
+    "DynamicData",
+    "opsVersion:long numPSOps:long numLcoreOps:long errorStatus:long lcoreStatus:long",
+  ],
+  HostProxySwitchHostLagConfig: ["DynamicData", "lagKey:string lagName:string uplinkPort:KeyValue[]"],
+  HostProxySwitchSpec: ["DynamicData", "backing:DistributedVirtualSwitchHostMemberBacking"],
+  HostRdmaDevice: [
+    "DynamicData",
+    "key:string device:string driver:string description:string backing:HostRdmaDeviceBacking connectionInfo:HostRdmaDeviceConnectionInfo capability:HostRdmaDeviceCapability",
+  ],
+  HostRdmaDeviceBacking: ["DynamicData", ""],
+  HostRdmaDeviceCapability: ["DynamicData", "roceV1Capable:boolean roceV2Capable:boolean iWarpCapable:boolean"],
+  HostRdmaDeviceConnectionInfo: ["DynamicData", "state:string mtu:int speedInMbps:int"],
+  HostRdmaDevicePnicBacking: ["HostRdmaDeviceBacking", "pairedUplink:string"],
   HostSpecificationOperationFailed: ["VimFault", "host:ManagedObjectReference"],
+  HostVirtualNic: [
+    "DynamicData",
+    "device:string key:string portgroup:string spec:HostVirtualNicSpec port:string owner:string",
+  ],
+  HostVirtualNicConnection: [
+    "DynamicData",
+    "portgroup:string dvPort:DistributedVirtualSwitchPortConnection opNetwork:HostVirtualNicOpaqueNetworkSpec",
+  ],
+  HostVirtualNicIpRouteSpec: ["DynamicData", "ipRouteConfig:HostIpRouteConfig"],
+  HostVirtualNicOpaqueNetworkSpec: ["DynamicData", "opaqueNetworkId:string opaqueNetworkType:string"],
+  HostVirtualNicSpec: [
+    "DynamicData",
+    "ip:HostIpConfig mac:string distributedVirtualPort:DistributedVirtualSwitchPortConnection portgroup:string mtu:int tsoEnabled:boolean netStackInstanceKey:string opaqueNetwork:HostVirtualNicOpaqueNetworkSpec externalId:string pinnedPnic:string ipRouteSpec:HostVirtualNicIpRouteSpec systemOwned:boolean dpuId:string",
+  ],
+  HostVirtualSwitch: [
+    "DynamicData",
+    "name:string key:string numPorts:int numPortsAvailable:int mtu:int portgroup:string[] pnic:string[] spec:HostVirtualSwitchSpec",
+  ],
+  HostVirtualSwitchAutoBridge: ["HostVirtualSwitchBridge", "excludedNicDevice:string[]"],
+  HostVirtualSwitchBeaconConfig: ["DynamicData", "interval:int"],
+  HostVirtualSwitchBondBridge: [
+    "HostVirtualSwitchBridge",
+    "nicDevice:string[] beacon:HostVirtualSwitchBeaconConfig linkDiscoveryProtocolConfig:LinkDiscoveryProtocolConfig",
+  ],
+  HostVirtualSwitchBridge: ["DynamicData", ""],
+  HostVirtualSwitchSimpleBridge: ["HostVirtualSwitchBridge", "nicDevice:string"],
+  HostVirtualSwitchSpec: [
+    "DynamicData",
+    "numPorts:int bridge:HostVirtualSwitchBridge policy:HostNetworkPolicy mtu:int",
+  ],
   HotSnapshotMoveNotSupported: ["SnapshotCopyNotSupported", ""],
   HttpFault: ["VimFault", "statusCode:int statusMessage:string"],
   ID: ["DynamicData", "id:string"],
@@ -737,6 +940,7 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   LicenseSource: ["DynamicData", ""],
   LicenseSourceUnavailable: ["NotEnoughLicenses", "licenseSource:LicenseSource"],
   LimitExceeded: ["VimFault", "property:string limit:int"],
+  LinkDiscoveryProtocolConfig: ["DynamicData", "protocol:string operation:string"],
   LinuxVolumeNotClean: ["CustomizationFault", ""],
   LocalizableMessage: ["DynamicData", "key:string arg:KeyAnyValue[] message:string"],
   LocalizedMethodFault: ["DynamicData", "fault:MethodFault localizedMessage:string"],
@@ -822,6 +1026,9 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "DynamicData",
     "ipAddress:string prefixLength:int origin:string state:string lifetime:dateTime",
   ],
+  NetIpRouteConfigInfo: ["DynamicData", "ipRoute:NetIpRouteConfigInfoIpRoute[]"],
+  NetIpRouteConfigInfoGateway: ["DynamicData", "ipAddress:string device:string"],
+  NetIpRouteConfigInfoIpRoute: ["DynamicData", "network:string prefixLength:int gateway:NetIpRouteConfigInfoGateway"],
   NetworkCopyFault: ["FileFault", ""],
   NetworkDisruptedAndConfigRolledBack: ["VimFault", "host:string"],
   NetworkEventArgument: ["EntityEventArgument", "network:ManagedObjectReference"],
@@ -903,6 +1110,7 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "DynamicData",
     "kind:ObjectUpdateKind obj:ManagedObjectReference changeSet:PropertyChange[] missingSet:MissingProperty[]",
   ],
+  OpaqueNetworkCapability: ["DynamicData", "networkReservationSupported:boolean"],
   OpaqueNetworkSummary: ["NetworkSummary", "opaqueNetworkId:string opaqueNetworkType:string"],
   OperationDisabledByGuest: ["GuestOperationsFault", ""],
   OperationDisallowedOnHost: ["RuntimeFault", ""],
@@ -1013,6 +1221,15 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   PatchNotApplicable: ["VimFault", "patchID:string"],
   PatchSuperseded: ["PatchNotApplicable", "supersede:string[]"],
   PhysCompatRDMNotSupported: ["RDMNotSupported", ""],
+  PhysicalNic: [
+    "DynamicData",
+    "key:string device:string pci:string driver:string driverVersion:string firmwareVersion:string linkSpeed:PhysicalNicLinkInfo validLinkSpecification:PhysicalNicLinkInfo[] spec:PhysicalNicSpec wakeOnLanSupported:boolean mac:string fcoeConfiguration:FcoeConfig vmDirectPathGen2Supported:boolean vmDirectPathGen2SupportedMode:string resourcePoolSchedulerAllowed:boolean resourcePoolSchedulerDisallowedReason:string[] autoNegotiateSupported:boolean enhancedNetworkingStackSupported:boolean ensInterruptSupported:boolean rdmaDevice:string dpuId:string",
+  ],
+  PhysicalNicLinkInfo: ["DynamicData", "speedMb:int duplex:boolean"],
+  PhysicalNicSpec: [
+    "DynamicData",
+    "ip:HostIpConfig linkSpeed:PhysicalNicLinkInfo enableEnhancedNetworkingStack:boolean ensInterruptEnabled:boolean",
+  ],
   PlatformConfigFault: ["HostConfigFault", "text:string"],
   PowerOnFtSecondaryFailed: [
     "VmFaultToleranceIssue",
@@ -1225,6 +1442,10 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "key:string userName:string fullName:string loginTime:dateTime lastActiveTime:dateTime locale:string messageLocale:string extensionSession:boolean ipAddress:string userAgent:string callCount:long",
   ],
   VAppConfigFault: ["VimFault", ""],
+  VAppConfigInfo: [
+    "VmConfigInfo",
+    "entityConfig:VAppEntityConfigInfo[] annotation:string instanceUuid:string managedBy:ManagedByInfo",
+  ],
   VAppConfigSpec: [
     "VmConfigSpec",
     "entityConfig:VAppEntityConfigInfo[] annotation:string instanceUuid:string managedBy:ManagedByInfo",
@@ -1389,6 +1610,10 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   VirtualFloppyDeviceBackingInfo: ["VirtualDeviceDeviceBackingInfo", ""],
   VirtualFloppyImageBackingInfo: ["VirtualDeviceFileBackingInfo", ""],
   VirtualFloppyRemoteDeviceBackingInfo: ["VirtualDeviceRemoteDeviceBackingInfo", ""],
+  VirtualHardware: [
+    "DynamicData",
+    "numCPU:int numCoresPerSocket:int autoCoresPerSocket:boolean memoryMB:int virtualICH7MPresent:boolean virtualSMCPresent:boolean device:VirtualDevice[] motherboardLayout:string simultaneousThreads:int",
+  ],
   VirtualHardwareCompatibilityIssue: ["VmConfigFault", ""],
   VirtualHardwareVersionNotSupported: [
     "VirtualHardwareCompatibilityIssue",
@@ -1414,6 +1639,12 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "DynamicData",
     "location:VirtualMachineRelocateSpec template:boolean config:VirtualMachineConfigSpec customization:CustomizationSpec powerOn:boolean snapshot:ManagedObjectReference memory:boolean tpmProvisionPolicy:string",
   ],
+  VirtualMachineConfigInfo: [
+    "DynamicData",
+    "changeVersion:string modified:dateTime name:string guestFullName:string version:string uuid:string createDate:dateTime instanceUuid:string npivNodeWorldWideName:long[] npivPortWorldWideName:long[] npivWorldWideNameType:string npivDesiredNodeWwns:short npivDesiredPortWwns:short npivTemporaryDisabled:boolean npivOnNonRdmDisks:boolean locationId:string template:boolean guestId:string alternateGuestName:string annotation:string files:VirtualMachineFileInfo tools:ToolsConfigInfo flags:VirtualMachineFlagInfo consolePreferences:VirtualMachineConsolePreferences defaultPowerOps:VirtualMachineDefaultPowerOpInfo rebootPowerOff:boolean hardware:VirtualHardware vcpuConfig:VirtualMachineVcpuConfig[] cpuAllocation:ResourceAllocationInfo memoryAllocation:ResourceAllocationInfo latencySensitivity:LatencySensitivity memoryHotAddEnabled:boolean cpuHotAddEnabled:boolean cpuHotRemoveEnabled:boolean hotPlugMemoryLimit:long hotPlugMemoryIncrementSize:long cpuAffinity:VirtualMachineAffinityInfo memoryAffinity:VirtualMachineAffinityInfo networkShaper:VirtualMachineNetworkShaperInfo extraConfig:OptionValue[] cpuFeatureMask:HostCpuIdInfo[] datastoreUrl:VirtualMachineConfigInfoDatastoreUrlPair[] swapPlacement:string bootOptions:VirtualMachineBootOptions ftInfo:FaultToleranceConfigInfo repConfig:ReplicationConfigSpec vAppConfig:VmConfigInfo vAssertsEnabled:boolean changeTrackingEnabled:boolean firmware:string maxMksConnections:int guestAutoLockEnabled:boolean managedBy:ManagedByInfo memoryReservationLockedToMax:boolean initialOverhead:VirtualMachineConfigInfoOverheadInfo nestedHVEnabled:boolean vPMCEnabled:boolean scheduledHardwareUpgradeInfo:ScheduledHardwareUpgradeInfo forkConfigInfo:VirtualMachineForkConfigInfo vFlashCacheReservation:long vmxConfigChecksum:base64Binary messageBusTunnelEnabled:boolean vmStorageObjectId:string swapStorageObjectId:string keyId:CryptoKeyId guestIntegrityInfo:VirtualMachineGuestIntegrityInfo migrateEncryption:string sgxInfo:VirtualMachineSgxInfo contentLibItemInfo:VirtualMachineContentLibraryItemInfo ftEncryptionMode:string guestMonitoringModeInfo:VirtualMachineGuestMonitoringModeInfo sevEnabled:boolean numaInfo:VirtualMachineVirtualNumaInfo pmemFailoverEnabled:boolean vmxStatsCollectionEnabled:boolean vmOpNotificationToAppEnabled:boolean vmOpNotificationTimeout:long deviceSwap:VirtualMachineVirtualDeviceSwap pmem:VirtualMachineVirtualPMem deviceGroups:VirtualMachineVirtualDeviceGroups fixedPassthruHotPlugEnabled:boolean metroFtEnabled:boolean vmxRuntimeConfig:OptionValue[] metroFtHostGroup:string tdxEnabled:boolean sevSnpEnabled:boolean extensionCompatibilityConstraint:VirtualMachineExtensionCompatibilityConstraintSet",
+  ],
+  VirtualMachineConfigInfoDatastoreUrlPair: ["DynamicData", "name:string url:string"],
+  VirtualMachineConfigInfoOverheadInfo: ["DynamicData", "initialMemoryReservation:long initialSwapReservation:long"],
   VirtualMachineConfigSpec: [
     "DynamicData",
     "changeVersion:string name:string version:string createDate:dateTime uuid:string instanceUuid:string npivNodeWorldWideName:long[] npivPortWorldWideName:long[] npivWorldWideNameType:string npivDesiredNodeWwns:short npivDesiredPortWwns:short npivTemporaryDisabled:boolean npivOnNonRdmDisks:boolean npivWorldWideNameOp:string locationId:string guestId:string alternateGuestName:string annotation:string files:VirtualMachineFileInfo tools:ToolsConfigInfo flags:VirtualMachineFlagInfo consolePreferences:VirtualMachineConsolePreferences powerOpInfo:VirtualMachineDefaultPowerOpInfo rebootPowerOff:boolean numCPUs:int vcpuConfig:VirtualMachineVcpuConfig[] numCoresPerSocket:int memoryMB:long memoryHotAddEnabled:boolean cpuHotAddEnabled:boolean cpuHotRemoveEnabled:boolean virtualICH7MPresent:boolean virtualSMCPresent:boolean deviceChange:VirtualDeviceConfigSpec[] cpuAllocation:ResourceAllocationInfo memoryAllocation:ResourceAllocationInfo latencySensitivity:LatencySensitivity cpuAffinity:VirtualMachineAffinityInfo memoryAffinity:VirtualMachineAffinityInfo networkShaper:VirtualMachineNetworkShaperInfo cpuFeatureMask:VirtualMachineCpuIdInfoSpec[] extraConfig:OptionValue[] swapPlacement:string bootOptions:VirtualMachineBootOptions vAppConfig:VmConfigSpec ftInfo:FaultToleranceConfigInfo repConfig:ReplicationConfigSpec vAppConfigRemoved:boolean vAssertsEnabled:boolean changeTrackingEnabled:boolean firmware:string maxMksConnections:int guestAutoLockEnabled:boolean managedBy:ManagedByInfo memoryReservationLockedToMax:boolean nestedHVEnabled:boolean vPMCEnabled:boolean scheduledHardwareUpgradeInfo:ScheduledHardwareUpgradeInfo vmProfile:VirtualMachineProfileSpec[] messageBusTunnelEnabled:boolean crypto:CryptoSpec migrateEncryption:string sgxInfo:VirtualMachineSgxInfo ftEncryptionMode:string guestMonitoringModeInfo:VirtualMachineGuestMonitoringModeInfo sevEnabled:boolean virtualNuma:VirtualMachineVirtualNuma motherboardLayout:string pmemFailoverEnabled:boolean vmxStatsCollectionEnabled:boolean vmOpNotificationToAppEnabled:boolean vmOpNotificationTimeout:long deviceSwap:VirtualMachineVirtualDeviceSwap simultaneousThreads:int pmem:VirtualMachineVirtualPMem deviceGroups:VirtualMachineVirtualDeviceGroups fixedPassthruHotPlugEnabled:boolean metroFtEnabled:boolean metroFtHostGroup:string tdxEnabled:boolean sevSnpEnabled:boolean tagSpecs:TagSpec[] vmPlacementPolicies:VmPlacementPolicy[] extensionCompatibilityConstraint:VirtualMachineExtensionCompatibilityConstraintSet skipExtensionCompatibilityChecks:boolean",
@@ -1421,6 +1652,10 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   VirtualMachineConsolePreferences: [
     "DynamicData",
     "powerOnWhenOpened:boolean enterFullScreenOnPowerOn:boolean closeOnPowerOffOrSuspend:boolean",
+  ],
+  VirtualMachineContentLibraryItemInfo: [
+    "DynamicData",
+    "contentLibraryItemUuid:string contentLibraryItemVersion:string",
   ],
   VirtualMachineCpuIdInfoSpec: ["ArrayUpdateSpec", "info:HostCpuIdInfo"],
   VirtualMachineDefaultPowerOpInfo: [
@@ -1431,6 +1666,15 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   VirtualMachineDefinedProfileSpec: [
     "VirtualMachineProfileSpec",
     "profileId:string replicationSpec:ReplicationSpec profileData:VirtualMachineProfileRawData profileParams:KeyValue[]",
+  ],
+  VirtualMachineDeviceRuntimeInfo: [
+    "DynamicData",
+    "runtimeState:VirtualMachineDeviceRuntimeInfoDeviceRuntimeState key:int",
+  ],
+  VirtualMachineDeviceRuntimeInfoDeviceRuntimeState: ["DynamicData", ""],
+  VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeState: [
+    "VirtualMachineDeviceRuntimeInfoDeviceRuntimeState",
+    "vmDirectPathGen2Active:boolean vmDirectPathGen2InactiveReasonVm:string[] vmDirectPathGen2InactiveReasonOther:string[] vmDirectPathGen2InactiveReasonExtended:string uptv2Active:boolean uptv2InactiveReasonVm:string[] uptv2InactiveReasonOther:string[] reservationStatus:string attachmentStatus:string featureRequirement:VirtualMachineFeatureRequirement[]",
   ],
   VirtualMachineEmptyIndependentFilterSpec: ["VirtualMachineBaseIndependentFilterSpec", ""],
   VirtualMachineEmptyProfileSpec: ["VirtualMachineProfileSpec", ""],
@@ -1451,14 +1695,24 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "DynamicData",
     "disableAcceleration:boolean enableLogging:boolean useToe:boolean runWithDebugInfo:boolean monitorType:string htSharing:string snapshotDisabled:boolean snapshotLocked:boolean diskUuidEnabled:boolean virtualMmuUsage:string virtualExecUsage:string snapshotPowerOffBehavior:string recordReplayEnabled:boolean faultToleranceType:string cbrcCacheEnabled:boolean vvtdEnabled:boolean vbsEnabled:boolean",
   ],
+  VirtualMachineForkConfigInfo: [
+    "DynamicData",
+    "parentEnabled:boolean childForkGroupId:string parentForkGroupId:string childType:string",
+  ],
+  VirtualMachineGuestIntegrityInfo: ["DynamicData", "enabled:boolean"],
   VirtualMachineGuestMonitoringModeInfo: ["DynamicData", "gmmFile:string gmmAppliance:string"],
   VirtualMachineIndependentFilterSpec: [
     "VirtualMachineBaseIndependentFilterSpec",
     "filterName:string filterClass:string filterCapabilities:KeyValue[]",
   ],
+  VirtualMachineMessage: ["DynamicData", "id:string argument:anyType[] text:string"],
   VirtualMachineNetworkShaperInfo: ["DynamicData", "enabled:boolean peakBps:long averageBps:long burstSize:long"],
   VirtualMachineProfileRawData: ["DynamicData", "extensionKey:string objectData:string"],
   VirtualMachineProfileSpec: ["DynamicData", ""],
+  VirtualMachineQuestionInfo: [
+    "DynamicData",
+    "id:string text:string choice:ChoiceOption message:VirtualMachineMessage[]",
+  ],
   VirtualMachineRelocateSpec: [
     "DynamicData",
     "service:ServiceLocator folder:ManagedObjectReference datastore:ManagedObjectReference diskMoveType:string pool:ManagedObjectReference host:ManagedObjectReference disk:VirtualMachineRelocateSpecDiskLocator[] transform:VirtualMachineRelocateTransformation deviceChange:VirtualDeviceConfigSpec[] profile:VirtualMachineProfileSpec[] cryptoSpec:CryptoSpec tagSpecs:TagSpec[] vmPlacementPolicies:VmPlacementPolicy[] skipExtensionCompatibilityChecks:boolean",
@@ -1471,6 +1725,11 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "DynamicData",
     "parent:VirtualMachineRelocateSpecDiskLocatorBackingSpec crypto:CryptoSpec",
   ],
+  VirtualMachineRuntimeInfo: [
+    "DynamicData",
+    "device:VirtualMachineDeviceRuntimeInfo[] host:ManagedObjectReference connectionState:VirtualMachineConnectionState powerState:VirtualMachinePowerState vmFailoverInProgress:boolean faultToleranceState:VirtualMachineFaultToleranceState dasVmProtection:VirtualMachineRuntimeInfoDasProtectionState toolsInstallerMounted:boolean suspendTime:dateTime bootTime:dateTime suspendInterval:long question:VirtualMachineQuestionInfo memoryOverhead:long maxCpuUsage:int maxMemoryUsage:int numMksConnections:int recordReplayState:VirtualMachineRecordReplayState cleanPowerOff:boolean needSecondaryReason:string onlineStandby:boolean minRequiredEVCModeKey:string consolidationNeeded:boolean offlineFeatureRequirement:VirtualMachineFeatureRequirement[] featureRequirement:VirtualMachineFeatureRequirement[] featureMask:HostFeatureMask[] vFlashCacheAllocation:long paused:boolean snapshotInBackground:boolean quiescedForkParent:boolean instantCloneFrozen:boolean cryptoState:string suspendedToMemory:boolean opNotificationTimeout:long iommuActive:boolean",
+  ],
+  VirtualMachineRuntimeInfoDasProtectionState: ["DynamicData", "dasProtected:boolean"],
   VirtualMachineSgxInfo: ["DynamicData", "epcSize:long flcMode:string lePubKeyHash:string requireAttestation:boolean"],
   VirtualMachineVMCIDevice: [
     "VirtualDevice",
@@ -1496,6 +1755,10 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   VirtualMachineVirtualDeviceSwap: ["DynamicData", "lsiToPvscsi:VirtualMachineVirtualDeviceSwapDeviceSwapInfo"],
   VirtualMachineVirtualDeviceSwapDeviceSwapInfo: ["DynamicData", "enabled:boolean applicable:boolean status:string"],
   VirtualMachineVirtualNuma: ["DynamicData", "coresPerNumaNode:int exposeVnumaOnCpuHotadd:boolean"],
+  VirtualMachineVirtualNumaInfo: [
+    "DynamicData",
+    "coresPerNumaNode:int autoCoresPerNumaNode:boolean vnumaOnCpuHotaddExposed:boolean",
+  ],
   VirtualMachineVirtualPMem: ["DynamicData", "snapshotMode:string"],
   VirtualNVDIMM: ["VirtualDevice", "capacityInMB:long configuredCapacityInMB:long"],
   VirtualNVDIMMBackingInfo: ["VirtualDeviceFileBackingInfo", "parent:VirtualNVDIMMBackingInfo changeId:string"],
@@ -1582,6 +1845,10 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   VmConfigFault: ["VimFault", ""],
   VmConfigIncompatibleForFaultTolerance: ["VmConfigFault", "fault:LocalizedMethodFault"],
   VmConfigIncompatibleForRecordReplay: ["VmConfigFault", "fault:LocalizedMethodFault"],
+  VmConfigInfo: [
+    "DynamicData",
+    "product:VAppProductInfo[] property:VAppPropertyInfo[] ipAssignment:VAppIPAssignmentInfo eula:string[] ovfSection:VAppOvfSectionInfo[] ovfEnvironmentTransport:string[] installBootRequired:boolean installBootStopDelay:int",
+  ],
   VmConfigSpec: [
     "DynamicData",
     "product:VAppProductSpec[] property:VAppPropertySpec[] ipAssignment:VAppIPAssignmentInfo eula:string[] ovfSection:VAppOvfSectionSpec[] ovfEnvironmentTransport:string[] installBootRequired:boolean installBootStopDelay:int",

@@ -20,8 +20,18 @@ export type SharesLevel = "low" | "normal" | "high" | "custom";
 export type TaskInfoState = "queued" | "running" | "success" | "error";
 export type VirtualDeviceConfigSpecFileOperation = "create" | "destroy" | "replace";
 export type VirtualDeviceConfigSpecOperation = "add" | "remove" | "edit";
+export type VirtualMachineConnectionState = "connected" | "disconnected" | "orphaned" | "inaccessible" | "invalid";
+export type VirtualMachineFaultToleranceState =
+  | "notConfigured"
+  | "disabled"
+  | "enabled"
+  | "needSecondary"
+  | "starting"
+  | "running";
 export type VirtualMachinePowerState = "poweredOff" | "poweredOn" | "suspended";
+export type VirtualMachineRecordReplayState = "recording" | "replaying" | "inactive";
 export type VirtualMachineRelocateTransformation = "flat" | "sparse";
+export type VirtualMachineToolsStatus = "toolsNotInstalled" | "toolsNotRunning" | "toolsOld" | "toolsOk";
 export type VirtualSCSISharing = "noSharing" | "virtualSharing" | "physicalSharing";
 
 export interface AboutInfo extends DynamicData {
@@ -404,6 +414,29 @@ export interface DVPortSetting extends DynamicData {
   networkResourcePoolKey?: StringPolicy;
   filterPolicy?: DvsFilterPolicy;
 }
+export interface DVPortgroupConfigInfo extends DynamicData {
+  key: string;
+  name: string;
+  numPorts: number;
+  distributedVirtualSwitch?: ManagedObjectReference;
+  defaultPortConfig?: DVPortSetting;
+  description?: string;
+  type: string;
+  backingType?: string;
+  policy: DVPortgroupPolicy;
+  portNameFormat?: string;
+  scope?: ManagedObjectReference[];
+  vendorSpecificConfig?: DistributedVirtualSwitchKeyedOpaqueBlob[];
+  configVersion?: string;
+  autoExpand?: boolean;
+  vmVnicNetworkResourcePoolKey?: string;
+  uplink?: boolean;
+  transportZoneUuid?: string;
+  transportZoneName?: string;
+  logicalSwitchUuid?: string;
+  segmentId?: string;
+  subnetId?: string;
+}
 export interface DVPortgroupConfigSpec extends DynamicData {
   configVersion?: string;
   name?: string;
@@ -548,6 +581,24 @@ export interface DiskNotSupported extends VirtualHardwareCompatibilityIssue {
   disk: number;
 }
 export interface DiskTooSmall extends VsanDiskFault {}
+export interface DistributedVirtualSwitchHostMemberBacking extends DynamicData {}
+export interface DistributedVirtualSwitchHostMemberHostUplinkState extends DynamicData {
+  uplinkName: string;
+  state: string;
+}
+export interface DistributedVirtualSwitchHostMemberPnicBacking extends DistributedVirtualSwitchHostMemberBacking {
+  pnicSpec?: DistributedVirtualSwitchHostMemberPnicSpec[];
+}
+export interface DistributedVirtualSwitchHostMemberPnicSpec extends DynamicData {
+  pnicDevice: string;
+  uplinkPortKey?: string;
+  uplinkPortgroupKey?: string;
+  connectionCookie?: number;
+}
+export interface DistributedVirtualSwitchHostMemberTransportZoneInfo extends DynamicData {
+  uuid: string;
+  type: string;
+}
 export interface DistributedVirtualSwitchKeyedOpaqueBlob extends DynamicData {
   key: string;
   opaqueData: string;
@@ -848,6 +899,22 @@ export interface FaultToleranceVmNotDasProtected extends VimFault {
   vm: ManagedObjectReference;
   vmName: string;
 }
+export interface FcoeConfig extends DynamicData {
+  priorityClass: number;
+  sourceMac: string;
+  vlanRange: FcoeConfigVlanRange[];
+  capabilities: FcoeConfigFcoeCapabilities;
+  fcoeActive: boolean;
+}
+export interface FcoeConfigFcoeCapabilities extends DynamicData {
+  priorityClass: boolean;
+  sourceMacAddress: boolean;
+  vlanRange: boolean;
+}
+export interface FcoeConfigVlanRange extends DynamicData {
+  vlanLow: number;
+  vlanHigh: number;
+}
 export interface FcoeFault extends VimFault {}
 export interface FcoeFaultPnicHasNoPortSet extends FcoeFault {
   nicDevice: string;
@@ -937,10 +1004,58 @@ export interface GuestAuthenticationChallenge extends GuestOperationsFault {
   sessionID: number;
 }
 export interface GuestComponentsOutOfDate extends GuestOperationsFault {}
+export interface GuestDiskInfo extends DynamicData {
+  diskPath?: string;
+  capacity?: number;
+  freeSpace?: number;
+  filesystemType?: string;
+  mappings?: GuestInfoVirtualDiskMapping[];
+}
 export interface GuestFileAttributes extends DynamicData {
   modificationTime?: string;
   accessTime?: string;
   symlinkTarget?: string;
+}
+export interface GuestInfo extends DynamicData {
+  toolsStatus?: VirtualMachineToolsStatus;
+  toolsVersionStatus?: string;
+  toolsVersionStatus2?: string;
+  toolsRunningStatus?: string;
+  toolsVersion?: string;
+  toolsInstallType?: string;
+  guestId?: string;
+  guestFamily?: string;
+  guestFullName?: string;
+  guestDetailedData?: string;
+  hostName?: string;
+  ipAddress?: string;
+  net?: GuestNicInfo[];
+  ipStack?: GuestStackInfo[];
+  disk?: GuestDiskInfo[];
+  screen?: GuestScreenInfo;
+  guestState: string;
+  appHeartbeatStatus?: string;
+  guestKernelCrashed?: boolean;
+  appState?: string;
+  guestOperationsReady?: boolean;
+  interactiveGuestOperationsReady?: boolean;
+  guestStateChangeSupported?: boolean;
+  generationInfo?: GuestInfoNamespaceGenerationInfo[];
+  hwVersion?: string;
+  customizationInfo?: GuestInfoCustomizationInfo;
+}
+export interface GuestInfoCustomizationInfo extends DynamicData {
+  customizationStatus: string;
+  startTime?: string;
+  endTime?: string;
+  errorMsg?: string;
+}
+export interface GuestInfoNamespaceGenerationInfo extends DynamicData {
+  key: string;
+  generationNo: number;
+}
+export interface GuestInfoVirtualDiskMapping extends DynamicData {
+  key: number;
 }
 export interface GuestMultipleMappings extends GuestOperationsFault {}
 export interface GuestNicInfo extends DynamicData {
@@ -994,6 +1109,16 @@ export interface GuestRegistryValueFault extends GuestRegistryFault {
   valueName: string;
 }
 export interface GuestRegistryValueNotFound extends GuestRegistryValueFault {}
+export interface GuestScreenInfo extends DynamicData {
+  width: number;
+  height: number;
+}
+export interface GuestStackInfo extends DynamicData {
+  dnsConfig?: NetDnsConfigInfo;
+  ipRouteConfig?: NetIpRouteConfigInfo;
+  ipStackConfig?: KeyValue[];
+  dhcpConfig?: NetDhcpConfigInfo;
+}
 export interface GuestWindowsFileAttributes extends GuestFileAttributes {
   hidden?: boolean;
   readOnly?: boolean;
@@ -1012,6 +1137,47 @@ export interface HostConfigFailed extends HostConfigFault {
   failure: LocalizedMethodFault[];
 }
 export interface HostConfigFault extends VimFault {}
+export interface HostConfigManager extends DynamicData {
+  cpuScheduler?: ManagedObjectReference;
+  datastoreSystem?: ManagedObjectReference;
+  memoryManager?: ManagedObjectReference;
+  storageSystem?: ManagedObjectReference;
+  networkSystem?: ManagedObjectReference;
+  vmotionSystem?: ManagedObjectReference;
+  virtualNicManager?: ManagedObjectReference;
+  serviceSystem?: ManagedObjectReference;
+  firewallSystem?: ManagedObjectReference;
+  advancedOption?: ManagedObjectReference;
+  diagnosticSystem?: ManagedObjectReference;
+  autoStartManager?: ManagedObjectReference;
+  snmpSystem?: ManagedObjectReference;
+  dateTimeSystem?: ManagedObjectReference;
+  patchManager?: ManagedObjectReference;
+  imageConfigManager?: ManagedObjectReference;
+  bootDeviceSystem?: ManagedObjectReference;
+  firmwareSystem?: ManagedObjectReference;
+  healthStatusSystem?: ManagedObjectReference;
+  pciPassthruSystem?: ManagedObjectReference;
+  licenseManager?: ManagedObjectReference;
+  kernelModuleSystem?: ManagedObjectReference;
+  authenticationManager?: ManagedObjectReference;
+  powerSystem?: ManagedObjectReference;
+  cacheConfigurationManager?: ManagedObjectReference;
+  esxAgentHostManager?: ManagedObjectReference;
+  iscsiManager?: ManagedObjectReference;
+  vFlashManager?: ManagedObjectReference;
+  vsanSystem?: ManagedObjectReference;
+  messageBusProxy?: ManagedObjectReference;
+  userDirectory?: ManagedObjectReference;
+  accountManager?: ManagedObjectReference;
+  hostAccessManager?: ManagedObjectReference;
+  graphicsManager?: ManagedObjectReference;
+  vsanInternalSystem?: ManagedObjectReference;
+  certificateManager?: ManagedObjectReference;
+  cryptoManager?: ManagedObjectReference;
+  nvdimmSystem?: ManagedObjectReference;
+  assignableHardwareManager?: ManagedObjectReference;
+}
 export interface HostConnectFault extends VimFault {}
 export interface HostCpuIdInfo extends DynamicData {
   level: number;
@@ -1020,6 +1186,33 @@ export interface HostCpuIdInfo extends DynamicData {
   ebx?: string;
   ecx?: string;
   edx?: string;
+}
+export interface HostDhcpService extends DynamicData {
+  key: string;
+  spec: HostDhcpServiceSpec;
+}
+export interface HostDhcpServiceSpec extends DynamicData {
+  virtualSwitch: string;
+  defaultLeaseDuration: number;
+  leaseBeginIp: string;
+  leaseEndIp: string;
+  maxLeaseDuration: number;
+  unlimitedLease: boolean;
+  ipSubnetAddr: string;
+  ipSubnetMask: string;
+}
+export interface HostDnsConfig extends DynamicData {
+  dhcp: boolean;
+  virtualNicDevice?: string;
+  ipv6VirtualNicDevice?: string;
+  hostName: string;
+  domainName: string;
+  address?: string[];
+  searchDomain?: string[];
+}
+export interface HostDnsConfigSpec extends HostDnsConfig {
+  virtualNicConnection?: HostVirtualNicConnection;
+  virtualNicConnectionV6?: HostVirtualNicConnection;
 }
 export interface HostEventArgument extends EntityEventArgument {
   host: ManagedObjectReference;
@@ -1054,10 +1247,122 @@ export interface HostInternetScsiHbaParamValue extends OptionValue {
 export interface HostInventoryFull extends NotEnoughLicenses {
   capacity: number;
 }
+export interface HostIpConfig extends DynamicData {
+  dhcp: boolean;
+  ipAddress?: string;
+  subnetMask?: string;
+  ipV6Config?: HostIpConfigIpV6AddressConfiguration;
+}
+export interface HostIpConfigIpV6Address extends DynamicData {
+  ipAddress: string;
+  prefixLength: number;
+  origin?: string;
+  dadState?: string;
+  lifetime?: string;
+  operation?: string;
+}
+export interface HostIpConfigIpV6AddressConfiguration extends DynamicData {
+  ipV6Address?: HostIpConfigIpV6Address[];
+  autoConfigurationEnabled?: boolean;
+  dhcpV6Enabled?: boolean;
+}
+export interface HostIpRouteConfig extends DynamicData {
+  defaultGateway?: string;
+  gatewayDevice?: string;
+  ipV6DefaultGateway?: string;
+  ipV6GatewayDevice?: string;
+}
+export interface HostIpRouteConfigSpec extends HostIpRouteConfig {
+  gatewayDeviceConnection?: HostVirtualNicConnection;
+  ipV6GatewayDeviceConnection?: HostVirtualNicConnection;
+}
+export interface HostIpRouteEntry extends DynamicData {
+  network: string;
+  prefixLength: number;
+  gateway: string;
+  deviceName?: string;
+}
+export interface HostIpRouteOp extends DynamicData {
+  changeOperation: string;
+  route: HostIpRouteEntry;
+}
+export interface HostIpRouteTableConfig extends DynamicData {
+  ipRoute?: HostIpRouteOp[];
+  ipv6Route?: HostIpRouteOp[];
+}
+export interface HostIpRouteTableInfo extends DynamicData {
+  ipRoute?: HostIpRouteEntry[];
+  ipv6Route?: HostIpRouteEntry[];
+}
+export interface HostNatService extends DynamicData {
+  key: string;
+  spec: HostNatServiceSpec;
+}
+export interface HostNatServiceNameServiceSpec extends DynamicData {
+  dnsAutoDetect: boolean;
+  dnsPolicy: string;
+  dnsRetries: number;
+  dnsTimeout: number;
+  dnsNameServer?: string[];
+  nbdsTimeout: number;
+  nbnsRetries: number;
+  nbnsTimeout: number;
+}
+export interface HostNatServicePortForwardSpec extends DynamicData {
+  type: string;
+  name: string;
+  hostPort: number;
+  guestPort: number;
+  guestIpAddress: string;
+}
+export interface HostNatServiceSpec extends DynamicData {
+  virtualSwitch: string;
+  activeFtp: boolean;
+  allowAnyOui: boolean;
+  configPort: boolean;
+  ipGatewayAddress: string;
+  udpTimeout: number;
+  portForward?: HostNatServicePortForwardSpec[];
+  nameService?: HostNatServiceNameServiceSpec;
+}
 export interface HostNetOffloadCapabilities extends DynamicData {
   csumOffload?: boolean;
   tcpSegmentation?: boolean;
   zeroCopyXmit?: boolean;
+}
+export interface HostNetStackInstance extends DynamicData {
+  key?: string;
+  name?: string;
+  dnsConfig?: HostDnsConfig;
+  ipRouteConfig?: HostIpRouteConfig;
+  requestedMaxNumberOfConnections?: number;
+  congestionControlAlgorithm?: string;
+  ipV6Enabled?: boolean;
+  routeTableConfig?: HostIpRouteTableConfig;
+  owner?: string;
+}
+export interface HostNetworkInfo extends DynamicData {
+  vswitch?: HostVirtualSwitch[];
+  proxySwitch?: HostProxySwitch[];
+  portgroup?: HostPortGroup[];
+  pnic?: PhysicalNic[];
+  rdmaDevice?: HostRdmaDevice[];
+  vnic?: HostVirtualNic[];
+  consoleVnic?: HostVirtualNic[];
+  dnsConfig?: HostDnsConfig;
+  ipRouteConfig?: HostIpRouteConfig;
+  consoleIpRouteConfig?: HostIpRouteConfig;
+  routeTableInfo?: HostIpRouteTableInfo;
+  dhcp?: HostDhcpService[];
+  nat?: HostNatService[];
+  ipV6Enabled?: boolean;
+  atBootIpV6Enabled?: boolean;
+  netStackInstance?: HostNetStackInstance[];
+  opaqueSwitch?: HostOpaqueSwitch[];
+  opaqueNetwork?: HostOpaqueNetworkInfo[];
+  nsxTransportNodeId?: string;
+  nvdsToVdsMigrationRequired?: boolean;
+  migrationStatus?: string;
 }
 export interface HostNetworkPolicy extends DynamicData {
   security?: HostNetworkSecurityPolicy;
@@ -1099,6 +1404,28 @@ export interface HostNicTeamingPolicy extends DynamicData {
 }
 export interface HostNotConnected extends HostCommunication {}
 export interface HostNotReachable extends HostCommunication {}
+export interface HostOpaqueNetworkInfo extends DynamicData {
+  opaqueNetworkId: string;
+  opaqueNetworkName: string;
+  opaqueNetworkType: string;
+  pnicZone?: string[];
+  capability?: OpaqueNetworkCapability;
+  extraConfig?: OptionValue[];
+}
+export interface HostOpaqueSwitch extends DynamicData {
+  key: string;
+  name?: string;
+  pnic?: string[];
+  pnicZone?: HostOpaqueSwitchPhysicalNicZone[];
+  status?: string;
+  vtep?: HostVirtualNic[];
+  extraConfig?: OptionValue[];
+  featureCapability?: HostFeatureCapability[];
+}
+export interface HostOpaqueSwitchPhysicalNicZone extends DynamicData {
+  key: string;
+  pnicDevice?: string[];
+}
 export interface HostPortGroup extends DynamicData {
   key?: string;
   port?: HostPortGroupPort[];
@@ -1118,8 +1445,136 @@ export interface HostPortGroupSpec extends DynamicData {
   policy: HostNetworkPolicy;
 }
 export interface HostPowerOpFailed extends VimFault {}
+export interface HostProxySwitch extends DynamicData {
+  dvsUuid: string;
+  dvsName: string;
+  key: string;
+  numPorts: number;
+  configNumPorts?: number;
+  numPortsAvailable: number;
+  uplinkPort?: KeyValue[];
+  mtu?: number;
+  pnic?: string[];
+  spec: HostProxySwitchSpec;
+  hostLag?: HostProxySwitchHostLagConfig[];
+  networkReservationSupported?: boolean;
+  nsxtEnabled?: boolean;
+  ensEnabled?: boolean;
+  ensInterruptEnabled?: boolean;
+  transportZones?: DistributedVirtualSwitchHostMemberTransportZoneInfo[];
+  nsxUsedUplinkPort?: string[];
+  nsxtStatus?: string;
+  nsxtStatusDetail?: string;
+  ensInfo?: HostProxySwitchEnsInfo;
+  networkOffloadingEnabled?: boolean;
+  hostUplinkState?: DistributedVirtualSwitchHostMemberHostUplinkState[];
+}
+export interface HostProxySwitchEnsInfo extends DynamicData {
+  opsVersion: number;
+  numPSOps: number;
+  numLcoreOps: number;
+  errorStatus: number;
+  lcoreStatus: number;
+}
+export interface HostProxySwitchHostLagConfig extends DynamicData {
+  lagKey: string;
+  lagName?: string;
+  uplinkPort?: KeyValue[];
+}
+export interface HostProxySwitchSpec extends DynamicData {
+  backing?: DistributedVirtualSwitchHostMemberBacking;
+}
+export interface HostRdmaDevice extends DynamicData {
+  key: string;
+  device: string;
+  driver?: string;
+  description?: string;
+  backing?: HostRdmaDeviceBacking;
+  connectionInfo: HostRdmaDeviceConnectionInfo;
+  capability: HostRdmaDeviceCapability;
+}
+export interface HostRdmaDeviceBacking extends DynamicData {}
+export interface HostRdmaDeviceCapability extends DynamicData {
+  roceV1Capable: boolean;
+  roceV2Capable: boolean;
+  iWarpCapable: boolean;
+}
+export interface HostRdmaDeviceConnectionInfo extends DynamicData {
+  state: string;
+  mtu: number;
+  speedInMbps: number;
+}
+export interface HostRdmaDevicePnicBacking extends HostRdmaDeviceBacking {
+  pairedUplink: string;
+}
 export interface HostSpecificationOperationFailed extends VimFault {
   host: ManagedObjectReference;
+}
+export interface HostVirtualNic extends DynamicData {
+  device: string;
+  key: string;
+  portgroup: string;
+  spec: HostVirtualNicSpec;
+  port?: string;
+  owner?: string;
+}
+export interface HostVirtualNicConnection extends DynamicData {
+  portgroup?: string;
+  dvPort?: DistributedVirtualSwitchPortConnection;
+  opNetwork?: HostVirtualNicOpaqueNetworkSpec;
+}
+export interface HostVirtualNicIpRouteSpec extends DynamicData {
+  ipRouteConfig?: HostIpRouteConfig;
+}
+export interface HostVirtualNicOpaqueNetworkSpec extends DynamicData {
+  opaqueNetworkId: string;
+  opaqueNetworkType: string;
+}
+export interface HostVirtualNicSpec extends DynamicData {
+  ip?: HostIpConfig;
+  mac?: string;
+  distributedVirtualPort?: DistributedVirtualSwitchPortConnection;
+  portgroup?: string;
+  mtu?: number;
+  tsoEnabled?: boolean;
+  netStackInstanceKey?: string;
+  opaqueNetwork?: HostVirtualNicOpaqueNetworkSpec;
+  externalId?: string;
+  pinnedPnic?: string;
+  ipRouteSpec?: HostVirtualNicIpRouteSpec;
+  systemOwned?: boolean;
+  dpuId?: string;
+}
+export interface HostVirtualSwitch extends DynamicData {
+  name: string;
+  key: string;
+  numPorts: number;
+  numPortsAvailable: number;
+  mtu?: number;
+  portgroup?: string[];
+  pnic?: string[];
+  spec: HostVirtualSwitchSpec;
+}
+export interface HostVirtualSwitchAutoBridge extends HostVirtualSwitchBridge {
+  excludedNicDevice?: string[];
+}
+export interface HostVirtualSwitchBeaconConfig extends DynamicData {
+  interval: number;
+}
+export interface HostVirtualSwitchBondBridge extends HostVirtualSwitchBridge {
+  nicDevice: string[];
+  beacon?: HostVirtualSwitchBeaconConfig;
+  linkDiscoveryProtocolConfig?: LinkDiscoveryProtocolConfig;
+}
+export interface HostVirtualSwitchBridge extends DynamicData {}
+export interface HostVirtualSwitchSimpleBridge extends HostVirtualSwitchBridge {
+  nicDevice: string;
+}
+export interface HostVirtualSwitchSpec extends DynamicData {
+  numPorts: number;
+  bridge?: HostVirtualSwitchBridge;
+  policy?: HostNetworkPolicy;
+  mtu?: number;
 }
 export interface HotSnapshotMoveNotSupported extends SnapshotCopyNotSupported {}
 export interface HttpFault extends VimFault {
@@ -1475,6 +1930,10 @@ export interface LimitExceeded extends VimFault {
   property?: string;
   limit?: number;
 }
+export interface LinkDiscoveryProtocolConfig extends DynamicData {
+  protocol: string;
+  operation: string;
+}
 export interface LinuxVolumeNotClean extends CustomizationFault {}
 export interface LocalizableMessage extends DynamicData {
   key: string;
@@ -1667,6 +2126,18 @@ export interface NetIpConfigInfoIpAddress extends DynamicData {
   state?: string;
   lifetime?: string;
 }
+export interface NetIpRouteConfigInfo extends DynamicData {
+  ipRoute?: NetIpRouteConfigInfoIpRoute[];
+}
+export interface NetIpRouteConfigInfoGateway extends DynamicData {
+  ipAddress?: string;
+  device?: string;
+}
+export interface NetIpRouteConfigInfoIpRoute extends DynamicData {
+  network: string;
+  prefixLength: number;
+  gateway: NetIpRouteConfigInfoGateway;
+}
 export interface NetworkCopyFault extends FileFault {}
 export interface NetworkDisruptedAndConfigRolledBack extends VimFault {
   host: string;
@@ -1833,6 +2304,9 @@ export interface ObjectUpdate extends DynamicData {
   obj: ManagedObjectReference;
   changeSet?: PropertyChange[];
   missingSet?: MissingProperty[];
+}
+export interface OpaqueNetworkCapability extends DynamicData {
+  networkReservationSupported: boolean;
 }
 export interface OpaqueNetworkSummary extends NetworkSummary {
   opaqueNetworkId: string;
@@ -2102,6 +2576,39 @@ export interface PatchSuperseded extends PatchNotApplicable {
   supersede?: string[];
 }
 export interface PhysCompatRDMNotSupported extends RDMNotSupported {}
+export interface PhysicalNic extends DynamicData {
+  key?: string;
+  device: string;
+  pci: string;
+  driver?: string;
+  driverVersion?: string;
+  firmwareVersion?: string;
+  linkSpeed?: PhysicalNicLinkInfo;
+  validLinkSpecification?: PhysicalNicLinkInfo[];
+  spec: PhysicalNicSpec;
+  wakeOnLanSupported: boolean;
+  mac: string;
+  fcoeConfiguration?: FcoeConfig;
+  vmDirectPathGen2Supported?: boolean;
+  vmDirectPathGen2SupportedMode?: string;
+  resourcePoolSchedulerAllowed?: boolean;
+  resourcePoolSchedulerDisallowedReason?: string[];
+  autoNegotiateSupported?: boolean;
+  enhancedNetworkingStackSupported?: boolean;
+  ensInterruptSupported?: boolean;
+  rdmaDevice?: string;
+  dpuId?: string;
+}
+export interface PhysicalNicLinkInfo extends DynamicData {
+  speedMb: number;
+  duplex: boolean;
+}
+export interface PhysicalNicSpec extends DynamicData {
+  ip?: HostIpConfig;
+  linkSpeed?: PhysicalNicLinkInfo;
+  enableEnhancedNetworkingStack?: boolean;
+  ensInterruptEnabled?: boolean;
+}
 export interface PlatformConfigFault extends HostConfigFault {
   text: string;
 }
@@ -2644,6 +3151,12 @@ export interface UserSession extends DynamicData {
   callCount: number;
 }
 export interface VAppConfigFault extends VimFault {}
+export interface VAppConfigInfo extends VmConfigInfo {
+  entityConfig?: VAppEntityConfigInfo[];
+  annotation: string;
+  instanceUuid?: string;
+  managedBy?: ManagedByInfo;
+}
 export interface VAppConfigSpec extends VmConfigSpec {
   entityConfig?: VAppEntityConfigInfo[];
   annotation?: string;
@@ -3006,6 +3519,17 @@ export interface VirtualFloppy extends VirtualDevice {}
 export interface VirtualFloppyDeviceBackingInfo extends VirtualDeviceDeviceBackingInfo {}
 export interface VirtualFloppyImageBackingInfo extends VirtualDeviceFileBackingInfo {}
 export interface VirtualFloppyRemoteDeviceBackingInfo extends VirtualDeviceRemoteDeviceBackingInfo {}
+export interface VirtualHardware extends DynamicData {
+  numCPU: number;
+  numCoresPerSocket?: number;
+  autoCoresPerSocket?: boolean;
+  memoryMB: number;
+  virtualICH7MPresent?: boolean;
+  virtualSMCPresent?: boolean;
+  device?: VirtualDevice[];
+  motherboardLayout?: string;
+  simultaneousThreads?: number;
+}
 export interface VirtualHardwareCompatibilityIssue extends VmConfigFault {}
 export interface VirtualHardwareVersionNotSupported extends VirtualHardwareCompatibilityIssue {
   hostName: string;
@@ -3047,6 +3571,103 @@ export interface VirtualMachineCloneSpec extends DynamicData {
   snapshot?: ManagedObjectReference;
   memory?: boolean;
   tpmProvisionPolicy?: string;
+}
+export interface VirtualMachineConfigInfo extends DynamicData {
+  changeVersion: string;
+  modified: string;
+  name: string;
+  guestFullName: string;
+  version: string;
+  uuid: string;
+  createDate?: string;
+  instanceUuid?: string;
+  npivNodeWorldWideName?: number[];
+  npivPortWorldWideName?: number[];
+  npivWorldWideNameType?: string;
+  npivDesiredNodeWwns?: number;
+  npivDesiredPortWwns?: number;
+  npivTemporaryDisabled?: boolean;
+  npivOnNonRdmDisks?: boolean;
+  locationId?: string;
+  template: boolean;
+  guestId: string;
+  alternateGuestName: string;
+  annotation?: string;
+  files: VirtualMachineFileInfo;
+  tools?: ToolsConfigInfo;
+  flags: VirtualMachineFlagInfo;
+  consolePreferences?: VirtualMachineConsolePreferences;
+  defaultPowerOps: VirtualMachineDefaultPowerOpInfo;
+  rebootPowerOff?: boolean;
+  hardware: VirtualHardware;
+  vcpuConfig?: VirtualMachineVcpuConfig[];
+  cpuAllocation?: ResourceAllocationInfo;
+  memoryAllocation?: ResourceAllocationInfo;
+  latencySensitivity?: LatencySensitivity;
+  memoryHotAddEnabled?: boolean;
+  cpuHotAddEnabled?: boolean;
+  cpuHotRemoveEnabled?: boolean;
+  hotPlugMemoryLimit?: number;
+  hotPlugMemoryIncrementSize?: number;
+  cpuAffinity?: VirtualMachineAffinityInfo;
+  memoryAffinity?: VirtualMachineAffinityInfo;
+  networkShaper?: VirtualMachineNetworkShaperInfo;
+  extraConfig?: OptionValue[];
+  cpuFeatureMask?: HostCpuIdInfo[];
+  datastoreUrl?: VirtualMachineConfigInfoDatastoreUrlPair[];
+  swapPlacement?: string;
+  bootOptions?: VirtualMachineBootOptions;
+  ftInfo?: FaultToleranceConfigInfo;
+  repConfig?: ReplicationConfigSpec;
+  vAppConfig?: VmConfigInfo;
+  vAssertsEnabled?: boolean;
+  changeTrackingEnabled?: boolean;
+  firmware?: string;
+  maxMksConnections?: number;
+  guestAutoLockEnabled?: boolean;
+  managedBy?: ManagedByInfo;
+  memoryReservationLockedToMax?: boolean;
+  initialOverhead?: VirtualMachineConfigInfoOverheadInfo;
+  nestedHVEnabled?: boolean;
+  vPMCEnabled?: boolean;
+  scheduledHardwareUpgradeInfo?: ScheduledHardwareUpgradeInfo;
+  forkConfigInfo?: VirtualMachineForkConfigInfo;
+  vFlashCacheReservation?: number;
+  vmxConfigChecksum?: string;
+  messageBusTunnelEnabled?: boolean;
+  vmStorageObjectId?: string;
+  swapStorageObjectId?: string;
+  keyId?: CryptoKeyId;
+  guestIntegrityInfo?: VirtualMachineGuestIntegrityInfo;
+  migrateEncryption?: string;
+  sgxInfo?: VirtualMachineSgxInfo;
+  contentLibItemInfo?: VirtualMachineContentLibraryItemInfo;
+  ftEncryptionMode?: string;
+  guestMonitoringModeInfo?: VirtualMachineGuestMonitoringModeInfo;
+  sevEnabled?: boolean;
+  numaInfo?: VirtualMachineVirtualNumaInfo;
+  pmemFailoverEnabled?: boolean;
+  vmxStatsCollectionEnabled?: boolean;
+  vmOpNotificationToAppEnabled?: boolean;
+  vmOpNotificationTimeout?: number;
+  deviceSwap?: VirtualMachineVirtualDeviceSwap;
+  pmem?: VirtualMachineVirtualPMem;
+  deviceGroups?: VirtualMachineVirtualDeviceGroups;
+  fixedPassthruHotPlugEnabled?: boolean;
+  metroFtEnabled?: boolean;
+  vmxRuntimeConfig?: OptionValue[];
+  metroFtHostGroup?: string;
+  tdxEnabled?: boolean;
+  sevSnpEnabled?: boolean;
+  extensionCompatibilityConstraint?: VirtualMachineExtensionCompatibilityConstraintSet;
+}
+export interface VirtualMachineConfigInfoDatastoreUrlPair extends DynamicData {
+  name: string;
+  url: string;
+}
+export interface VirtualMachineConfigInfoOverheadInfo extends DynamicData {
+  initialMemoryReservation?: number;
+  initialSwapReservation?: number;
 }
 export interface VirtualMachineConfigSpec extends DynamicData {
   changeVersion?: string;
@@ -3140,6 +3761,10 @@ export interface VirtualMachineConsolePreferences extends DynamicData {
   enterFullScreenOnPowerOn?: boolean;
   closeOnPowerOffOrSuspend?: boolean;
 }
+export interface VirtualMachineContentLibraryItemInfo extends DynamicData {
+  contentLibraryItemUuid: string;
+  contentLibraryItemVersion?: string;
+}
 export interface VirtualMachineCpuIdInfoSpec extends ArrayUpdateSpec {
   info?: HostCpuIdInfo;
 }
@@ -3158,6 +3783,24 @@ export interface VirtualMachineDefinedProfileSpec extends VirtualMachineProfileS
   replicationSpec?: ReplicationSpec;
   profileData?: VirtualMachineProfileRawData;
   profileParams?: KeyValue[];
+}
+export interface VirtualMachineDeviceRuntimeInfo extends DynamicData {
+  runtimeState: VirtualMachineDeviceRuntimeInfoDeviceRuntimeState;
+  key: number;
+}
+export interface VirtualMachineDeviceRuntimeInfoDeviceRuntimeState extends DynamicData {}
+export interface VirtualMachineDeviceRuntimeInfoVirtualEthernetCardRuntimeState
+  extends VirtualMachineDeviceRuntimeInfoDeviceRuntimeState {
+  vmDirectPathGen2Active?: boolean;
+  vmDirectPathGen2InactiveReasonVm?: string[];
+  vmDirectPathGen2InactiveReasonOther?: string[];
+  vmDirectPathGen2InactiveReasonExtended?: string;
+  uptv2Active?: boolean;
+  uptv2InactiveReasonVm?: string[];
+  uptv2InactiveReasonOther?: string[];
+  reservationStatus?: string;
+  attachmentStatus?: string;
+  featureRequirement?: VirtualMachineFeatureRequirement[];
 }
 export interface VirtualMachineEmptyIndependentFilterSpec extends VirtualMachineBaseIndependentFilterSpec {}
 export interface VirtualMachineEmptyProfileSpec extends VirtualMachineProfileSpec {}
@@ -3200,6 +3843,15 @@ export interface VirtualMachineFlagInfo extends DynamicData {
   vvtdEnabled?: boolean;
   vbsEnabled?: boolean;
 }
+export interface VirtualMachineForkConfigInfo extends DynamicData {
+  parentEnabled?: boolean;
+  childForkGroupId?: string;
+  parentForkGroupId?: string;
+  childType?: string;
+}
+export interface VirtualMachineGuestIntegrityInfo extends DynamicData {
+  enabled?: boolean;
+}
 export interface VirtualMachineGuestMonitoringModeInfo extends DynamicData {
   gmmFile?: string;
   gmmAppliance?: string;
@@ -3208,6 +3860,11 @@ export interface VirtualMachineIndependentFilterSpec extends VirtualMachineBaseI
   filterName: string;
   filterClass?: string;
   filterCapabilities?: KeyValue[];
+}
+export interface VirtualMachineMessage extends DynamicData {
+  id: string;
+  argument?: unknown[];
+  text?: string;
 }
 export interface VirtualMachineNetworkShaperInfo extends DynamicData {
   enabled?: boolean;
@@ -3220,6 +3877,12 @@ export interface VirtualMachineProfileRawData extends DynamicData {
   objectData?: string;
 }
 export interface VirtualMachineProfileSpec extends DynamicData {}
+export interface VirtualMachineQuestionInfo extends DynamicData {
+  id: string;
+  text: string;
+  choice: ChoiceOption;
+  message?: VirtualMachineMessage[];
+}
 export interface VirtualMachineRelocateSpec extends DynamicData {
   service?: ServiceLocator;
   folder?: ManagedObjectReference;
@@ -3248,6 +3911,45 @@ export interface VirtualMachineRelocateSpecDiskLocator extends DynamicData {
 export interface VirtualMachineRelocateSpecDiskLocatorBackingSpec extends DynamicData {
   parent?: VirtualMachineRelocateSpecDiskLocatorBackingSpec;
   crypto?: CryptoSpec;
+}
+export interface VirtualMachineRuntimeInfo extends DynamicData {
+  device?: VirtualMachineDeviceRuntimeInfo[];
+  host?: ManagedObjectReference;
+  connectionState: VirtualMachineConnectionState;
+  powerState: VirtualMachinePowerState;
+  vmFailoverInProgress?: boolean;
+  faultToleranceState: VirtualMachineFaultToleranceState;
+  dasVmProtection?: VirtualMachineRuntimeInfoDasProtectionState;
+  toolsInstallerMounted: boolean;
+  suspendTime?: string;
+  bootTime?: string;
+  suspendInterval?: number;
+  question?: VirtualMachineQuestionInfo;
+  memoryOverhead?: number;
+  maxCpuUsage?: number;
+  maxMemoryUsage?: number;
+  numMksConnections: number;
+  recordReplayState: VirtualMachineRecordReplayState;
+  cleanPowerOff?: boolean;
+  needSecondaryReason?: string;
+  onlineStandby: boolean;
+  minRequiredEVCModeKey?: string;
+  consolidationNeeded: boolean;
+  offlineFeatureRequirement?: VirtualMachineFeatureRequirement[];
+  featureRequirement?: VirtualMachineFeatureRequirement[];
+  featureMask?: HostFeatureMask[];
+  vFlashCacheAllocation?: number;
+  paused?: boolean;
+  snapshotInBackground?: boolean;
+  quiescedForkParent?: boolean;
+  instantCloneFrozen?: boolean;
+  cryptoState?: string;
+  suspendedToMemory?: boolean;
+  opNotificationTimeout?: number;
+  iommuActive?: boolean;
+}
+export interface VirtualMachineRuntimeInfoDasProtectionState extends DynamicData {
+  dasProtected: boolean;
 }
 export interface VirtualMachineSgxInfo extends DynamicData {
   epcSize: number;
@@ -3306,6 +4008,11 @@ export interface VirtualMachineVirtualDeviceSwapDeviceSwapInfo extends DynamicDa
 export interface VirtualMachineVirtualNuma extends DynamicData {
   coresPerNumaNode?: number;
   exposeVnumaOnCpuHotadd?: boolean;
+}
+export interface VirtualMachineVirtualNumaInfo extends DynamicData {
+  coresPerNumaNode?: number;
+  autoCoresPerNumaNode?: boolean;
+  vnumaOnCpuHotaddExposed?: boolean;
 }
 export interface VirtualMachineVirtualPMem extends DynamicData {
   snapshotMode?: string;
@@ -3460,6 +4167,16 @@ export interface VmConfigIncompatibleForFaultTolerance extends VmConfigFault {
 }
 export interface VmConfigIncompatibleForRecordReplay extends VmConfigFault {
   fault?: LocalizedMethodFault;
+}
+export interface VmConfigInfo extends DynamicData {
+  product?: VAppProductInfo[];
+  property?: VAppPropertyInfo[];
+  ipAssignment: VAppIPAssignmentInfo;
+  eula?: string[];
+  ovfSection?: VAppOvfSectionInfo[];
+  ovfEnvironmentTransport?: string[];
+  installBootRequired: boolean;
+  installBootStopDelay: number;
 }
 export interface VmConfigSpec extends DynamicData {
   product?: VAppProductSpec[];
