@@ -9,7 +9,7 @@ export interface Named {
 
 /** `SearchIndex.FindByInventoryPath`: "DC0/vm/folder/name"; undefined when nothing is there. */
 export async function findByPath(session: VsphereSession, path: string): Promise<MoRef | undefined> {
-  return session.call<MoRef | undefined>("FindByInventoryPath", {
+  return session.call("FindByInventoryPath", {
     _this: session.content.searchIndex,
     inventoryPath: path,
   });

@@ -59,7 +59,7 @@ export class GuestOperations {
       ...(options.cwd ? { workingDirectory: options.cwd } : {}),
       ...(options.env?.length ? { envVariables: options.env } : {}),
     };
-    const pid = await this.session.call<number>("StartProgramInGuest", {
+    const pid = await this.session.call("StartProgramInGuest", {
       _this: this.processManager,
       vm: this.vm,
       auth: this.#authArg(),
@@ -69,7 +69,7 @@ export class GuestOperations {
   }
 
   async list(pids: number[]): Promise<GuestProcess[]> {
-    const found = await this.session.call<GuestProcess[] | undefined>("ListProcessesInGuest", {
+    const found = await this.session.call("ListProcessesInGuest", {
       _this: this.processManager,
       vm: this.vm,
       auth: this.#authArg(),
@@ -105,7 +105,7 @@ export class GuestOperations {
   }
 
   async createTempFile(prefix: string, suffix: string): Promise<string> {
-    return this.session.call<string>("CreateTemporaryFileInGuest", {
+    return this.session.call("CreateTemporaryFileInGuest", {
       _this: this.fileManager,
       vm: this.vm,
       auth: this.#authArg(),
@@ -125,7 +125,7 @@ export class GuestOperations {
 
   /** Downloads a guest file through the URL vSphere hands out for it. */
   async download(path: string): Promise<Buffer> {
-    const info = await this.session.call<{ url: string }>("InitiateFileTransferFromGuest", {
+    const info = await this.session.call("InitiateFileTransferFromGuest", {
       _this: this.fileManager,
       vm: this.vm,
       auth: this.#authArg(),
@@ -141,7 +141,7 @@ export class GuestOperations {
   }
 
   async upload(path: string, content: Buffer, overwrite = true): Promise<void> {
-    const url = await this.session.call<string>("InitiateFileTransferToGuest", {
+    const url = await this.session.call("InitiateFileTransferToGuest", {
       _this: this.fileManager,
       vm: this.vm,
       auth: this.#authArg(),

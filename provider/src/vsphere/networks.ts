@@ -1,7 +1,10 @@
 import { PodError } from "../common/errors";
 import { retrieveByType, retrieveProperties } from "./property";
 import type { MoRef, VsphereSession } from "./session";
-import type { VimObject } from "./soap/encode";
+import type {
+  VirtualEthernetCardDistributedVirtualPortBackingInfo,
+  VirtualEthernetCardNetworkBackingInfo,
+} from "./soap/generated/types";
 
 /** A port group a NIC can be put on: standard (per host) or distributed. */
 export interface PortGroupRef {
@@ -110,9 +113,21 @@ export function pickPortGroup(all: PortGroupRef[], wanted: { network?: string; v
   );
 }
 
+export type NicBacking = (
+  | VirtualEthernetCardNetworkBackingInfo
+  | VirtualEthernetCardDistributedVirtualPortBackingInfo
+) & {
+  _type: string;
+};
+
 /** The NIC backing for a port group. */
-export function nicBacking(pg: PortGroupRef): VimObject {
+export function nicBacking(pg: PortGroupRef): NicBacking {
   if (pg.kind === "distributed") {
+    if (!pg.switchUuid || !pg.portgroupKey) {
+      throw new PodError("NOT_FOUND", `Distributed port group ${pg.name} has no readable switch UUID or key.`, {
+        fix: "Check that the vSphere user may read the port group and its distributed switch.",
+      });
+    }
     return {
       _type: "VirtualEthernetCardDistributedVirtualPortBackingInfo",
       port: { switchUuid: pg.switchUuid, portgroupKey: pg.portgroupKey },

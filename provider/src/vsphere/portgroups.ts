@@ -184,7 +184,7 @@ export async function ensureDistributedPortGroup(
     }
     return { ref: existing.obj, created: false };
   }
-  const task = await session.call<MoRef>("AddDVPortgroup_Task", {
+  const task = await session.call("AddDVPortgroup_Task", {
     _this: dvs,
     spec: [
       {
@@ -204,7 +204,7 @@ export async function removeDistributedPortGroup(session: VsphereSession, ref: M
   try {
     const vms = await vmsOn(session, ref);
     if (vms.length) throw inUse(name, vms);
-    const task = await session.call<MoRef>("Destroy_Task", { _this: ref });
+    const task = await session.call("Destroy_Task", { _this: ref });
     await waitForTask(session, task, { what: `deletion of distributed port group ${name}` });
   } catch (error) {
     if (!isPodError(error, "NOT_FOUND")) throw error;

@@ -1,15 +1,12 @@
 import { PodError } from "../common/errors";
 import type { MoRef, VsphereSession } from "./session";
 import { vimFaultError } from "./soap/fault";
+import type { PropertyFilterSpec, RetrieveResult, TaskInfo, UpdateSet } from "./soap/generated/types";
+import type { VimInput } from "./soap/typed";
 
 export interface ObjectProps<P = Record<string, unknown>> {
   obj: MoRef;
   props: P;
-}
-
-interface RetrieveResult {
-  token?: string;
-  objects?: { obj: MoRef; propSet?: { name: string; val: unknown }[] }[];
 }
 
 const toProps = (result: RetrieveResult | undefined): ObjectProps[] =>
@@ -19,16 +16,20 @@ const toProps = (result: RetrieveResult | undefined): ObjectProps[] =>
   }));
 
 /** Follows continuation tokens: one round trip per page of `pageSize` objects. */
-async function retrieveAll(session: VsphereSession, specSet: unknown[], pageSize: number): Promise<ObjectProps[]> {
+async function retrieveAll(
+  session: VsphereSession,
+  specSet: VimInput<PropertyFilterSpec>[],
+  pageSize: number,
+): Promise<ObjectProps[]> {
   const pc = session.content.propertyCollector;
-  let result = await session.call<RetrieveResult>("RetrievePropertiesEx", {
+  let result = await session.call("RetrievePropertiesEx", {
     _this: pc,
     specSet,
     options: { maxObjects: pageSize },
   });
   const out = toProps(result);
   while (result?.token) {
-    result = await session.call<RetrieveResult>("ContinueRetrievePropertiesEx", { _this: pc, token: result.token });
+    result = await session.call("ContinueRetrievePropertiesEx", { _this: pc, token: result.token });
     out.push(...toProps(result));
   }
   return out;
@@ -61,7 +62,7 @@ export async function retrieveByType<P = Record<string, unknown>>(
   paths: string[],
   options: { container?: MoRef; pageSize?: number } = {},
 ): Promise<ObjectProps<P>[]> {
-  const view = await session.call<MoRef>("CreateContainerView", {
+  const view = await session.call("CreateContainerView", {
     _this: session.content.viewManager,
     container: options.container ?? session.content.rootFolder,
     type: [type],
@@ -86,13 +87,6 @@ export async function retrieveByType<P = Record<string, unknown>>(
   }
 }
 
-interface TaskInfo {
-  state: "queued" | "running" | "success" | "error";
-  result?: unknown;
-  error?: { fault?: { _type?: string }; localizedMessage?: string };
-  descriptionId?: string;
-}
-
 /**
  * Waits for a task through WaitForUpdatesEx on its `info` (a private
  * property collector per wait), and returns `info.result`. A failed task
@@ -105,7 +99,7 @@ export async function waitForTask<T = unknown>(
 ): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
   const what = options.what ?? task.value;
-  const collector = await session.call<MoRef>("CreatePropertyCollector", { _this: session.content.propertyCollector });
+  const collector = await session.call("CreatePropertyCollector", { _this: session.content.propertyCollector });
   try {
     await session.call("CreateFilter", {
       _this: collector,
@@ -121,7 +115,7 @@ export async function waitForTask<T = unknown>(
           details: { task: task.value },
         });
       }
-      const update = await session.call<UpdateSet | undefined>("WaitForUpdatesEx", {
+      const update = await session.call("WaitForUpdatesEx", {
         _this: collector,
         version,
         options: { maxWaitSeconds: Math.max(1, Math.min(30, Math.ceil(remaining / 1000))) },
@@ -135,11 +129,6 @@ export async function waitForTask<T = unknown>(
   } finally {
     await session.call("DestroyPropertyCollector", { _this: collector }).catch(() => undefined);
   }
-}
-
-interface UpdateSet {
-  version: string;
-  filterSet?: { objectSet?: { changeSet?: { name: string; op: string; val?: unknown }[] }[] }[];
 }
 
 function latestInfo(update: UpdateSet): TaskInfo | undefined {

@@ -1,8 +1,9 @@
 import { PodError } from "../common/errors";
 import type { Secret } from "../common/secret";
 import { SERVICE_INSTANCE, SoapClient, type SoapClientOptions } from "./soap/client";
-import type { ManagedObjectReference } from "./soap/encode";
+import type { ManagedObjectReference, ServiceContent } from "./soap/generated/types";
 import type { TlsTrust } from "./soap/transport";
+import type { VimArgs, VimMethodName, VimResult } from "./soap/typed";
 
 export type MoRef = ManagedObjectReference;
 
@@ -16,16 +17,22 @@ export interface VsphereConnectOptions {
   keepaliveMs?: number;
   onCall?: SoapClientOptions["onCall"];
   wrapCall?: SoapClientOptions["wrapCall"];
+  transport?: SoapClientOptions["transport"];
 }
 
-export interface ServiceContent {
-  rootFolder: MoRef;
-  propertyCollector: MoRef;
-  viewManager: MoRef;
-  searchIndex: MoRef;
-  sessionManager: MoRef;
-  guestOperationsManager?: MoRef;
-  about: { apiVersion: string; apiType: string; fullName: string; instanceUuid?: string };
+/** The managers pod needs; vim25 marks them optional (not every endpoint has all of them). */
+const REQUIRED_MANAGERS = ["propertyCollector", "viewManager", "searchIndex", "sessionManager"] as const;
+
+export type PodServiceContent = ServiceContent & Required<Pick<ServiceContent, (typeof REQUIRED_MANAGERS)[number]>>;
+
+function requireManagers(content: ServiceContent, host: string): PodServiceContent {
+  const missing = REQUIRED_MANAGERS.filter((name) => !content[name]);
+  if (missing.length) {
+    throw new PodError("UNSUPPORTED", `${host} has no ${missing.join(", ")} in its ServiceContent.`, {
+      fix: "Point pod at a vCenter or ESXi SDK endpoint (https://host/sdk).",
+    });
+  }
+  return content as PodServiceContent;
 }
 
 /**
@@ -38,7 +45,7 @@ export class VsphereSession {
 
   private constructor(
     readonly client: SoapClient,
-    readonly content: ServiceContent,
+    readonly content: PodServiceContent,
     readonly apiVersion: string,
   ) {}
 
@@ -49,10 +56,16 @@ export class VsphereSession {
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.onCall ? { onCall: options.onCall } : {}),
       ...(options.wrapCall ? { wrapCall: options.wrapCall } : {}),
+      ...(options.transport ? { transport: options.transport } : {}),
     });
     try {
-      const apiVersion = await client.negotiateVersion();
-      const content = await client.call<ServiceContent>("RetrieveServiceContent", { _this: SERVICE_INSTANCE });
+      const announced = await client.announcedVersion();
+      const content = requireManagers(
+        await client.call("RetrieveServiceContent", { _this: SERVICE_INSTANCE }),
+        options.host,
+      );
+      // A server that announces no usable version still names its API in about.apiVersion.
+      const apiVersion = client.useVersion(announced, content.about.apiVersion);
       const login = async () => {
         await client.call("Login", {
           _this: content.sessionManager,
@@ -79,8 +92,8 @@ export class VsphereSession {
     }
   }
 
-  call<T = unknown>(method: string, args: Record<string, unknown>): Promise<T> {
-    return this.client.call<T>(method, args);
+  call<M extends VimMethodName>(method: M, args: VimArgs<M>): Promise<VimResult<M>> {
+    return this.client.call(method, args);
   }
 
   #startKeepalive(intervalMs: number): void {

@@ -1,6 +1,14 @@
 import { isPodError } from "../common/errors";
 import { retrieveProperties } from "./property";
 import type { MoRef, VsphereSession } from "./session";
+import type {
+  OpaqueNetworkSummary,
+  VirtualDevice,
+  VirtualEthernetCard,
+  VirtualEthernetCardDistributedVirtualPortBackingInfo,
+  VirtualEthernetCardNetworkBackingInfo,
+  VirtualEthernetCardOpaqueNetworkBackingInfo,
+} from "./soap/generated/types";
 import { isSubtype } from "./soap/schema";
 
 export type PowerState = "poweredOn" | "poweredOff" | "suspended";
@@ -12,9 +20,11 @@ export interface VmNic {
   adapterType: string;
   /** The vim25 device type, e.g. VirtualVmxnet3. */
   deviceType: string;
-  /** The port group (standard or distributed) the NIC is on, by name. */
+  /** The port group (standard or distributed) or opaque network the NIC is on, by name (its id when unnamed). */
   network: string;
   networkRef?: MoRef;
+  /** Set when the NIC is on an opaque (NSX) network. */
+  opaqueNetwork?: { id: string; type: string };
   connected: boolean;
 }
 
@@ -65,15 +75,6 @@ export const VM_PROPERTIES = [
   "network",
 ];
 
-interface Device {
-  _type?: string;
-  key: number;
-  deviceInfo?: { label?: string };
-  macAddress?: string;
-  connectable?: { connected?: boolean };
-  backing?: { _type?: string; deviceName?: string; network?: MoRef; port?: { portgroupKey?: string } };
-}
-
 /** Reads many VMs in one round trip; VMs that vanished meanwhile are left out. */
 export async function readVms(session: VsphereSession, refs: MoRef[]): Promise<VmInfo[]> {
   const objects = await retrieveProperties(session, refs, VM_PROPERTIES);
@@ -94,42 +95,71 @@ export async function readVm(session: VsphereSession, ref: MoRef): Promise<VmInf
   }
 }
 
-/** Network moref → name, plus DV port group key → name, for labelling NICs. */
+/** Network moref → name, plus DV port group key → name and opaque network id → name, for labelling NICs. */
 async function readNetworkNames(session: VsphereSession, refs: MoRef[]): Promise<Map<string, string>> {
   const unique = [...new Map(refs.map((r) => [`${r.type}:${r.value}`, r])).values()];
   const names = new Map<string, string>();
-  for (const o of await retrieveProperties<{ name?: string; key?: string }>(session, unique, ["name"])) {
+  for (const o of await retrieveProperties<{ name?: string }>(session, unique, ["name"])) {
     if (o.props.name) names.set(o.obj.value, o.props.name);
   }
   const dvpgs = unique.filter((r) => r.type === "DistributedVirtualPortgroup");
   for (const o of await retrieveProperties<{ key?: string; name?: string }>(session, dvpgs, ["key", "name"])) {
     if (o.props.key && o.props.name) names.set(o.props.key, o.props.name);
   }
+  const opaque = unique.filter((r) => r.type === "OpaqueNetwork");
+  for (const o of await retrieveProperties<{ summary?: OpaqueNetworkSummary }>(session, opaque, ["summary"])) {
+    const { opaqueNetworkId, name } = o.props.summary ?? {};
+    if (opaqueNetworkId && name) names.set(`opaque:${opaqueNetworkId}`, name);
+  }
   return names;
 }
 
+/** Every VirtualEthernetCard subtype is a NIC (VirtualVmxnet3Vrdma, VirtualSriovEthernetCard, …). */
+function isNic(device: VirtualDevice): device is VirtualEthernetCard {
+  return device._type !== undefined && isSubtype(device._type, "VirtualEthernetCard");
+}
+
+const backingIs = <T>(backing: VirtualDevice["backing"], type: string): backing is T & { _type: string } =>
+  backing?._type !== undefined && isSubtype(backing._type, type);
+
+function toNic(d: VirtualEthernetCard, networkNames: Map<string, string>): VmNic {
+  const backing = d.backing;
+  let network = "";
+  let networkRef: MoRef | undefined;
+  let opaqueNetwork: VmNic["opaqueNetwork"];
+  if (backingIs<VirtualEthernetCardNetworkBackingInfo>(backing, "VirtualEthernetCardNetworkBackingInfo")) {
+    networkRef = backing.network;
+    network = backing.deviceName || (networkRef ? (networkNames.get(networkRef.value) ?? "") : "");
+  } else if (
+    backingIs<VirtualEthernetCardDistributedVirtualPortBackingInfo>(
+      backing,
+      "VirtualEthernetCardDistributedVirtualPortBackingInfo",
+    )
+  ) {
+    network = (backing.port.portgroupKey && networkNames.get(backing.port.portgroupKey)) || "";
+  } else if (
+    backingIs<VirtualEthernetCardOpaqueNetworkBackingInfo>(backing, "VirtualEthernetCardOpaqueNetworkBackingInfo")
+  ) {
+    opaqueNetwork = { id: backing.opaqueNetworkId, type: backing.opaqueNetworkType };
+    network = networkNames.get(`opaque:${backing.opaqueNetworkId}`) ?? backing.opaqueNetworkId;
+  }
+  const type = d._type ?? "VirtualEthernetCard";
+  return {
+    key: d.key,
+    label: d.deviceInfo?.label ?? `nic-${d.key}`,
+    mac: (d.macAddress ?? "").toLowerCase(),
+    adapterType: type.replace(/^Virtual/, "").toLowerCase(),
+    deviceType: type,
+    network,
+    ...(networkRef ? { networkRef } : {}),
+    ...(opaqueNetwork ? { opaqueNetwork } : {}),
+    connected: d.connectable?.connected ?? false,
+  };
+}
+
 function toVmInfo(ref: MoRef, p: Record<string, unknown>, networkNames: Map<string, string>): VmInfo {
-  const devices = (p["config.hardware.device"] as Device[] | undefined) ?? [];
-  const nics = devices
-    .filter((d) => d._type !== undefined && isSubtype(d._type, "VirtualEthernetCard"))
-    .map((d): VmNic => {
-      const backing = d.backing ?? {};
-      const network =
-        backing.deviceName ??
-        (backing.port?.portgroupKey ? networkNames.get(backing.port.portgroupKey) : undefined) ??
-        (backing.network ? networkNames.get(backing.network.value) : undefined) ??
-        "";
-      return {
-        key: d.key,
-        label: d.deviceInfo?.label ?? `nic-${d.key}`,
-        mac: (d.macAddress ?? "").toLowerCase(),
-        adapterType: (d._type ?? "").replace(/^Virtual/, "").toLowerCase(),
-        deviceType: d._type ?? "VirtualEthernetCard",
-        network,
-        ...(backing.network ? { networkRef: backing.network } : {}),
-        connected: d.connectable?.connected ?? false,
-      };
-    });
+  const devices = (p["config.hardware.device"] as VirtualDevice[] | undefined) ?? [];
+  const nics = devices.filter(isNic).map((d) => toNic(d, networkNames));
   const extra = (p["config.extraConfig"] as { key: string; value: unknown }[] | undefined) ?? [];
   const guestNet = (p["guest.net"] as { macAddress?: string; ipAddress?: string[]; network?: string }[]) ?? [];
   return {

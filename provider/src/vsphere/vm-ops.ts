@@ -4,8 +4,8 @@ import { nicBacking, type PortGroupRef } from "./networks";
 import type { Placement } from "./placement";
 import { waitForTask } from "./property";
 import type { MoRef, VsphereSession } from "./session";
-import type { VimObject } from "./soap/encode";
 import { isVimFault } from "./soap/fault";
+import type { VirtualDeviceConfigSpec, VirtualEthernetCard, VirtualMachineConfigSpec } from "./soap/generated/types";
 import { readVm, type VmInfo, type VmNic } from "./vm-info";
 
 export interface NicSpec {
@@ -22,13 +22,18 @@ export interface VmShape {
 
 const ADAPTER_TYPES = { vmxnet3: "VirtualVmxnet3", e1000: "VirtualE1000", e1000e: "VirtualE1000e" } as const;
 
-/** Device changes that make the VM's NICs match `wanted`, position by position; none when they already do. */
-export function nicChanges(current: VmNic[], wanted: NicSpec[]): VimObject[] {
-  const changes: VimObject[] = [];
+/**
+ * Device changes that make the VM's NICs match `wanted`, position by
+ * position; none when they already do. An existing NIC is edited in place:
+ * same key, same device type (VirtualVmxnet3Vrdma, VirtualSriovEthernetCard,
+ * … stay what they are), only its backing and connection change.
+ */
+export function nicChanges(current: VmNic[], wanted: NicSpec[]): VirtualDeviceConfigSpec[] {
+  const changes: VirtualDeviceConfigSpec[] = [];
   wanted.forEach((nic, i) => {
     const existing = current[i];
     if (existing?.network === nic.portGroup.name) return;
-    const device: VimObject = {
+    const device: VirtualEthernetCard & { _type: string } = {
       _type: existing ? existing.deviceType : ADAPTER_TYPES[nic.adapterType ?? "vmxnet3"],
       key: existing ? existing.key : -100 - i,
       backing: nicBacking(nic.portGroup),
@@ -42,7 +47,7 @@ export function nicChanges(current: VmNic[], wanted: NicSpec[]): VimObject[] {
   return changes;
 }
 
-function configSpec(shape: VmShape, current?: VmInfo): VimObject {
+function configSpec(shape: VmShape, current?: VmInfo): VirtualMachineConfigSpec {
   const extra = Object.entries(shape.extraConfig ?? {})
     .filter(([key, value]) => current?.extraConfig[key] !== value)
     .map(([key, value]) => ({ key, value }));
@@ -74,7 +79,7 @@ export async function cloneVm(
     config: configSpec(shape, { ...template, extraConfig: {} }),
     powerOn: false,
   };
-  const task = await session.call<MoRef>("CloneVM_Task", { _this: template.ref, folder: placement.folder, name, spec });
+  const task = await session.call("CloneVM_Task", { _this: template.ref, folder: placement.folder, name, spec });
   return waitForTask<MoRef>(session, task, { timeoutMs, what: `clone of ${template.name} to ${name}` });
 }
 
@@ -82,14 +87,14 @@ export async function cloneVm(
 export async function reconfigureVm(session: VsphereSession, vm: VmInfo, shape: VmShape, timeoutMs: number) {
   const spec = configSpec(shape, vm);
   if (Object.keys(spec).length === 0) return false;
-  const task = await session.call<MoRef>("ReconfigVM_Task", { _this: vm.ref, spec });
+  const task = await session.call("ReconfigVM_Task", { _this: vm.ref, spec });
   await waitForTask(session, task, { timeoutMs, what: `reconfigure of ${vm.name}` });
   return true;
 }
 
 export async function powerOn(session: VsphereSession, vm: MoRef, timeoutMs: number): Promise<void> {
   try {
-    const task = await session.call<MoRef>("PowerOnVM_Task", { _this: vm });
+    const task = await session.call("PowerOnVM_Task", { _this: vm });
     await waitForTask(session, task, { timeoutMs, what: `power-on of ${vm.value}` });
   } catch (error) {
     if (!isVimFault(error, "InvalidPowerState")) throw error; // already on
@@ -98,7 +103,7 @@ export async function powerOn(session: VsphereSession, vm: MoRef, timeoutMs: num
 
 export async function powerOff(session: VsphereSession, vm: MoRef, timeoutMs: number): Promise<void> {
   try {
-    const task = await session.call<MoRef>("PowerOffVM_Task", { _this: vm });
+    const task = await session.call("PowerOffVM_Task", { _this: vm });
     await waitForTask(session, task, { timeoutMs, what: `power-off of ${vm.value}` });
   } catch (error) {
     if (!isVimFault(error, "InvalidPowerState")) throw error; // already off
@@ -144,7 +149,7 @@ export async function destroyVm(session: VsphereSession, ref: MoRef, shutdownTim
   await stopVm(session, vm, shutdownTimeoutMs);
   for (let attempt = 1; ; attempt++) {
     try {
-      const task = await session.call<MoRef>("Destroy_Task", { _this: ref });
+      const task = await session.call("Destroy_Task", { _this: ref });
       await waitForTask(session, task, { timeoutMs: 300_000, what: `destroy of ${vm.name}` });
       return;
     } catch (error) {

@@ -4,7 +4,8 @@ import { decodeNode } from "./decode";
 import { encodeRequest, type ManagedObjectReference } from "./encode";
 import { soapFaultError } from "./fault";
 import { METHODS } from "./schema";
-import { HttpsTransport, type TlsTrust } from "./transport";
+import { HttpsTransport, type SoapTransport, type TlsTrust } from "./transport";
+import type { VimArgs, VimMethodName, VimResult } from "./typed";
 import { child, parseXml } from "./xml";
 
 export interface SoapClientOptions {
@@ -13,6 +14,8 @@ export interface SoapClientOptions {
   trust: TlsTrust;
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** Replaces the HTTPS transport (unit tests feed canned responses through it). */
+  transport?: SoapTransport;
   /** Observes every call (metrics, tracing); must not throw. */
   onCall?: (info: SoapCallInfo) => void;
   /** Runs around every call, retries included (a tracing span); must call `call` once. */
@@ -44,7 +47,7 @@ export const SERVICE_INSTANCE: ManagedObjectReference = { type: "ServiceInstance
 
 /** Low-level vim25 client: one method call = one typed request, one decoded response. */
 export class SoapClient {
-  readonly transport: HttpsTransport;
+  readonly transport: SoapTransport;
   readonly host: string;
   readonly port: number;
   #soapAction = "urn:vim25/8.0.3.0";
@@ -64,31 +67,46 @@ export class SoapClient {
         fix: 'Give the vCenter or ESXi address, e.g. "vcenter.lab.local" or "127.0.0.1:18989".',
       });
     }
-    this.transport = new HttpsTransport(host, this.port, options.trust);
+    this.transport = options.transport ?? new HttpsTransport(host, this.port, options.trust);
     this.#timeoutMs = options.timeoutMs ?? 120_000;
     this.#retry = { attempts: 4, baseDelayMs: 200, maxDelayMs: 3_000, retryable: retryTransient, ...options.retry };
     this.#onCall = options.onCall;
     this.#wrapCall = options.wrapCall;
   }
 
-  /** Reads the newest vim25 version the server speaks, for the SOAPAction header. */
-  async negotiateVersion(): Promise<string> {
+  /**
+   * The vim25 version the server announces in /sdk/vimServiceVersions.xml, or
+   * undefined when it announces none or something that is not a version
+   * (internal builds have sent "uA046D008"): see useVersion.
+   */
+  async announcedVersion(): Promise<string | undefined> {
     const res = await this.transport.request({
       method: "GET",
       path: "/sdk/vimServiceVersions.xml",
       timeoutMs: this.#timeoutMs,
     });
-    if (res.status === 200) {
+    if (res.status !== 200) return undefined;
+    try {
       const root = parseXml(res.body);
       for (const ns of root.children) {
         const version = child(ns, "version")?.text.trim();
-        if (child(ns, "name")?.text.trim() === "urn:vim25" && version) {
-          this.#soapAction = `urn:vim25/${version}`;
-          return version;
-        }
+        if (child(ns, "name")?.text.trim() === "urn:vim25") return isApiVersion(version) ? version : undefined;
       }
+    } catch {
+      // Not XML: the same as no announcement.
     }
-    return this.#soapAction.split("/")[1] ?? "";
+    return undefined;
+  }
+
+  /**
+   * Picks the SOAPAction version: the first candidate that is a real version
+   * string (the announced one, then ServiceContent's about.apiVersion); when
+   * none is, the default stays. Returns the version in use.
+   */
+  useVersion(...candidates: (string | undefined)[]): string {
+    const version = candidates.find(isApiVersion);
+    if (version) this.#soapAction = `urn:vim25/${version}`;
+    return this.#soapAction.slice("urn:vim25/".length);
   }
 
   get sessionCookie(): string | undefined {
@@ -100,9 +118,12 @@ export class SoapClient {
     this.#relogin = relogin;
   }
 
-  call<T = unknown>(method: string, args: Record<string, unknown>): Promise<T> {
+  /** Calls a vim25 method; arguments and result are typed by the generated method map. */
+  call<M extends VimMethodName>(method: M, args: VimArgs<M>): Promise<VimResult<M>> {
     const wrap = this.#wrapCall;
-    return wrap ? wrap(method, () => this.#observedCall<T>(method, args)) : this.#observedCall<T>(method, args);
+    const plain = args as Record<string, unknown>;
+    const run = () => this.#observedCall<VimResult<M>>(method, plain);
+    return wrap ? wrap(method, run) : run();
   }
 
   async #observedCall<T>(method: string, args: Record<string, unknown>): Promise<T> {
@@ -173,10 +194,10 @@ export class SoapClient {
     const response = bodyNode?.children[0];
     if (!response) throw new PodError("PROTOCOL_ERROR", `${method}: the response has no body.`);
     const returnvals = response.children.filter((c) => c.name === "returnval");
-    if (returnvals.length === 0) return undefined;
-    const declared = RETURN_TYPES[method];
-    const values = returnvals.map((r) => decodeNode(r, declared));
-    return ARRAY_RETURNS.has(method) ? values : values[0];
+    const result = METHODS[method]?.result;
+    const values = returnvals.map((r) => decodeNode(r, result?.type));
+    if (result?.array) return values;
+    return values[0];
   }
 
   #storeCookie(header: string | string[] | undefined): void {
@@ -191,27 +212,7 @@ export class SoapClient {
   }
 }
 
-/** Declared return types, where the server may omit xsi:type. */
-const RETURN_TYPES: Record<string, string> = {
-  RetrieveServiceContent: "ServiceContent",
-  Login: "UserSession",
-  CurrentTime: "dateTime",
-  FindByInventoryPath: "ManagedObjectReference",
-  CreateContainerView: "ManagedObjectReference",
-  RetrievePropertiesEx: "RetrieveResult",
-  ContinueRetrievePropertiesEx: "RetrieveResult",
-  CreatePropertyCollector: "ManagedObjectReference",
-  CreateFilter: "ManagedObjectReference",
-  WaitForUpdatesEx: "UpdateSet",
-  StartProgramInGuest: "long",
-  ListProcessesInGuest: "GuestProcessInfo",
-  CreateTemporaryFileInGuest: "string",
-  InitiateFileTransferFromGuest: "FileTransferInformation",
-  InitiateFileTransferToGuest: "string",
-};
-for (const method of Object.keys(METHODS)) {
-  if (method.endsWith("_Task")) RETURN_TYPES[method] = "ManagedObjectReference";
+/** A vim25 version string: dotted digits, e.g. "8.0.3.0" or "7.0". */
+export function isApiVersion(version: string | undefined): version is string {
+  return version !== undefined && /^\d+(\.\d+){1,3}$/.test(version);
 }
-
-/** Methods whose returnval repeats (one element per item). */
-const ARRAY_RETURNS = new Set(["ListProcessesInGuest"]);

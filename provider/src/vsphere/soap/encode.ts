@@ -3,17 +3,14 @@ import { Secret } from "../../common/secret";
 import { allFields, type FieldDef, METHODS, MOREF, SCALARS, TYPES } from "./schema";
 import { escapeXml, NS } from "./xml";
 
-export interface ManagedObjectReference {
-  type: string;
-  value: string;
-}
+export type { ManagedObjectReference } from "./generated/types";
 
 /** A data object; `_type` names its vim25 type when it differs from the declared one. */
 export type VimObject = { _type?: string } & { [key: string]: unknown };
 
 /** Builds the SOAP envelope for `method` with `args` in schema order. */
 export function encodeRequest(method: string, args: Record<string, unknown>): string {
-  const params = METHODS[method];
+  const params = METHODS[method]?.params;
   if (!params) throw internal(`no schema for method ${method}`);
   checkKnownKeys(method, params, args);
   const body = params.map((f) => encodeField(f, args[f.name])).join("");
@@ -35,11 +32,12 @@ function encodeField(field: FieldDef, value: unknown): string {
 
 function encodeValue(name: string, declared: string, value: unknown): string {
   if (declared === MOREF) {
-    const ref = value as ManagedObjectReference;
+    const ref = value as { type: string; value: string };
     return `<${name} type="${escapeXml(ref.type)}">${escapeXml(ref.value)}</${name}>`;
   }
   if (declared === "anyType") return encodeAny(name, value);
-  if (SCALARS.has(declared)) return `<${name}>${escapeXml(scalarText(value))}</${name}>`;
+  // Scalars and enums (simple types: declared types with no entry in the table).
+  if (SCALARS.has(declared) || !TYPES[declared]) return `<${name}>${escapeXml(scalarText(value))}</${name}>`;
 
   const object = value as VimObject;
   const actual = object._type ?? declared;
@@ -57,7 +55,9 @@ function encodeAny(name: string, value: unknown): string {
       ? "xsd:boolean"
       : typeof value === "number"
         ? Number.isInteger(value)
-          ? "xsd:int"
+          ? Math.abs(value) <= 0x7fffffff
+            ? "xsd:int"
+            : "xsd:long"
           : "xsd:double"
         : "xsd:string";
   return `<${name} xsi:type="${xsd}">${escapeXml(scalarText(value))}</${name}>`;
@@ -72,12 +72,12 @@ function scalarText(value: unknown): string {
 function checkKnownKeys(owner: string, fieldList: FieldDef[], object: object): void {
   const known = new Set(fieldList.map((f) => f.name));
   for (const key of Object.keys(object)) {
-    if (key !== "_type" && !known.has(key)) throw internal(`${owner} has no field ${key} in pod's vim25 table`);
+    if (key !== "_type" && !known.has(key)) throw internal(`${owner} has no field ${key} in the vim25 schema`);
   }
 }
 
 function internal(message: string): PodError {
   return new PodError("INTERNAL", `vim25 encoder: ${message}`, {
-    fix: "This is a bug in pod's vim25 type table; please report it.",
+    fix: "This is a bug in pod (a value that does not fit the vim25 schema); please report it.",
   });
 }

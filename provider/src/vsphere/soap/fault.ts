@@ -1,9 +1,11 @@
 import { type ErrorCode, PodError } from "../../common/errors";
 import { decodeNode } from "./decode";
+import type { VimFaultName } from "./generated/faults";
+import { ancestry, isSubtype } from "./schema";
 import { child, type XmlNode } from "./xml";
 
-/** vSphere fault type → pod error code and the fix to suggest. */
-const FAULTS: Record<string, { code: ErrorCode; fix?: string }> = {
+/** vSphere fault type → pod error code and the fix to suggest; a subtype takes its nearest listed ancestor's. */
+const FAULTS: Partial<Record<VimFaultName, { code: ErrorCode; fix?: string }>> = {
   InvalidLogin: { code: "INVALID_LOGIN", fix: "Check the vSphere user name and password." },
   NotAuthenticated: { code: "NOT_AUTHENTICATED", fix: "Log in again; the session expired or was ended." },
   ManagedObjectNotFound: { code: "NOT_FOUND", fix: "The object was deleted or never existed; refresh state." },
@@ -44,14 +46,20 @@ export function soapFaultError(fault: XmlNode, method: string): PodError {
 
 /** Builds the PodError for a vSphere fault, from SOAP or from a failed task's info.error. */
 export function vimFaultError(type: string, message: string, method: string, fault?: unknown): PodError {
-  const known = FAULTS[type] ?? { code: "VSPHERE_FAULT" as const };
+  const listed = ancestry(type).find((t): t is VimFaultName => t in FAULTS);
+  const known = (listed && FAULTS[listed]) || { code: "VSPHERE_FAULT" as const };
   return new PodError(known.code, `${method}: ${message} (vSphere fault ${type})`, {
     ...(known.fix ? { fix: known.fix } : {}),
     details: { fault: type, method, ...(fault && typeof fault === "object" ? { faultData: fault } : {}) },
   });
 }
 
-/** For code that must tell faults apart beyond the pod code (govmomi's IsVimFault). */
-export function isVimFault(error: unknown, type: string): boolean {
-  return error instanceof PodError && error.details.fault === type;
+/**
+ * For code that must tell faults apart beyond the pod code (govmomi's
+ * IsVimFault): true when the error is a vSphere fault of `type` or of one of
+ * its subtypes (isVimFault(e, "InvalidState") matches InvalidPowerState).
+ */
+export function isVimFault(error: unknown, type: VimFaultName): boolean {
+  const fault = error instanceof PodError ? error.details.fault : undefined;
+  return typeof fault === "string" && isSubtype(fault, type);
 }

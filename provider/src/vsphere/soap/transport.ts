@@ -20,12 +20,18 @@ export interface HttpRequest {
   timeoutMs: number;
 }
 
+/** What the SOAP client sends requests through: HTTPS in production, a fake in unit tests. */
+export interface SoapTransport {
+  request(req: HttpRequest): Promise<HttpResponse>;
+  close(): void;
+}
+
 /**
  * One keep-alive HTTPS connection pool to one server. The certificate is
  * checked before the first byte of any request is written, so a password in
  * a Login body never reaches an untrusted peer.
  */
-export class HttpsTransport {
+export class HttpsTransport implements SoapTransport {
   readonly #agent: https.Agent;
 
   constructor(

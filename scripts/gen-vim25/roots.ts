@@ -1,0 +1,83 @@
+/**
+ * What pod reaches in vim25: the methods it calls and the managed-object
+ * properties it reads (grep provider/src/vsphere for `call(` and the property
+ * paths given to retrieveProperties/retrieveByType). The generator keeps
+ * every type reachable from these, every VirtualDevice subtype and every
+ * fault. A new call or property path is a line here and `make vim25`.
+ */
+export const METHODS = [
+  "RetrieveServiceContent",
+  "Login",
+  "Logout",
+  "CurrentTime",
+  "FindByInventoryPath",
+  "CreateContainerView",
+  "DestroyView",
+  "RetrievePropertiesEx",
+  "ContinueRetrievePropertiesEx",
+  "CancelRetrievePropertiesEx",
+  "CreatePropertyCollector",
+  "DestroyPropertyCollector",
+  "CreateFilter",
+  "WaitForUpdatesEx",
+  "CancelWaitForUpdates",
+  "CloneVM_Task",
+  "CreateVM_Task",
+  "ReconfigVM_Task",
+  "PowerOnVM_Task",
+  "PowerOffVM_Task",
+  "ShutdownGuest",
+  "Destroy_Task",
+  "MarkAsTemplate",
+  "AddPortGroup",
+  "RemovePortGroup",
+  "AddDVPortgroup_Task",
+  "ReconfigureDVPortgroup_Task",
+  "StartProgramInGuest",
+  "ListProcessesInGuest",
+  "TerminateProcessInGuest",
+  "CreateTemporaryFileInGuest",
+  "DeleteFileInGuest",
+  "InitiateFileTransferFromGuest",
+  "InitiateFileTransferToGuest",
+];
+
+/** Managed object type → property paths pod reads (checked against the schema). */
+export const PROPERTIES: Record<string, string[]> = {
+  VirtualMachine: [
+    "name",
+    "parent",
+    "network",
+    "resourcePool",
+    "config.instanceUuid",
+    "config.uuid",
+    "config.template",
+    "config.guestId",
+    "config.hardware.numCPU",
+    "config.hardware.memoryMB",
+    "config.hardware.device",
+    "config.extraConfig",
+    "runtime.powerState",
+    "guest.toolsRunningStatus",
+    "guest.guestFamily",
+    "guest.guestId",
+    "guest.guestFullName",
+    "guest.hostName",
+    "guest.ipAddress",
+    "guest.net",
+  ],
+  Network: ["name", "vm"],
+  OpaqueNetwork: ["name", "summary"],
+  DistributedVirtualPortgroup: ["name", "key", "config.distributedVirtualSwitch", "config.defaultPortConfig"],
+  DistributedVirtualSwitch: ["name", "uuid"],
+  HostSystem: ["name", "parent", "configManager.networkSystem"],
+  HostNetworkSystem: ["networkInfo.portgroup"],
+  ComputeResource: ["name", "resourcePool"],
+  ClusterComputeResource: ["name", "resourcePool"],
+  Datacenter: ["name", "vmFolder", "hostFolder", "networkFolder", "datastoreFolder"],
+  GuestOperationsManager: ["processManager", "fileManager"],
+  Task: ["info"],
+};
+
+/** Whole hierarchies pod must recognise wherever they appear. */
+export const HIERARCHIES = ["VirtualDevice", "MethodFault"];
