@@ -56,7 +56,7 @@ describe("lab: WinRM client against the Windows Server 2022 guest", function () 
   this.timeout(120_000);
   const lab = windowsLab();
   const open: WinrmConnection[] = [];
-  const connect = (o: Partial<WinrmConnectionOptions> & { host: string; port: number }): WinrmConnection => {
+  const connect = (o: Partial<WinrmConnectionOptions> & { host: string }): WinrmConnection => {
     const c = new WinrmConnection({ username: lab.user, password: new Secret(lab.password), ...o });
     open.push(c);
     return c;
@@ -202,8 +202,8 @@ describe("lab: WinRM client against the Windows Server 2022 guest", function () 
   });
 
   it("chooses port 5986 (HTTPS) when no port is given, 5985 only with https: false", () => {
-    assert.equal(connect({ host: "192.0.2.7" } as never).target, "192.0.2.7:5986");
-    assert.equal(connect({ host: "192.0.2.7", https: false } as never).target, "192.0.2.7:5985");
+    assert.equal(connect({ host: "192.0.2.7" }).target, "192.0.2.7:5986");
+    assert.equal(connect({ host: "192.0.2.7", https: false }).target, "192.0.2.7:5985");
   });
 
   it("refuses Basic over plain HTTP itself, and the guest refuses it too (AllowUnencrypted=false)", async () => {
