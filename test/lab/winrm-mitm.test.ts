@@ -24,7 +24,8 @@ import { type Mitm, startHttpMitm, startTlsInterceptor } from "../support/winrm-
  * guest; its capture of every forwarded byte is checked afterwards.
  *  - HTTP: a CHALLENGE stripped of sealing/128/key exchange or of its
  *    timestamp → NTLM_DOWNGRADE, nothing further sent; an encrypted reply
- *    replaced by a forged plaintext one (exit code 0) → UNSEALED_REPLY. The
+ *    replaced by a forged plaintext one (exit code 0) → UNSEALED_REPLY, or
+ *    altered by one bit → INTEGRITY_FAILED. The
  *    command text and the password never cross the wire in clear.
  *  - HTTPS (pod's default): NTLM with channel binding works end to end, and
  *    a TLS-intercepting proxy holding another lab-CA certificate is refused
@@ -161,6 +162,23 @@ describe("lab: WinRM NTLM against a man in the middle (issue 12)", function () {
       assertNotInCapture(wire, "net user backup", "the command");
       assertNotInCapture(wire, secretPassword, "the command's password");
       assertNotInCapture(wire, lab.password, "the Administrator password");
+    });
+
+    it("refuses a sealed reply altered on the way (one ciphertext byte flipped): INTEGRITY_FAILED", async () => {
+      const mitm = await startHttpMitm({
+        upstream: lab.http,
+        rewriteReply: (n, reply) => {
+          if (n < 3) return undefined;
+          const body = Buffer.from(reply.body);
+          const at = body.lastIndexOf("--Encrypted Boundary--") - 5; // inside the sealed SOAP
+          body[at] = (body[at] ?? 0) ^ 0x01;
+          return { ...reply, body };
+        },
+      });
+      proxies.push(mitm);
+      const e = await failure(connect({ host: "127.0.0.1", port: mitm.port, https: false }).exec(command));
+      assert.equal(e.code, "INTEGRITY_FAILED", e.describe());
+      assertNotInCapture(mitm.capture(), "net user backup", "the command");
     });
 
     it("the same proxy, forwarding faithfully, changes nothing (the refusals above are the attacks')", async () => {

@@ -9,6 +9,7 @@ import { type Endpoint, exchange, type RawReply, StaleConnection } from "./http-
 import { tlsServerEndPoint } from "./ntlm/channel-bindings";
 import { NtlmClient, NtlmClientError, NtlmDowngradeError } from "./ntlm/client";
 import { NtlmIntegrityError, type SessionSecurity } from "./ntlm/session-security";
+import { downgradeError, integrityError, unsealedReplyError } from "./ntlm-errors";
 
 /**
  * HTTP(S) to one WinRM listener with its authentication:
@@ -163,28 +164,14 @@ export class WinrmTransport {
       if (!isEncryptedContentType(reply.contentType)) {
         // Only an attacker (or a broken service) answers a sealed request in clear: drop the session.
         this.#ctx = undefined;
-        throw new PodError(
-          "UNSEALED_REPLY",
-          `The WinRM service at ${this.target} answered an encrypted request with an unencrypted reply (HTTP ${reply.status}, ${reply.body.length} bytes); it was not read.`,
-          {
-            fix: "Something between pod and the guest is tampering with WinRM traffic, or the service is misconfigured. Use https (port 5986, the default) and check the network path.",
-            details: { status: reply.status, contentType: reply.contentType },
-          },
-        );
+        throw unsealedReplyError(this.target, reply);
       }
       try {
         return { status: reply.status, body: unsealBody(ctx.session, reply.body) };
       } catch (error) {
         this.#ctx = undefined;
         if (error instanceof EncryptedBodyError || error instanceof NtlmIntegrityError) {
-          throw new PodError(
-            "INTEGRITY_FAILED",
-            `The encrypted WinRM reply from ${this.target} failed its integrity check: ${error.message}.`,
-            {
-              fix: "The reply was altered on the way or the session keys differ; nothing from it was used. Retry; if it persists, check the network path to the guest (or use https).",
-              cause: error,
-            },
-          );
+          throw integrityError(this.target, error);
         }
         throw error;
       }
@@ -232,15 +219,7 @@ export class WinrmTransport {
       authenticate = `Negotiate ${client.authenticate(Buffer.from(token, "base64")).toString("base64")}`;
     } catch (error) {
       if (error instanceof NtlmDowngradeError) {
-        throw new PodError(
-          "NTLM_DOWNGRADE",
-          `The NTLM challenge from ${this.target} offers too little protection (${error.missing.join(", ")}); pod sent nothing further.`,
-          {
-            fix: "Windows always offers 128-bit sealing with key exchange and a timestamp: something between pod and the guest is stripping them, or the peer is not Windows. Check the network path, and use https (port 5986, the default).",
-            details: { missing: error.missing },
-            cause: error,
-          },
-        );
+        throw downgradeError(this.target, error);
       }
       const reason = error instanceof NtlmClientError ? error.message : (error as Error).message;
       throw new PodError("PROTOCOL_ERROR", `The NTLM challenge from ${this.target} is unusable: ${reason}.`, {
