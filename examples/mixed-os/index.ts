@@ -39,7 +39,9 @@ const windows = new PodVm("windows", {
   template: "pod-template-windows2022",
   nics: [{ network: "VM Network" }, { network: vlan.portGroupName }],
   extraConfig: backing("pod-guest-windows:2022", { "guestinfo.pod.extra_nics": "1" }),
-  guest: { user: "Administrator", password: windowsPassword, transport: "winrm" },
+  // The lab's cloned Windows guests have no certificate enrolled, so no HTTPS listener: plain HTTP (NTLM
+  // message encryption) is chosen explicitly here; pod's default is HTTPS with channel binding.
+  guest: { user: "Administrator", password: windowsPassword, transport: "winrm", https: false },
 });
 
 const linuxTarget = (vm: PodVm) => ({
@@ -48,7 +50,13 @@ const linuxTarget = (vm: PodVm) => ({
   password: linuxPassword,
   hostKeys: vm.sshHostKeys,
 });
-const windowsTarget = { host: windows.ipAddress, transport: "winrm", user: "Administrator", password: windowsPassword };
+const windowsTarget = {
+  host: windows.ipAddress,
+  transport: "winrm",
+  https: false,
+  user: "Administrator",
+  password: windowsPassword,
+};
 
 // Each guest's address on the VLAN. The Linux guests have one NIC: the VLAN address goes beside the
 // DHCP address pod reaches them on. Windows gets it on its second adapter, Ethernet1.

@@ -26,11 +26,12 @@ describe("lab: PodNetwork on the Windows guest over WinRM", function () {
   const provider = new PodNetworkProvider();
   const open: WinrmConnection[] = [];
   const winrm = (h = host, p = Number(port)) => {
-    const c = new WinrmConnection({ host: h, port: p, username: user, password: new Secret(password) });
+    // Plain HTTP (NTLM sealing), chosen explicitly: the default is HTTPS.
+    const c = new WinrmConnection({ host: h, port: p, https: false, username: user, password: new Secret(password) });
     open.push(c);
     return c;
   };
-  const target = { transport: "winrm" as const, host, port: Number(port), user, password };
+  const target = { transport: "winrm" as const, host, port: Number(port), https: false, user, password };
   const declaration = [
     {
       name: "Ethernet1",

@@ -56,7 +56,7 @@ describe("lab: WinRM client against the Windows Server 2022 guest", function () 
   this.timeout(120_000);
   const lab = windowsLab();
   const open: WinrmConnection[] = [];
-  const connect = (o: Partial<WinrmConnectionOptions> & { host: string; port: number }): WinrmConnection => {
+  const connect = (o: Partial<WinrmConnectionOptions> & { host: string }): WinrmConnection => {
     const c = new WinrmConnection({ username: lab.user, password: new Secret(lab.password), ...o });
     open.push(c);
     return c;
@@ -66,12 +66,22 @@ describe("lab: WinRM client against the Windows Server 2022 guest", function () 
   });
 
   const endpoints = [
-    { name: "host process, NTLM + encryption over HTTP", options: { ...lab.http, auth: "ntlm" as const } },
+    {
+      name: "host process, NTLM + encryption over HTTP (explicit)",
+      options: { ...lab.http, https: false, auth: "ntlm" as const },
+    },
+    {
+      name: "host process, NTLM over verified HTTPS with channel binding (the default)",
+      options: { ...lab.https, tls: { ca: lab.ca } },
+    },
     {
       name: "host process, Basic over verified HTTPS",
       options: { ...lab.https, auth: "basic" as const, tls: { ca: lab.ca } },
     },
-    { name: "container, NTLM + encryption over HTTP", options: { ...lab.container.http, auth: "ntlm" as const } },
+    {
+      name: "container, NTLM + encryption over HTTP (explicit)",
+      options: { ...lab.container.http, https: false, auth: "ntlm" as const },
+    },
     {
       name: "container, Basic over HTTPS (cert for its IP)",
       options: { ...lab.container.https, auth: "basic" as const, tls: { ca: lab.ca } },
@@ -141,13 +151,14 @@ describe("lab: WinRM client against the Windows Server 2022 guest", function () 
     });
   }
 
-  for (const [auth, where] of [
-    ["ntlm", lab.http],
-    ["basic", lab.https],
+  for (const [auth, where, https] of [
+    ["ntlm", lab.http, false],
+    ["ntlm", lab.https, true],
+    ["basic", lab.https, true],
   ] as const) {
-    it(`wrong password over ${auth} → AUTH_FAILED with a fix, the password in no message`, async () => {
+    it(`wrong password over ${auth} (${https ? "https" : "http"}) → AUTH_FAILED with a fix, the password in no message`, async () => {
       const wrong = "Wrong-Secret-Pa55";
-      const c = connect({ ...where, auth, password: new Secret(wrong), tls: { ca: lab.ca } });
+      const c = connect({ ...where, auth, https, password: new Secret(wrong), tls: { ca: lab.ca } });
       const error = (await c.exec("ver").then(
         () => assert.fail("expected AUTH_FAILED"),
         (e: unknown) => e,
@@ -173,7 +184,7 @@ describe("lab: WinRM client against the Windows Server 2022 guest", function () 
   });
 
   it("maps transport failures: closed port → UNREACHABLE, a non-WinRM HTTPS server → PROTOCOL_ERROR", async () => {
-    const closed = connect({ host: "127.0.0.1", port: await closedLoopbackPort() });
+    const closed = connect({ host: "127.0.0.1", port: await closedLoopbackPort(), tls: { ca: lab.ca } });
     await assert.rejects(closed.exec("ver"), (e: unknown) => isPodError(e, "UNREACHABLE"));
     const [host, port] = requireLab().vsphereHost.split(":");
     const vcsim = connect({ host: host ?? "", port: Number(port), auth: "basic", tls: { ca: lab.ca } });
@@ -183,10 +194,16 @@ describe("lab: WinRM client against the Windows Server 2022 guest", function () 
     );
   });
 
-  it("also does NTLM over HTTPS (TLS instead of sealing, channel bindings sent)", async () => {
-    const c = connect({ ...lab.https, auth: "ntlm", https: true, tls: { ca: lab.ca } });
+  it("defaults to NTLM over HTTPS (TLS instead of sealing, channel bindings sent)", async () => {
+    const c = connect({ ...lab.https, tls: { ca: lab.ca } });
+    assert.equal(c.target, `${lab.https.host}:${lab.https.port}`);
     assert.equal((await c.exec("whoami")).stdout, "win2022-lab\\administrator\r\n");
     assert.equal((await c.health()).stats?.handshakes, 1);
+  });
+
+  it("chooses port 5986 (HTTPS) when no port is given, 5985 only with https: false", () => {
+    assert.equal(connect({ host: "192.0.2.7" }).target, "192.0.2.7:5986");
+    assert.equal(connect({ host: "192.0.2.7", https: false }).target, "192.0.2.7:5985");
   });
 
   it("refuses Basic over plain HTTP itself, and the guest refuses it too (AllowUnencrypted=false)", async () => {
@@ -217,7 +234,7 @@ describe("lab: WinRM client against the Windows Server 2022 guest", function () 
   });
 
   it("keeps receiving through OperationTimeout faults, and ends overdue commands", async () => {
-    const c = connect({ ...lab.http, operationTimeoutS: 1 });
+    const c = connect({ ...lab.http, https: false, operationTimeoutS: 1 });
     const slow = await c.execPowerShell("Start-Sleep -Seconds 3; 'woke up'");
     assert.equal(slow.stdout, "woke up\r\n");
     const overdue = await c.execPowerShell("Start-Sleep -Seconds 30; 'never'", { timeoutMs: 2_000 });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type * as http from "node:http";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { tlsServerEndPoint } from "../../../provider/src/connections/winrm/ntlm/channel-bindings";
 import { Machine } from "./machine";
 import { createListener } from "./server";
 import { ShellTable } from "./shells";
@@ -52,14 +53,14 @@ async function startHttps(where: { host: string; port: number }, dir: string): P
   while (!(existsSync(certFile) && existsSync(keyFile))) await new Promise((r) => setTimeout(r, 500));
   await new Promise((r) => setTimeout(r, 200)); // let a copy finish
   const cert = readFileSync(certFile);
-  const thumbprint = createHash("sha256")
-    .update(new X509Certificate(cert).raw)
-    .digest("hex")
-    .toUpperCase()
-    .match(/.{2}/g)
-    ?.join(":");
+  const der = new X509Certificate(cert).raw;
+  const thumbprint = createHash("sha256").update(der).digest("hex").toUpperCase().match(/.{2}/g)?.join(":");
   log(`HTTPS certificate SHA-256 thumbprint ${thumbprint}`);
-  await listen(createListener({ ...common, tls: true }, { cert, key: readFileSync(keyFile) }), where, "WinRM HTTPS");
+  const listener = createListener(
+    { ...common, tls: true, channelBindings: tlsServerEndPoint(der) },
+    { cert, key: readFileSync(keyFile) },
+  );
+  await listen(listener, where, "WinRM HTTPS");
 }
 
 async function main(): Promise<void> {

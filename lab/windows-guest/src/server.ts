@@ -9,10 +9,10 @@ import {
   sealBody,
   unsealBody,
 } from "../../../provider/src/connections/winrm/encryption";
-import { NtlmAcceptor } from "../../../provider/src/connections/winrm/ntlm/acceptor";
 import { MessageType, NTLMSSP_SIGNATURE } from "../../../provider/src/connections/winrm/ntlm/constants";
 import type { SessionSecurity } from "../../../provider/src/connections/winrm/ntlm/session-security";
 import type { Machine } from "./machine";
+import { NtlmAcceptor } from "./ntlm-acceptor";
 import type { ShellTable } from "./shells";
 import { faultEnvelope, identifyResponse } from "./wsman-messages";
 import { serve } from "./wsman-service";
@@ -25,7 +25,9 @@ import { serve } from "./wsman-service";
  *  - HTTP (5985) with AllowUnencrypted=false: Basic is refused (401) and an
  *    unsealed body after NTLM gets HTTP 500 with an empty body; bodies are
  *    multipart/encrypted NTLM-sealed, and so are the responses;
- *  - HTTPS (5986): TLS protects the bodies; Basic or NTLM;
+ *  - HTTPS (5986): TLS protects the bodies; Basic or NTLM; NTLM channel
+ *    bindings are checked against this listener's certificate when the
+ *    client sends them (Extended Protection, CbtHardeningLevel Relaxed);
  *  - wsmid:Identify with header WSMANIDENTIFY: unauthenticated needs no auth.
  */
 export interface ListenerOptions {
@@ -33,6 +35,8 @@ export interface ListenerOptions {
   shells: ShellTable;
   password: () => string;
   tls: boolean;
+  /** MsvAvChannelBindings of this listener's certificate (tls-server-end-point), for TLS listeners. */
+  channelBindings?: Buffer;
   /** MaxEnvelopeSizekb × 1024 (Windows' default is 500 KB). */
   maxEnvelopeBytes?: number;
   log: (line: string) => void;
@@ -158,6 +162,7 @@ async function handle(
         conn.pending = new NtlmAcceptor({
           computerName: o.machine.hostname,
           lookup: (u) => (u.toLowerCase() === USER.toLowerCase() ? o.password() : undefined),
+          ...(o.channelBindings ? { channelBindings: o.channelBindings } : {}),
         });
         const reply = conn.pending.challenge(raw);
         return challenge(res, `${scheme} ${reply.toString("base64")}`);
@@ -165,6 +170,8 @@ async function handle(
       if (type !== MessageType.Authenticate || !conn.pending) return challenge(res);
       try {
         const accepted = conn.pending.accept(raw);
+        // Tests read this line to see, from the guest's side, whether a client bound its authentication.
+        o.log(`NTLM authenticated ${USER} from ${client} (channel bindings: ${accepted.channelBindings})`);
         conn.user = USER;
         conn.session = accepted.session;
         user = USER;

@@ -1,13 +1,13 @@
 import { isPodError, PodError } from "../../common/errors";
 import { type Secret, toSecret } from "../../common/secret";
 import type { TlsTrust } from "../../common/tls";
+import { psInvocation, psReadFileBase64, psWriteFileFromStdin } from "../../os/shell/powershell";
 import type { PoolEventListener, PoolEventSource } from "../pool-events";
 import type { ConnectionHealth, ExecOptions, GuestConnection, RawExecResult } from "../types";
 import { decodeClixml } from "./clixml";
 import { type CreateShellOptions, type EnvelopeContext, identify } from "./envelope";
 import { isWsmanFault } from "./faults";
 import { WSMAN_FAULT } from "./namespaces";
-import { getFileScript, powerShellInvocation, putFileScript } from "./powershell";
 import { parseResponse } from "./response";
 import { type RunResult, WinrsShell } from "./shell";
 import { type WinrmAuthKind, WinrmTransport } from "./transport";
@@ -18,14 +18,18 @@ import { type WinrmAuthKind, WinrmTransport } from "./transport";
  * (CLIXML stderr decoded to text). One cmd shell is opened lazily and reused
  * for every command (Windows caps shells per user; each open costs a round
  * trip), replaced when the guest forgets it. Commands on one connection run
- * one at a time. Auth: NTLMv2 with encryption over HTTP 5985, or Basic (or
- * NTLM) over HTTPS 5986; Kerberos and CredSSP are not supported.
+ * one at a time. Default: NTLMv2 over HTTPS 5986 with channel binding;
+ * `https: false` is the explicit choice of NTLMv2 with message encryption
+ * over HTTP 5985; Basic needs HTTPS. Kerberos and CredSSP are not supported.
  */
 export interface WinrmConnectionOptions {
   host: string;
   /** Default 5986 with https, else 5985. */
   port?: number;
-  /** Default: true for Basic, false for NTLM. */
+  /**
+   * Default true: HTTPS, verified per `tls`, with NTLM channel binding. `false` is the explicit choice of
+   * plain HTTP, where NTLM seals every message (128-bit RC4, refusing weaker offers); see docs/winrm.md.
+   */
   https?: boolean;
   /** Default "ntlm". */
   auth?: WinrmAuthKind;
@@ -56,7 +60,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
 
   constructor(options: WinrmConnectionOptions) {
     const auth = options.auth ?? "ntlm";
-    const useHttps = options.https ?? auth === "basic";
+    const useHttps = options.https ?? true;
     const port = options.port ?? (useHttps ? 5986 : 5985);
     this.target = `${options.host}:${port}`;
     this.#http = new WinrmTransport({
@@ -95,7 +99,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
   execPowerShell(script: string, options: Omit<ExecOptions, "stdin"> = {}): Promise<RawExecResult> {
     return this.#serial(async () => {
       const started = Date.now();
-      const invocation = powerShellInvocation(script);
+      const invocation = psInvocation(script);
       const run = await this.#run(invocation.commandLine, options, invocation.stdin);
       return this.#result(run, started, (b) => decodeClixml(this.#decode(b)));
     });
@@ -103,7 +107,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
 
   async putFile(remotePath: string, content: string | Buffer): Promise<void> {
     const data = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
-    const invocation = powerShellInvocation(putFileScript(remotePath));
+    const invocation = psInvocation(psWriteFileFromStdin(remotePath));
     const result = await this.#serial(() =>
       this.#run(invocation.commandLine, {}, Buffer.from(data.toString("base64"), "latin1")),
     );
@@ -111,7 +115,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
   }
 
   async getFile(remotePath: string): Promise<Buffer> {
-    const invocation = powerShellInvocation(getFileScript(remotePath));
+    const invocation = psInvocation(psReadFileBase64(remotePath));
     const result = await this.#serial(() => this.#run(invocation.commandLine, {}, invocation.stdin));
     if (result.exitCode !== 0) throw this.#fileError("read", remotePath, result);
     return Buffer.from(result.stdout.toString("latin1").replace(/\s+/g, ""), "base64");

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ENCRYPTED_CONTENT_TYPE, isEncryptedContentType, sealBody, unsealBody } from "./encryption";
-import { SESSION_FLAGS } from "./ntlm/constants";
+import { ENCRYPTED_CONTENT_TYPE, EncryptedBodyError, isEncryptedContentType, sealBody, unsealBody } from "./encryption";
+import { Flag, SESSION_FLAGS } from "./ntlm/constants";
 import { SessionSecurity } from "./ntlm/session-security";
 
 const key = Buffer.alloc(16, 0x42);
@@ -48,5 +48,15 @@ describe("winrm NTLM message encryption (multipart/encrypted)", () => {
     const first = sealBody(c.client, Buffer.from("one"));
     unsealBody(c.server, first);
     assert.throws(() => unsealBody(c.server, first), /does not match/);
+  });
+});
+
+describe("winrm NTLM message encryption: never in clear", () => {
+  it("refuses to seal or unseal with a session that did not negotiate SEAL", () => {
+    const signOnly = (SESSION_FLAGS & ~Flag.SEAL) >>> 0;
+    const session = new SessionSecurity(signOnly, key, "client");
+    assert.throws(() => sealBody(session, Buffer.from("net user backup secret")), EncryptedBodyError);
+    const sealed = sealBody(pair().server, Buffer.from("<s:Envelope/>"));
+    assert.throws(() => unsealBody(session, sealed), EncryptedBodyError);
   });
 });

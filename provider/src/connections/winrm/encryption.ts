@@ -20,7 +20,13 @@ export function isEncryptedContentType(contentType: string | undefined): boolean
   return !!contentType && /^multipart\/encrypted/i.test(contentType) && contentType.includes(ENCRYPTED_PROTOCOL);
 }
 
+/** A session without SEAL would "seal" into plaintext: both ends refuse to use one. */
+function requireSealing(session: SessionSecurity): void {
+  if (!session.sealing) throw new EncryptedBodyError("the NTLM session has no sealing (SEAL was not negotiated)");
+}
+
 export function sealBody(session: SessionSecurity, plaintext: Buffer): Buffer {
+  requireSealing(session);
   const { sealed, signature } = session.wrap(plaintext);
   const sigLen = Buffer.alloc(4);
   sigLen.writeUInt32LE(signature.length);
@@ -33,6 +39,7 @@ export function sealBody(session: SessionSecurity, plaintext: Buffer): Buffer {
 
 /** Unseals every encrypted part in order and returns the concatenated plaintext. */
 export function unsealBody(session: SessionSecurity, body: Buffer): Buffer {
+  requireSealing(session);
   const parts: Buffer[] = [];
   let at = 0;
   const expectLine = (pattern: RegExp): RegExpExecArray => {

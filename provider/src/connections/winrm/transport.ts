@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { PodError } from "../../common/errors";
 import type { Secret } from "../../common/secret";
@@ -7,17 +6,23 @@ import { PoolEvents } from "../pool-events";
 import { createAgent, type WinrmAgent } from "./agent";
 import { ENCRYPTED_CONTENT_TYPE, EncryptedBodyError, isEncryptedContentType, sealBody, unsealBody } from "./encryption";
 import { type Endpoint, exchange, type RawReply, StaleConnection } from "./http-exchange";
-import { NtlmClient, NtlmClientError } from "./ntlm/client";
-import { channelBindingsHash } from "./ntlm/ntlmv2";
+import { tlsServerEndPoint } from "./ntlm/channel-bindings";
+import { NtlmClient, NtlmClientError, NtlmDowngradeError } from "./ntlm/client";
 import { NtlmIntegrityError, type SessionSecurity } from "./ntlm/session-security";
+import { downgradeError, integrityError, unsealedReplyError } from "./ntlm-errors";
 
 /**
  * HTTP(S) to one WinRM listener with its authentication:
  *  - basic: HTTPS only (a password in clear over HTTP is refused here, and
  *    Windows refuses it too unless AllowUnencrypted=true);
- *  - ntlm: NTLMv2 on a dedicated keep-alive socket; over HTTP every body is
- *    sealed (MS-WSMV multipart/encrypted), over HTTPS TLS protects it and the
- *    NTLM response carries channel bindings.
+ *  - ntlm: NTLMv2 on a dedicated keep-alive socket; over HTTPS TLS protects
+ *    the bodies and the NTLM response carries channel bindings (the server
+ *    certificate's hash), so a TLS-intercepting proxy cannot relay it; over
+ *    HTTP every body is sealed (MS-WSMV multipart/encrypted) and every reply
+ *    must be sealed too: a plaintext reply on a sealed session is refused
+ *    (UNSEALED_REPLY), never read. A CHALLENGE that offers less than
+ *    128-bit sealing with key exchange and a timestamp is refused
+ *    (NTLM_DOWNGRADE) before any password proof is sent.
  * Kerberos and CredSSP are not implemented (domain accounts work with NTLM).
  * Requests are serialized: NTLM sealing is one RC4 stream per direction.
  */
@@ -155,19 +160,18 @@ export class WinrmTransport {
         if (attempt === 0) continue;
         throw this.#authFailed(reply);
       }
-      if (!isEncryptedContentType(reply.contentType)) return reply;
+      if (!ctx.seal) return reply;
+      if (!isEncryptedContentType(reply.contentType)) {
+        // Only an attacker (or a broken service) answers a sealed request in clear: drop the session.
+        this.#ctx = undefined;
+        throw unsealedReplyError(this.target, reply);
+      }
       try {
         return { status: reply.status, body: unsealBody(ctx.session, reply.body) };
       } catch (error) {
         this.#ctx = undefined;
         if (error instanceof EncryptedBodyError || error instanceof NtlmIntegrityError) {
-          throw new PodError(
-            "PROTOCOL_ERROR",
-            `The encrypted WinRM reply from ${this.target} is invalid: ${error.message}.`,
-            {
-              cause: error,
-            },
-          );
+          throw integrityError(this.target, error);
         }
         throw error;
       }
@@ -182,7 +186,10 @@ export class WinrmTransport {
       user,
       domain,
       password: () => this.options.password.reveal(),
-      channelBindings: () => (this.options.https ? tlsChannelBindings(this.#agent.peerCertificate) : undefined),
+      channelBindings: () => {
+        const certificate = this.options.https ? this.#agent.peerCertificate : undefined;
+        return certificate ? tlsServerEndPoint(certificate) : undefined;
+      },
     });
     let socket: Duplex | undefined;
     const negotiate = `Negotiate ${client.negotiate().toString("base64")}`;
@@ -211,6 +218,9 @@ export class WinrmTransport {
     try {
       authenticate = `Negotiate ${client.authenticate(Buffer.from(token, "base64")).toString("base64")}`;
     } catch (error) {
+      if (error instanceof NtlmDowngradeError) {
+        throw downgradeError(this.target, error);
+      }
       const reason = error instanceof NtlmClientError ? error.message : (error as Error).message;
       throw new PodError("PROTOCOL_ERROR", `The NTLM challenge from ${this.target} is unusable: ${reason}.`, {
         cause: error,
@@ -245,7 +255,7 @@ export class WinrmTransport {
         fix:
           this.options.auth === "basic"
             ? 'Check the user name and password. Basic works only for local accounts and must be enabled (winrm set winrm/config/service/auth @{Basic="true"}); use auth: ntlm for domain accounts.'
-            : "Check the user name (DOMAIN\\user for domain accounts) and password. A local account other than the built-in Administrator also needs LocalAccountTokenFilterPolicy=1.",
+            : `Check the user name (DOMAIN\\user for domain accounts) and password. A local account other than the built-in Administrator also needs LocalAccountTokenFilterPolicy=1.${this.options.https ? " Over https a right password is also refused when the channel binding does not match: a TLS-intercepting proxy sits between pod and the guest." : ""}`,
         details: { status: 401, offered, auth: this.options.auth },
       },
     );
@@ -259,15 +269,4 @@ export function splitUser(username: string): { user: string; domain: string } {
   const at = username.lastIndexOf("@");
   if (at > 0) return { user: username.slice(0, at), domain: username.slice(at + 1) };
   return { user: username, domain: "" };
-}
-
-/**
- * RFC 5929 tls-server-end-point over the peer certificate. The hash should
- * follow the certificate's signature algorithm; SHA-256 is what nearly every
- * WinRM certificate uses (SHA-384/512-signed certificates would need their
- * own hash: with CbtHardeningLevel=Strict those fail as a 401).
- */
-function tlsChannelBindings(certificate: Buffer | undefined): Buffer | undefined {
-  if (!certificate) return undefined;
-  return channelBindingsHash(createHash("sha256").update(certificate).digest());
 }

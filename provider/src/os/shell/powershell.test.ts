@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { isPodError } from "../../common/errors";
-import { psArgv, psCommandLine, psCwdPrefix, psEncode, psEnvPrefix, psQuote } from "./powershell";
+import {
+  CMD_LINE_LIMIT,
+  psArgv,
+  psCommandLine,
+  psCwdPrefix,
+  psEncode,
+  psEnvPrefix,
+  psInvocation,
+  psQuote,
+  psReadFileBase64,
+  psWriteFileFromStdin,
+} from "./powershell";
 
 const decode = (b64: string) => Buffer.from(b64, "base64").toString("utf16le");
 
@@ -46,5 +57,38 @@ describe("os/shell/powershell", () => {
       (e) => isPodError(e, "INVALID_INPUT"),
     );
     assert.doesNotThrow(() => psCommandLine("x".repeat(4000), "pwsh", 131_072));
+  });
+
+  it("runs short scripts inline (stdin invocation), progress silenced", () => {
+    const inv = psInvocation("Get-NetAdapter | ConvertTo-Json");
+    assert.equal(inv.stdin, undefined);
+    assert.equal(inv.commandLine, psCommandLine("Get-NetAdapter | ConvertTo-Json"));
+  });
+
+  it("sends long scripts through stdin as base64 UTF-8, under cmd.exe's line limit", () => {
+    const script = `Write-Output 'é'\n${"# filler\n".repeat(2000)}exit 3`;
+    const inv = psInvocation(script);
+    assert.ok(inv.commandLine.length <= CMD_LINE_LIMIT);
+    assert.match(decode(inv.commandLine.split("-EncodedCommand ")[1] ?? ""), /\[Console\]::In\.ReadToEnd\(\)/);
+    assert.ok(inv.stdin && /^[A-Za-z0-9+/=]+$/.test(inv.stdin.toString("latin1")), "stdin is pure ASCII");
+    assert.equal(
+      Buffer.from(inv.stdin.toString("latin1"), "base64").toString("utf8"),
+      `$ProgressPreference = 'SilentlyContinue'\n${script}`,
+    );
+  });
+
+  it("switches to stdin exactly where the command line would pass the limit", () => {
+    const fits = "x".repeat(2900);
+    assert.equal(psInvocation(fits).stdin, undefined);
+    assert.ok(psCommandLine(fits).length <= CMD_LINE_LIMIT);
+    assert.ok(psInvocation("x".repeat(3100)).stdin, "3100 characters encode past 8191");
+  });
+
+  it("quotes paths in the file transfer scripts", () => {
+    assert.equal(
+      psWriteFileFromStdin("C:\\it's.bin"),
+      "[IO.File]::WriteAllBytes('C:\\it''s.bin', [Convert]::FromBase64String([Console]::In.ReadToEnd()))",
+    );
+    assert.equal(psReadFileBase64("C:\\a.txt"), "[Convert]::ToBase64String([IO.File]::ReadAllBytes('C:\\a.txt'))");
   });
 });

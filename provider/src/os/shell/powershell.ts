@@ -1,6 +1,8 @@
 /**
- * PowerShell dialect: quoting, argv invocation, env/cwd prefixes and the
- * -EncodedCommand form that survives any outer shell (cmd.exe, sh) unchanged.
+ * PowerShell dialect, the only one in pod: quoting, argv invocation, env/cwd
+ * prefixes, the -EncodedCommand form that survives any outer shell (cmd.exe,
+ * sh) unchanged, and for transports with stdin (WinRM) the stdin form for
+ * scripts too long for a command line, plus the file transfer scripts.
  */
 import { PodError } from "../../common/errors";
 import { assertEnvName } from "./posix";
@@ -49,12 +51,15 @@ export function psEncode(script: string): string {
 /** cmd.exe takes at most 8191 characters on a command line. */
 export const CMD_LINE_LIMIT = 8191;
 
+const encodedLine = (exe: string, script: string): string =>
+  `${exe} -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ${psEncode(script)}`;
+
 /**
  * A command line that runs `script` in PowerShell. Base64 of UTF-16LE needs
  * no quoting in any shell; the price is ~2.7× the script's length.
  */
 export function psCommandLine(script: string, exe = "powershell.exe", limit = CMD_LINE_LIMIT): string {
-  const line = `${exe} -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ${psEncode(script)}`;
+  const line = encodedLine(exe, script);
   if (line.length > limit) {
     throw new PodError(
       "INVALID_INPUT",
@@ -63,4 +68,42 @@ export function psCommandLine(script: string, exe = "powershell.exe", limit = CM
     );
   }
   return line;
+}
+
+export interface PowerShellInvocation {
+  commandLine: string;
+  /** Set when the script travels on stdin. */
+  stdin?: Buffer;
+}
+
+/**
+ * Reads stdin to the end, base64-decodes it as UTF-8 and runs it as a script
+ * block: base64 keeps stdin ASCII, so the console code page cannot mangle it,
+ * and `exit N` inside the script still sets powershell.exe's exit code.
+ */
+const STDIN_BOOTSTRAP =
+  "$s = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String([Console]::In.ReadToEnd())); " +
+  ". ([ScriptBlock]::Create($s))";
+
+/**
+ * For transports that can feed stdin (WinRM): the command line when it fits
+ * cmd.exe's limit, else a short fixed bootstrap with the script on stdin.
+ */
+export function psInvocation(script: string, limit = CMD_LINE_LIMIT): PowerShellInvocation {
+  const direct = encodedLine("powershell.exe", script);
+  if (direct.length <= limit) return { commandLine: direct };
+  return {
+    commandLine: encodedLine("powershell.exe", STDIN_BOOTSTRAP),
+    stdin: Buffer.from(Buffer.from(PRELUDE + script, "utf8").toString("base64"), "latin1"),
+  };
+}
+
+/** Writes stdin (base64 of the content) to `path`, replacing the file; parent folders must exist. */
+export function psWriteFileFromStdin(path: string): string {
+  return `[IO.File]::WriteAllBytes(${psQuote(path)}, [Convert]::FromBase64String([Console]::In.ReadToEnd()))`;
+}
+
+/** Prints the file as one base64 line. */
+export function psReadFileBase64(path: string): string {
+  return `[Convert]::ToBase64String([IO.File]::ReadAllBytes(${psQuote(path)}))`;
 }

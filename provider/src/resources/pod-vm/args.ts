@@ -26,7 +26,11 @@ export const guestAccessSchema = z
     password: z.string().meta({ secret: true }).optional().describe("Guest password (stored encrypted)."),
     privateKey: z.string().meta({ secret: true }).optional().describe("PEM/OpenSSH private key (stored encrypted)."),
     transport: z.enum(["ssh", "winrm", "docker", "guestops"]).optional().describe("Preferred transport."),
-    port: z.number().int().min(1).max(65535).optional().describe("Port of the transport (22, 5985, …)."),
+    port: z.number().int().min(1).max(65535).optional().describe("Port of the transport (22, 5986, …)."),
+    https: z
+      .boolean()
+      .optional()
+      .describe("WinRM: true (default) = HTTPS with channel binding; false = the explicit choice of plain HTTP."),
     hostKey: z.string().optional().describe('Pinned SSH host key fingerprint ("SHA256:…").'),
   })
   .describe("How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.");

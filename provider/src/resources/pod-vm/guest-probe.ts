@@ -44,6 +44,7 @@ export async function probeGuest(
         host: state.primaryIp ?? "",
         user: guest.user,
         ...(guest.port ? { port: guest.port } : {}),
+        ...(guest.https !== undefined ? { https: guest.https } : {}),
         ...(guest.password ? { password: guest.password } : {}),
         ...(guest.privateKey ? { privateKey: guest.privateKey } : {}),
         ...(guest.hostKey ? { hostKeys: [guest.hostKey] } : {}),

@@ -30,7 +30,12 @@ export const guestTargetSchema = z
       .optional()
       .describe('SSH host key policy; "strict" by default (pinned keys or known_hosts).'),
     knownHostsFile: z.string().optional().describe("known_hosts file for strict/accept-new."),
-    https: z.boolean().optional().describe("WinRM over HTTPS (Basic) instead of HTTP with NTLM encryption."),
+    https: z
+      .boolean()
+      .optional()
+      .describe(
+        "WinRM: true (default) = HTTPS 5986, NTLM with channel binding; false = the explicit choice of plain HTTP 5985 with NTLM message encryption.",
+      ),
     caFile: z.string().optional().describe("WinRM HTTPS: CA file to trust."),
     thumbprint: z.string().optional().describe("WinRM HTTPS: pinned SHA-256 certificate thumbprint."),
     insecure: z.boolean().optional().describe("WinRM HTTPS: skip certificate checks (labs only)."),
@@ -85,11 +90,11 @@ export function toGuestAccess(t: GuestTarget): Exclude<GuestAccess, { transport:
         transport: "winrm",
         host: t.host ?? "",
         ...(t.port ? { port: t.port } : {}),
-        https: t.https ?? false,
-        auth: t.https ? "basic" : "ntlm",
+        https: t.https ?? true,
+        auth: "ntlm",
         username: t.user ?? "",
         password: new Secret(t.password ?? ""),
-        ...(t.https ? { tls: winrmTrust(t) } : {}),
+        ...(t.https !== false ? { tls: winrmTrust(t) } : {}),
       };
     case "docker":
       return { transport: "docker", container: t.container ?? "", ...(t.user ? { user: t.user } : {}) };

@@ -39,6 +39,22 @@ export const SESSION_FLAGS =
     Flag.NEGOTIATE_56) >>>
   0;
 
+/**
+ * What pod refuses to go without (checked on the server's CHALLENGE): NTLMv2
+ * with extended session security, signing AND sealing, 128-bit keys and a
+ * random exported session key. A peer that offers less is either very old or
+ * a man in the middle stripping flags; either way the session would be
+ * readable or forgeable.
+ */
+export const REQUIRED_FLAGS = [
+  ["NTLM", Flag.NTLM],
+  ["EXTENDED_SESSIONSECURITY", Flag.EXTENDED_SESSIONSECURITY],
+  ["SIGN", Flag.SIGN],
+  ["SEAL", Flag.SEAL],
+  ["128", Flag.NEGOTIATE_128],
+  ["KEY_EXCH", Flag.KEY_EXCH],
+] as const;
+
 export const AvId = {
   EOL: 0,
   NbComputerName: 1,

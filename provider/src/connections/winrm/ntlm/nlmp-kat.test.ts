@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NtlmClient } from "./client";
+import { NtlmClient, NtlmDowngradeError } from "./client";
 import { AvId, Flag } from "./constants";
 import { decodeAuthenticate, decodeAvPairs, decodeChallenge, encodeAuthenticate } from "./messages";
 import { channelBindingsHash, lmv2Response, ntlmv2Blob, ntowfv2, ntProofStr, sessionBaseKey } from "./ntlmv2";
@@ -116,23 +116,13 @@ describe("ntlm: MS-NLMP 4.2.4 NTLMv2 known answers", () => {
     assert.equal(back.mic, undefined, "no MIC slot before the payload");
   });
 
-  it("the client computes the published responses from the published challenge", () => {
-    const random = [NLMP.clientChallenge, NLMP.randomSessionKey];
-    const client = new NtlmClient({
-      user: NLMP.user,
-      domain: NLMP.domain,
-      password: () => NLMP.password,
-      workstation: NLMP.workstation,
-      random: () => random.shift() ?? Buffer.alloc(0),
-      now: () => NLMP.time,
-    });
+  it("the client refuses the published challenge: it carries no timestamp (no MIC possible)", () => {
+    const client = new NtlmClient({ user: NLMP.user, domain: NLMP.domain, password: () => NLMP.password });
     client.negotiate();
-    const auth = decodeAuthenticate(client.authenticate(v2.challengeMessage));
-    assert.deepEqual(auth.lmResponse, v2.lmv2Response);
-    assert.deepEqual(auth.ntResponse, Buffer.concat([v2.ntProofStr, v2.temp]));
-    assert.deepEqual(auth.encryptedRandomSessionKey, v2.encryptedSessionKey);
-    // The published challenge has no MsvAvTimestamp, so no MIC is due.
-    assert.equal(auth.mic, undefined);
+    assert.throws(
+      () => client.authenticate(v2.challengeMessage),
+      (e: unknown) => e instanceof NtlmDowngradeError && e.missing.join() === "timestamp (MsvAvTimestamp)",
+    );
   });
 
   it("sign and seal keys and GSS_WrapEx (4.2.4.4)", () => {

@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
-import { NtlmAcceptor, type NtlmAcceptorOptions, NtlmAuthError } from "./acceptor";
-import { NtlmClient } from "./client";
-import { AvId, Flag, hasFlag } from "./constants";
-import { decodeAuthenticate, decodeAvPairs, decodeChallenge } from "./messages";
-import { channelBindingsHash } from "./ntlmv2";
+import { NtlmAcceptor, type NtlmAcceptorOptions, NtlmAuthError } from "../../../lab/windows-guest/src/ntlm-acceptor";
+import { NtlmClient } from "../../../provider/src/connections/winrm/ntlm/client";
+import { AvId, Flag, hasFlag } from "../../../provider/src/connections/winrm/ntlm/constants";
+import {
+  decodeAuthenticate,
+  decodeAvPairs,
+  decodeChallenge,
+} from "../../../provider/src/connections/winrm/ntlm/messages";
+import { channelBindingsHash } from "../../../provider/src/connections/winrm/ntlm/ntlmv2";
 
 const PASSWORD = "Correct-Horse-9";
 
@@ -23,7 +27,7 @@ function pair(options: { password?: string; user?: string; domain?: string; cbt?
 }
 
 describe("ntlm: client against acceptor", () => {
-  it("authenticates, sends a MIC (server timestamp) and agrees on sealing keys both ways", () => {
+  it("authenticates, checks the MIC and agrees on sealing keys both ways", () => {
     const { client, acceptor } = pair();
     const challenge = acceptor.challenge(client.negotiate());
     const info = decodeAvPairs(decodeChallenge(challenge).targetInfo);
@@ -79,13 +83,26 @@ describe("ntlm: client against acceptor", () => {
     assert.throws(() => acceptor.accept(tampered), /MIC mismatch/);
   });
 
-  it("checks channel bindings when the acceptor requires them", () => {
+  it("checks channel bindings as Windows' Extended Protection (Relaxed) does", () => {
     const good = channelBindingsHash(Buffer.alloc(32, 1));
-    const ok = pair({ cbt: good, serverCbt: good });
-    ok.acceptor.accept(ok.client.authenticate(ok.acceptor.challenge(ok.client.negotiate())));
-    const bad = pair({ cbt: channelBindingsHash(Buffer.alloc(32, 2)), serverCbt: good });
-    const token = bad.client.authenticate(bad.acceptor.challenge(bad.client.negotiate()));
-    assert.throws(() => bad.acceptor.accept(token), /channel bindings/);
+    const run = (options: Parameters<typeof pair>[0], hardening?: "strict") => {
+      const p = pair(options);
+      const acceptor = hardening
+        ? new NtlmAcceptor({
+            computerName: "WIN2022-POD",
+            lookup: () => PASSWORD,
+            ...(options?.serverCbt ? { channelBindings: options.serverCbt } : {}),
+            cbtHardening: hardening,
+          })
+        : p.acceptor;
+      return () => acceptor.accept(p.client.authenticate(acceptor.challenge(p.client.negotiate())));
+    };
+    assert.equal(run({ cbt: good, serverCbt: good })().channelBindings, "verified");
+    assert.equal(run({ serverCbt: good })().channelBindings, "absent", "a client without CBT is let in (Relaxed)");
+    assert.equal(run({ cbt: Buffer.alloc(16), serverCbt: good })().channelBindings, "absent", "all zeros = none");
+    assert.throws(run({ cbt: channelBindingsHash(Buffer.alloc(32, 2)), serverCbt: good }), /channel bindings wrong/);
+    assert.throws(run({ cbt: good }), /without TLS/, "bindings to a TLS channel arriving over plain HTTP");
+    assert.throws(run({ serverCbt: good }, "strict"), /channel bindings missing/);
   });
 
   it("refuses AUTHENTICATE without a NEGOTIATE on the same context", () => {

@@ -1,5 +1,12 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { AV_FLAG_MIC_PROVIDED, AvId, Flag, hasFlag, SESSION_FLAGS, WINDOWS_VERSION } from "./constants";
+import {
+  AV_FLAG_MIC_PROVIDED,
+  AvId,
+  Flag,
+  hasFlag,
+  SESSION_FLAGS,
+  WINDOWS_VERSION,
+} from "../../../provider/src/connections/winrm/ntlm/constants";
 import {
   type AuthenticateMessage,
   decodeAuthenticate,
@@ -7,17 +14,28 @@ import {
   decodeNegotiate,
   encodeAvPairs,
   encodeChallenge,
-} from "./messages";
-import { computeMic, fileTime, fileTimeToMs, ntowfv2, ntProofStr, sessionBaseKey } from "./ntlmv2";
-import { rc4k } from "./rc4";
-import { SessionSecurity } from "./session-security";
+} from "../../../provider/src/connections/winrm/ntlm/messages";
+import {
+  computeMic,
+  fileTime,
+  fileTimeToMs,
+  ntowfv2,
+  ntProofStr,
+  sessionBaseKey,
+} from "../../../provider/src/connections/winrm/ntlm/ntlmv2";
+import { rc4k } from "../../../provider/src/connections/winrm/ntlm/rc4";
+import { SessionSecurity } from "../../../provider/src/connections/winrm/ntlm/session-security";
 
 /**
  * The acceptor side of NTLMv2 (MS-NLMP 3.2) for a stand-alone server with
  * local accounts, as the lab's Windows guest needs it: CHALLENGE with a
  * timestamp (so clients send a MIC), NTProofStr check, MIC check, KEY_EXCH,
  * then session security with the server-to-client keys. NTLMv1/LM responses
- * are refused (LmCompatibilityLevel 5).
+ * are refused (LmCompatibilityLevel 5). Channel bindings as Windows'
+ * Extended Protection with CbtHardeningLevel "Relaxed" (its default): a
+ * client that sends MsvAvChannelBindings must send the ones of this TLS
+ * channel; one that sends none (or all zeros) is let in, unless "strict".
+ * Lab-only: pod's provider is only ever the client.
  */
 export interface NtlmAcceptorOptions {
   /** NetBIOS computer name, e.g. "WIN2022-POD"; also the target name of a stand-alone server. */
@@ -25,8 +43,10 @@ export interface NtlmAcceptorOptions {
   dnsComputerName?: string;
   /** The password of a local account (user name case-insensitive), or undefined if unknown. */
   lookup: (user: string) => string | undefined;
-  /** When set, the client's MsvAvChannelBindings must equal it (CBT "Strict"). */
+  /** This channel's MsvAvChannelBindings (TLS listeners); undefined on plain HTTP, where any sent are refused. */
   channelBindings?: Buffer;
+  /** "relaxed" (default): missing bindings are accepted; "strict": they are required. */
+  cbtHardening?: "relaxed" | "strict";
   /** How far the client's timestamp may be from ours; MS-NLMP's default MaxLifetime is 36 hours. */
   maxSkewMs?: number;
   random?: (size: number) => Buffer;
@@ -41,6 +61,8 @@ export interface AcceptedNtlm {
   workstation: string;
   flags: number;
   session: SessionSecurity;
+  /** Whether the client bound the authentication to this TLS channel. */
+  channelBindings: "verified" | "absent";
 }
 
 export class NtlmAcceptor {
@@ -100,7 +122,7 @@ export class NtlmAcceptor {
     }
     const pairs = decodeAvPairs(blob.subarray(28, blob.length));
     this.#checkTimestamp(blob.subarray(8, 16));
-    this.#checkChannelBindings(pairs.find((p) => p.id === AvId.ChannelBindings)?.value);
+    const channelBindings = this.#checkChannelBindings(pairs.find((p) => p.id === AvId.ChannelBindings)?.value);
 
     const flags = (auth.flags & this.#flags) >>> 0;
     const baseKey = sessionBaseKey(key, proof);
@@ -117,6 +139,7 @@ export class NtlmAcceptor {
       workstation: auth.workstation,
       flags,
       session: new SessionSecurity(flags, exportedSessionKey, "server"),
+      channelBindings,
     };
   }
 
@@ -130,10 +153,15 @@ export class NtlmAcceptor {
     if (skew > (this.options.maxSkewMs ?? 36 * 3600_000)) throw new NtlmAuthError("NTLMv2 timestamp out of range");
   }
 
-  #checkChannelBindings(sent: Buffer | undefined): void {
+  #checkChannelBindings(sent: Buffer | undefined): "verified" | "absent" {
     const want = this.options.channelBindings;
-    if (!want) return;
-    if (!sent?.equals(want)) throw new NtlmAuthError("channel bindings missing or wrong (CBT)");
+    if (!sent || sent.equals(Buffer.alloc(sent.length))) {
+      if (want && this.options.cbtHardening === "strict") throw new NtlmAuthError("channel bindings missing (CBT)");
+      return "absent";
+    }
+    if (!want) throw new NtlmAuthError("channel bindings sent on a channel without TLS (relayed?)");
+    if (!sent.equals(want)) throw new NtlmAuthError("channel bindings wrong (CBT): not this TLS channel");
+    return "verified";
   }
 
   #checkMic(auth: AuthenticateMessage, pairs: { id: number; value: Buffer }[], exportedSessionKey: Buffer): void {

@@ -1,0 +1,284 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { isPodError, type PodError } from "../../provider/src/common/errors";
+import { Secret } from "../../provider/src/common/secret";
+import { WinrmConnection, type WinrmConnectionOptions } from "../../provider/src/connections/winrm/connection";
+import { Flag, MessageType } from "../../provider/src/connections/winrm/ntlm/constants";
+import { requireLab } from "../support/lab-env";
+import { type Mitm, startHttpMitm, startTlsInterceptor } from "../support/winrm-mitm";
+import { assertNotInCapture, FORGED_RECEIVE, sentTypes, weaken } from "../support/winrm-mitm-attacks";
+
+/**
+ * Issue 12 (High): WinRM NTLM against a man in the middle. Each attacker is a
+ * proxy this test starts on 127.0.0.1 between pod and the lab's Windows
+ * guest; its capture of every forwarded byte is checked afterwards.
+ *  - HTTP: a CHALLENGE stripped of sealing/128/key exchange or of its
+ *    timestamp → NTLM_DOWNGRADE, nothing further sent; an encrypted reply
+ *    replaced by a forged plaintext one (exit code 0) → UNSEALED_REPLY, or
+ *    altered by one bit → INTEGRITY_FAILED. The
+ *    command text and the password never cross the wire in clear.
+ *  - HTTPS (pod's default): NTLM with channel binding works end to end, and
+ *    a TLS-intercepting proxy holding another lab-CA certificate is refused
+ *    by the guest (it logs the wrong binding), for pod and for pywinrm.
+ */
+const run = promisify(execFile);
+
+function windowsLab() {
+  const labEnv = requireLab();
+  const need = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set: the lab is not up. Run \`make lab\` first.`);
+    return value;
+  };
+  const split = (hostPort: string) => ({
+    host: hostPort.replace(/:\d+$/, ""),
+    port: Number(hostPort.split(":").pop()),
+  });
+  const caFile = need("POD_WINRM_CA_FILE");
+  return {
+    http: split(need("POD_WINRM_HTTP")),
+    https: split(need("POD_WINRM_HTTPS")),
+    caFile,
+    ca: readFileSync(caFile),
+    caKeyFile: join(dirname(caFile), "ca-key.pem"),
+    guestLog: process.env.POD_WINDOWS_GUEST_LOG ?? join(labEnv.state, "logs", "windows-guest.log"),
+    user: need("POD_WINDOWS_USER"),
+    password: need("POD_WINDOWS_PASSWORD"),
+    py05: need("POD_PYWINRM_VENV_PYTHON"),
+    py03: need("POD_PYWINRM03_PYTHON"),
+    opensslLegacy: need("POD_OPENSSL_LEGACY_CONF"),
+  };
+}
+
+/** New lines of the guest's log since `from` (a byte offset). */
+const logSince = (file: string, from: number): string => readFileSync(file).subarray(from).toString("utf8");
+const logSize = (file: string): number => statSync(file).size;
+
+describe("lab: WinRM NTLM against a man in the middle (issue 12)", function () {
+  this.timeout(120_000);
+  const lab = windowsLab();
+  const secretPassword = `Bk-${randomBytes(9).toString("base64url")}`;
+  const command = `net user backup "${secretPassword}"`;
+  const open: WinrmConnection[] = [];
+  const proxies: Mitm[] = [];
+  const connect = (o: Partial<WinrmConnectionOptions> & { host: string; port: number }) => {
+    const c = new WinrmConnection({ username: lab.user, password: new Secret(lab.password), ...o });
+    open.push(c);
+    return c;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+    await Promise.all(proxies.splice(0).map((p) => p.close()));
+  });
+  const failure = async (p: Promise<unknown>): Promise<PodError> => {
+    const e = await p.then(
+      (r) => assert.fail(`expected a refusal, got ${JSON.stringify(r)}`),
+      (error: unknown) => error,
+    );
+    assert.ok(isPodError(e), String(e));
+    return e;
+  };
+
+  describe("plain HTTP (explicit), NTLM message encryption", () => {
+    for (const [name, weakening, missing] of [
+      [
+        "sealing, 128-bit and key exchange stripped",
+        { clearFlags: Flag.SEAL | Flag.NEGOTIATE_128 | Flag.KEY_EXCH },
+        ["SEAL", "128", "KEY_EXCH"],
+      ],
+      ["timestamp removed (no MIC possible)", { dropTimestamp: true }, ["timestamp (MsvAvTimestamp)"]],
+    ] as const) {
+      it(`refuses a CHALLENGE with ${name}: NTLM_DOWNGRADE, no AUTHENTICATE, no command sent`, async () => {
+        const mitm = await startHttpMitm({ upstream: lab.http, rewriteChallenge: (t) => weaken(t, weakening) });
+        proxies.push(mitm);
+        const c = connect({ host: "127.0.0.1", port: mitm.port, https: false });
+        const e = await failure(c.exec(command));
+        assert.equal(e.code, "NTLM_DOWNGRADE", e.describe());
+        assert.deepEqual(e.details.missing, missing);
+        assert.ok(e.fix && /https/.test(e.fix));
+        assert.deepEqual(sentTypes(mitm), [MessageType.Negotiate], "only the NEGOTIATE went out");
+        assertNotInCapture(mitm.capture(), "net user backup", "the command");
+        assertNotInCapture(mitm.capture(), secretPassword, "the command's password");
+        assertNotInCapture(mitm.capture(), lab.password, "the Administrator password");
+      });
+    }
+
+    it("refuses a forged plaintext reply on the sealed session (exit code 0): UNSEALED_REPLY", async () => {
+      // Replies 1 and 2 (shell created, command started) pass; the Receive that carries the exit code is forged.
+      const mitm = await startHttpMitm({
+        upstream: lab.http,
+        rewriteReply: (n, reply) => (n >= 3 ? FORGED_RECEIVE(reply.status) : undefined),
+      });
+      proxies.push(mitm);
+      const c = connect({ host: "127.0.0.1", port: mitm.port, https: false });
+      const e = await failure(c.exec(command));
+      assert.equal(e.code, "UNSEALED_REPLY", e.describe());
+      assert.ok(e.fix);
+      const wire = mitm.capture();
+      assert.ok(wire.includes("multipart/encrypted"), "the requests went sealed");
+      assertNotInCapture(wire, "net user backup", "the command");
+      assertNotInCapture(wire, secretPassword, "the command's password");
+      assertNotInCapture(wire, lab.password, "the Administrator password");
+    });
+
+    it("refuses a sealed reply altered on the way (one ciphertext byte flipped): INTEGRITY_FAILED", async () => {
+      const mitm = await startHttpMitm({
+        upstream: lab.http,
+        rewriteReply: (n, reply) => {
+          if (n < 3) return undefined;
+          const body = Buffer.from(reply.body);
+          const at = body.lastIndexOf("--Encrypted Boundary--") - 5; // inside the sealed SOAP
+          body[at] = (body[at] ?? 0) ^ 0x01;
+          return { ...reply, body };
+        },
+      });
+      proxies.push(mitm);
+      const e = await failure(connect({ host: "127.0.0.1", port: mitm.port, https: false }).exec(command));
+      assert.equal(e.code, "INTEGRITY_FAILED", e.describe());
+      assertNotInCapture(mitm.capture(), "net user backup", "the command");
+    });
+
+    it("the same proxy, forwarding faithfully, changes nothing (the refusals above are the attacks')", async () => {
+      const mitm = await startHttpMitm({ upstream: lab.http });
+      proxies.push(mitm);
+      const r = await connect({ host: "127.0.0.1", port: mitm.port, https: false }).exec("echo sealed-through-proxy");
+      assert.deepEqual([r.exitCode, r.stdout], [0, "sealed-through-proxy\r\n"]);
+      assertNotInCapture(mitm.capture(), "sealed-through-proxy", "the command");
+    });
+  });
+
+  describe("HTTPS (the default) with channel binding", () => {
+    let dir = "";
+    let interceptor: { cert: Buffer; key: Buffer };
+    before(async () => {
+      // Another certificate for 127.0.0.1 from the lab's own CA: pod trusts it, as it would a real attacker's
+      // certificate from a CA the user trusts (or a corporate TLS-inspecting proxy).
+      dir = mkdtempSync(join(tmpdir(), "pod-mitm-"));
+      const [key, csr, cert, ext] = ["key.pem", "req.csr", "cert.pem", "ext.cnf"].map((f) => join(dir, f)) as [
+        string,
+        string,
+        string,
+        string,
+      ];
+      writeFileSync(ext, "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+      await run("openssl", [
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        key,
+        "-out",
+        csr,
+      ]);
+      await run("openssl", [
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        lab.caFile,
+        "-CAkey",
+        lab.caKeyFile,
+        "-CAserial",
+        join(dir, "ca.srl"),
+        "-CAcreateserial",
+        "-days",
+        "1",
+        "-extfile",
+        ext,
+        "-out",
+        cert,
+      ]);
+      interceptor = { cert: readFileSync(cert), key: readFileSync(key) };
+    });
+    after(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+    const startInterceptor = async () => {
+      const mitm = await startTlsInterceptor({ upstream: lab.https, ...interceptor, upstreamCa: lab.ca });
+      proxies.push(mitm);
+      return mitm;
+    };
+
+    it("works end to end with no https option given, the guest verifying pod's channel binding", async () => {
+      const from = logSize(lab.guestLog);
+      const c = connect({ ...lab.https, tls: { ca: lab.ca } });
+      const r = await c.exec("whoami");
+      assert.deepEqual([r.exitCode, r.stdout], [0, "win2022-lab\\administrator\r\n"]);
+      assert.match(
+        logSince(lab.guestLog, from),
+        /NTLM authenticated Administrator from 127\.0\.0\.1 \(channel bindings: verified\)/,
+      );
+    });
+
+    it("is refused by the guest through a TLS-intercepting proxy (wrong channel binding): AUTH_FAILED", async () => {
+      const mitm = await startInterceptor();
+      const from = logSize(lab.guestLog);
+      const c = connect({ host: "127.0.0.1", port: mitm.port, tls: { ca: lab.ca } });
+      const e = await failure(c.exec(command));
+      assert.equal(e.code, "AUTH_FAILED", e.describe());
+      assert.match(e.fix ?? "", /channel binding/);
+      assert.match(
+        logSince(lab.guestLog, from),
+        /NTLM authentication failed from 127\.0\.0\.1: channel bindings wrong/,
+      );
+      // The interceptor reads everything in clear, yet saw no password and no command: NTLM never sends
+      // the password, and the command would only follow a successful authentication.
+      assertNotInCapture(mitm.capture(), "net user backup", "the command");
+      assertNotInCapture(mitm.capture(), lab.password, "the Administrator password");
+    });
+
+    it("(control) Basic through the same interceptor gets in: binding is what stops the relay", async () => {
+      const mitm = await startInterceptor();
+      const c = connect({ host: "127.0.0.1", port: mitm.port, auth: "basic", tls: { ca: lab.ca } });
+      assert.equal((await c.exec("hostname")).exitCode, 0);
+      assert.ok(
+        mitm.capture().includes(Buffer.from(`Basic ${Buffer.from(`${lab.user}:${lab.password}`).toString("base64")}`)),
+      );
+    });
+
+    const PYWINRM = `
+import json, sys, winrm
+from winrm.exceptions import InvalidCredentialsError
+url, user, password, ca = sys.argv[1:5]
+s = winrm.Session(url, auth=(user, password), transport="ntlm", server_cert_validation="validate", ca_trust_path=ca)
+try:
+    r = s.run_cmd("hostname"); print(json.dumps({"ok": [r.status_code, r.std_out.decode()]}))
+except InvalidCredentialsError as e:
+    print(json.dumps({"refused": str(e)[:200]}))
+`;
+    for (const [name, python, env] of [
+      ["pywinrm 0.5.0 (requests_ntlm 1.3 / pyspnego)", () => lab.py05, () => ({})],
+      ["pywinrm 0.3.0 (Debian; requests_ntlm 1.1)", () => lab.py03, () => ({ OPENSSL_CONF: lab.opensslLegacy })],
+    ] as const) {
+      it(`${name} sends channel bindings over HTTPS: verified directly, refused through the interceptor`, async () => {
+        const py = async (port: number) => {
+          const { stdout } = await run(
+            python(),
+            ["-c", PYWINRM, `https://127.0.0.1:${port}/wsman`, lab.user, lab.password, lab.caFile],
+            { env: { ...process.env, ...env() }, timeout: 60_000 },
+          );
+          return JSON.parse(stdout) as { ok?: [number, string]; refused?: string };
+        };
+        let from = logSize(lab.guestLog);
+        assert.deepEqual((await py(lab.https.port)).ok, [0, "WIN2022-LAB\r\n"]);
+        assert.match(logSince(lab.guestLog, from), /\(channel bindings: verified\)/);
+        const mitm = await startInterceptor();
+        from = logSize(lab.guestLog);
+        const through = await py(mitm.port);
+        assert.ok(through.refused !== undefined, `pywinrm got through the interceptor: ${JSON.stringify(through)}`);
+        assert.match(logSince(lab.guestLog, from), /channel bindings wrong/);
+      });
+    }
+  });
+});

@@ -1,0 +1,145 @@
+import * as http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import * as tls from "node:tls";
+
+/**
+ * Attackers between pod and a WinRM listener, started by a test on 127.0.0.1
+ * and closed after it. Each records every byte it forwards in both
+ * directions (`capture()`), so a test can prove what crossed the wire.
+ *
+ *  - startHttpMitm: an HTTP proxy that keeps one upstream connection per
+ *    client connection (NTLM authenticates the TCP connection) and may
+ *    rewrite the NTLM CHALLENGE or replace replies (forgery);
+ *  - startTlsInterceptor: terminates TLS with its own certificate and opens
+ *    a new TLS connection to the listener, passing the bytes through
+ *    unchanged (what a corporate TLS-inspecting proxy, or an attacker with a
+ *    certificate from a trusted CA, does).
+ */
+export interface Upstream {
+  host: string;
+  port: number;
+}
+
+export interface ForwardedReply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface HttpMitmOptions {
+  upstream: Upstream;
+  /** Rewrites the NTLM token in a 401's WWW-Authenticate (the CHALLENGE). */
+  rewriteChallenge?: (token: Buffer) => Buffer;
+  /** Called for each reply with a body (n counts from 1); a return value replaces what the client gets. */
+  rewriteReply?: (n: number, reply: ForwardedReply) => ForwardedReply | undefined;
+}
+
+export interface Mitm {
+  port: number;
+  capture(): Buffer;
+  /** Authorization header values the client sent, in order. */
+  authorizations: string[];
+  close(): Promise<void>;
+}
+
+export async function startHttpMitm(options: HttpMitmOptions): Promise<Mitm> {
+  const chunks: Buffer[] = [];
+  const authorizations: string[] = [];
+  const agents = new WeakMap<Socket, http.Agent>();
+  let replies = 0;
+  const server = http.createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on("data", (c: Buffer) => body.push(c));
+    req.on("end", () => {
+      const requestBody = Buffer.concat(body);
+      chunks.push(Buffer.from(`${req.method} ${req.url}\r\n${JSON.stringify(req.headers)}\r\n`), requestBody);
+      if (req.headers.authorization) authorizations.push(req.headers.authorization);
+      let agent = agents.get(req.socket);
+      if (!agent) {
+        const created = new http.Agent({ keepAlive: true, maxSockets: 1 });
+        agents.set(req.socket, created);
+        req.socket.once("close", () => created.destroy());
+        agent = created;
+      }
+      const headers = { ...req.headers, host: `${options.upstream.host}:${options.upstream.port}` };
+      const up = http.request({ ...options.upstream, method: req.method, path: req.url, headers, agent }, (upRes) => {
+        const parts: Buffer[] = [];
+        upRes.on("data", (c: Buffer) => parts.push(c));
+        upRes.on("end", () => {
+          let reply: ForwardedReply = {
+            status: upRes.statusCode ?? 502,
+            headers: upRes.headers,
+            body: Buffer.concat(parts),
+          };
+          chunks.push(Buffer.from(`${reply.status}\r\n${JSON.stringify(reply.headers)}\r\n`), reply.body);
+          const challenge = /^(Negotiate|NTLM) ([A-Za-z0-9+/=]+)$/.exec(
+            String(reply.headers["www-authenticate"] ?? ""),
+          );
+          if (reply.status === 401 && challenge && options.rewriteChallenge) {
+            const token = options.rewriteChallenge(Buffer.from(challenge[2] ?? "", "base64"));
+            reply = {
+              ...reply,
+              headers: { ...reply.headers, "www-authenticate": `${challenge[1]} ${token.toString("base64")}` },
+            };
+          }
+          if (reply.body.length > 0 && options.rewriteReply) reply = options.rewriteReply(++replies, reply) ?? reply;
+          const out = { ...reply.headers, "content-length": String(reply.body.length) };
+          delete out["transfer-encoding"];
+          res.writeHead(reply.status, out).end(reply.body);
+        });
+      });
+      up.on("error", () => res.destroy());
+      up.end(requestBody);
+    });
+  });
+  return listening(server, chunks, authorizations);
+}
+
+export interface TlsInterceptorOptions {
+  upstream: Upstream;
+  /** The interceptor's own certificate and key (PEM). */
+  cert: Buffer;
+  key: Buffer;
+  /** CA the interceptor trusts for the real listener. */
+  upstreamCa: Buffer;
+}
+
+export async function startTlsInterceptor(options: TlsInterceptorOptions): Promise<Mitm> {
+  const chunks: Buffer[] = [];
+  const server = tls.createServer({ cert: options.cert, key: options.key }, (client) => {
+    const upstream = tls.connect({ ...options.upstream, ca: options.upstreamCa });
+    client.on("data", (c: Buffer) => chunks.push(c));
+    upstream.on("data", (c: Buffer) => chunks.push(c));
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", end).on("close", end);
+    upstream.on("error", end).on("close", end);
+  });
+  return listening(server, chunks, []);
+}
+
+function listening(server: http.Server | tls.Server, chunks: Buffer[], authorizations: string[]): Promise<Mitm> {
+  const sockets = new Set<Socket>();
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        capture: () => Buffer.concat(chunks),
+        authorizations,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
