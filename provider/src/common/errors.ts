@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   "AUTH_FAILED",
   "CONNECTION_LOST",
   "PROTOCOL_ERROR",
+  /** A response, file or archive larger than the bound pod reads into memory. */
+  "TOO_LARGE",
   // guest
   "OS_UNKNOWN",
   "COMMAND_FAILED",
