@@ -39,6 +39,11 @@ export class CappedOutput {
     this.#dropped += chunk.length - Math.max(room, 0);
   }
 
+  /** Counts bytes that were never received (a reader stopped early) as dropped. */
+  skipped(bytes: number): void {
+    this.#dropped += bytes;
+  }
+
   /** Bytes received but not kept. */
   get dropped(): number {
     return this.#dropped;
