@@ -23,6 +23,8 @@ export class PodCommand extends pulumi.dynamic.Resource {
   declare readonly exitCode: pulumi.Output<number>;
   declare readonly data: pulumi.Output<unknown>;
   declare readonly durationMs: pulumi.Output<number>;
+  /** Set when the last run printed more than maxOutputBytes: bytes dropped from each stream. */
+  declare readonly truncated: pulumi.Output<{ stdout: number; stderr: number } | undefined>;
   declare readonly os: pulumi.Output<DetectedOs>;
 
   constructor(name: string, args: PodCommandArgs, opts?: pulumi.CustomResourceOptions) {
@@ -42,6 +44,7 @@ export class PodCommand extends pulumi.dynamic.Resource {
         exitCode: undefined,
         data: undefined,
         durationMs: undefined,
+        truncated: undefined,
         os: undefined,
       },
       { ...opts, additionalSecretOutputs: [...secret, ...(opts?.additionalSecretOutputs ?? [])] },

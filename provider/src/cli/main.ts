@@ -10,7 +10,7 @@ import { Command } from "commander";
 import { PodClient, type PodClientOptions } from "../client/pod-client";
 import { PodError } from "../common/errors";
 import type { HostKeyPolicy } from "../connections/ssh";
-import { ProgressBar, printError, table } from "./output";
+import { ProgressBar, printError, sanitize, table } from "./output";
 
 interface GlobalFlags {
   json?: boolean;
@@ -60,6 +60,8 @@ function action<A extends unknown[]>(fn: (c: PodClient, json: boolean, ...args: 
 }
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
+const truncatedNote = (t: { stdout: number; stderr: number }) =>
+  `${t.stdout} bytes of stdout and ${t.stderr} bytes of stderr dropped; raise --max-output`;
 
 program
   .command("health")
@@ -73,7 +75,7 @@ program
         out(
           `vSphere  ${v.configured ? `${v.host ?? "?"} ${v.reachable ? "reachable" : "UNREACHABLE"} (session ${v.session}${v.apiVersion ? `, API ${v.apiVersion}` : ""}${v.latencyMs !== undefined ? `, ${v.latencyMs} ms` : ""})` : "not configured (POD_VSPHERE_HOST)"}`,
         );
-        if (v.error) out(`  [${v.error.code}] ${v.error.message}`);
+        if (v.error) out(sanitize(`  [${v.error.code}] ${v.error.message}`));
         out(report.ok ? "healthy" : "UNHEALTHY");
       }
       return report.ok ? 0 : 1;
@@ -127,8 +129,9 @@ program
   .description("run a command on targets: pod exec docker:web 10.0.0.5 vm:db -- uname -a")
   .option("-c, --concurrency <n>", "targets at once", "8")
   .option("-t, --timeout <ms>", "per command")
+  .option("--max-output <bytes>", "stdout and stderr bytes kept per command and stream (default 16 MiB)")
   .action(
-    action(async (c, json, targets: string[], opts: { concurrency: string; timeout?: string }) => {
+    action(async (c, json, targets: string[], opts: { concurrency: string; timeout?: string; maxOutput?: string }) => {
       const dash = process.argv.indexOf("--");
       const argv = dash >= 0 ? process.argv.slice(dash + 1) : [];
       const hosts = dash >= 0 ? targets.filter((t) => !argv.includes(t)) : targets;
@@ -143,7 +146,10 @@ program
         targets: hosts,
         commands: [command],
         concurrency: Number(opts.concurrency),
-        ...(opts.timeout ? { options: { timeoutMs: Number(opts.timeout) } } : {}),
+        options: {
+          ...(opts.timeout ? { timeoutMs: Number(opts.timeout) } : {}),
+          ...(opts.maxOutput ? { maxOutputBytes: Number(opts.maxOutput) } : {}),
+        },
         onTargetDone: (t) => bar?.tick(t),
       });
       const failed = entries.filter((e) => !e.ok || !e.result.success).length;
@@ -158,8 +164,9 @@ program
         );
       else if (entries.length === 1 && entries[0]?.ok) {
         const r = entries[0].result;
-        if (r.stdout) out(r.stdout);
-        if (r.stderr) process.stderr.write(`${r.stderr}\n`);
+        if (r.stdout) out(sanitize(r.stdout));
+        if (r.stderr) process.stderr.write(`${sanitize(r.stderr)}\n`);
+        if (r.truncated) process.stderr.write(`(output truncated: ${truncatedNote(r.truncated)})\n`);
       } else {
         out(
           table(

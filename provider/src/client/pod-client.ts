@@ -52,6 +52,8 @@ export interface PodClientOptions extends CredentialSources {
   maxPerHost?: number;
   /** Health probes give up after this long per guest (default 5000). */
   healthTimeoutMs?: number;
+  /** Bytes of stdout, and of stderr, kept per command (default 16 MiB); a run's maxOutputBytes overrides it. */
+  maxOutputBytes?: number;
 }
 
 export interface ExecuteOptions<D = unknown> extends RunOptions<D> {
@@ -101,6 +103,7 @@ export class PodClient {
       actor: options.actor ?? "pod",
       ...(options.maxConcurrent ? { maxConcurrent: options.maxConcurrent } : {}),
       ...(options.maxPerHost ? { maxPerHost: options.maxPerHost } : {}),
+      ...(options.maxOutputBytes !== undefined ? { maxOutputBytes: options.maxOutputBytes } : {}),
     });
     const ttl = options.cacheTtlMs ?? 60_000;
     this.#results = new TtlCache(ttl);

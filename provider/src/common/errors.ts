@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   "NTLM_DOWNGRADE",
   "UNSEALED_REPLY",
   "INTEGRITY_FAILED",
+  /** A response, file or archive larger than the bound pod reads into memory. */
+  "TOO_LARGE",
   // guest
   "OS_UNKNOWN",
   "COMMAND_FAILED",

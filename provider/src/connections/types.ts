@@ -14,6 +14,21 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** SSH only: allocate a pseudo-terminal (merges stderr into stdout). */
   pty?: boolean;
+  /**
+   * Bytes of stdout, and separately of stderr, kept in the result (default
+   * DEFAULT_MAX_OUTPUT_BYTES, 16 MiB); the rest is dropped and counted in `truncated`.
+   */
+  maxOutputBytes?: number;
+  /** Every stdout chunk as it arrives, kept or not. Must not throw; must not block. */
+  onStdout?: (chunk: Buffer) => void;
+  /** Every stderr chunk as it arrives, kept or not. Must not throw; must not block. */
+  onStderr?: (chunk: Buffer) => void;
+}
+
+/** Bytes received past `maxOutputBytes` and not kept, per stream. */
+export interface OutputTruncation {
+  stdout: number;
+  stderr: number;
 }
 
 /** What the transport saw. A non-zero exit is data, never an exception. */
@@ -25,6 +40,13 @@ export interface RawExecResult {
   signal?: string;
   timedOut: boolean;
   durationMs: number;
+  /** Present when output went past `maxOutputBytes`: how many bytes of each stream were dropped. */
+  truncated?: OutputTruncation;
+}
+
+export interface GetFileOptions {
+  /** Refuse (TOO_LARGE) a file bigger than this (default DEFAULT_MAX_FILE_BYTES, 128 MiB). */
+  maxBytes?: number;
 }
 
 export interface ConnectionHealth {
@@ -44,7 +66,8 @@ export interface GuestConnection {
   /** Runs one command line as the guest's default shell parses it. */
   exec(command: string, options?: ExecOptions): Promise<RawExecResult>;
   putFile(remotePath: string, content: string | Buffer, options?: { mode?: number }): Promise<void>;
-  getFile(remotePath: string): Promise<Buffer>;
+  /** The whole file, or TOO_LARGE when it is bigger than `maxBytes`. */
+  getFile(remotePath: string, options?: GetFileOptions): Promise<Buffer>;
   health(): Promise<ConnectionHealth>;
   /** Releases every socket and timer; nothing keeps the process alive after it. */
   close(): Promise<void>;

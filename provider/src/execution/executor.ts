@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { toPodError } from "../common/errors";
+import { checkByteLimit, DEFAULT_MAX_OUTPUT_BYTES, tooLarge } from "../common/limits";
 import { redact, type Secret } from "../common/secret";
 import type { GuestConnection } from "../connections/types";
 import { defaultOsRegistry, type OsRegistry } from "../os/registry";
@@ -40,6 +41,12 @@ export interface RunOptions<D = unknown> {
   parser?: OutputParser<D>;
   correlationId?: string;
   actor?: string;
+  /** Bytes of stdout, and of stderr, kept in the result (default: the executor's, 16 MiB); the rest is counted in `truncated`. */
+  maxOutputBytes?: number;
+  /** Every stdout chunk as it arrives, also past maxOutputBytes. Must not throw. */
+  onStdout?: (chunk: Buffer) => void;
+  /** Every stderr chunk as it arrives, also past maxOutputBytes. Must not throw. */
+  onStderr?: (chunk: Buffer) => void;
 }
 
 export interface ExecutorOptions {
@@ -51,6 +58,8 @@ export interface ExecutorOptions {
   /** Who runs the commands, for the audit trail (default "pod"). */
   actor?: string;
   registry?: OsRegistry;
+  /** Default maxOutputBytes for every run (16 MiB). */
+  maxOutputBytes?: number;
 }
 
 const reveal = (value: string | Secret): string => (typeof value === "string" ? value : value.reveal());
@@ -62,6 +71,7 @@ export class CommandExecutor {
   readonly #audit: AuditSink;
   readonly #actor: string;
   readonly #registry: OsRegistry;
+  readonly #maxOutputBytes: number;
   readonly #osCache = new WeakMap<GuestConnection, Promise<OsInfo>>();
 
   constructor(options: ExecutorOptions = {}) {
@@ -70,6 +80,7 @@ export class CommandExecutor {
     this.#audit = options.audit ?? noAudit;
     this.#actor = options.actor ?? "pod";
     this.#registry = options.registry ?? defaultOsRegistry;
+    this.#maxOutputBytes = checkByteLimit(options.maxOutputBytes, "maxOutputBytes", DEFAULT_MAX_OUTPUT_BYTES);
   }
 
   /** The target's OS: given, or detected once per connection (a failed detection is retried next time). */
@@ -143,6 +154,9 @@ export class CommandExecutor {
         ? { stdin: Buffer.isBuffer(options.stdin) ? options.stdin : reveal(options.stdin) }
         : {}),
       ...(options.pty ? { pty: true } : {}),
+      maxOutputBytes: checkByteLimit(options.maxOutputBytes, "maxOutputBytes", this.#maxOutputBytes),
+      ...(options.onStdout ? { onStdout: options.onStdout } : {}),
+      ...(options.onStderr ? { onStderr: options.onStderr } : {}),
     });
     const accepted = options.acceptExitCodes ?? [0];
     const success = !raw.timedOut && raw.exitCode !== null && accepted.includes(raw.exitCode);
@@ -155,9 +169,20 @@ export class CommandExecutor {
       success,
       timedOut: raw.timedOut,
       durationMs: raw.durationMs,
+      ...(raw.truncated ? { truncated: raw.truncated } : {}),
     };
     // A failed command's output is rarely what the parser expects: parse successes only.
-    if (success && options.parser !== undefined) result.data = parseOutput(options.parser, raw.stdout) as D;
+    if (success && options.parser !== undefined) {
+      // Half a document would fail to parse with a misleading message: say what happened instead.
+      if (raw.truncated?.stdout) {
+        throw tooLarge(
+          `The output of "${names.command}" on ${names.host}`,
+          checkByteLimit(options.maxOutputBytes, "maxOutputBytes", this.#maxOutputBytes),
+          "Raise maxOutputBytes, or make the command print less.",
+        );
+      }
+      result.data = parseOutput(options.parser, raw.stdout) as D;
+    }
     return result;
   }
 

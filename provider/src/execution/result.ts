@@ -1,4 +1,4 @@
-import type { TransportKind } from "../connections/types";
+import type { OutputTruncation, TransportKind } from "../connections/types";
 
 /**
  * The normalized result of one command, the same shape for every OS and
@@ -18,6 +18,11 @@ export interface CommandResult<D = unknown> {
   success: boolean;
   timedOut: boolean;
   durationMs: number;
+  /**
+   * Present when the output went past the run's maxOutputBytes: bytes dropped
+   * from each stream (stdout/stderr above hold the first maxOutputBytes).
+   */
+  truncated?: OutputTruncation;
   /** stdout parsed by the requested parser (JSON, ip -j, os-release, key=value, PowerShell JSON). */
   data?: D;
 }

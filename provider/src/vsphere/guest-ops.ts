@@ -1,4 +1,5 @@
 import { PodError } from "../common/errors";
+import { DEFAULT_MAX_FILE_BYTES } from "../common/limits";
 import { sleep } from "../common/retry";
 import type { Secret } from "../common/secret";
 import { retrieveProperties } from "./property";
@@ -82,13 +83,20 @@ export class GuestOperations {
    * Waits for a process to end. Done means `endTime` is set: vSphere omits
    * `exitCode` when it is 0, so a missing exit code with an end time is 0.
    */
-  async wait(pid: number, timeoutMs: number, pollMs = 200): Promise<{ exitCode: number; timedOut: boolean }> {
+  async wait(
+    pid: number,
+    timeoutMs: number,
+    pollMs = 200,
+    options: { terminate?: boolean } = {},
+  ): Promise<{ exitCode: number; timedOut: boolean }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const [process] = await this.list([pid]);
       if (process?.endTime) return { exitCode: process.exitCode ?? 0, timedOut: false };
       if (Date.now() >= deadline) {
-        await this.terminate(pid).catch(() => undefined);
+        // TerminateProcessInGuest ends this process only, not its children: callers
+        // that started a process tree pass terminate: false and end the tree themselves.
+        if (options.terminate !== false) await this.terminate(pid).catch(() => undefined);
         return { exitCode: -1, timedOut: true };
       }
       await sleep(pollMs);
@@ -123,21 +131,51 @@ export class GuestOperations {
     });
   }
 
-  /** Downloads a guest file through the URL vSphere hands out for it. */
-  async download(path: string): Promise<Buffer> {
+  /** Downloads a guest file through the URL vSphere hands out for it; TOO_LARGE past `maxBytes`. */
+  async download(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES): Promise<Buffer> {
+    const res = await this.session.client.transport.request({
+      method: "GET",
+      path: await this.#downloadPath(path),
+      timeoutMs: 120_000,
+      maxBytes,
+    });
+    if (res.status !== 200) throw transferError("download", path, res.status);
+    return res.bytes;
+  }
+
+  /**
+   * Hands a guest file to `onChunk` as it arrives, holding none of it; `onChunk`
+   * returns false to stop reading. Returns the bytes read and, when the server
+   * said, the file's size (so a reader that stopped early knows what it skipped).
+   */
+  async stream(
+    path: string,
+    onChunk: (chunk: Buffer, size: number | undefined) => boolean | undefined,
+  ): Promise<{ received: number; size?: number }> {
+    let received = 0;
+    let size: number | undefined;
+    const res = await this.session.client.transport.request({
+      method: "GET",
+      path: await this.#downloadPath(path),
+      timeoutMs: 120_000,
+      onBody: (chunk, declared) => {
+        received += chunk.length;
+        size = declared;
+        return onChunk(chunk, declared);
+      },
+    });
+    if (res.status !== 200) throw transferError("download", path, res.status);
+    return { received, ...(size !== undefined ? { size } : {}) };
+  }
+
+  async #downloadPath(path: string): Promise<string> {
     const info = await this.session.call("InitiateFileTransferFromGuest", {
       _this: this.fileManager,
       vm: this.vm,
       auth: this.#authArg(),
       guestFilePath: path,
     });
-    const res = await this.session.client.transport.request({
-      method: "GET",
-      path: this.#transferPath(info.url),
-      timeoutMs: 120_000,
-    });
-    if (res.status !== 200) throw transferError("download", path, res.status);
-    return res.bytes;
+    return this.#transferPath(info.url);
   }
 
   async upload(path: string, content: Buffer, overwrite = true): Promise<void> {

@@ -3,10 +3,11 @@
  * stream), which needs no shell in the container and works on distroless images.
  */
 import { posix as posixPath } from "node:path";
+import type { Readable } from "node:stream";
 import type Docker from "dockerode";
 import { PodError } from "../../common/errors";
 import { dockerError } from "./errors";
-import { readTar, tarSingleFile } from "./tar";
+import { readFirstEntry, type TarEntry, tarSingleFile } from "./tar";
 
 export async function putFileByArchive(
   container: Docker.Container,
@@ -17,7 +18,7 @@ export async function putFileByArchive(
 ): Promise<void> {
   const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
   try {
-    await container.putArchive(tarSingleFile(posixPath.basename(remotePath), data, mode), {
+    await container.putArchive(await tarSingleFile(posixPath.basename(remotePath), data, mode), {
       path: posixPath.dirname(remotePath),
     });
   } catch (error) {
@@ -25,14 +26,15 @@ export async function putFileByArchive(
   }
 }
 
-async function readArchive(container: Docker.Container, path: string): Promise<Buffer> {
-  const stream = await container.getArchive({ path });
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on("data", (c: Buffer) => chunks.push(c));
-    stream.on("end", () => resolve(Buffer.concat(chunks)));
-    stream.on("error", reject);
-  });
+/** The first entry of the archive Docker makes of `path`, its content within `maxBytes`. */
+async function readEntry(container: Docker.Container, target: string, path: string, maxBytes: number) {
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await container.getArchive({ path });
+  } catch (error) {
+    throw dockerError(error, target, `getFile ${path}`);
+  }
+  return readFirstEntry(stream as Readable, maxBytes, `${path} on container ${target}`);
 }
 
 /** The file's content; a symlink (Docker archives the link itself) is followed, up to 8 hops. */
@@ -40,28 +42,19 @@ export async function getFileByArchive(
   container: Docker.Container,
   target: string,
   remotePath: string,
+  maxBytes: number,
 ): Promise<Buffer> {
   let path = remotePath;
   for (let hops = 0; hops < 8; hops++) {
-    let archive: Buffer;
-    try {
-      archive = await readArchive(container, path);
-    } catch (error) {
-      throw dockerError(error, target, `getFile ${remotePath}`);
-    }
-    const entry = readTar(archive)[0];
-    if (entry?.type === "file") return entry.content;
-    if (entry?.type === "symlink") {
+    const entry: TarEntry = await readEntry(container, target, path, maxBytes);
+    if (entry.type === "file") return entry.content;
+    if (entry.type === "symlink") {
       path = posixPath.resolve(posixPath.dirname(path), entry.linkName);
       continue;
     }
-    throw new PodError(
-      "INVALID_INPUT",
-      `${remotePath} on ${target} is not a regular file (${entry?.type ?? "empty"}).`,
-      {
-        fix: "Give the path of a file.",
-      },
-    );
+    throw new PodError("INVALID_INPUT", `${remotePath} on ${target} is not a regular file (${entry.type}).`, {
+      fix: "Give the path of a file.",
+    });
   }
   throw new PodError("INVALID_INPUT", `${remotePath} on ${target} is a chain of too many symlinks.`, {
     fix: "Give the link's target path.",

@@ -13,8 +13,9 @@ import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import Docker from "dockerode";
 import { PodError } from "../../common/errors";
+import { checkByteLimit, DEFAULT_MAX_FILE_BYTES } from "../../common/limits";
 import { assertEnvName, posixKillByEnvMarker, posixWrap } from "../../os/shell/posix";
-import type { ConnectionHealth, ExecOptions, GuestConnection, RawExecResult } from "../types";
+import type { ConnectionHealth, ExecOptions, GetFileOptions, GuestConnection, RawExecResult } from "../types";
 import { getFileByArchive, putFileByArchive } from "./archive";
 import { DockerDemuxer } from "./demux";
 import { dockerError } from "./errors";
@@ -94,11 +95,15 @@ export class DockerExecConnection implements GuestConnection {
       throw dockerError(error, this.target, "exec");
     }
 
-    const demux = new DockerDemuxer();
-    const raw: Buffer[] = [];
+    const demux = new DockerDemuxer({
+      ...(options.maxOutputBytes !== undefined ? { maxOutputBytes: options.maxOutputBytes } : {}),
+      ...(options.onStdout ? { onStdout: options.onStdout } : {}),
+      ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+    });
     let timedOut = false;
     const ended = new Promise<void>((resolve) => {
-      stream.on("data", (chunk: Buffer) => (options.pty ? raw.push(chunk) : demux.push(chunk)));
+      // With a TTY the stream is stdout alone, unframed.
+      stream.on("data", (chunk: Buffer) => (options.pty ? demux.stdout.push(chunk) : demux.push(chunk)));
       stream.once("end", resolve);
       stream.once("close", resolve);
       stream.once("error", () => resolve());
@@ -126,11 +131,12 @@ export class DockerExecConnection implements GuestConnection {
     const exitCode = timedOut ? null : await this.#exitCode(exec);
     if (timedOut) this.#counters.timeouts++;
     return {
-      stdout: options.pty ? Buffer.concat(raw).toString("utf8") : demux.text("stdout"),
-      stderr: options.pty ? "" : demux.text("stderr"),
+      stdout: demux.text("stdout"),
+      stderr: demux.text("stderr"),
       exitCode,
       timedOut,
       durationMs: Date.now() - started,
+      ...demux.truncation(),
     };
   }
 
@@ -180,8 +186,9 @@ export class DockerExecConnection implements GuestConnection {
     return putFileByArchive(this.#container, this.target, remotePath, content, options.mode ?? 0o644);
   }
 
-  getFile(remotePath: string): Promise<Buffer> {
-    return getFileByArchive(this.#container, this.target, remotePath);
+  getFile(remotePath: string, options: GetFileOptions = {}): Promise<Buffer> {
+    const maxBytes = checkByteLimit(options.maxBytes, "maxBytes", DEFAULT_MAX_FILE_BYTES);
+    return getFileByArchive(this.#container, this.target, remotePath, maxBytes);
   }
 
   async health(): Promise<ConnectionHealth> {

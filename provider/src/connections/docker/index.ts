@@ -1,3 +1,3 @@
 export { DockerDemuxer } from "./demux";
 export { type DockerConnectionOptions, DockerExecConnection, EXEC_MARKER } from "./docker-connection";
-export { readTar, type TarEntry, tarSingleFile } from "./tar";
+export { readFirstEntry, type TarEntry, tarSingleFile } from "./tar";

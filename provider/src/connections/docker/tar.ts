@@ -1,11 +1,13 @@
 /**
- * Just enough tar for Docker's archive API: write one regular file (ustar),
- * read entries back (ustar, with PAX and GNU long names, which Docker emits
- * for long paths). Files up to 8 GiB.
+ * The tar side of Docker's archive API, through tar-stream (a maintained,
+ * streaming parser that refuses negative and oversized headers): pack one
+ * regular file; read the first entry of an archive stream, with a bound on
+ * how much of the stream is read and kept.
  */
+import type { Readable } from "node:stream";
+import { extract, type Header, pack } from "tar-stream";
 import { PodError } from "../../common/errors";
-
-const BLOCK = 512;
+import { tooLarge } from "../../common/limits";
 
 export type TarEntryType = "file" | "directory" | "symlink" | "hardlink" | "other";
 
@@ -15,124 +17,96 @@ export interface TarEntry {
   mode: number;
   size: number;
   linkName: string;
+  /** The file's bytes (regular files only; empty for the rest). */
   content: Buffer;
 }
 
-function writeString(header: Buffer, offset: number, length: number, value: string): void {
-  const bytes = Buffer.from(value, "utf8");
-  if (bytes.length > length) {
-    throw new PodError("INVALID_INPUT", `"${value}" is longer than ${length} bytes, too long for a tar header.`, {
-      fix: "Use a shorter file name.",
-    });
-  }
-  bytes.copy(header, offset);
-}
-
-function writeOctal(header: Buffer, offset: number, length: number, value: number): void {
-  header.write(`${value.toString(8).padStart(length - 1, "0")}\0`, offset, length, "latin1");
-}
+/** Header blocks, PAX records and long names around the content: read past the content bound. */
+const HEADER_ALLOWANCE = 1024 * 1024;
 
 /** One regular file named `name` (no directory part), as a complete tar archive. */
-export function tarSingleFile(name: string, content: Buffer, mode = 0o644, mtime = new Date()): Buffer {
-  const header = Buffer.alloc(BLOCK);
-  writeString(header, 0, 100, name);
-  writeOctal(header, 100, 8, mode & 0o7777);
-  writeOctal(header, 108, 8, 0);
-  writeOctal(header, 116, 8, 0);
-  writeOctal(header, 124, 12, content.length);
-  writeOctal(header, 136, 12, Math.floor(mtime.getTime() / 1000));
-  header.write("        ", 148, 8, "latin1"); // checksum is computed over spaces here
-  header.write("0", 156, 1, "latin1");
-  header.write("ustar\u000000", 257, 8, "latin1");
-  writeString(header, 265, 32, "root");
-  writeString(header, 297, 32, "root");
-  let sum = 0;
-  for (const byte of header) sum += byte;
-  header.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8, "latin1");
-  const padding = Buffer.alloc((BLOCK - (content.length % BLOCK)) % BLOCK);
-  return Buffer.concat([header, content, padding, Buffer.alloc(BLOCK * 2)]);
-}
-
-function readString(block: Buffer, offset: number, length: number): string {
-  const raw = block.subarray(offset, offset + length);
-  const end = raw.indexOf(0);
-  return raw.subarray(0, end < 0 ? length : end).toString("utf8");
-}
-
-function readNumber(block: Buffer, offset: number, length: number): number {
-  const first = block[offset] ?? 0;
-  if (first & 0x80) {
-    // base-256 (GNU) for large values
-    let value = 0;
-    for (let i = 1; i < length; i++) value = value * 256 + (block[offset + i] ?? 0);
-    return value;
+export function tarSingleFile(name: string, content: Buffer, mode = 0o644, mtime = new Date()): Promise<Buffer> {
+  if (!name || name.includes("/")) {
+    throw new PodError("INVALID_INPUT", `"${name}" is not a file name for a tar entry.`, {
+      fix: "Give the base name of the file, without a directory.",
+    });
   }
-  const text = readString(block, offset, length).trim();
-  return text ? Number.parseInt(text, 8) : 0;
+  const archive = pack();
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    archive.on("data", (c) => chunks.push(c as Buffer));
+    archive.on("end", () => resolve(Buffer.concat(chunks)));
+    archive.on("error", reject);
+  });
+  archive.entry(
+    { name, mode: mode & 0o7777, mtime, size: content.length, type: "file", uname: "root", gname: "root" },
+    content,
+  );
+  archive.finalize();
+  return done;
 }
 
-function parsePax(content: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  let offset = 0;
-  while (offset < content.length) {
-    const space = content.indexOf(0x20, offset);
-    if (space < 0) break;
-    const length = Number.parseInt(content.subarray(offset, space).toString("latin1"), 10);
-    if (!Number.isFinite(length) || length <= 0) break;
-    const record = content.subarray(space + 1, offset + length - 1).toString("utf8");
-    const eq = record.indexOf("=");
-    if (eq > 0) out[record.slice(0, eq)] = record.slice(eq + 1);
-    offset += length;
-  }
-  return out;
-}
-
-const TYPES: Record<string, TarEntryType> = {
-  "0": "file",
-  "\0": "file",
-  "7": "file",
-  "5": "directory",
-  "2": "symlink",
-  "1": "hardlink",
+const TYPES: Partial<Record<Header["type"], TarEntryType>> = {
+  file: "file",
+  "contiguous-file": "file",
+  directory: "directory",
+  symlink: "symlink",
+  link: "hardlink",
 };
 
-export function readTar(archive: Buffer): TarEntry[] {
-  const entries: TarEntry[] = [];
-  let offset = 0;
-  let pax: Record<string, string> = {};
-  let longName: string | undefined;
-  let longLink: string | undefined;
-  while (offset + BLOCK <= archive.length) {
-    const header = archive.subarray(offset, offset + BLOCK);
-    if (header.every((b) => b === 0)) break;
-    const typeflag = String.fromCharCode(header[156] ?? 0);
-    const size = pax.size !== undefined ? Number(pax.size) : readNumber(header, 124, 12);
-    const content = archive.subarray(offset + BLOCK, offset + BLOCK + size);
-    offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
-    if (typeflag === "x") {
-      pax = { ...pax, ...parsePax(content) };
-      continue;
-    }
-    if (typeflag === "g") continue;
-    if (typeflag === "L" || typeflag === "K") {
-      const value = content.toString("utf8").replace(/\0+$/, "");
-      if (typeflag === "L") longName = value;
-      else longLink = value;
-      continue;
-    }
-    const prefix = readString(header, 345, 155);
-    const baseName = readString(header, 0, 100);
-    entries.push({
-      name: pax.path ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName),
-      type: TYPES[typeflag] ?? "other",
-      mode: readNumber(header, 100, 8),
-      size,
-      linkName: pax.linkpath ?? longLink ?? readString(header, 157, 100),
-      content: Buffer.from(content),
+function malformed(what: string, cause: unknown): PodError {
+  return new PodError("PROTOCOL_ERROR", `${what} is not a valid tar archive: ${(cause as Error).message}.`, {
+    fix: "Check the Docker engine; the archive it sent could not be read.",
+    cause,
+  });
+}
+
+/**
+ * The archive's first entry, its content at most `maxBytes` (TOO_LARGE
+ * beyond, announced or found); the rest of the archive is not read: `source`
+ * is destroyed once the entry is in. `what` names the archive in errors.
+ */
+export function readFirstEntry(source: Readable, maxBytes: number, what: string): Promise<TarEntry> {
+  const parser = extract();
+  return new Promise<TarEntry>((resolve, reject) => {
+    let settled = false;
+    const finish = (outcome: TarEntry | PodError) => {
+      if (settled) return;
+      settled = true;
+      source.unpipe(parser);
+      source.destroy();
+      parser.destroy();
+      if (outcome instanceof PodError) reject(outcome);
+      else resolve(outcome);
+    };
+    const refuse = (size?: number) =>
+      tooLarge(what, maxBytes, "Raise getFile's maxBytes, or fetch the file in parts.", size);
+    let read = 0;
+    source.on("data", (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > maxBytes + HEADER_ALLOWANCE) finish(refuse());
     });
-    pax = {};
-    longName = undefined;
-    longLink = undefined;
-  }
-  return entries;
+    source.on("error", (error) => finish(malformed(what, error)));
+    parser.on("error", (error: unknown) => finish(malformed(what, error)));
+    parser.on("finish", () =>
+      finish(new PodError("NOT_FOUND", `${what} is an empty archive.`, { fix: "Check the path." })),
+    );
+    parser.on("entry", (header, stream) => {
+      const size = header.size ?? 0;
+      const base = {
+        name: header.name,
+        type: (header.type && TYPES[header.type]) ?? "other",
+        mode: header.mode ?? 0,
+        size,
+        linkName: header.linkname ?? "",
+      };
+      if (base.type !== "file") return finish({ ...base, content: Buffer.alloc(0) });
+      if (size > maxBytes) return finish(refuse(size));
+      const chunks: Buffer[] = [];
+      stream.on("data", (c) => chunks.push(c as Buffer));
+      stream.on("end", () => finish({ ...base, content: Buffer.concat(chunks) }));
+      stream.on("error", (error: unknown) => finish(malformed(what, error)));
+    });
+    source.pipe(parser);
+  });
 }

@@ -1,14 +1,20 @@
+import { randomUUID } from "node:crypto";
 import { PodError } from "../../common/errors";
+import { checkByteLimit, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_OUTPUT_BYTES } from "../../common/limits";
 import { posixQuote } from "../../os/shell/posix";
 import type { GuestOperations } from "../../vsphere/guest-ops";
-import type { ConnectionHealth, ExecOptions, GuestConnection, RawExecResult } from "../types";
+import { CappedOutput, truncation } from "../capped-output";
+import type { ConnectionHealth, ExecOptions, GetFileOptions, GuestConnection, RawExecResult } from "../types";
+import { EXEC_MARKER, endTree } from "./end-tree";
 
 /**
  * Commands through VMware Tools guest operations: no network path to the
  * guest is needed. A command runs under the guest's shell with stdout and
  * stderr redirected to temporary files, which are fetched and deleted after
- * it ends (the pattern govc's guest.run uses). Linux/POSIX guests only for
- * now: Windows guests use WinRM.
+ * it ends (the pattern govc's guest.run uses), always, even when the run
+ * fails midway. At a timeout the whole process tree is ended (end-tree.ts),
+ * not just the shell. Output is read back within maxOutputBytes per stream.
+ * Linux/POSIX guests only for now: Windows guests use WinRM.
  */
 export class GuestOpsConnection implements GuestConnection {
   readonly transport = "guestops" as const;
@@ -21,36 +27,59 @@ export class GuestOpsConnection implements GuestConnection {
 
   async exec(command: string, options: ExecOptions = {}): Promise<RawExecResult> {
     const started = Date.now();
-    const out = await this.ops.createTempFile("pod-", ".out");
-    const err = await this.ops.createTempFile("pod-", ".err");
-    const input = options.stdin === undefined ? undefined : await this.#stage(options.stdin);
+    const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    const created: string[] = [];
+    const temp = async (suffix: string) => {
+      const path = await this.ops.createTempFile("pod-", suffix);
+      created.push(path);
+      return path;
+    };
+    let running: number | undefined;
     try {
+      const out = await temp(".out");
+      const err = await temp(".err");
+      const input = options.stdin === undefined ? undefined : await temp(".in");
+      if (input) await this.ops.upload(input, Buffer.from(options.stdin ?? ""));
       const redirect = `>${posixQuote(out)} 2>${posixQuote(err)}${input ? ` <${posixQuote(input)}` : ""}`;
       // The arguments string is parsed once more by the guest side (vcsim: the
       // host's sh), so the whole command travels as one quoted word.
       const args = `-c ${posixQuote(`{ ${command}\n} ${redirect}`)}`;
-      const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
-      const pid = await this.ops.start(this.shellPath, args, {
-        ...(options.cwd ? { cwd: options.cwd } : {}),
-        ...(env.length ? { env } : {}),
-      });
-      const ended = await this.ops.wait(pid, options.timeoutMs ?? 10 * 60_000);
+      const marker = randomUUID();
+      const env = [...Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`), `${EXEC_MARKER}=${marker}`];
+      const pid = await this.ops.start(this.shellPath, args, { ...(options.cwd ? { cwd: options.cwd } : {}), env });
+      running = pid;
+      const ended = await this.ops.wait(pid, options.timeoutMs ?? 10 * 60_000, 200, { terminate: false });
+      if (ended.timedOut) await endTree(this.ops, pid, marker, { shellPath: this.shellPath });
+      running = undefined;
+      const stdout = await this.#collect(out, new CappedOutput(limit, options.onStdout), !!options.onStdout);
+      const stderr = await this.#collect(err, new CappedOutput(limit, options.onStderr), !!options.onStderr);
       return {
-        stdout: (await this.ops.download(out)).toString("utf8"),
-        stderr: (await this.ops.download(err)).toString("utf8"),
+        stdout: stdout.text(),
+        stderr: stderr.text(),
         exitCode: ended.timedOut ? null : ended.exitCode,
         timedOut: ended.timedOut,
         durationMs: Date.now() - started,
+        ...truncation(stdout, stderr),
       };
     } finally {
-      for (const file of [out, err, input]) if (file) await this.ops.deleteFile(file).catch(() => undefined);
+      // Failed midway (say the session dropped while waiting): do not leave the shell running.
+      if (running !== undefined) await this.ops.terminate(running).catch(() => undefined);
+      for (const file of created) await this.ops.deleteFile(file).catch(() => undefined);
     }
   }
 
-  async #stage(content: string | Buffer): Promise<string> {
-    const path = await this.ops.createTempFile("pod-", ".in");
-    await this.ops.upload(path, Buffer.from(content));
-    return path;
+  /**
+   * Reads an output file into `sink`. Without a listener the read stops once
+   * the sink is full and the server has said how big the file is (the rest is
+   * counted, not fetched); with one, every byte goes through the listener.
+   */
+  async #collect(path: string, sink: CappedOutput, streaming: boolean): Promise<CappedOutput> {
+    const { received, size } = await this.ops.stream(path, (chunk, declared) => {
+      sink.push(chunk);
+      return streaming || sink.dropped === 0 || declared === undefined;
+    });
+    if (size !== undefined && size > received) sink.skipped(size - received);
+    return sink;
   }
 
   async putFile(remotePath: string, content: string | Buffer, options: { mode?: number } = {}): Promise<void> {
@@ -65,8 +94,8 @@ export class GuestOpsConnection implements GuestConnection {
     }
   }
 
-  getFile(remotePath: string): Promise<Buffer> {
-    return this.ops.download(remotePath);
+  getFile(remotePath: string, options: GetFileOptions = {}): Promise<Buffer> {
+    return this.ops.download(remotePath, checkByteLimit(options.maxBytes, "maxBytes", DEFAULT_MAX_FILE_BYTES));
   }
 
   async health(): Promise<ConnectionHealth> {

@@ -8,9 +8,11 @@
  */
 import type { Client, ClientChannel, PseudoTtyOptions } from "ssh2";
 import { PodError } from "../../common/errors";
-import type { RawExecResult } from "../types";
+import { DEFAULT_MAX_OUTPUT_BYTES } from "../../common/limits";
+import { CappedOutput, truncation } from "../capped-output";
+import type { ExecOptions, RawExecResult } from "../types";
 
-export interface ChannelExecOptions {
+export interface ChannelExecOptions extends Pick<ExecOptions, "maxOutputBytes" | "onStdout" | "onStderr"> {
   stdin?: string | Buffer;
   /** Sent as SSH env requests (sshd accepts only names in AcceptEnv). */
   env?: Record<string, string>;
@@ -58,8 +60,9 @@ function watch(
   where: string,
   settle: (result: RawExecResult | PodError) => void,
 ): void {
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
+  const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const stdout = new CappedOutput(limit, options.onStdout);
+  const stderr = new CappedOutput(limit, options.onStderr);
   let exitCode: number | null = null;
   let signal: string | undefined;
   let sawExit = false;
@@ -72,8 +75,8 @@ function watch(
     if (finished) return;
     finished = true;
     for (const t of timers) clearTimeout(t);
-    const out = Buffer.concat(stdout).toString("utf8");
-    const err = Buffer.concat(stderr).toString("utf8");
+    const out = stdout.text();
+    const err = stderr.text();
     if (!sawExit && !timedOut) {
       settle(
         new PodError(
@@ -95,6 +98,7 @@ function watch(
       ...(signal ? { signal } : {}),
       timedOut,
       durationMs: Date.now() - started,
+      ...truncation(stdout, stderr),
     });
   };
 

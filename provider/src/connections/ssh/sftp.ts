@@ -2,8 +2,9 @@
  * File transfer over the SFTP subsystem: OS-neutral (Windows OpenSSH has it
  * too) and binary-safe, unlike `cat > file` through a shell.
  */
-import type { Client, SFTPWrapper } from "ssh2";
+import type { Client, SFTPWrapper, Stats } from "ssh2";
 import { PodError } from "../../common/errors";
+import { tooLarge } from "../../common/limits";
 import { ChannelNotOpened } from "./channel-exec";
 
 function openSftp(client: Client): Promise<SFTPWrapper> {
@@ -70,14 +71,36 @@ export async function sftpPut(
   }
 }
 
-export async function sftpGet(client: Client, path: string, where: string): Promise<Buffer> {
+/**
+ * Reads a file, at most `maxBytes` of it: a file announced (stat) or found
+ * (while reading: it may grow, or be a /proc file of size 0) to be bigger is
+ * refused with TOO_LARGE, and the read stops there.
+ */
+export async function sftpGet(client: Client, path: string, where: string, maxBytes: number): Promise<Buffer> {
   const sftp = await openSftp(client);
+  const refuse = (size?: number) =>
+    tooLarge(`${path} on ${where}`, maxBytes, "Raise getFile's maxBytes, or fetch the file in parts.", size);
   try {
-    return await new Promise<Buffer>((resolve, reject) =>
-      sftp.readFile(path, (e, data) => (e ? reject(e) : resolve(data))),
+    const stats = await new Promise<Stats>((resolve, reject) =>
+      sftp.stat(path, (e, s) => (e ? reject(e) : resolve(s))),
     );
+    if (stats.size > maxBytes) throw refuse(stats.size);
+    return await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      const stream = sftp.createReadStream(path);
+      stream.on("data", (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > maxBytes) {
+          stream.destroy();
+          reject(refuse());
+        } else chunks.push(chunk);
+      });
+      stream.on("end", () => resolve(Buffer.concat(chunks)));
+      stream.on("error", reject);
+    });
   } catch (error) {
-    throw fileError(error, path, where, "read");
+    throw error instanceof PodError ? error : fileError(error, path, where, "read");
   } finally {
     sftp.end();
   }

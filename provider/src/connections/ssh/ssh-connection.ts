@@ -6,9 +6,10 @@
 import type { Duplex } from "node:stream";
 import type { Client } from "ssh2";
 import { PodError } from "../../common/errors";
+import { checkByteLimit, DEFAULT_MAX_FILE_BYTES } from "../../common/limits";
 import { posixWrap } from "../../os/shell/posix";
 import type { PoolEventListener, PoolEventSource } from "../pool-events";
-import type { ConnectionHealth, ExecOptions, GuestConnection, RawExecResult } from "../types";
+import type { ConnectionHealth, ExecOptions, GetFileOptions, GuestConnection, RawExecResult } from "../types";
 import { type ResolvedAuth, resolveAuth } from "./auth";
 import { ChannelNotOpened, execOnChannel } from "./channel-exec";
 import { dialWithRetry } from "./dial";
@@ -177,6 +178,9 @@ export class SshConnection implements GuestConnection, PoolEventSource {
           ...(options.pty ? { pty: true } : {}),
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           ...(this.#options.killGraceMs !== undefined ? { killGraceMs: this.#options.killGraceMs } : {}),
+          ...(options.maxOutputBytes !== undefined ? { maxOutputBytes: options.maxOutputBytes } : {}),
+          ...(options.onStdout ? { onStdout: options.onStdout } : {}),
+          ...(options.onStderr ? { onStderr: options.onStderr } : {}),
         },
         this.target,
       ),
@@ -189,8 +193,9 @@ export class SshConnection implements GuestConnection, PoolEventSource {
     return this.#withClient((client) => sftpPut(client, remotePath, content, options.mode, this.target));
   }
 
-  getFile(remotePath: string): Promise<Buffer> {
-    return this.#withClient((client) => sftpGet(client, remotePath, this.target));
+  getFile(remotePath: string, options: GetFileOptions = {}): Promise<Buffer> {
+    const maxBytes = checkByteLimit(options.maxBytes, "maxBytes", DEFAULT_MAX_FILE_BYTES);
+    return this.#withClient((client) => sftpGet(client, remotePath, this.target, maxBytes));
   }
 
   /** Pool counters: open connections, busy channels, queue, dials, reconnects, failures, lost connections. */

@@ -1,9 +1,10 @@
 import { isPodError, PodError } from "../../common/errors";
+import { checkByteLimit, DEFAULT_MAX_FILE_BYTES, tooLarge } from "../../common/limits";
 import { type Secret, toSecret } from "../../common/secret";
 import type { TlsTrust } from "../../common/tls";
 import { psInvocation, psReadFileBase64, psWriteFileFromStdin } from "../../os/shell/powershell";
 import type { PoolEventListener, PoolEventSource } from "../pool-events";
-import type { ConnectionHealth, ExecOptions, GuestConnection, RawExecResult } from "../types";
+import type { ConnectionHealth, ExecOptions, GetFileOptions, GuestConnection, RawExecResult } from "../types";
 import { decodeClixml } from "./clixml";
 import { type CreateShellOptions, type EnvelopeContext, identify } from "./envelope";
 import { isWsmanFault } from "./faults";
@@ -114,9 +115,19 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
     if (result.exitCode !== 0) throw this.#fileError("write", remotePath, result);
   }
 
-  async getFile(remotePath: string): Promise<Buffer> {
+  async getFile(remotePath: string, options: GetFileOptions = {}): Promise<Buffer> {
+    const maxBytes = checkByteLimit(options.maxBytes, "maxBytes", DEFAULT_MAX_FILE_BYTES);
     const invocation = psInvocation(psReadFileBase64(remotePath));
-    const result = await this.#serial(() => this.#run(invocation.commandLine, {}, invocation.stdin));
+    // The file comes back as one base64 line: 4 characters per 3 bytes, and a line break.
+    const maxOutputBytes = Math.ceil(maxBytes / 3) * 4 + 16;
+    const result = await this.#serial(() => this.#run(invocation.commandLine, { maxOutputBytes }, invocation.stdin));
+    if (result.truncated?.stdout) {
+      throw tooLarge(
+        `${remotePath} on ${this.target}`,
+        maxBytes,
+        "Raise getFile's maxBytes, or fetch the file in parts.",
+      );
+    }
     if (result.exitCode !== 0) throw this.#fileError("read", remotePath, result);
     return Buffer.from(result.stdout.toString("latin1").replace(/\s+/g, ""), "base64");
   }
@@ -170,7 +181,13 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
 
   async #run(commandLine: string, options: ExecOptions, stdin: Buffer | undefined): Promise<RunResult> {
     this.#stats.commands++;
-    const runOptions = { ...(stdin ? { stdin } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) };
+    const runOptions = {
+      ...(stdin ? { stdin } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.maxOutputBytes !== undefined ? { maxOutputBytes: options.maxOutputBytes } : {}),
+      ...(options.onStdout ? { onStdout: options.onStdout } : {}),
+      ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+    };
     // env/cwd belong to a WinRS shell, so such a command gets a shell of its own.
     if (options.env || options.cwd) {
       const shell = await this.#openShell({
@@ -224,6 +241,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
       exitCode: run.exitCode,
       timedOut: run.timedOut,
       durationMs: Date.now() - started,
+      ...(run.truncated ? { truncated: run.truncated } : {}),
     };
   }
 

@@ -1,4 +1,7 @@
 import { isPodError } from "../../common/errors";
+import { DEFAULT_MAX_OUTPUT_BYTES } from "../../common/limits";
+import { CappedOutput, truncation } from "../capped-output";
+import type { ExecOptions, OutputTruncation } from "../types";
 import type { CreateShellOptions, EnvelopeContext } from "./envelope";
 import * as env from "./envelope";
 import { isWsmanFault } from "./faults";
@@ -13,7 +16,7 @@ import { call } from "./wsman";
  * finds no output within OperationTimeout fails with WSManFault 2150858793
  * (w:TimedOut); that is normal and we simply receive again.
  */
-export interface RunOptions {
+export interface RunOptions extends Pick<ExecOptions, "maxOutputBytes" | "onStdout" | "onStderr"> {
   stdin?: Buffer;
   /** Ends the command with a terminate signal after this long; the result says timedOut. */
   timeoutMs?: number;
@@ -24,6 +27,8 @@ export interface RunResult {
   stderr: Buffer;
   exitCode: number | null;
   timedOut: boolean;
+  /** Bytes past maxOutputBytes, dropped (present only when some were). */
+  truncated?: OutputTruncation;
 }
 
 /** Raw stdin bytes per Send: ~80 KB of base64, well under the 150 KiB MaxEnvelopeSize we announce. */
@@ -58,7 +63,7 @@ export class WinrsShell {
     const commandId = readCommandId(res);
     try {
       if (options.stdin) await this.#sendStdin(commandId, options.stdin);
-      return await this.#receiveAll(commandId, started, options.timeoutMs);
+      return await this.#receiveAll(commandId, started, options);
     } finally {
       // Windows keeps a finished command's resources until it is signalled (pywinrm does the same).
       await call(this.transport, env.signal(this.ctx, this.id, commandId), "Signal", REQUEST_TIMEOUT_MS).catch(
@@ -75,13 +80,16 @@ export class WinrsShell {
     }
   }
 
-  async #receiveAll(commandId: string, started: number, timeoutMs: number | undefined): Promise<RunResult> {
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
+  async #receiveAll(commandId: string, started: number, options: RunOptions): Promise<RunResult> {
+    const { timeoutMs } = options;
+    // Output is kept up to a bound per stream (a guest printing without end must not exhaust our memory).
+    const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    const stdout = new CappedOutput(limit, options.onStdout);
+    const stderr = new CappedOutput(limit, options.onStderr);
+    const outputs = () => ({ stdout: stdout.bytes(), stderr: stderr.bytes(), ...truncation(stdout, stderr) });
     for (;;) {
       const left = timeoutMs === undefined ? Number.POSITIVE_INFINITY : timeoutMs - (Date.now() - started);
-      if (left <= 0)
-        return { stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr), exitCode: null, timedOut: true };
+      if (left <= 0) return { ...outputs(), exitCode: null, timedOut: true };
       // Never let one Receive outlive the caller's deadline.
       const waitS = Math.max(1, Math.min(this.ctx.operationTimeoutS, Math.ceil(left / 1000)));
       const ctx = { ...this.ctx, operationTimeoutS: waitS };
@@ -96,12 +104,7 @@ export class WinrsShell {
         stdout.push(chunk.stdout);
         stderr.push(chunk.stderr);
         if (chunk.done) {
-          return {
-            stdout: Buffer.concat(stdout),
-            stderr: Buffer.concat(stderr),
-            exitCode: chunk.exitCode ?? null,
-            timedOut: false,
-          };
+          return { ...outputs(), exitCode: chunk.exitCode ?? null, timedOut: false };
         }
       } catch (error) {
         if (!isWsmanFault(error, WSMAN_FAULT.operationTimeout)) throw error;

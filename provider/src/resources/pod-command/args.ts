@@ -28,6 +28,15 @@ export const podCommandInputsSchema = z.object({
     .max(24 * 3600)
     .optional()
     .describe("Ends the command on the guest; 600 by default."),
+  maxOutputBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024 * 1024)
+    .optional()
+    .describe(
+      "Bytes of stdout, and of stderr, kept from a run (16 MiB by default); the rest is dropped and counted in `truncated`.",
+    ),
   parser: z
     .enum(["json", "ip-json", "os-release", "key-value", "powershell-json"])
     .optional()
@@ -46,6 +55,10 @@ export const podCommandOutputsSchema = podCommandInputsSchema.extend({
   exitCode: z.number().int().describe("Exit code of the last run."),
   data: z.unknown().optional().describe("stdout parsed by `parser`."),
   durationMs: z.number().describe("How long the last run took."),
+  truncated: z
+    .object({ stdout: z.number().int(), stderr: z.number().int() })
+    .optional()
+    .describe("Set when the last run printed more than maxOutputBytes: the bytes dropped from each stream."),
   os: detectedOsSchema,
 });
 

@@ -40,8 +40,9 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
   ): Promise<pulumi.dynamic.UpdateResult<PodCommandOutputs>> {
     if (!diffPodCommand(olds, news).rerun) {
       // Keep the last run's results; undefined values must not reach Pulumi's serializer.
-      const { stdout, stderr, exitCode, data, durationMs, os } = olds;
-      return { outs: { ...news, stdout, stderr, exitCode, ...(data === undefined ? {} : { data }), durationMs, os } };
+      const { stdout, stderr, exitCode, data, durationMs, os, truncated } = olds;
+      const kept = { ...(data === undefined ? {} : { data }), ...(truncated === undefined ? {} : { truncated }) };
+      return { outs: { ...news, stdout, stderr, exitCode, ...kept, durationMs, os } };
     }
     return { outs: await this.#run(news, news.update ?? news.create, "update") };
   }
@@ -68,6 +69,7 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
         exitCode: result.exitCode ?? -1,
         ...(result.data !== undefined ? { data: result.data } : {}),
         durationMs: result.durationMs,
+        ...(result.truncated ? { truncated: result.truncated } : {}),
         os: toDetectedOs(os),
       };
     } catch (error) {

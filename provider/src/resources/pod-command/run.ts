@@ -30,6 +30,7 @@ export async function runCommand(
       ...(inputs.stdin !== undefined ? { stdin: inputs.stdin } : {}),
       ...(inputs.acceptExitCodes ? { acceptExitCodes: inputs.acceptExitCodes } : {}),
       ...(inputs.parser ? { parser: inputs.parser } : {}),
+      ...(inputs.maxOutputBytes !== undefined ? { maxOutputBytes: inputs.maxOutputBytes } : {}),
       ...(correlationId ? { correlationId } : {}),
     });
     return { result, os };

@@ -1,5 +1,6 @@
 import * as https from "node:https";
 import { PodError } from "../../common/errors";
+import { DEFAULT_MAX_SOAP_RESPONSE_BYTES, tooLarge } from "../../common/limits";
 import { networkError } from "../../common/network-error";
 import { type TlsTrust, VerifyingAgent } from "../../common/tls";
 
@@ -18,6 +19,14 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string | Buffer;
   timeoutMs: number;
+  /** Bytes of body read into memory (default 64 MiB); a longer body is refused with TOO_LARGE. */
+  maxBytes?: number;
+  /**
+   * Takes the body chunk by chunk instead (the response's `bytes` stay empty and
+   * no bound applies: the receiver keeps what it wants); for 2xx replies only.
+   * `declared` is the Content-Length when the server sent one. Return false to stop reading.
+   */
+  onBody?: (chunk: Buffer, declared: number | undefined) => boolean | undefined;
 }
 
 /** What the SOAP client sends requests through: HTTPS in production, a fake in unit tests. */
@@ -59,12 +68,41 @@ export class HttpsTransport implements SoapTransport {
           timeout: req.timeoutMs,
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            const bytes = Buffer.concat(chunks);
+          const reply = (bytes: Buffer) =>
             resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString("utf8"), bytes });
+          const length = Number(res.headers["content-length"]);
+          const declared = Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+          const limit = req.maxBytes ?? DEFAULT_MAX_SOAP_RESPONSE_BYTES;
+          // An error reply is read (bounded) as a body, never handed to the receiver as content.
+          const status = res.statusCode ?? 0;
+          const onBody = status >= 200 && status < 300 ? req.onBody : undefined;
+          const refuse = (size?: number) => {
+            res.destroy();
+            reject(
+              tooLarge(
+                `The response to ${req.method} ${req.path.split("?")[0]} from ${this.host}`,
+                limit,
+                "Ask for less at once (fewer objects or properties per call), or raise the bound.",
+                size,
+              ),
+            );
+          };
+          if (!onBody && declared !== undefined && declared > limit) return refuse(declared);
+          const chunks: Buffer[] = [];
+          let total = 0;
+          res.on("data", (c: Buffer) => {
+            if (onBody) {
+              if (onBody(c, declared) === false) {
+                res.destroy();
+                reply(Buffer.alloc(0));
+              }
+              return;
+            }
+            total += c.length;
+            if (total > limit) refuse();
+            else chunks.push(c);
           });
+          res.on("end", () => reply(Buffer.concat(chunks)));
           res.on("error", (e) => reject(networkError(e, this.host, this.port)));
         },
       );
