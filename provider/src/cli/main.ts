@@ -11,6 +11,9 @@ import { PodClient, type PodClientOptions } from "../client/pod-client";
 import { PodError } from "../common/errors";
 import type { HostKeyPolicy } from "../connections/ssh";
 import { ProgressBar, printError, table } from "./output";
+import { type SecretFlags, secretInputs } from "./secret-args";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 interface GlobalFlags {
   json?: boolean;
@@ -127,8 +130,11 @@ program
   .description("run a command on targets: pod exec docker:web 10.0.0.5 vm:db -- uname -a")
   .option("-c, --concurrency <n>", "targets at once", "8")
   .option("-t, --timeout <ms>", "per command")
+  .option("--secret-env <name>", "pass $name to the command's environment as a secret (repeatable)", collect, [])
+  .option("--secret-stdin <name>", "send $name as the command's stdin, as a secret")
+  .addHelpText("after", "\nAn argv word {secret:NAME} is replaced by $NAME; secrets show as *** in results and audit.")
   .action(
-    action(async (c, json, targets: string[], opts: { concurrency: string; timeout?: string }) => {
+    action(async (c, json, targets: string[], opts: { concurrency: string; timeout?: string } & SecretFlags) => {
       const dash = process.argv.indexOf("--");
       const argv = dash >= 0 ? process.argv.slice(dash + 1) : [];
       const hosts = dash >= 0 ? targets.filter((t) => !argv.includes(t)) : targets;
@@ -137,13 +143,20 @@ program
           fix: "Run `pod exec <target…> -- <command…>`, e.g. `pod exec docker:web 10.0.0.5 -- uname -a`.",
         });
       }
-      const command = argv.length === 1 ? (argv[0] as string) : argv; // one word: a script for the guest's shell
+      const secrets = secretInputs(argv, opts);
+      // One plain word: a script for the guest's shell.
+      const command =
+        argv.length === 1 && typeof secrets.command[0] === "string" ? secrets.command[0] : secrets.command;
       const bar = json ? undefined : new ProgressBar(hosts.length);
       const entries = await c.batchExecute({
         targets: hosts,
         commands: [command],
         concurrency: Number(opts.concurrency),
-        ...(opts.timeout ? { options: { timeoutMs: Number(opts.timeout) } } : {}),
+        options: {
+          ...(opts.timeout ? { timeoutMs: Number(opts.timeout) } : {}),
+          ...(secrets.env ? { env: secrets.env } : {}),
+          ...(secrets.stdin ? { stdin: secrets.stdin } : {}),
+        },
         onTargetDone: (t) => bar?.tick(t),
       });
       const failed = entries.filter((e) => !e.ok || !e.result.success).length;
