@@ -8,9 +8,10 @@ import type { DeepInput } from "./inputs";
 import { markCommand, markEnvironment, markText } from "./secret-parts";
 import { urnInput } from "./urn";
 
-export type PodCommandArgs = {
-  [K in Exclude<keyof PodCommandInputs, "secretOutputs">]: DeepInput<PodCommandInputs[K]>;
-} & {
+/** secretOutputs is the option below; the SDK passes it on to the provider itself. */
+type Inputs = Omit<PodCommandInputs, "secretOutputs">;
+
+export type PodCommandArgs = { [K in keyof Inputs]: DeepInput<Inputs[K]> } & {
   /** Store stdout, stderr and data encrypted and hide them from diffs and logs. */
   secretOutputs?: boolean;
 };
