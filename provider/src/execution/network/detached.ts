@@ -74,10 +74,9 @@ const FINAL = ["reverted", "confirmed"];
 export async function applyDetached(shell: GuestShell, o: DetachedApply): Promise<GuestShell> {
   const confirmSeconds = Math.max(5, o.confirmSeconds);
   const started = Date.now();
-  const start = await shell.run(
-    startDetachedScript({ apply: o.commands, revert: o.revertCommands, confirmSeconds }),
-    { timeoutMs: 30_000 },
-  );
+  const start = await shell.run(startDetachedScript({ apply: o.commands, revert: o.revertCommands, confirmSeconds }), {
+    timeoutMs: 30_000,
+  });
   if (!start.stdout.includes("@@STARTED")) {
     throw new NetworkConfigError("APPLY_FAILED", "The guest did not start the detached network change.", {
       fix: "The login user needs root or passwordless sudo (sudo -n).",

@@ -4,6 +4,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isPodError } from "../../common/errors";
+import { isNetworkConfigError } from "../errors";
 import { asRoot, linuxCommand, linuxStepsScript, resolvConfCommand } from "./commands";
 import { confirmDetachedScript, detachedScript, parseDetachedDir, startDetachedScript } from "./detached";
 import { choosePersistence, persistCommands, unpersistCommands } from "./persist";
@@ -191,6 +192,38 @@ describe("network/linux", () => {
     assert.equal(choosePersistence({ container: false, tools: ["ip", "networkctl"] }), "networkd");
     assert.equal(choosePersistence({ container: false, tools: ["ip", "ifup"] }), "ifupdown");
     assert.equal(choosePersistence({ container: false, tools: ["ip"] }), "none");
+  });
+
+  it("refuses guest-reported names and values that would escape a persistent file, before building anything", () => {
+    const item = { name: "eth0", addresses: ["192.0.2.10/24"], dns: [] as string[] };
+    const hostile = [
+      { ...item, name: "eth0; touch /tmp/pwned" },
+      { ...item, name: "eth0\n    up touch /tmp/pwned" },
+      { ...item, name: "-eth0" },
+      { ...item, name: "a-name-of-16-chr" },
+      { ...item, addresses: ["192.0.2.10/24 dev lo; reboot"] },
+      { ...item, vlan: { id: 100, parent: "eth0 $(id)" } },
+      { ...item, gateway: "192.0.2.1\nup reboot" },
+    ];
+    for (const backend of ["nmcli", "netplan", "networkd", "ifupdown"] as const) {
+      for (const bad of hostile) {
+        assert.throws(
+          () => persistCommands(backend, [item, bad]),
+          (e) => isNetworkConfigError(e, "INVALID_INPUT") && /will not write/.test(e.message),
+          `${backend}: ${JSON.stringify(bad)}`,
+        );
+      }
+      assert.throws(
+        () => unpersistCommands(backend, ["eth0", "x;y"]),
+        (e) => isNetworkConfigError(e, "INVALID_INPUT"),
+      );
+      assert.equal(persistCommands(backend, [item, { ...item, name: "ens192.100_x" }]).length, 2);
+    }
+    assert.deepEqual(
+      persistCommands("none", [{ ...item, name: "weird name" }]),
+      [],
+      "nothing written, nothing refused",
+    );
   });
 
   it("writes pod's own nmcli profile, netplan, networkd and ifupdown files", () => {
