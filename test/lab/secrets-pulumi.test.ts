@@ -46,7 +46,8 @@ describe("lab: secrets in commands never leave the guest in clear", function () 
   const secrets = [argSecret, envSecret, stdinSecret];
   const dir = mkdtempSync(join(tmpdir(), "pod-secrets-"));
   const auditLog = join(dir, "audit.jsonl");
-  const cli = new PulumiCli(join(repo, "test/fixtures/secret-command"), { PULUMI_STACK: "" });
+  const fixture = join(repo, "test/fixtures/secret-command");
+  const cli = new PulumiCli(fixture, { PULUMI_STACK: "" });
   let guest: GuestContainer;
   const seen: Record<string, string> = {};
 
@@ -66,7 +67,13 @@ describe("lab: secrets in commands never leave the guest in clear", function () 
   };
 
   before(async () => {
+    // As examples/run.sh does: build pod, then install it into the program as copies (see its .npmrc).
     execFileSync("npx", ["tsc", "-b", "provider", "sdk"], { cwd: repo, stdio: "inherit" });
+    rmSync(join(fixture, "node_modules/@pod-lab"), { recursive: true, force: true });
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"], {
+      cwd: fixture,
+      stdio: "inherit",
+    });
     guest = await startGuest();
     cli.ok("stack", "init", stack);
     ok("config", "set", "host", guest.ip);
@@ -134,6 +141,7 @@ describe("lab: secrets in commands never leave the guest in clear", function () 
     const cliAudit = join(dir, "cli-audit.jsonl");
     const script = 'printf %s "$POD_ENV_SECRET" | sha256sum; printf %s "$1" | sha256sum; sha256sum';
     const env = {
+      POD_GUEST_USER: "pod",
       POD_GUEST_PASSWORD: guest.password,
       SSH_AUTH_SOCK: "",
       HOME: "/nonexistent-pod-home",
