@@ -4,11 +4,33 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { listNamed } from "../../provider/src/vsphere/finder";
+import { destroyVm } from "../../provider/src/vsphere/vm-ops";
 import { type GuestContainer, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
 import { PulumiCli } from "../support/pulumi-cli";
+import { labSession } from "../support/vsphere";
 
 const repo = join(__dirname, "../..");
+
+async function vmExists(name: string): Promise<boolean> {
+  const session = await labSession();
+  try {
+    return (await listNamed(session, "VirtualMachine")).some((v) => v.name === name);
+  } finally {
+    await session.close();
+  }
+}
+
+async function sweepVm(name: string): Promise<void> {
+  const session = await labSession();
+  try {
+    const vm = (await listNamed(session, "VirtualMachine")).find((v) => v.name === name);
+    if (vm) await destroyVm(session, vm.ref, 5_000).catch(() => undefined);
+  } finally {
+    await session.close();
+  }
+}
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** The pod CLI as a user runs it. */
@@ -35,7 +57,7 @@ function pod(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; ou
  */
 describe("lab: secrets in commands never leave the guest in clear", function () {
   this.timeout(600_000);
-  requireLab();
+  const lab = requireLab();
   const id = randomBytes(4).toString("hex");
   const stack = `secrets${id}`;
   // The argv secret is 3 characters: too short for text scrubbing, so only the marker can hide it.
@@ -43,7 +65,10 @@ describe("lab: secrets in commands never leave the guest in clear", function () 
   const argSecret = `~${String.fromCharCode(65 + ((randomBytes(1)[0] ?? 0) % 26))}^`;
   const envSecret = `env-Secret-${id}-Qz`;
   const stdinSecret = `stdin-Secret-${id}-Qz`;
-  const secrets = [argSecret, envSecret, stdinSecret];
+  // PodVm extraConfig given as a plain string: still never in state or output in clear.
+  const userdataSecret = `ud-Secret-${id}-Qz`;
+  const vmName = `pod-secrets-${id}`;
+  const secrets = [argSecret, envSecret, stdinSecret, userdataSecret];
   const dir = mkdtempSync(join(tmpdir(), "pod-secrets-"));
   const auditLog = join(dir, "audit.jsonl");
   const fixture = join(repo, "test/fixtures/secret-command");
@@ -54,7 +79,8 @@ describe("lab: secrets in commands never leave the guest in clear", function () 
   const leaks = (text: string) => secrets.filter((s) => text.includes(s));
   const noLeak = (what: string, text: string) => {
     seen[what] = text;
-    assert.deepEqual(leaks(text), [], `${what} shows a secret`);
+    const at = leaks(text).map((s) => text.slice(Math.max(0, text.indexOf(s) - 300), text.indexOf(s) + 40));
+    assert.deepEqual(at, [], `${what} shows a secret`);
   };
   const pulumi = (...args: string[]) => {
     const r = cli.run(...args, "--stack", stack);
@@ -83,11 +109,18 @@ describe("lab: secrets in commands never leave the guest in clear", function () 
     ok("config", "set", "--secret", "argSecret", argSecret);
     ok("config", "set", "--secret", "envSecret", envSecret);
     ok("config", "set", "--secret", "stdinSecret", stdinSecret);
+    ok("config", "set", "vmName", vmName);
+    ok("config", "set", "userdataId", id); // the program builds `ud-Secret-<id>-Qz` (see index.js)
+    ok("config", "set", "pod:vsphereHost", lab.vsphereHost);
+    ok("config", "set", "pod:vsphereUser", lab.vsphereUser);
+    ok("config", "set", "pod:vsphereCaFile", lab.caFile);
+    ok("config", "set", "--secret", "pod:vspherePassword", lab.vspherePassword);
   });
 
   after(async () => {
     pulumi("destroy", "--yes", "--skip-preview");
     cli.run("stack", "rm", "--yes", "--force", stack);
+    await sweepVm(vmName); // when a failed test left the destroy undone
     await guest?.remove();
     rmSync(dir, { recursive: true, force: true });
     rmSync(cli.backend, { recursive: true, force: true });
@@ -100,10 +133,22 @@ describe("lab: secrets in commands never leave the guest in clear", function () 
     assert.deepEqual(hashes, [sha256(envSecret), sha256(argSecret), sha256(stdinSecret)], "the guest got each value");
   });
 
-  it("pulumi stack export holds them only encrypted", () => {
+  it("pulumi stack export holds them only encrypted, PodVm extraConfig and observedExtraConfig included", async () => {
     const exported = ok("stack", "export");
     noLeak("stack export", exported);
     assert.match(exported, /"plain-value"/, "the plain env value is there: the export is the real one");
+    const vm = (JSON.parse(exported).deployment.resources as { type: string; outputs: Record<string, unknown> }[]).find(
+      (r) => r.type.endsWith("pod:PodVm"),
+    );
+    assert.ok(vm, "the PodVm is in the export");
+    for (const key of ["extraConfig", "observedExtraConfig"]) {
+      assert.equal(
+        (vm.outputs[key] as Record<string, unknown>)?.["4dabf18193072939515e22adb298388d"],
+        "1b47061264138c4ac30d75fd1eb44270",
+        `${key} is a secret in state`,
+      );
+    }
+    assert.ok(await vmExists(vmName), "the VM is real in vcsim");
   });
 
   it("pulumi preview --diff of a changed command shows them as [secret]", () => {
