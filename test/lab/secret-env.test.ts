@@ -7,6 +7,7 @@ import type { GuestConnection } from "../../provider/src/connections/types";
 import { MemoryAuditSink } from "../../provider/src/execution/audit";
 import { CommandExecutor } from "../../provider/src/execution/executor";
 import { type GuestContainer, startGuest } from "../support/guest-container";
+import { requireLab } from "../support/lab-env";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -19,6 +20,7 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
  */
 describe("lab: secret env values never on a guest command line", function () {
   this.timeout(120_000);
+  requireLab();
   let guest: GuestContainer;
   const open: GuestConnection[] = [];
 
