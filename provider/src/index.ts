@@ -2,7 +2,7 @@
 
 export * from "./client";
 export { ERROR_CODES, type ErrorCode, isPodError, PodError } from "./common/errors";
-export { redact, Secret } from "./common/secret";
+export { redact, Secret, secret } from "./common/secret";
 export type { InfraProvider, VmSpec, VmState } from "./infra/types";
 export * from "./observability";
 export { type VsphereConnectOptions, VsphereSession } from "./vsphere/session";

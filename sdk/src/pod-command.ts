@@ -5,9 +5,13 @@ import * as pulumi from "@pulumi/pulumi";
 import podCommandProvider = require("@pod-lab/provider/dist/resources/pod-command/instance");
 
 import type { DeepInput } from "./inputs";
+import { markCommand, markEnvironment, markText } from "./secret-parts";
 import { urnInput } from "./urn";
 
-export type PodCommandArgs = { [K in keyof PodCommandInputs]: DeepInput<PodCommandInputs[K]> } & {
+/** secretOutputs is the option below; the SDK passes it on to the provider itself. */
+type Inputs = Omit<PodCommandInputs, "secretOutputs">;
+
+export type PodCommandArgs = { [K in keyof Inputs]: DeepInput<Inputs[K]> } & {
   /** Store stdout, stderr and data encrypted and hide them from diffs and logs. */
   secretOutputs?: boolean;
 };
@@ -35,8 +39,16 @@ export class PodCommand extends pulumi.dynamic.Resource {
       name,
       {
         ...inputs,
+        // Pulumi secrets in commands, environment and stdin travel as { secret } markers (see secret-parts.ts).
+        create: markCommand(inputs.create),
+        ...(inputs.update !== undefined ? { update: markCommand(inputs.update) } : {}),
+        ...(inputs.delete !== undefined ? { delete: markCommand(inputs.delete) } : {}),
+        ...(inputs.environment !== undefined ? { environment: markEnvironment(inputs.environment) } : {}),
+        ...(inputs.stdin !== undefined
+          ? { stdin: secretOutputs ? markText(pulumi.secret(inputs.stdin)) : markText(inputs.stdin) }
+          : {}),
+        ...(secretOutputs ? { secretOutputs: true } : {}),
         target: pulumi.secret(inputs.target),
-        ...(inputs.stdin !== undefined && secretOutputs ? { stdin: pulumi.secret(inputs.stdin) } : {}),
         // The audit records' correlation id (providers never see their URN); never diffed.
         pulumiUrn: urnInput("PodCommand", name, opts),
         stdout: undefined,

@@ -31,6 +31,8 @@ export class PodVm extends pulumi.dynamic.Resource {
       // Credentials are stored encrypted, in inputs and in outputs.
       connection: args.connection && pulumi.secret(args.connection),
       guest: args.guest && pulumi.secret(args.guest),
+      // extraConfig typically carries cloud-init userdata with passwords: encrypted, as is what vSphere reports back.
+      extraConfig: args.extraConfig && pulumi.secret(args.extraConfig),
       // The audit log's correlation id (providers never see their URN); never diffed.
       pulumiUrn: urnInput("PodVm", name, opts),
       moid: undefined,
@@ -46,7 +48,16 @@ export class PodVm extends pulumi.dynamic.Resource {
       podVmProvider,
       name,
       props,
-      { ...opts, additionalSecretOutputs: ["connection", "guest", ...(opts?.additionalSecretOutputs ?? [])] },
+      {
+        ...opts,
+        additionalSecretOutputs: [
+          "connection",
+          "guest",
+          "extraConfig",
+          "observedExtraConfig",
+          ...(opts?.additionalSecretOutputs ?? []),
+        ],
+      },
       "pod",
       "PodVm",
     );

@@ -11,6 +11,9 @@ import { PodClient, type PodClientOptions } from "../client/pod-client";
 import { PodError } from "../common/errors";
 import type { HostKeyPolicy } from "../connections/ssh";
 import { ProgressBar, printError, sanitize, table } from "./output";
+import { type SecretFlags, secretInputs } from "./secret-args";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 interface GlobalFlags {
   json?: boolean;
@@ -130,64 +133,79 @@ program
   .option("-c, --concurrency <n>", "targets at once", "8")
   .option("-t, --timeout <ms>", "per command")
   .option("--max-output <bytes>", "stdout and stderr bytes kept per command and stream (default 16 MiB)")
+  .option("--secret-env <name>", "pass $name to the command's environment as a secret (repeatable)", collect, [])
+  .option("--secret-stdin <name>", "send $name as the command's stdin, as a secret")
+  .addHelpText("after", "\nAn argv word {secret:NAME} is replaced by $NAME; secrets show as *** in results and audit.")
   .action(
-    action(async (c, json, targets: string[], opts: { concurrency: string; timeout?: string; maxOutput?: string }) => {
-      const dash = process.argv.indexOf("--");
-      const argv = dash >= 0 ? process.argv.slice(dash + 1) : [];
-      const hosts = dash >= 0 ? targets.filter((t) => !argv.includes(t)) : targets;
-      if (!argv.length || !hosts.length) {
-        throw new PodError("INVALID_INPUT", "pod exec needs targets and a command.", {
-          fix: "Run `pod exec <target…> -- <command…>`, e.g. `pod exec docker:web 10.0.0.5 -- uname -a`.",
+    action(
+      async (
+        c,
+        json,
+        targets: string[],
+        opts: { concurrency: string; timeout?: string; maxOutput?: string } & SecretFlags,
+      ) => {
+        const dash = process.argv.indexOf("--");
+        const argv = dash >= 0 ? process.argv.slice(dash + 1) : [];
+        const hosts = dash >= 0 ? targets.filter((t) => !argv.includes(t)) : targets;
+        if (!argv.length || !hosts.length) {
+          throw new PodError("INVALID_INPUT", "pod exec needs targets and a command.", {
+            fix: "Run `pod exec <target…> -- <command…>`, e.g. `pod exec docker:web 10.0.0.5 -- uname -a`.",
+          });
+        }
+        const secrets = secretInputs(argv, opts);
+        // One plain word: a script for the guest's shell.
+        const command =
+          argv.length === 1 && typeof secrets.command[0] === "string" ? secrets.command[0] : secrets.command;
+        const bar = json ? undefined : new ProgressBar(hosts.length);
+        const entries = await c.batchExecute({
+          targets: hosts,
+          commands: [command],
+          concurrency: Number(opts.concurrency),
+          options: {
+            ...(opts.timeout ? { timeoutMs: Number(opts.timeout) } : {}),
+            ...(opts.maxOutput ? { maxOutputBytes: Number(opts.maxOutput) } : {}),
+            ...(secrets.env ? { env: secrets.env } : {}),
+            ...(secrets.stdin ? { stdin: secrets.stdin } : {}),
+          },
+          onTargetDone: (t) => bar?.tick(t),
         });
-      }
-      const command = argv.length === 1 ? (argv[0] as string) : argv; // one word: a script for the guest's shell
-      const bar = json ? undefined : new ProgressBar(hosts.length);
-      const entries = await c.batchExecute({
-        targets: hosts,
-        commands: [command],
-        concurrency: Number(opts.concurrency),
-        options: {
-          ...(opts.timeout ? { timeoutMs: Number(opts.timeout) } : {}),
-          ...(opts.maxOutput ? { maxOutputBytes: Number(opts.maxOutput) } : {}),
-        },
-        onTargetDone: (t) => bar?.tick(t),
-      });
-      const failed = entries.filter((e) => !e.ok || !e.result.success).length;
-      const errors = entries.filter((e) => !e.ok).length;
-      if (json)
-        out(
-          JSON.stringify(
-            { results: entries, summary: { total: entries.length, ok: entries.length - failed, failed } },
-            null,
-            2,
-          ),
-        );
-      else if (entries.length === 1 && entries[0]?.ok) {
-        const r = entries[0].result;
-        if (r.stdout) out(sanitize(r.stdout));
-        if (r.stderr) process.stderr.write(`${sanitize(r.stderr)}\n`);
-        if (r.truncated) process.stderr.write(`(output truncated: ${truncatedNote(r.truncated)})\n`);
-      } else {
-        out(
-          table(
-            ["TARGET", "EXIT", "TIME(ms)", "OUTPUT / ERROR"],
-            entries.map((e) =>
-              e.ok
-                ? [
-                    e.target,
-                    e.result.timedOut ? "timeout" : (e.result.exitCode ?? "?"),
-                    e.result.durationMs,
-                    (e.result.stdout || e.result.stderr).split("\n")[0],
-                  ]
-                : [e.target, e.error.code, "", `${e.error.message}${e.error.fix ? ` (fix: ${e.error.fix})` : ""}`],
+        const failed = entries.filter((e) => !e.ok || !e.result.success).length;
+        const errors = entries.filter((e) => !e.ok).length;
+        if (json)
+          out(
+            JSON.stringify(
+              { results: entries, summary: { total: entries.length, ok: entries.length - failed, failed } },
+              null,
+              2,
             ),
-          ),
-        );
-        out(`\n${entries.length - failed}/${entries.length} succeeded`);
-      }
-      if (entries.length === 1 && entries[0]?.ok) return entries[0].result.exitCode ?? 1;
-      return errors ? 2 : failed ? 1 : 0;
-    }),
+          );
+        else if (entries.length === 1 && entries[0]?.ok) {
+          const r = entries[0].result;
+          if (r.stdout) out(sanitize(r.stdout));
+          if (r.stderr) process.stderr.write(`${sanitize(r.stderr)}\n`);
+          if (r.truncated) process.stderr.write(`(output truncated: ${truncatedNote(r.truncated)})\n`);
+        } else {
+          out(
+            table(
+              ["TARGET", "EXIT", "TIME(ms)", "OUTPUT / ERROR"],
+              entries.map((e) =>
+                e.ok
+                  ? [
+                      e.target,
+                      e.result.timedOut ? "timeout" : (e.result.exitCode ?? "?"),
+                      e.result.durationMs,
+                      (e.result.stdout || e.result.stderr).split("\n")[0],
+                    ]
+                  : [e.target, e.error.code, "", `${e.error.message}${e.error.fix ? ` (fix: ${e.error.fix})` : ""}`],
+              ),
+            ),
+          );
+          out(`\n${entries.length - failed}/${entries.length} succeeded`);
+        }
+        if (entries.length === 1 && entries[0]?.ok) return entries[0].result.exitCode ?? 1;
+        return errors ? 2 : failed ? 1 : 0;
+      },
+    ),
   );
 
 program

@@ -15,7 +15,7 @@ import type { GuestConnection } from "../connections/types";
 import { type CredentialSources, resolveGuestCredentials, resolveVsphereCredentials } from "../credentials";
 import type { AuditSink } from "../execution/audit";
 import type { BatchEntry } from "../execution/batch";
-import { describeCommand, type PodCommand } from "../execution/command";
+import { commandKey, describeCommand, type PodCommand } from "../execution/command";
 import type { ExecTarget, RunOptions } from "../execution/executor";
 import { Semaphore } from "../execution/limiter";
 import { applyNetwork, type NetworkApplyResult, type NetworkRunOptions, readNetwork } from "../execution/network/apply";
@@ -178,7 +178,7 @@ export class PodClient {
     const podCommand = await this.#toPodCommand(target, command);
     const run = () => this.#executor.run<D>(target, podCommand, options) as Promise<CommandResult<unknown>>;
     if (!options.cacheTtlMs) return run() as Promise<CommandResult<D>>;
-    const key = `${target.name}\0${JSON.stringify(podCommand)}`;
+    const key = `${target.name}\0${commandKey(podCommand)}`; // secret parts by keyed hash
     return (await this.#results.getOrLoad(key, run)) as CommandResult<D>;
   }
 

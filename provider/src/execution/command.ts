@@ -1,16 +1,19 @@
 /**
  * What the user asks to run: an argv (each word quoted for the guest's shell
- * by its OS handler), or a script for a named shell.
+ * by its OS handler), or a script for a named shell. Any argv word, or the
+ * whole script, may be a Secret: it is revealed only into the command line
+ * handed to the connection, and every description shows it as "***".
  */
 import { PodError } from "../common/errors";
+import { display, isSecret, type MaybeSecret, revealValue, secretFingerprint } from "../common/secret";
 import type { OsHandler, ShellName } from "../os/types";
 
 export interface ScriptCommand {
-  script: string;
+  script: MaybeSecret;
   shell: ShellName;
 }
 
-export type PodCommand = readonly string[] | ScriptCommand;
+export type PodCommand = readonly MaybeSecret[] | ScriptCommand;
 
 const SHELLS: readonly ShellName[] = ["sh", "bash", "powershell", "cmd"];
 
@@ -18,7 +21,7 @@ export function isScriptCommand(command: PodCommand): command is ScriptCommand {
   return !Array.isArray(command);
 }
 
-/** The command line the guest's default shell will parse. */
+/** The command line the guest's default shell will parse; the only place its secrets are revealed. */
 export function buildCommandLine(command: PodCommand, handler: OsHandler): string {
   if (isScriptCommand(command)) {
     if (!SHELLS.includes(command.shell)) {
@@ -26,15 +29,27 @@ export function buildCommandLine(command: PodCommand, handler: OsHandler): strin
         fix: `Use one of ${SHELLS.join(", ")}.`,
       });
     }
-    if (!command.script.trim()) throw new PodError("INVALID_INPUT", "The script is empty.", { fix: "Give a script." });
-    return handler.script(command.script, command.shell);
+    const script = revealValue(command.script);
+    if (!script.trim()) throw new PodError("INVALID_INPUT", "The script is empty.", { fix: "Give a script." });
+    return handler.script(script, command.shell);
   }
-  return handler.commandLine(command as readonly string[]);
+  return handler.commandLine((command as readonly MaybeSecret[]).map(revealValue));
 }
 
-/** How results and audit records show a command: argv joined, or the script's first line. */
+/** How results and audit records show a command: argv joined, or the script's first line; Secrets as "***". */
 export function describeCommand(command: PodCommand): string {
-  if (!isScriptCommand(command)) return (command as readonly string[]).join(" ");
+  if (!isScriptCommand(command)) return (command as readonly MaybeSecret[]).map(display).join(" ");
+  if (isSecret(command.script)) return `${command.shell}: ***`;
   const lines = command.script.trim().split(/\r?\n/);
   return `${command.shell}: ${lines[0] ?? ""}${lines.length > 1 ? " …" : ""}`;
+}
+
+export function hasSecretParts(command: PodCommand): boolean {
+  return isScriptCommand(command) ? isSecret(command.script) : command.some(isSecret);
+}
+
+/** A cache key that tells commands apart, secret parts by a keyed hash (never the value itself). */
+export function commandKey(command: PodCommand): string {
+  const part = (v: MaybeSecret) => (isSecret(v) ? { secret: secretFingerprint(v) } : v);
+  return JSON.stringify(isScriptCommand(command) ? { ...command, script: part(command.script) } : command.map(part));
 }

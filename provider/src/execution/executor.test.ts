@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { isPodError, PodError } from "../common/errors";
-import { Secret } from "../common/secret";
+import { Secret, secret } from "../common/secret";
 import type {
   ConnectionHealth,
   ExecOptions,
@@ -10,6 +10,7 @@ import type {
 } from "../connections/types";
 import type { OsInfo } from "../os/types";
 import { MemoryAuditSink } from "./audit";
+import { commandKey, hasSecretParts } from "./command";
 import { CommandExecutor } from "./executor";
 
 const DEBIAN: OsInfo = {
@@ -201,6 +202,34 @@ describe("execution/executor", () => {
     assert.ok(!JSON.stringify(audit.records).includes("s3cr3t"));
     assert.equal(second?.error?.code, "AUTH_FAILED");
     assert.equal(second?.correlationId, "corr-2");
+  });
+
+  it("redacts Secret argv words and scripts by marker, however short, and reveals them only to the guest", async () => {
+    const audit = new MemoryAuditSink();
+    const conn = new FakeConnection("g:22", () => ({ exitCode: 0 }));
+    const executor = new CommandExecutor({ audit });
+    const short = secret("ab7"); // too short for text scrubbing; the marker still hides it
+    const result = await executor.run({ connection: conn, os: DEBIAN }, ["login", "--pin", short, "ab7-plain"], {
+      stdin: secret("in9"),
+    });
+    assert.equal(conn.seen[0]?.command, "login --pin ab7 ab7-plain");
+    assert.equal(conn.seen[0]?.options.stdin, "in9");
+    assert.equal(result.command, "login --pin *** ab7-plain", "a plain word equal to nothing secret stays");
+    assert.equal(audit.records[0]?.action, "login --pin *** ab7-plain");
+
+    await executor.run({ connection: conn, os: DEBIAN }, { script: secret("echo pw=x9\nmore"), shell: "sh" });
+    assert.equal(conn.seen[1]?.command, "sh -c 'echo pw=x9\nmore'");
+    assert.equal(audit.records[1]?.action, "sh: ***");
+    assert.ok(!JSON.stringify(audit.records).includes("x9"));
+  });
+
+  it("tells secret commands apart in cache keys without holding their values", () => {
+    const a = commandKey(["mysql", secret("one-pw")]);
+    assert.notEqual(a, commandKey(["mysql", secret("two-pw")]));
+    assert.equal(a, commandKey(["mysql", secret("one-pw")]));
+    assert.ok(!a.includes("one-pw"));
+    assert.equal(hasSecretParts(["a", secret("b")]), true);
+    assert.equal(hasSecretParts({ script: "echo", shell: "sh" }), false);
   });
 
   it("does not fail a command because the audit sink throws", async () => {

@@ -5,8 +5,11 @@
  * redacted again on the way out, so a secret that slipped into a detail
  * field still never reaches the log.
  */
+import { closeSync, fchmodSync, mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
+import { PodError } from "../common/errors";
 import { redact } from "../common/secret";
 import { type AuditRecord, type AuditSink, redactRecord } from "../execution/audit";
 
@@ -43,6 +46,26 @@ export function deepRedact(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Opens (creating or appending) an audit file only its owner can read: the
+ * records name targets, users and commands. An existing file is tightened to
+ * 0600 too; one pod cannot tighten (another user's) is refused, not used.
+ */
+export function openPrivate(path: string): number {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, "a", 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+  } catch (error) {
+    closeSync(fd);
+    throw new PodError("INVALID_INPUT", `The audit log ${path} cannot be made private (0600).`, {
+      fix: "Use a file this user owns, or remove the existing one.",
+      cause: error,
+    });
+  }
+  return fd;
+}
+
 export type AuditDestination = string | Writable | NodeJS.WritableStream;
 
 export class AuditLog implements ChangeAuditSink {
@@ -52,9 +75,7 @@ export class AuditLog implements ChangeAuditSink {
   /** A path is opened synchronously (append) so a crash loses no record; a stream is written as given. */
   constructor(destination: AuditDestination) {
     this.#destination =
-      typeof destination === "string"
-        ? pino.destination({ dest: destination, sync: true, append: true, mkdir: true })
-        : undefined;
+      typeof destination === "string" ? pino.destination({ fd: openPrivate(destination), sync: true }) : undefined;
     this.#logger = pino(
       {
         base: null,

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { Registry } from "prom-client";
 import { PodError } from "../common/errors";
@@ -86,5 +89,24 @@ describe("observability", () => {
     );
     assert.deepEqual(lines[1].details, { nested: ["pw=***"] });
     assert.ok(!text.includes(secret.reveal()));
+  });
+
+  it("creates the audit file 0600, and tightens an existing one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pod-audit-mode-"));
+    try {
+      const fresh = join(dir, "sub", "audit.jsonl");
+      const log = new AuditLog(fresh);
+      log.record(record());
+      log.close();
+      assert.equal(statSync(fresh).mode & 0o777, 0o600);
+      assert.match(readFileSync(fresh, "utf8"), /"kind":"command"/);
+
+      const old = join(dir, "old.jsonl");
+      writeFileSync(old, "", { mode: 0o644 });
+      new AuditLog(old).close();
+      assert.equal(statSync(old).mode & 0o777, 0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

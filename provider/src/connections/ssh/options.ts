@@ -24,9 +24,10 @@ export interface SshConnectionOptions extends SshAuthOptions {
   keepaliveCountMax?: number;
   /**
    * Guest-side wrapper for env, cwd and the deadline (default: POSIX sh, see
-   * os/shell/posix.ts). Set null for guests whose shell is not POSIX (Windows
-   * OpenSSH): env then goes as SSH env requests and the deadline is enforced by
-   * signal and channel close only.
+   * os/shell/posix.ts). Env values go first on stdin (posixEnvInput), never on
+   * the command line; a wrapper must read them from there. Set null for guests
+   * whose shell is not POSIX (Windows OpenSSH): env then goes as SSH env
+   * requests and the deadline is enforced by signal and channel close only.
    */
   wrapper?: CommandWrapper | null;
   /** Between TERM and KILL at a timeout (default 2000). */

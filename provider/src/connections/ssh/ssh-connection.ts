@@ -7,7 +7,7 @@ import type { Duplex } from "node:stream";
 import type { Client } from "ssh2";
 import { PodError } from "../../common/errors";
 import { checkByteLimit, DEFAULT_MAX_FILE_BYTES } from "../../common/limits";
-import { posixWrap } from "../../os/shell/posix";
+import { posixEnvInput, posixWrap } from "../../os/shell/posix";
 import type { PoolEventListener, PoolEventSource } from "../pool-events";
 import type { ConnectionHealth, ExecOptions, GetFileOptions, GuestConnection, RawExecResult } from "../types";
 import { type ResolvedAuth, resolveAuth } from "./auth";
@@ -157,23 +157,35 @@ export class SshConnection implements GuestConnection, PoolEventSource {
         fix: "Change directory in the command itself (cd /d … && … on cmd.exe).",
       });
     }
-    const hasEnv = env !== undefined && Object.keys(env).length > 0;
+    const envNames = Object.keys(env ?? {});
+    const hasEnv = envNames.length > 0;
+    if (hasEnv && wrapper && options.pty) {
+      // A terminal echoes its input: the values would come back in stdout.
+      throw new PodError("INVALID_INPUT", "Environment variables and a pseudo-terminal cannot be combined over SSH.", {
+        fix: "Drop pty, or set the variables in the command itself.",
+      });
+    }
     const line =
       wrapper && (hasEnv || cwd !== undefined || timeoutMs !== undefined)
         ? wrapper(command, {
-            ...(hasEnv ? { env } : {}),
+            // Values go first on stdin, never on the command line the guest's `ps` shows.
+            ...(hasEnv ? { envFromStdin: envNames } : {}),
             ...(cwd !== undefined ? { cwd } : {}),
             // The guest's own deadline comes a little after ours: it is the backstop.
             ...(timeoutMs !== undefined ? { timeoutSeconds: Math.ceil(timeoutMs / 1000) + 2 } : {}),
           })
         : command;
+    const stdin =
+      wrapper && hasEnv && env
+        ? Buffer.concat([posixEnvInput(env, envNames), Buffer.from(options.stdin ?? "")])
+        : options.stdin;
     this.#counters.commands++;
     const result = await this.#withClient((client) =>
       execOnChannel(
         client,
         line,
         {
-          ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+          ...(stdin !== undefined ? { stdin } : {}),
           ...(!wrapper && hasEnv ? { env } : {}),
           ...(options.pty ? { pty: true } : {}),
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),

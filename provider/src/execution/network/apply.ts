@@ -18,7 +18,7 @@ import type { OsInfo } from "../../os/types";
 import type { CommandExecutor } from "../executor";
 import { applyDetached } from "./detached";
 import { type GuestShell, openGuestShell } from "./guest-shell";
-import { type PersistOutcome, persistApplied, unpersist } from "./persist";
+import { assertPersistable, type PersistOutcome, persistApplied, unpersist } from "./persist";
 import { commandFor, readNetworkState, runBestEffort, runChanges } from "./steps";
 
 export interface NetworkRunOptions {
@@ -82,6 +82,7 @@ async function converge(
   let active = shell;
   let reachedAt: string | undefined;
   if (plan.changes.length > 0) {
+    if (!restoring) assertPersistable(shell, plan, o.persist !== false); // a name pod won't persist: refused first
     const impact = managementImpact(before, plan);
     if (impact.length && !o.allowManagementChange) throw managementRefusal(before, impact);
     if (impact.length && !(shell.kind === "linux" && o.reconnect)) {

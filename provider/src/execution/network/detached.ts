@@ -3,7 +3,6 @@
  * the guest applies the change detached and reverts by itself unless pod
  * reconnects on the new address and confirms within the deadline.
  */
-import { randomUUID } from "node:crypto";
 import { sleep } from "../../common/retry";
 import type { GuestConnection } from "../../connections/types";
 import { failureError } from "../../network/classify";
@@ -11,6 +10,7 @@ import { NetworkConfigError } from "../../network/errors";
 import {
   confirmDetachedScript,
   detachedStatusScript,
+  parseDetachedDir,
   parseDetachedState,
   startDetachedScript,
 } from "../../network/linux/detached";
@@ -72,19 +72,19 @@ const FINAL = ["reverted", "confirmed"];
 
 /** Starts the change on the guest; returns a shell on the new address once confirmed. */
 export async function applyDetached(shell: GuestShell, o: DetachedApply): Promise<GuestShell> {
-  const id = randomUUID().slice(0, 13);
   const confirmSeconds = Math.max(5, o.confirmSeconds);
   const started = Date.now();
-  const start = await shell.run(
-    startDetachedScript({ id, apply: o.commands, revert: o.revertCommands, confirmSeconds }),
-    { timeoutMs: 30_000 },
-  );
+  const start = await shell.run(startDetachedScript({ apply: o.commands, revert: o.revertCommands, confirmSeconds }), {
+    timeoutMs: 30_000,
+  });
   if (!start.stdout.includes("@@STARTED")) {
     throw new NetworkConfigError("APPLY_FAILED", "The guest did not start the detached network change.", {
       fix: "The login user needs root or passwordless sudo (sudo -n).",
       details: { stdout: start.stdout, stderr: start.stderr, exitCode: start.exitCode },
     });
   }
+  // The guest's private directory (mktemp -d, 0700) names every later step's files.
+  const id = parseDetachedDir(start.stdout);
   o.log?.(`detached change started; reconnecting on ${o.newAddress} (guest reverts after ${confirmSeconds} s)`);
   const deadline = started + (confirmSeconds - 2) * 1000;
   while (Date.now() < deadline) {

@@ -5,6 +5,7 @@
  */
 import { NetworkConfigError } from "../../network/errors";
 import {
+  assertPersistName,
   choosePersistence,
   type PersistBackend,
   type PersistItem,
@@ -42,6 +43,13 @@ export function persistenceOf(shell: GuestShell): PersistOutcome {
       ? "container: run-time configuration only (the container runtime owns its network and resets it on restart)"
       : "no NetworkManager, netplan, systemd-networkd or ifupdown found: run-time configuration only",
   };
+}
+
+/** Refuses, before anything changes, names pod would not write into the guest's persistent configuration. */
+export function assertPersistable(shell: GuestShell, plan: NetworkPlan, enabled: boolean): void {
+  const { backend } = persistenceOf(shell);
+  if (!enabled || shell.kind !== "linux" || backend === "none" || backend === "windows") return;
+  for (const t of plan.targets) assertPersistName(t.name);
 }
 
 export async function persistApplied(

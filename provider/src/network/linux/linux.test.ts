@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isPodError } from "../../common/errors";
+import { isNetworkConfigError } from "../errors";
 import { asRoot, linuxCommand, linuxStepsScript, resolvConfCommand } from "./commands";
-import { confirmDetachedScript, detachedScript, startDetachedScript } from "./detached";
+import { confirmDetachedScript, detachedScript, parseDetachedDir, startDetachedScript } from "./detached";
 import { choosePersistence, persistCommands, unpersistCommands } from "./persist";
 import { LINUX_READ_SCRIPT, parseLinuxState, parseResolvConf } from "./read";
 
@@ -107,9 +110,8 @@ describe("network/linux", () => {
     sh(asRoot(linuxStepsScript(["echo 'x'"])));
   });
 
-  it("builds a detached apply that reverts unless confirmed", () => {
+  it("builds a detached apply in a private mktemp directory that reverts unless confirmed", () => {
     const o = {
-      id: "abc-123",
       apply: ["ip addr replace 10.0.0.9/24 dev eth0"],
       revert: ["ip addr del 10.0.0.9/24 dev eth0"],
       confirmSeconds: 30,
@@ -117,18 +119,70 @@ describe("network/linux", () => {
     const script = detachedScript(o);
     sh(script);
     sh(startDetachedScript(o));
-    sh(confirmDetachedScript("abc-123"));
-    assert.match(script, /umask 022\nsleep 1\necho applying > \/tmp\/pod-net-abc-123\.state/);
-    assert.match(
-      script,
-      /while \[ "\$pod_i" -lt 30 \]; do\n {4}if \[ -e \/tmp\/pod-net-abc-123\.ok \]; then echo confirmed/,
-    );
+    const dir = "/tmp/pod-net.AbCdEf1234";
+    sh(confirmDetachedScript(dir));
+    assert.match(script, /umask 022\nsleep 1\necho applying > "\$pod_dir\/state"/);
+    assert.match(script, /stat -c '%u %a' "\$pod_dir"\)" != "\$pod_uid 700"/);
     assert.ok(script.indexOf("ip addr replace 10.0.0.9/24") < script.indexOf("@@REVERT"));
     assert.ok(script.indexOf("@@REVERT") < script.indexOf("ip addr del 10.0.0.9/24"));
-    assert.match(
-      startDetachedScript(o),
-      /\$pod_sudo \$pod_setsid nohup sh \/tmp\/pod-net-abc-123\.sh > \/tmp\/pod-net-abc-123\.log 2>&1 < \/dev\/null &/,
-    );
+    const start = startDetachedScript(o);
+    assert.match(start, /pod_dir=\$\(mktemp -d \/tmp\/pod-net\.XXXXXXXXXX\)/);
+    assert.match(start, /nohup sh "\$pod_dir\/apply\.sh" "\$pod_dir" "\$pod_uid" > "\$pod_dir\/log"/);
+    assert.ok(!/\/tmp\/pod-net-/.test(start + script), "no fixed /tmp names");
+    assert.equal(parseDetachedDir(`x\n@@DIR ${dir}\n@@STARTED`), dir);
+    for (const bad of ["/tmp/pod-net.AbCdEf1234/../../etc", "/tmp/x", "", "/tmp/pod-net.AbC'; rm -rf /"]) {
+      assert.throws(
+        () => parseDetachedDir(`@@DIR ${bad}`),
+        (e) => isPodError(e, "INTERNAL"),
+      );
+    }
+  });
+
+  describe("the root-run script, run for real with harmless steps", () => {
+    const run = (dir: string, uid: number) =>
+      spawnSync(
+        "/bin/sh",
+        [
+          "-c",
+          detachedScript({ apply: ["true"], revert: ["true"], confirmSeconds: 1, delaySeconds: 0 }),
+          "apply.sh",
+          dir,
+          String(uid),
+        ],
+        {
+          encoding: "utf8",
+        },
+      );
+    const uid = process.getuid?.() ?? 0;
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), "pod-net-test-"));
+      chmodSync(dir, 0o700);
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("confirms on the login user's own confirmation file", () => {
+      writeFileSync(join(dir, "ok"), "");
+      assert.equal(run(dir, uid).status, 0);
+      assert.equal(readFileSync(join(dir, "state"), "utf8").trim(), "confirmed");
+    });
+
+    it("refuses a directory others can enter, and acts on nothing", () => {
+      chmodSync(dir, 0o755);
+      const r = run(dir, uid);
+      assert.equal(r.status, 1);
+      assert.match(r.stdout, /@@UNSAFE/);
+      assert.equal(existsSync(join(dir, "state")), false);
+      assert.equal(run(dir, uid + 1).status, 1, "another uid's directory");
+    });
+
+    it("does not count a confirmation file another user made", function () {
+      if (uid !== 0) this.skip(); // chown needs root
+      writeFileSync(join(dir, "ok"), "");
+      chownSync(join(dir, "ok"), 65534, 65534);
+      run(dir, uid);
+      assert.equal(readFileSync(join(dir, "state"), "utf8").trim(), "reverted");
+    });
   });
 
   it("picks persistence from the probe's tools; containers get none", () => {
@@ -138,6 +192,38 @@ describe("network/linux", () => {
     assert.equal(choosePersistence({ container: false, tools: ["ip", "networkctl"] }), "networkd");
     assert.equal(choosePersistence({ container: false, tools: ["ip", "ifup"] }), "ifupdown");
     assert.equal(choosePersistence({ container: false, tools: ["ip"] }), "none");
+  });
+
+  it("refuses guest-reported names and values that would escape a persistent file, before building anything", () => {
+    const item = { name: "eth0", addresses: ["192.0.2.10/24"], dns: [] as string[] };
+    const hostile = [
+      { ...item, name: "eth0; touch /tmp/pwned" },
+      { ...item, name: "eth0\n    up touch /tmp/pwned" },
+      { ...item, name: "-eth0" },
+      { ...item, name: "a-name-of-16-chr" },
+      { ...item, addresses: ["192.0.2.10/24 dev lo; reboot"] },
+      { ...item, vlan: { id: 100, parent: "eth0 $(id)" } },
+      { ...item, gateway: "192.0.2.1\nup reboot" },
+    ];
+    for (const backend of ["nmcli", "netplan", "networkd", "ifupdown"] as const) {
+      for (const bad of hostile) {
+        assert.throws(
+          () => persistCommands(backend, [item, bad]),
+          (e) => isNetworkConfigError(e, "INVALID_INPUT") && /will not write/.test(e.message),
+          `${backend}: ${JSON.stringify(bad)}`,
+        );
+      }
+      assert.throws(
+        () => unpersistCommands(backend, ["eth0", "x;y"]),
+        (e) => isNetworkConfigError(e, "INVALID_INPUT"),
+      );
+      assert.equal(persistCommands(backend, [item, { ...item, name: "ens192.100_x" }]).length, 2);
+    }
+    assert.deepEqual(
+      persistCommands("none", [{ ...item, name: "weird name" }]),
+      [],
+      "nothing written, nothing refused",
+    );
   });
 
   it("writes pod's own nmcli profile, netplan, networkd and ifupdown files", () => {

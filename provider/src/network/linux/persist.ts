@@ -13,6 +13,7 @@
  * building is tested here (no guest in the lab runs these services).
  */
 import { posixQuote as q } from "../../os/shell/posix";
+import { NetworkConfigError } from "../errors";
 
 export type PersistBackend = "nmcli" | "netplan" | "networkd" | "ifupdown" | "none";
 
@@ -40,6 +41,41 @@ export interface PersistItem {
   gateway?: string;
   dns: string[];
   mtu?: number;
+}
+
+/**
+ * What may go into a configuration file: these files are parsed by tools
+ * that run as root (an ifupdown `up` line is a shell command), and names can
+ * come from the guest itself, so quoting is not enough. Linux names are at
+ * most 15 bytes (IFNAMSIZ); pod's own files take the conservative subset.
+ */
+export const PERSIST_IFNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
+const ADDRESS = /^[0-9A-Fa-f:.]{2,45}(\/[0-9]{1,3})?$/;
+
+function refuse(what: string, value: unknown): never {
+  throw new NetworkConfigError(
+    "INVALID_INPUT",
+    `pod will not write ${what} ${JSON.stringify(value)} into a persistent network configuration.`,
+    {
+      fix: "Interface names must be 1–15 letters, digits, '_', '.' or '-' (not starting with '.' or '-'); addresses plain IPs. Rename the interface, or set persist: false.",
+    },
+  );
+}
+
+export function assertPersistName(name: string): void {
+  if (!PERSIST_IFNAME.test(name)) refuse("the interface name", name);
+}
+
+function assertItem(item: PersistItem): void {
+  assertPersistName(item.name);
+  if (item.vlan) {
+    assertPersistName(item.vlan.parent);
+    if (!Number.isInteger(item.vlan.id) || item.vlan.id < 1 || item.vlan.id > 4094) refuse("the VLAN id", item.vlan.id);
+  }
+  for (const a of [...item.addresses, ...(item.gateway ? [item.gateway] : []), ...item.dns]) {
+    if (!ADDRESS.test(a)) refuse("the address", a);
+  }
+  if (item.mtu !== undefined && !Number.isInteger(item.mtu)) refuse("the MTU", item.mtu);
 }
 
 const writeFile = (path: string, lines: string[], mode = "0644") =>
@@ -139,11 +175,13 @@ function ifupdown(item: PersistItem): string {
 /** Commands (to run as root) that write pod's persistent configuration for these interfaces. */
 export function persistCommands(backend: PersistBackend, items: PersistItem[]): string[] {
   const build = { nmcli, netplan, networkd, ifupdown, none: () => "" }[backend];
+  if (backend !== "none") items.forEach(assertItem); // all checked before any command is built
   return items.map(build).filter(Boolean);
 }
 
 /** Commands (to run as root) that remove what persistCommands wrote. */
 export function unpersistCommands(backend: PersistBackend, names: string[]): string[] {
+  if (backend !== "none") names.forEach(assertPersistName);
   switch (backend) {
     case "nmcli":
       return names.map((n) => `nmcli connection delete ${q(`pod-${n}`)} >/dev/null 2>&1 || true`);

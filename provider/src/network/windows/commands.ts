@@ -2,21 +2,34 @@
  * Windows changes with the NetAdapter / NetTCPIP / DnsClient cmdlets, one
  * statement per planned change, in the planner's order (NetworkingDsc's:
  * DHCP off, stale default routes, stale addresses, new addresses with their
- * gateway, DNS). Interfaces are addressed by InterfaceIndex (no quoting
- * question); every string is a single-quoted literal. Removals go through
+ * gateway, DNS). Interfaces are addressed by InterfaceIndex (names are
+ * wildcard patterns to these cmdlets); every string is a single-quoted literal. Removals go through
  * Get-… -ErrorAction SilentlyContinue | Remove-… so a re-run is harmless, and
  * -Confirm:$false because a WinRM session is non-interactive.
  */
 import { psQuote as q } from "../../os/shell/powershell";
 import type { NetworkChange } from "../plan";
 
+/**
+ * -Name / -InterfaceAlias are wildcard patterns ("Ethernet*" matches every
+ * adapter): an alias is only a fallback for an interface read without its
+ * index, and then its wildcard characters are escaped with backticks.
+ */
+export const psLiteralPattern = (name: string) => q(name.replace(/[`*?[\]]/g, "`$&"));
+
 const ix = (c: { index?: number; interface?: string }) =>
-  c.index !== undefined ? `-InterfaceIndex ${c.index}` : `-InterfaceAlias ${q(c.interface ?? "")}`;
+  c.index !== undefined ? `-InterfaceIndex ${c.index}` : `-InterfaceAlias ${psLiteralPattern(c.interface ?? "")}`;
+
+/** The one adapter, by index (Set-NetAdapter itself has no -InterfaceIndex). */
+const adapter = (c: { index?: number; interface: string }) =>
+  c.index !== undefined
+    ? `Get-NetAdapter -InterfaceIndex ${c.index}`
+    : `Get-NetAdapter -Name ${psLiteralPattern(c.interface)}`;
 
 export function windowsCommand(c: NetworkChange): string {
   switch (c.op) {
     case "set-adapter-vlan":
-      return `Set-NetAdapter -Name ${q(c.interface)} -VlanID ${c.vlanId} -Confirm:$false`;
+      return `${adapter(c)} | Set-NetAdapter -VlanID ${c.vlanId} -Confirm:$false`;
     case "set-mtu":
       return `Set-NetIPInterface ${ix(c)} -AddressFamily IPv4 -NlMtuBytes ${c.mtu}`;
     case "set-dhcp":

@@ -56,6 +56,29 @@ describe("network/windows", () => {
     assert.match(WINDOWS_READ_SCRIPT, /Get-NetIPInterface -AddressFamily IPv4 \| Select-Object ifIndex,Dhcp,NlMtu/);
   });
 
+  it("never addresses an adapter by a name the cmdlets would read as a wildcard", () => {
+    const on = { interface: "Ethernet*", vlanId: 5, from: 0 } as const;
+    assert.equal(
+      windowsCommand({ op: "set-adapter-vlan", ...on, index: 7 }),
+      "Get-NetAdapter -InterfaceIndex 7 | Set-NetAdapter -VlanID 5 -Confirm:$false",
+    );
+    // Read without an index (never on Windows today): the name's wildcard characters are escaped.
+    assert.equal(
+      windowsCommand({ op: "set-adapter-vlan", ...on }),
+      "Get-NetAdapter -Name 'Ethernet`*' | Set-NetAdapter -VlanID 5 -Confirm:$false",
+    );
+    assert.equal(
+      windowsCommand({ op: "set-dhcp", interface: "Lab [A]?", enabled: false }),
+      "Set-NetIPInterface -InterfaceAlias 'Lab `[A`]`?' -AddressFamily IPv4 -Dhcp Disabled",
+    );
+    assert.doesNotMatch(
+      planNetwork(state, validateInterfaces([{ name: "Ethernet 2", vlanId: 7 }]))
+        .changes.map(windowsCommand)
+        .join("\n"),
+      /-Name /,
+    );
+  });
+
   it("plans NetworkingDsc's order: VLAN, DHCP off, addresses with their gateway, MTU, DNS", () => {
     const p = planNetwork(
       state,
@@ -78,7 +101,7 @@ describe("network/windows", () => {
       "Ethernet 2: DNS 198.51.100.53, 198.51.100.54",
     ]);
     assert.deepEqual(p.changes.map(windowsCommand), [
-      "Set-NetAdapter -Name 'Ethernet 2' -VlanID 0 -Confirm:$false",
+      "Get-NetAdapter -InterfaceIndex 9 | Set-NetAdapter -VlanID 0 -Confirm:$false",
       "Set-NetIPInterface -InterfaceIndex 9 -AddressFamily IPv4 -NlMtuBytes 1400",
       "Set-NetIPInterface -InterfaceIndex 9 -AddressFamily IPv4 -Dhcp Disabled",
       "try { New-NetIPAddress -InterfaceIndex 9 -AddressFamily IPv4 -IPAddress '198.51.100.10' -PrefixLength 24 -DefaultGateway '198.51.100.1' | Out-Null } catch { if ($_.Exception.Message -notmatch 'MSFT_NetIPAddress already exists') { throw } }",

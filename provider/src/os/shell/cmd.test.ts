@@ -24,7 +24,7 @@ describe("os/shell/cmd", () => {
   it("builds an argv line: plain-quoted program, caret-escaped arguments", () => {
     assert.equal(
       cmdArgv(["C:\\Program Files\\tool.exe", "a b", "x&y", "%TEMP%", 'q"uote']),
-      '"C:\\Program Files\\tool.exe" ^"a b^" x^&y ^%TEMP^% ^"q\\^"uote^"',
+      '@"C:\\Program Files\\tool.exe" ^"a b^" x^&y ^%TEMP^% ^"q\\^"uote^"',
     );
     assert.equal(cmdProgram("ipconfig"), "ipconfig");
     assert.throws(
@@ -48,5 +48,37 @@ describe("os/shell/cmd", () => {
       () => cmdEnvPrefix({ "A=B": "x" }),
       (e) => isPodError(e, "INVALID_INPUT"),
     );
+  });
+
+  it("never starts a line with a quote, so cmd /c's quote stripping cannot cut the last argument", () => {
+    assert.equal(cmdArgv(["C:\\My Tools\\x.exe", "last arg"]), '@"C:\\My Tools\\x.exe" ^"last arg^"');
+    assert.equal(cmdArgv(["ipconfig", "/all"]), "ipconfig /all", "an unquoted program needs nothing");
+  });
+
+  it("refuses what no escaping makes safe: ! (delayed expansion), %VAR% in program names, best-fit quotes", () => {
+    const refused: [string[], RegExp][] = [
+      [["echo", "hi!"], /delayed expansion/],
+      [["echo", "!PATH!"], /delayed expansion/],
+      [["C:\\%TEMP%\\evil.exe"], /"%"/],
+      [["%COMSPEC%", "/c", "x"], /"%"/],
+      [["run!.exe"], /delayed expansion/],
+      [["echo", "a\uff02 & calc"], /U\+FF02/],
+      [["echo", "\u201cquoted\u201d"], /U\+201C/],
+      [["echo", "C:\uff3cdir"], /U\+FF3C/],
+      [["echo", "a\u3000b"], /U\+3000/],
+    ];
+    for (const [argv, message] of refused) {
+      assert.throws(
+        () => cmdArgv(argv),
+        (e) => isPodError(e, "INVALID_INPUT") && message.test(e.message),
+        JSON.stringify(argv),
+      );
+    }
+    assert.throws(
+      () => cmdEnvPrefix({ A: "x!y" }),
+      (e) => isPodError(e, "INVALID_INPUT"),
+    );
+    // %VAR% in an argument is still escaped (a caret inside the name makes it undefined), not refused.
+    assert.equal(cmdArgv(["echo", "%PATH%", "ü-ok"]), "echo ^%PATH^% ü-ok");
   });
 });

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { isPodError } from "../../common/errors";
-import { posixArgv, posixEnvPrefix, posixKillByEnvMarker, posixQuote, posixShellScript, posixWrap } from "./posix";
+import {
+  posixArgv,
+  posixEnvInput,
+  posixEnvPrefix,
+  posixKillByEnvMarker,
+  posixQuote,
+  posixShellScript,
+  posixWrap,
+} from "./posix";
 
 /** What sh makes of a command line: each word on its own line, NUL-separated. */
 function shWords(line: string): string[] {
@@ -80,8 +88,10 @@ describe("os/shell/posix", () => {
   });
 
   it("wraps with cwd, env and a guest-side deadline that a real sh runs", () => {
-    const line = posixWrap('echo "$GREETING" from $(pwd)', { cwd: "/tmp", env: { GREETING: "it's $HOME" } });
-    const out = execFileSync("/bin/sh", ["-c", line], { encoding: "utf8" });
+    const env = { GREETING: "it's $HOME" };
+    const line = posixWrap('echo "$GREETING" from $(pwd)', { cwd: "/tmp", envFromStdin: ["GREETING"] });
+    assert.ok(!line.includes("$HOME"), "the value is not on the command line");
+    const out = execFileSync("/bin/sh", ["-c", line], { encoding: "utf8", input: posixEnvInput(env, ["GREETING"]) });
     assert.equal(out, "it's $HOME from /tmp\n");
 
     const timed = posixWrap("echo in time; exit 7", { timeoutSeconds: 5 });
@@ -93,6 +103,34 @@ describe("os/shell/posix", () => {
       status = (error as { status: number }).status;
     }
     assert.equal(status, 7, "the wrapper passes the exit code through");
+  });
+
+  for (const shell of ["/bin/sh", "/bin/bash", "/bin/dash"]) {
+    it(`env values travel on stdin, byte for byte, and the command's stdin follows (${shell})`, () => {
+      const env = { A: "line1\nline2\n", B: "back\\slash \\0101 %s 'q' \"d\" $(id) ü €", C: "", D: "x" };
+      const names = Object.keys(env);
+      const line = posixWrap('printf "%s|" "$A" "$B" "$C" "$D"; cat', { envFromStdin: names, timeoutSeconds: 30 });
+      for (const value of Object.values(env).filter((v) => v.length > 1)) assert.ok(!line.includes(value));
+      const input = Buffer.concat([posixEnvInput(env, names), Buffer.from("user stdin\n")]);
+      const out = execFileSync(shell, ["-c", line], { encoding: "utf8", input, env: { ...process.env, SHELL: shell } });
+      assert.equal(out, `${env.A}|${env.B}|${env.C}|x|user stdin\n`);
+    });
+  }
+
+  it("env lines are printable ASCII; a missing line stops the run with 125", () => {
+    const input = posixEnvInput({ P: "a\nb\\ü" }, ["P"]).toString("latin1");
+    assert.equal(input, "a\\0012b\\0134\\0303\\0274\n");
+    let status = 0;
+    try {
+      execFileSync("/bin/sh", ["-c", posixWrap("echo ran", { envFromStdin: ["P"] })], { input: "" });
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    assert.equal(status, 125);
+    assert.throws(
+      () => posixEnvInput({ P: "a\0b" }, ["P"]),
+      (e) => isPodError(e, "INVALID_INPUT"),
+    );
   });
 
   it("ends a command at the guest-side deadline (exit 124 from timeout)", function () {

@@ -53,12 +53,58 @@ export function posixCwdPrefix(cwd: string): string {
 }
 
 export interface PosixWrapOptions {
-  env?: Readonly<Record<string, string>>;
+  /**
+   * Names of environment variables whose values arrive first on stdin, one
+   * line each (see posixEnvInput): values never appear on a command line,
+   * where `ps` and /proc/<pid>/cmdline show them to every local user.
+   */
+  envFromStdin?: readonly string[];
   cwd?: string;
   /** Guest-side deadline: the command's process group is ended after it. */
   timeoutSeconds?: number;
   /** Seconds between TERM and KILL at the deadline. */
   killAfterSeconds?: number;
+}
+
+// Bytes that travel as themselves in an env line; everything else (and "\\") as a \0ooo escape for printf %b.
+const ENV_LINE_SAFE = /^[\x20-\x5b\x5d-\x7e]$/;
+
+/**
+ * The stdin lines that carry environment values to posixWrap's prelude, in
+ * the order of `names`. Each value is one line of printable ASCII: other bytes
+ * (line breaks, UTF-8, "\\") become octal escapes that `printf %b`, a shell
+ * builtin, turns back into bytes, so no process ever has a value in its argv.
+ */
+export function posixEnvInput(env: Readonly<Record<string, string>>, names: readonly string[]): Buffer {
+  const lines = names.map((name) => {
+    assertEnvName(name);
+    const value = env[name] ?? "";
+    assertNoNul(value, `The value of ${name}`);
+    let line = "";
+    for (const byte of Buffer.from(value, "utf8")) {
+      const ch = String.fromCharCode(byte);
+      line += ENV_LINE_SAFE.test(ch) ? ch : `\\0${byte.toString(8).padStart(3, "0")}`;
+    }
+    return `${line}\n`;
+  });
+  return Buffer.from(lines.join(""), "latin1");
+}
+
+/**
+ * Reads each named variable from stdin (one line each, posixEnvInput's form)
+ * and exports it. `read` takes a pipe byte by byte, so the command's own stdin
+ * follows untouched. A missing line ends the run with 125 before the command.
+ */
+export function posixEnvPrelude(names: readonly string[]): string[] {
+  const lines = names.flatMap((name) => {
+    assertEnvName(name);
+    return [
+      "IFS= read -r pod_v || exit 125",
+      // The trailing x survives $( )'s removal of trailing newlines; it is cut off after.
+      `pod_v=$(printf '%bx' "$pod_v"); export ${name}="\${pod_v%x}"`,
+    ];
+  });
+  return lines.length ? [...lines, "unset pod_v"] : [];
 }
 
 /**
@@ -72,7 +118,7 @@ export interface PosixWrapOptions {
 export function posixWrap(command: string, options: PosixWrapOptions = {}): string {
   const lines: string[] = [];
   if (options.cwd !== undefined) lines.push(posixCwdPrefix(options.cwd));
-  if (options.env && Object.keys(options.env).length) lines.push(posixEnvPrefix(options.env));
+  if (options.envFromStdin?.length) lines.push(...posixEnvPrelude(options.envFromStdin));
   if (options.timeoutSeconds === undefined) {
     lines.push(command);
     return lines.join("\n");

@@ -2,11 +2,28 @@ import { z } from "zod";
 import { detectedOsSchema } from "../pod-vm/args";
 import { guestTargetSchema } from "../shared/guest-target";
 
+/**
+ * A secret value on the wire: the SDK turns every Pulumi secret in an argv
+ * word, a script, an environment value or stdin into this marker (dynamic
+ * providers receive secrets unwrapped, so the marker is how pod knows), and
+ * pod shows it as "***" wherever it describes the command.
+ */
+export const secretTextSchema = z
+  .object({ secret: z.string() })
+  .strict()
+  .describe("A secret value; shown as *** in audit records, results and errors.");
+
+const textOrSecret = z.union([z.string(), secretTextSchema]);
+
 export const commandSchema = z
   .union([
     z.string().min(1).describe("A script for the guest's default shell (sh on Linux, PowerShell on Windows)."),
-    z.array(z.string()).min(1).describe("An argv; every word is quoted for the guest by pod."),
-    z.object({ script: z.string().min(1), shell: z.enum(["sh", "bash", "powershell", "cmd"]) }),
+    secretTextSchema.describe("A secret script for the guest's default shell."),
+    z.array(textOrSecret).min(1).describe("An argv; every word is quoted for the guest by pod."),
+    z.object({
+      script: z.union([z.string().min(1), secretTextSchema]),
+      shell: z.enum(["sh", "bash", "powershell", "cmd"]),
+    }),
   ])
   .describe("A command: a script string, an argv array, or { script, shell }.");
 
@@ -17,10 +34,10 @@ export const podCommandInputsSchema = z.object({
   delete: commandSchema.optional().describe("Runs on destroy."),
   triggers: z.array(z.unknown()).optional().describe("Any values; a change re-runs the command."),
   environment: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment names use letters, digits, '_'"), z.string())
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment names use letters, digits, '_'"), textOrSecret)
     .optional()
-    .describe("Environment variables for the command."),
-  stdin: z.string().optional().describe("Sent to the command's standard input."),
+    .describe("Environment variables for the command; never on a command line in the guest."),
+  stdin: textOrSecret.optional().describe("Sent to the command's standard input."),
   acceptExitCodes: z.array(z.number().int()).optional().describe("Exit codes that count as success; [0] by default."),
   timeoutSeconds: z
     .number()
@@ -41,6 +58,10 @@ export const podCommandInputsSchema = z.object({
     .enum(["json", "ip-json", "os-release", "key-value", "powershell-json"])
     .optional()
     .describe("Parses stdout into `data`."),
+  secretOutputs: z
+    .boolean()
+    .optional()
+    .describe("Set by the SDK's secretOutputs option: stdout, stderr and data are secret, and kept out of errors."),
   strictDelete: z
     .boolean()
     .optional()

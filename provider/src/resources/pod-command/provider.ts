@@ -60,8 +60,9 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
   async #run(inputs: PodCommandInputs, command: PodCommandInputs["create"], action: string) {
     try {
       // The command's audit record carries the resource's URN as its correlation id.
-      const { result, os } = await runCommand(this.#runtime, this.#config, inputs, command, urnOf(inputs));
-      if (!result.success) throw failedRun(result);
+      const run = await runCommand(this.#runtime, this.#config, inputs, command, urnOf(inputs));
+      const { result, os } = run;
+      if (!result.success) throw failedRun(result, run.secretOutput);
       return {
         ...inputs,
         stdout: result.stdout,
