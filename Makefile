@@ -20,12 +20,17 @@ lab-down: ## stop what the lab started and remove the containers it created
 deps: ## install the npm dependencies (Node 22 from the lab)
 	@bash lab/lab.sh up-deps
 
-lint: deps ## formatter, linter, type check (Biome + tsc), and schema.json up to date
+lint: deps ## formatter, linter, type check (Biome + tsc), and schema.json, docs/api.md and the SDK up to date
 	@$(ENV) npx biome ci . && npx tsc -p tsconfig.json --noEmit && \
-	  npx ts-node --transpile-only scripts/gen-schema.ts --check
+	  npx ts-node --transpile-only scripts/gen-schema.ts --check && \
+	  npx ts-node --transpile-only scripts/gen-sdk.ts --check
 
-schema: deps ## regenerate schema.json and docs/api.md from the zod schemas
-	@$(ENV) npx ts-node --transpile-only scripts/gen-schema.ts
+schema: deps ## regenerate schema.json, docs/api.md and the SDK classes (sdk/src/generated) from the zod schemas
+	@$(ENV) npx ts-node --transpile-only scripts/gen-schema.ts && \
+	  npx ts-node --transpile-only scripts/gen-sdk.ts
+
+pack: deps ## build and pack the npm tarballs into out/: @pod-lab/provider and @pod-lab/pod
+	@$(ENV) bash scripts/pack.sh
 
 format: deps ## rewrite files with the formatter
 	@$(ENV) npx biome check --write .
@@ -52,4 +57,4 @@ bench: lab ## benchmarks, printed as a table
 	@bash lab/lab.sh bench-tools
 	@$(ENV) npx ts-node --transpile-only bench/run.ts
 
-.PHONY: help lab lab-status lab-down deps lint schema format test-unit test test-file cli demo bench
+.PHONY: help lab lab-status lab-down deps lint schema pack format test-unit test test-file cli demo bench
