@@ -20,6 +20,7 @@ describe("sdk: a generated class's dynamic resource wiring", () => {
         assert.ok(isPodError(e, "UNSUPPORTED"));
         assert.match(e.message, /symlinked install outside node_modules/);
         assert.match(e.fix ?? "", /make pack.*--install-links/);
+        assert.match(e.stack ?? "", /^\[UNSUPPORTED\] .* Fix: install pod as copies/, "what Pulumi prints");
         return true;
       },
     );

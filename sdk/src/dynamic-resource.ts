@@ -63,10 +63,16 @@ export function dynamicResourceArgs(
 function loadProvider(module: string): pulumi.dynamic.ResourceProvider {
   const file = realpathSync(require.resolve(module));
   if (!file.split(sep).includes("node_modules")) {
-    throw new PodError("UNSUPPORTED", `${module} is loaded from ${file}, a symlinked install outside node_modules.`, {
-      fix: "install pod as copies: the tarballs from `make pack` (npm install <path>/out/*.tgz), or `npm install --install-links <path>/provider <path>/sdk`.",
-      details: { module, file },
-    });
+    const error = new PodError(
+      "UNSUPPORTED",
+      `${module} is loaded from ${file}, a symlinked install outside node_modules: Pulumi cannot serialize pod's providers from there.`,
+      {
+        fix: "install pod as copies: the tarballs from `make pack` (npm install <pod>/out/*.tgz), or `npm install --install-links <pod>/provider <pod>/sdk`.",
+        details: { module, file },
+      },
+    );
+    error.stack = error.describe(); // Pulumi prints the stack: make it the message and the fix
+    throw error;
   }
   return require(module) as pulumi.dynamic.ResourceProvider;
 }
