@@ -158,7 +158,7 @@ describe("e2e: a symlinked install of pod fails at the first resource with the f
         "-c",
         `source "$POD/lab/env.sh"
         export PULUMI_BACKEND_URL="file://${work}/.state" && mkdir -p "${work}/.state"
-        pulumi stack init ${stack} && pulumi config set --secret guestPassword pod
+        pulumi stack init ${stack} && pulumi config set --secret guestPassword never-used-here
         pulumi up --yes --skip-preview --non-interactive`,
       ],
       { cwd: work, encoding: "utf8", env: { ...process.env, POD: repo }, timeout: 300_000 },
