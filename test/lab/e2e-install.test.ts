@@ -61,7 +61,7 @@ describe("e2e: install pod into a project of its own, as the README says", () =>
         "bash",
         [
           "-c",
-          `source "$POD/lab/env.sh"; pulumi destroy --yes --stack ${stack} -q; pulumi stack rm --yes --force ${stack}`,
+          `source "$POD/lab/env.sh"; pulumi destroy --yes --skip-preview --non-interactive --stack ${stack}; pulumi stack rm --yes --force --non-interactive ${stack}`,
         ],
         {
           cwd: project,
@@ -102,7 +102,7 @@ describe("e2e: install pod into a project of its own, as the README says", () =>
       assert.equal(lstatSync(dir).isSymbolicLink(), false, `${dir} is a copy`);
       assert.ok(existsSync(join(dir, "dist/index.d.ts")), `${pkg} ships compiled JS and .d.ts`);
     }
-  });
+  }).timeout(900_000); // make pack, npm install and a pulumi up: minutes on a busy machine
 
   it("pulumi up makes the VM (in vcsim), its guest (in Docker) and runs the command in it", async () => {
     const out = inProject(up);
@@ -121,7 +121,7 @@ describe("e2e: install pod into a project of its own, as the README says", () =>
     assert.equal(c.State, "running");
     const addresses = Object.values(c.NetworkSettings.Networks).map((n) => n.IPAddress);
     assert.ok(addresses.includes(outputs.ip), `${outputs.ip} is the container's (${addresses.join(", ")})`);
-  });
+  }).timeout(900_000); // make pack, npm install and a pulumi up: minutes on a busy machine
 
   it("pulumi destroy leaves nothing: no VM, no container, no stack", async () => {
     inProject(destroy);
@@ -169,5 +169,5 @@ describe("e2e: a symlinked install of pod fails at the first resource with the f
     assert.match(out, /npm install --install-links/);
     assert.doesNotMatch(out, /zod\/v4\/core/, "not the serialization error it replaces");
     assert.equal(await vm(`web-${stack}`), undefined, "no VM was made");
-  });
+  }).timeout(900_000); // make pack, npm install and a pulumi up: minutes on a busy machine
 });
