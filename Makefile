@@ -20,13 +20,18 @@ lab-down: ## stop what the lab started and remove the containers it created
 deps: ## install the npm dependencies (Node 22 from the lab)
 	@bash lab/lab.sh up-deps
 
-lint: deps ## formatter, linter, type check (Biome + tsc), and schema.json and vim25 up to date
+lint: deps ## formatter, linter, type check (Biome + tsc), and schema.json, docs/api.md and the SDK and vim25 up to date
 	@$(ENV) npx biome ci . && npx tsc -p tsconfig.json --noEmit && \
 	  npx ts-node --transpile-only scripts/gen-schema.ts --check && \
+	  npx ts-node --transpile-only scripts/gen-sdk.ts --check && \
 	  npx ts-node --transpile-only scripts/gen-vim25.ts --check
 
-schema: deps ## regenerate schema.json and docs/api.md from the zod schemas
-	@$(ENV) npx ts-node --transpile-only scripts/gen-schema.ts
+schema: deps ## regenerate schema.json, docs/api.md and the SDK classes (sdk/src/generated) from the zod schemas
+	@$(ENV) npx ts-node --transpile-only scripts/gen-schema.ts && \
+	  npx ts-node --transpile-only scripts/gen-sdk.ts
+
+pack: deps ## build and pack the npm tarballs into out/: @pod-lab/provider and @pod-lab/pod
+	@$(ENV) bash scripts/pack.sh
 
 vim25: deps ## regenerate provider/src/vsphere/soap/generated/ from govmomi's vim25 schema (needs Go)
 	@$(ENV) npx ts-node --transpile-only scripts/gen-vim25.ts
@@ -34,13 +39,16 @@ vim25: deps ## regenerate provider/src/vsphere/soap/generated/ from govmomi's vi
 format: deps ## rewrite files with the formatter
 	@$(ENV) npx biome check --write .
 
-test-unit: deps ## fast unit tests (no lab)
+build: deps ## compile the provider and the SDK (the SDK loads the provider's compiled package, as users do)
+	@$(ENV) npx tsc -b provider sdk
+
+test-unit: build ## fast unit tests (no lab)
 	@$(ENV) npx mocha --config .mocharc.unit.json
 
-test: lab ## the whole suite: unit tests, then tests against the live lab
+test: lab build ## the whole suite: unit tests, then tests against the live lab
 	@$(ENV) npx mocha --config .mocharc.json
 
-test-file: deps ## one test file against the lab: make test-file F=test/lab/ssh.test.ts
+test-file: build ## one test file against the lab: make test-file F=test/lab/ssh.test.ts
 	@$(ENV) npx mocha --no-config -r ts-node/register/transpile-only -r test/support/lab-env.ts \
 	  --extension ts --timeout 180000 --exit --reporter test/support/count-reporter.js $(F)
 
@@ -56,4 +64,4 @@ bench: lab ## benchmarks, printed as a table
 	@bash lab/lab.sh bench-tools
 	@$(ENV) npx ts-node --transpile-only bench/run.ts
 
-.PHONY: help lab lab-status lab-down deps lint schema vim25 format test-unit test test-file cli demo bench
+.PHONY: help lab lab-status lab-down deps build lint schema pack vim25 format test-unit test test-file cli demo bench

@@ -88,7 +88,13 @@ export function generate(): { schema: string; docs: string } {
       description: r.description,
       inputProperties: properties(inputs, r.name),
       requiredInputs: inputs.required ?? [],
-      properties: properties(outputs, r.name),
+      // Outputs that carry credentials are stored as secrets (the SDK's additionalSecretOutputs).
+      properties: Object.fromEntries(
+        Object.entries(properties(outputs, r.name)).map(([n, p]) => [
+          n,
+          r.secretOutputs.includes(n) ? { ...p, secret: true } : p,
+        ]),
+      ),
       required: outputs.required ?? [],
     };
   }

@@ -1,15 +1,49 @@
 /** The resources pod publishes: name, description and the zod schemas of their inputs and outputs. */
 import type { z } from "zod";
 import { podCommandInputsSchema, podCommandOutputsSchema } from "../provider/src/resources/pod-command/args";
-import { podNetworkInputsSchema, podNetworkOutputsSchema } from "../provider/src/resources/pod-network/args";
-import { podVmInputsSchema, podVmOutputsSchema } from "../provider/src/resources/pod-vm/args";
+import {
+  POD_NETWORK_SECRET_OUTPUTS,
+  podNetworkInputsSchema,
+  podNetworkOutputsSchema,
+} from "../provider/src/resources/pod-network/args";
+import { POD_VM_SECRET_OUTPUTS, podVmInputsSchema, podVmOutputsSchema } from "../provider/src/resources/pod-vm/args";
 
 export interface ResourceEntry {
   name: string;
   description: string;
   inputs: z.ZodType;
   outputs: z.ZodType;
+  /**
+   * The module whose whole export is the provider instance, as a subpath of
+   * @pod-lab/provider's `exports` map: Pulumi serializes the provider as a
+   * `require` of this path, so it must stay stable across releases.
+   */
+  providerModule: string;
+  /** Inputs (echoed as outputs) that carry credentials: encrypted in state, always. */
+  secretOutputs: readonly string[];
+  /** Outputs made secret only when the program asks (`secretOutputs: true`). */
+  secretOutputsOnRequest?: readonly string[];
 }
+
+/**
+ * Names for the SDK's interfaces, by the name the generator would give them
+ * (resource + property path); one shape met in several places keeps the first.
+ */
+export const TYPE_NAMES: Record<string, string> = {
+  PodVmConnection: "VsphereConnection",
+  PodVmNics: "Nic",
+  PodVmGuest: "GuestAccess",
+  PodVmObservedNics: "ObservedNic",
+  PodVmOs: "DetectedOs",
+  PodCommandTarget: "GuestTarget",
+  PodCommandCreate1: "SecretText",
+  PodCommandCreate3: "ShellScript",
+  PodCommandTruncated: "TruncatedOutput",
+  PodNetworkPortGroup: "PortGroupSpec",
+  PodNetworkInterfaces: "InterfaceSpec",
+  PodNetworkApplied: "AppliedInterface",
+  PodNetworkRecorded: "RecordedInterface",
+};
 
 export const RESOURCES: ResourceEntry[] = [
   {
@@ -18,6 +52,8 @@ export const RESOURCES: ResourceEntry[] = [
       "A vSphere VM cloned from a template: CPUs, memory, NICs on port groups (by name or VLAN), power state, extraConfig and the detected guest OS. NIC, CPU, memory and power changes are made in place; name, template and placement changes replace the VM.",
     inputs: podVmInputsSchema,
     outputs: podVmOutputsSchema,
+    providerModule: "@pod-lab/provider/providers/pod-vm",
+    secretOutputs: POD_VM_SECRET_OUTPUTS,
   },
   {
     name: "PodCommand",
@@ -25,6 +61,9 @@ export const RESOURCES: ResourceEntry[] = [
       "Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command or trigger runs it again; a new target alone does not. Nothing runs during preview.",
     inputs: podCommandInputsSchema,
     outputs: podCommandOutputsSchema,
+    providerModule: "@pod-lab/provider/providers/pod-command",
+    secretOutputs: ["target"],
+    secretOutputsOnRequest: ["stdout", "stderr", "data", "stdin"],
   },
   {
     name: "PodNetwork",
@@ -32,5 +71,7 @@ export const RESOURCES: ResourceEntry[] = [
       "One network declaration for a VM and its guest: the port group (with its VLAN) a NIC goes on, and the guest's interfaces (addresses, gateway, DNS, MTU, in-guest VLAN) on Linux VMs, Rocky 9 containers (run-time only) and Windows. Applied idempotently and verified by reading back; changes to the interface pod is connected through are refused unless allowed; delete restores what pod recorded before changing it.",
     inputs: podNetworkInputsSchema,
     outputs: podNetworkOutputsSchema,
+    providerModule: "@pod-lab/provider/providers/pod-network",
+    secretOutputs: POD_NETWORK_SECRET_OUTPUTS,
   },
 ];

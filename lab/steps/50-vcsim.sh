@@ -6,7 +6,7 @@ VCSIM_SRC="$LAB_DIR/tools/vcsim"
 
 build_vcsim() {
   local want stamp="$POD_CACHE/bin/pod-vcsim.hash"
-  want=$(hash_of "$VCSIM_SRC/go.mod" "$VCSIM_SRC/go.sum" "$VCSIM_SRC/main.go" <(go version))
+  want=$(hash_of "$VCSIM_SRC/go.mod" "$VCSIM_SRC/go.sum" "$VCSIM_SRC"/*.go <(go version))
   [ -x "$POD_CACHE/bin/pod-vcsim" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
   (cd "$VCSIM_SRC" && go build -trimpath -o "$POD_CACHE/bin/pod-vcsim" .) >"$POD_LAB_STATE/logs/vcsim-build.log" 2>&1
   echo "$want" >"$stamp"

@@ -55,3 +55,11 @@ export function markEnvironment(env: unknown): unknown {
   // An Output of a whole map is secret when any value in it was: then every value is marked.
   return whenSecret(env as pulumi.Input<unknown>, markAll);
 }
+
+/** Marks the secret parts of a resource's inputs in place (only PodCommand runs guest commands). */
+export function markSecretParts(type: string, props: Record<string, unknown>): void {
+  if (type !== "PodCommand") return;
+  for (const key of ["create", "update", "delete"]) if (props[key] !== undefined) props[key] = markCommand(props[key]);
+  if (props.environment !== undefined) props.environment = markEnvironment(props.environment);
+  if (props.stdin !== undefined) props.stdin = markText(props.stdin);
+}

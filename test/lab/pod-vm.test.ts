@@ -167,8 +167,9 @@ describe("PodVm against vcsim", () => {
 
     it("leaves no VM behind when create fails after the clone", async () => {
       const name = uniqueName("podvm-fail");
-      // No container backing: the VM powers on but never reports an IP.
-      const inputs = { ...base(name), extraConfig: {}, waitForIpTimeoutSeconds: 2 };
+      // No container backing: the VM powers on but never reports an IP. The lab's templates back
+      // their clones with a container, so clone vcsim's own model VM instead.
+      const inputs = { ...base(name), template: "DC0_C0_RP0_VM0", extraConfig: {}, waitForIpTimeoutSeconds: 2 };
       await assert.rejects(provider.create(inputs), /\[TIMEOUT\] VM .* reported no IPv4 address/);
       const session = await labSession();
       try {

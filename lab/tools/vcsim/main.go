@@ -21,12 +21,29 @@ import (
 	"github.com/vmware/govmomi/vim25/types"
 )
 
-// templates are cloned from the model's first VM and marked as templates;
-// guestId lets pod read the OS family from vSphere before any guest probe.
-var templates = map[string]string{
-	"pod-template-debian12":    "debian12_64Guest",
-	"pod-template-rocky9":      "rockylinux_64Guest",
-	"pod-template-windows2022": "windows2019srvNext_64Guest",
+// template is one of the lab's VM templates: guestId lets pod read the OS
+// family from vSphere before any guest probe; image is the lab's guest image
+// that backs every clone (see backing).
+type template struct {
+	guestID string
+	image   string
+}
+
+// templates are cloned from the model's first VM and marked as templates.
+var templates = map[string]template{
+	"pod-template-debian12":    {"debian12_64Guest", "pod-guest-debian:12"},
+	"pod-template-rocky9":      {"rockylinux_64Guest", "pod-guest-rocky:9"},
+	"pod-template-windows2022": {"windows2019srvNext_64Guest", "pod-guest-windows:2022"},
+}
+
+// backing is the extraConfig that makes a vcsim VM a Docker container of the
+// image: labelled for `make lab-down`, with NET_ADMIN so pod can configure
+// the guest's interfaces, and without vcsim's DMI mount (needs root's /sys).
+func backing(image string) []types.BaseOptionValue {
+	return []types.BaseOptionValue{
+		&types.OptionValue{Key: "RUN.container", Value: "--cap-add NET_ADMIN --label pod.lab=1 " + image},
+		&types.OptionValue{Key: "RUN.mountdmi", Value: "false"},
+	}
 }
 
 func main() {
@@ -60,6 +77,7 @@ func main() {
 	model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{pair}}
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*user, *pass)}
 	model.Service.RegisterEndpoints = true
+	model.Map().Handler = inheritBacking
 	server := model.Service.NewServer()
 	defer server.Close()
 
@@ -95,9 +113,9 @@ func addTemplates(u *url.URL) error {
 	if err != nil {
 		return err
 	}
-	for name, guestID := range templates {
+	for name, t := range templates {
 		spec := types.VirtualMachineCloneSpec{
-			Config: &types.VirtualMachineConfigSpec{GuestId: guestID},
+			Config: &types.VirtualMachineConfigSpec{GuestId: t.guestID, ExtraConfig: backing(t.image)},
 		}
 		task, err := source.Clone(ctx, folders.VmFolder, name, spec)
 		if err != nil {

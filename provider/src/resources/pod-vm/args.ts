@@ -93,7 +93,8 @@ export const detectedOsSchema = z
 export type DetectedOs = z.infer<typeof detectedOsSchema>;
 
 /** Outputs whose values derive from secrets; the resource marks them secret. */
-export const POD_VM_SECRET_OUTPUTS = ["connection", "guest"] as const;
+/** extraConfig typically carries cloud-init userdata with passwords: encrypted, as is what vSphere reports back. */
+export const POD_VM_SECRET_OUTPUTS = ["connection", "guest", "extraConfig", "observedExtraConfig"] as const;
 
 /** What state holds: the inputs and what vSphere and the guest report. */
 export const podVmOutputsSchema = podVmInputsSchema.extend({

@@ -7,7 +7,8 @@ import { redact } from "../../common/secret";
  */
 export function resourceError(resource: string, action: string, error: unknown): Error {
   const e = toPodError(error);
-  const out = new Error(redact(`${resource}: ${action} failed: ${e.describe()}`));
+  // The PodError stays reachable as `cause` (code, fix, details) for programs that catch it.
+  const out = new Error(redact(`${resource}: ${action} failed: ${e.describe()}`), { cause: e });
   out.stack = out.message; // Pulumi prints the stack; keep it to the message.
   return Object.assign(out, { code: e.code });
 }
