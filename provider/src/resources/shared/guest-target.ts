@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { PodError } from "../../common/errors";
 import { Secret } from "../../common/secret";
 import type { GuestAccess } from "../../connections/factory";
+import { resolveTlsTrust } from "../../credentials/tls-trust";
 import { vsphereConnectionSchema } from "./vsphere-connection";
 
 /**
@@ -99,16 +99,12 @@ export function toGuestAccess(t: GuestTarget): Exclude<GuestAccess, { transport:
 }
 
 function winrmTrust(t: GuestTarget) {
-  if (t.insecure) return { insecure: true };
-  if (t.thumbprint) return { thumbprint: t.thumbprint };
-  if (t.caFile) {
-    try {
-      return { ca: readFileSync(t.caFile) };
-    } catch (error) {
-      throw new PodError("INVALID_INPUT", `Cannot read the CA file ${t.caFile}: ${(error as Error).message}.`, {
-        fix: "Point caFile at a readable PEM file.",
-      });
-    }
-  }
-  return {};
+  // The same rule as for vSphere: a pin wins, and a pin plus insecure is a contradiction to fix.
+  return resolveTlsTrust([{ name: "The WinRM target", ...pickTrust(t) }]);
 }
+
+const pickTrust = ({ thumbprint, caFile, insecure }: GuestTarget) => ({
+  ...(thumbprint !== undefined ? { thumbprint } : {}),
+  ...(caFile !== undefined ? { caFile } : {}),
+  ...(insecure !== undefined ? { insecure } : {}),
+});
