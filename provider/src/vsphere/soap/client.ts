@@ -2,10 +2,10 @@ import { PodError } from "../../common/errors";
 import { type RetryPolicy, retryTransient, withRetry } from "../../common/retry";
 import { decodeNode } from "./decode";
 import { encodeRequest, type ManagedObjectReference } from "./encode";
-import { soapFaultError } from "./fault";
+import { soapFaultError, vimFaultError } from "./fault";
 import { METHODS } from "./schema";
 import { HttpsTransport, type TlsTrust } from "./transport";
-import { child, parseXml } from "./xml";
+import { child, parseXml, type XmlNode } from "./xml";
 
 export interface SoapClientOptions {
   /** "host" or "host:port" (443 by default). */
@@ -172,6 +172,10 @@ export class SoapClient {
     if (fault) throw soapFaultError(fault, method);
     const response = bodyNode?.children[0];
     if (!response) throw new PodError("PROTOCOL_ERROR", `${method}: the response has no body.`);
+    if (RETRIEVALS.has(method) && notAuthenticatedInMissingSet(response)) {
+      // Thrown like the SOAP fault it stands for, so the one re-login below happens.
+      throw vimFaultError("NotAuthenticated", "the session is no longer authenticated", method);
+    }
     const returnvals = response.children.filter((c) => c.name === "returnval");
     if (returnvals.length === 0) return undefined;
     const declared = RETURN_TYPES[method];
@@ -215,3 +219,26 @@ for (const method of Object.keys(METHODS)) {
 
 /** Methods whose returnval repeats (one element per item). */
 const ARRAY_RETURNS = new Set(["ListProcessesInGuest"]);
+
+/** Property reads that report a lost session per property (missingSet) instead of as a SOAP fault. */
+const RETRIEVALS = new Set(["RetrievePropertiesEx", "ContinueRetrievePropertiesEx"]);
+
+/**
+ * A session ended server-side (expired, TerminateSession) makes vCenter and
+ * vcsim answer a property read with HTTP 200 and every property missing with
+ * a NotAuthenticated fault: read as "no such properties", a refresh would
+ * report a VM that exists as deleted.
+ */
+function notAuthenticatedInMissingSet(response: XmlNode): boolean {
+  for (const returnval of response.children) {
+    for (const objects of returnval.children) {
+      for (const missing of objects.children) {
+        if (missing.name !== "missingSet") continue;
+        const fault = child(missing, "fault");
+        const inner = fault && child(fault, "fault");
+        if (inner?.xsiType?.name === "NotAuthenticated") return true;
+      }
+    }
+  }
+  return false;
+}
