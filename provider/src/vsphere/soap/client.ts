@@ -224,8 +224,8 @@ const ARRAY_RETURNS = new Set(["ListProcessesInGuest"]);
 const RETRIEVALS = new Set(["RetrievePropertiesEx", "ContinueRetrievePropertiesEx"]);
 
 /**
- * A session ended server-side (expired, TerminateSession) makes vCenter and
- * vcsim answer a property read with HTTP 200 and every property missing with
+ * A session ended server-side (expired, TerminateSession) makes vcsim (seen in
+ * the lab) answer a property read with HTTP 200 and every property missing with
  * a NotAuthenticated fault: read as "no such properties", a refresh would
  * report a VM that exists as deleted.
  */
