@@ -2,6 +2,7 @@ import { z } from "zod";
 import { PodError } from "../../common/errors";
 import { Secret } from "../../common/secret";
 import type { GuestAccess } from "../../connections/factory";
+import { hostKeyPolicySchema } from "../../connections/ssh/host-key-policy";
 import { resolveTlsTrust } from "../../credentials/tls-trust";
 import { vsphereConnectionSchema } from "./vsphere-connection";
 
@@ -25,8 +26,7 @@ export const guestTargetSchema = z
       .array(z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be an OpenSSH fingerprint like "SHA256:…"'))
       .optional()
       .describe("Pinned SSH host key fingerprints; a PodVm's sshHostKeys."),
-    hostKeyPolicy: z
-      .enum(["strict", "accept-new", "insecure"])
+    hostKeyPolicy: hostKeyPolicySchema // the one list the verifier, PodClient and the CLI check too
       .optional()
       .describe('SSH host key policy; "strict" by default (pinned keys or known_hosts).'),
     knownHostsFile: z.string().optional().describe("known_hosts file for strict/accept-new."),
