@@ -50,7 +50,7 @@ test: lab build ## the whole suite: unit tests, then tests against the live lab
 
 test-file: build ## one test file against the lab: make test-file F=test/lab/ssh.test.ts
 	@$(ENV) npx mocha --no-config -r ts-node/register/transpile-only -r test/support/lab-env.ts \
-	  --extension ts --timeout 180000 --exit --reporter test/support/count-reporter.js $(F)
+	  --extension ts --timeout 180000 --exit --forbid-only --reporter test/support/count-reporter.js $(F)
 
 demo: lab ## bring the lab up and `pulumi up` examples/quickstart, printing its outputs
 	@bash examples/run.sh quickstart up

@@ -39,6 +39,8 @@ const network = new PodNetwork("web-net", {
       keepExistingAddresses: true,
     },
   ],
+  // Destroy leaves an unreachable guest as it is (and still undoes the vSphere half) unless strictDelete.
+  strictDelete: config.getBoolean("strictDelete"),
 });
 
 const uname = new PodCommand(

@@ -162,7 +162,27 @@ describe("PodVm against vcsim", () => {
       const { caFile: _ca, ...rest } = connection;
       const inputs = { ...base(uniqueName("podvm")), connection: { ...rest, thumbprint: lab.thumbprint } };
       const created = await provider.create({ ...inputs, powerState: "off" });
-      await provider.delete(created.id, created.outs as PodVmOutputs);
+      try {
+        assert.match(created.id, /^vm-\d+$/);
+        assert.equal((created.outs as PodVmOutputs).observedPowerState, "poweredOff");
+        // Seen from vcsim's side (the lab CA, not the pin): the VM the pinned connection made is there.
+        const session = await labSession();
+        try {
+          const { listNamed } = await import("../../provider/src/vsphere/finder");
+          const vm = (await listNamed(session, "VirtualMachine")).find((v) => v.name === inputs.name);
+          assert.equal(vm?.ref.value, created.id);
+        } finally {
+          await session.close();
+        }
+        // And the pin is what made it work: the same connection with a wrong pin is refused.
+        const wrong = { ...inputs.connection, thumbprint: "00".repeat(32) };
+        await assert.rejects(
+          provider.read(created.id, { ...(created.outs as PodVmOutputs), connection: wrong }),
+          (e: Error) => /\[TLS_UNTRUSTED\].*does not match the pinned one/.test(e.message),
+        );
+      } finally {
+        await provider.delete(created.id, created.outs as PodVmOutputs);
+      }
     });
 
     it("leaves no VM behind when create fails after the clone", async () => {

@@ -17,6 +17,14 @@ async function processesMatching(guest: GuestContainer, pattern: string): Promis
   return stdout.split("\n").filter((line) => line.includes(pattern) && !line.includes("ps -eo"));
 }
 
+const FINGERPRINTS_END = "-----END SSH HOST KEY FINGERPRINTS-----";
+
+/** A restartable guest's log after its sshd came back: a second fingerprint block, and sshd listening after it. */
+function sshdRestarted(log: string): boolean {
+  const second = log.indexOf(FINGERPRINTS_END, log.indexOf(FINGERPRINTS_END) + 1);
+  return second > 0 && /Server listening on/.test(log.slice(second));
+}
+
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -144,7 +152,8 @@ describe("lab: SSH connections (ssh2 pool) against OpenSSH guests", function () 
 
       // The guest gets new host keys: a re-created VM, or a man in the middle.
       await restartable.run(["sh", "-c", "rm -f /etc/ssh/ssh_host_*; pkill -x sshd"]);
-      await new Promise((r) => setTimeout(r, 2500));
+      // The event: a second fingerprint block (new keys) and sshd listening after it.
+      await restartable.waitForLog(sshdRestarted);
       for (const hostKey of [
         { knownHostsFile, policy: "accept-new" as const },
         { fingerprints: restartable.fingerprints },
@@ -177,7 +186,7 @@ describe("lab: SSH connections (ssh2 pool) against OpenSSH guests", function () 
   });
 
   it("runs 50 concurrent commands on one guest without a channel failure", async () => {
-    const ssh = connect({ pool: { maxConnections: 4, maxChannels: 8 } });
+    const ssh = connect(); // the pool's defaults: 4 connections × 5 channels
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => ssh.exec(`sleep 0.2; echo ${i}`)));
     assert.deepEqual(
       results.map((r) => r.stdout),
@@ -188,6 +197,12 @@ describe("lab: SSH connections (ssh2 pool) against OpenSSH guests", function () 
     assert.ok((stats.openConnections ?? 0) <= 4, `at most 4 connections (${stats.openConnections})`);
     assert.equal(stats.busyChannels, 0);
     assert.equal(stats.lost, 0);
+    // Not only success: the pool never overran sshd (MaxSessions refusals) nor had to retry a channel.
+    assert.equal(stats.refusals, 0, "no channel refused by sshd");
+    assert.equal(stats.channelRetries, 0, "no channel retried");
+    assert.equal(stats.failures, 0);
+    assert.equal(stats.reconnects, 0);
+    assert.equal(stats.leases, 50, "one channel lease per command");
     const health = await ssh.health();
     assert.equal(health.reachable, true);
     assert.equal(health.stats?.commands, 50);
@@ -212,7 +227,7 @@ describe("lab: SSH connections (ssh2 pool) against OpenSSH guests", function () 
     assert.ok(await waitUntil(async () => (await processesMatching(guest, "sleep 3181")).length === 0, 10_000), "gone");
   });
 
-  it("sshd killed and restarted mid-batch: the pool reconnects and later commands succeed", async () => {
+  it("sshd killed and restarted mid-batch (on the first result): in-flight commands are CONNECTION_LOST, later ones succeed", async () => {
     const flaky = await startGuest({ restartableSshd: true, restartDelaySeconds: 2 });
     try {
       const ssh = connect({
@@ -221,21 +236,31 @@ describe("lab: SSH connections (ssh2 pool) against OpenSSH guests", function () 
         hostKey: { fingerprints: flaky.fingerprints },
         dialBackoff: { baseDelayMs: 200, maxDelayMs: 1000 },
       });
-      const early = Array.from({ length: 20 }, (_, i) =>
-        ssh.exec(`sleep 1; echo ${i}`).then(
+      // 19 commands that run for a while, and a gate that returns first, once 8 of them are
+      // running in the guest: its result is the event that says "mid-batch, now".
+      const RUNNING = 8;
+      const outcome = (p: Promise<{ exitCode: number | null }>) =>
+        p.then(
           (r) => r.exitCode,
           (e: unknown) => (isPodError(e) ? e.code : String(e)),
-        ),
+        );
+      const workers = Array.from({ length: 19 }, (_, i) => outcome(ssh.exec(`sleep 7.31; echo ${i}`)));
+      const gate = await ssh.exec(
+        `until [ "$(pgrep -c -x -f 'sleep 7.31')" -ge ${RUNNING} ]; do sleep 0.05; done; echo gate`,
+        { timeoutMs: 30_000 },
       );
-      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(gate.stdout, "gate\n", "the first result");
       await flaky.run(["pkill", "-x", "sshd"]);
-      const outcomes = await Promise.all(early);
-      assert.ok(outcomes.includes("CONNECTION_LOST"), `in-flight commands report the loss: ${outcomes}`);
+      const outcomes = await Promise.all(workers);
+      const lost = outcomes.filter((o) => o === "CONNECTION_LOST").length;
+      assert.ok(lost >= RUNNING, `every command running at the kill reports the loss (${outcomes})`);
       assert.ok(
         outcomes.every((o) => o === 0 || o === "CONNECTION_LOST"),
-        String(outcomes),
+        `only typed outcomes: exit 0 or CONNECTION_LOST (${outcomes})`,
       );
 
+      // The next batch once sshd is back (its log says so), on connections the pool dials anew.
+      await flaky.waitForLog(sshdRestarted);
       const later = await Promise.all(Array.from({ length: 20 }, (_, i) => ssh.exec(`echo ${i}`)));
       assert.ok(later.every((r) => r.exitCode === 0));
       const stats = ssh.stats();

@@ -5,6 +5,7 @@
  * credentials. Tests remove it in an after() hook.
  */
 import { randomBytes } from "node:crypto";
+import { PassThrough } from "node:stream";
 import Docker from "dockerode";
 
 export const docker = new Docker();
@@ -39,6 +40,8 @@ export interface GuestContainer {
   fingerprintByType: Record<string, string>;
   /** Runs argv in the container as root, straight through the Docker API (not pod's code). */
   run(argv: string[]): Promise<{ stdout: string; stderr: string; exitCode: number | null }>;
+  /** Resolves with the log once `done(log)` holds, following the log live (an event, not a poll). */
+  waitForLog(done: (log: string) => boolean, timeoutMs?: number): Promise<string>;
   remove(): Promise<void>;
 }
 
@@ -80,10 +83,32 @@ async function runIn(container: Docker.Container, argv: string[]) {
   return { ...demux(Buffer.concat(chunks)), exitCode: info.ExitCode ?? null };
 }
 
-async function logsOf(container: Docker.Container): Promise<string> {
-  const raw = (await container.logs({ stdout: true, stderr: true, follow: false })) as Buffer;
-  const { stdout, stderr } = demux(raw);
-  return stdout + stderr;
+/**
+ * Follows a container's log from its start (history, then live lines) until
+ * `done(log)` holds; fails with the log so far on timeout or when the log ends.
+ */
+async function followLog(container: Docker.Container, done: (log: string) => boolean, timeoutMs: number) {
+  const stream = (await container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream & {
+    destroy?: () => void;
+  };
+  const text = new PassThrough();
+  docker.modem.demuxStream(stream, text, text);
+  return new Promise<string>((resolve, reject) => {
+    let log = "";
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      stream.destroy?.();
+      if (error) reject(new Error(`${error.message}; log so far:\n${log}`));
+      else resolve(log);
+    };
+    const timer = setTimeout(() => finish(new Error(`no matching log within ${timeoutMs} ms`)), timeoutMs);
+    text.on("data", (chunk: Buffer) => {
+      log += chunk.toString("utf8");
+      if (done(log)) finish();
+    });
+    stream.on("end", () => finish(new Error("the container's log ended")));
+    stream.on("error", (e: Error) => finish(e));
+  });
 }
 
 /** Parses the fingerprint block guest-init prints: "256 SHA256:… root@host (ED25519)". */
@@ -128,15 +153,14 @@ export async function startGuest(options: GuestOptions = {}): Promise<GuestConta
   };
   try {
     await container.start();
-    const deadline = Date.now() + 30_000;
-    let fingerprintByType: Record<string, string> = {};
-    for (;;) {
-      const log = await logsOf(container);
-      fingerprintByType = parseFingerprintBlock(log);
-      if (Object.keys(fingerprintByType).length && /Server listening on/.test(log)) break;
-      if (Date.now() > deadline) throw new Error(`guest ${name} did not start sshd within 30 s:\n${log}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const log = await followLog(
+      container,
+      (text) => Object.keys(parseFingerprintBlock(text)).length > 0 && /Server listening on/.test(text),
+      30_000,
+    ).catch((error: Error) => {
+      throw new Error(`guest ${name} did not start sshd within 30 s: ${error.message}`);
+    });
+    const fingerprintByType = parseFingerprintBlock(log);
     const info = await container.inspect();
     const networks = info.NetworkSettings.Networks;
     const ip = (options.network ? networks[options.network] : Object.values(networks)[0])?.IPAddress ?? "";
@@ -152,6 +176,7 @@ export async function startGuest(options: GuestOptions = {}): Promise<GuestConta
       fingerprints: Object.values(fingerprintByType),
       fingerprintByType,
       run: (argv) => runIn(container, argv),
+      waitForLog: (done, timeoutMs = 30_000) => followLog(container, done, timeoutMs),
       remove,
     };
   } catch (error) {

@@ -9,7 +9,7 @@
 import { Command } from "commander";
 import { PodClient, type PodClientOptions } from "../client/pod-client";
 import { PodError } from "../common/errors";
-import type { HostKeyPolicy } from "../connections/ssh";
+import { type HostKeyPolicy, parseHostKeyPolicy } from "../connections/ssh";
 import { ProgressBar, printError, sanitize, table } from "./output";
 import { type SecretFlags, secretInputs } from "./secret-args";
 
@@ -30,8 +30,12 @@ const program = new Command("pod")
   .option("--json", "machine-readable output on stdout")
   .option("-u, --user <name>", "guest user for SSH targets (default $POD_GUEST_USER)")
   .option("-i, --key <file>", "SSH private key file (refused when group/others can read it)")
-  .option("--host-key-policy <policy>", "strict | accept-new | insecure (SSH targets without pinned keys)", "strict")
-  .option("--known-hosts <file>", "known_hosts file for strict/accept-new")
+  .option(
+    "--host-key-policy <policy>",
+    "strict | accept-new | insecure, for SSH targets without pinned keys (default $POD_HOST_KEY_POLICY, else strict)",
+    (value: string) => parseHostKeyPolicy(value, "--host-key-policy"),
+  )
+  .option("--known-hosts <file>", "the known_hosts file (default: pod's own, ~/.config/pod/known_hosts)")
   .option("--audit-log <file>", "append JSON audit records to this file")
   .showHelpAfterError();
 

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { PodError, toPodError } from "../common/errors";
 import { redact } from "../common/secret";
 import { ConnectionCache, type GuestAccess } from "../connections/factory";
-import type { HostKeyPolicy } from "../connections/ssh";
+import { type HostKeyPolicy, resolveHostKeyPolicy } from "../connections/ssh";
 import type { GuestConnection } from "../connections/types";
 import { type CredentialSources, resolveGuestCredentials, resolveVsphereCredentials } from "../credentials";
 import type { AuditSink } from "../execution/audit";
@@ -37,8 +37,12 @@ import { type PodVm, VmDirectory } from "./vm-directory";
 export interface PodClientOptions extends CredentialSources {
   /** Already-resolved vSphere options (skips credential resolution). */
   vsphereOptions?: VsphereConnectOptions;
-  /** Host key policy for SSH targets without pinned keys (default "strict"; vm: targets pin keys read through VMware Tools). */
+  /**
+   * Host key policy for SSH targets without pinned keys (else $POD_HOST_KEY_POLICY, else "strict"; vm: targets
+   * pin keys read through VMware Tools). Anything but the three policies is INVALID_INPUT at construction.
+   */
   hostKeyPolicy?: HostKeyPolicy;
+  /** The one known_hosts file (default: read pod's own and ~/.ssh/known_hosts, accept-new writes pod's own). */
   knownHostsFile?: string;
   /** Metrics into this registry (or pass `metrics` to share one set across clients). */
   metrics?: PodMetrics;
@@ -76,6 +80,7 @@ export type BatchResultEntry<D = unknown> = BatchEntry<D> & { command: string };
 export class PodClient {
   readonly metrics: PodMetrics;
   readonly #options: PodClientOptions;
+  readonly #hostKeyPolicy: HostKeyPolicy;
   // Reconnects and failures are counted the moment a pool reports them.
   readonly #connections = new ConnectionCache({ onPoolEvent: (event) => this.metrics.observePoolEvent(event) });
   readonly #targets = new Map<string, GuestConnection>();
@@ -91,6 +96,7 @@ export class PodClient {
 
   constructor(options: PodClientOptions = {}) {
     this.#options = options;
+    this.#hostKeyPolicy = resolveHostKeyPolicy(options.hostKeyPolicy, options.env ?? process.env);
     this.metrics = options.metrics ?? createPodMetrics(options.registry);
     const sinks: AuditSink[] = [{ record: (r) => this.metrics.observeCommand(r) }];
     if (typeof options.audit === "string" || (options.audit && "write" in options.audit)) {
@@ -349,7 +355,7 @@ export class PodClient {
       ...(user ? { username: user } : {}),
       dialErrorLimit: 3,
       hostKey: {
-        ...(pins?.length ? { fingerprints: pins } : { policy: this.#options.hostKeyPolicy ?? "strict" }),
+        ...(pins?.length ? { fingerprints: pins } : { policy: this.#hostKeyPolicy }),
         ...(this.#options.knownHostsFile ? { knownHostsFile: this.#options.knownHostsFile } : {}),
       },
     };

@@ -7,13 +7,21 @@ import { PodError } from "./errors";
 /**
  * How to trust a TLS server. Verified by default (system roots, or `ca`);
  * `thumbprint` pins the SHA-256 of the leaf certificate instead; only an
- * explicit `insecure: true` skips the check.
+ * explicit `insecure: true` with neither of them skips the check.
  */
 export interface TlsTrust {
   ca?: string | Buffer;
   thumbprint?: string;
   insecure?: boolean;
+  /**
+   * How long the TCP connect and TLS handshake of one new socket may take
+   * (default 30 s). A peer that accepts and then says nothing would otherwise
+   * hang the call, and every caller queued behind it, for ever.
+   */
+  handshakeTimeoutMs?: number;
 }
+
+export const DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 30_000;
 
 /** "AA:BB:…" or "aabb…" → "AA:BB:…", so pins compare whatever way users paste them. */
 export function normalizeThumbprint(value: string): string {
@@ -54,30 +62,55 @@ export class VerifyingAgent extends https.Agent {
       servername: isIp(this.host) ? "" : this.host,
       rejectUnauthorized: false, // verified below, before the socket is used
     });
-    const done = callback ?? (() => undefined);
-    socket.once("error", (e) => done(e, socket));
+    const limitMs = this.trust.handshakeTimeoutMs ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS;
+    let settled = false;
+    // The agent hears exactly one outcome: a verified socket, an error, or the timeout.
+    const finish = (error: Error | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      callback?.(error, socket);
+    };
+    const timer = setTimeout(() => {
+      socket.on("error", () => undefined); // late errors of a socket nobody uses any more
+      socket.destroy();
+      finish(this.#timedOut(limitMs));
+    }, limitMs);
+    socket.once("error", (e) => finish(e));
     socket.once("secureConnect", () => {
       const problem = this.#verify(socket);
       if (problem) {
         socket.destroy();
-        done(problem, socket);
+        finish(problem);
         return;
       }
       this.peerCertificate = socket.getPeerCertificate().raw;
-      done(null, socket);
+      finish(null);
     });
     return undefined;
   }
 
   #verify(socket: tls.TLSSocket): PodError | undefined {
-    if (this.trust.insecure) return undefined;
     const seen = normalizeThumbprint(socket.getPeerCertificate().fingerprint256 ?? "");
+    // A pin (or a CA) always wins over insecure, whichever way both ended up here.
     if (this.trust.thumbprint) {
       if (seen === normalizeThumbprint(this.trust.thumbprint)) return undefined;
       return this.#untrusted(seen, "its SHA-256 thumbprint does not match the pinned one");
     }
+    if (this.trust.insecure && !this.trust.ca) return undefined;
     if (socket.authorized) return undefined;
     return this.#untrusted(seen, String(socket.authorizationError ?? "verification failed"));
+  }
+
+  #timedOut(limitMs: number): PodError {
+    return new PodError(
+      "TIMEOUT",
+      `No TLS handshake with ${this.what} ${this.host}:${this.port} within ${limitMs} ms: it accepted the connection and then said nothing.`,
+      {
+        fix: "Check that the address and port are the server's TLS endpoint (a proxy or firewall may be holding the connection), or raise handshakeTimeoutMs.",
+        details: { host: this.host, port: this.port, handshakeTimeoutMs: limitMs },
+      },
+    );
   }
 
   #untrusted(thumbprint: string, reason: string): PodError {

@@ -3,11 +3,11 @@
  * config, POD_VSPHERE_*, then CredentialProviders for what is still missing.
  * PodClient, the CLI and the Pulumi resources all resolve through here.
  */
-import { readFileSync } from "node:fs";
 import { PodError } from "../common/errors";
 import { Secret } from "../common/secret";
 import type { VsphereConnectOptions } from "../vsphere/session";
 import type { CredentialSources, ProviderConfig, VsphereCredentialInput } from "./sources";
+import { resolveTlsTrust, TRUST_FIELDS } from "./tls-trust";
 
 type Field = keyof VsphereCredentialInput;
 
@@ -55,7 +55,12 @@ function gapsOnly(
   config: ProviderConfig,
   env: NodeJS.ProcessEnv,
 ): VsphereCredentialInput {
-  const fields = (Object.keys(found) as Field[]).filter((f) => f in FIELDS && !pick(f, input, config, env));
+  // Trust is one decision: a provider fills it only when no documented source said anything about it.
+  const trustSet = TRUST_FIELDS.some((f) => pick(f, input, config, env) !== undefined);
+  const fields = (Object.keys(found) as Field[]).filter(
+    (f) =>
+      f in FIELDS && !pick(f, input, config, env) && !(trustSet && (TRUST_FIELDS as readonly string[]).includes(f)),
+  );
   return Object.fromEntries(fields.map((f) => [f, found[f]]));
 }
 
@@ -79,27 +84,20 @@ export function resolveVsphereFields(
       fix: "Set connection.{host,user,password} on the resource (PodClient: the vsphere option), or `pulumi config set pod:vsphereHost …` (and --secret pod:vspherePassword), or POD_VSPHERE_HOST/USER/PASSWORD.",
     });
   }
-  const thumbprint = get("thumbprint");
-  const caFile = get("caFile");
-  const insecure = get("insecure") === "true";
-  return {
-    host,
-    user,
-    password: new Secret(password),
-    trust: {
-      ...(thumbprint ? { thumbprint } : {}),
-      ...(caFile && !thumbprint ? { ca: readCa(caFile) } : {}),
-      ...(insecure ? { insecure } : {}),
-    },
-  };
+  return { host, user, password: new Secret(password), trust: trustOf(input ?? {}, config, env) };
 }
 
-function readCa(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (error) {
-    throw new PodError("INVALID_INPUT", `Cannot read the CA file ${file}: ${(error as Error).message}.`, {
-      fix: "Point caFile (pod:vsphereCaFile, POD_VSPHERE_CA_FILE) at a readable PEM file.",
-    });
-  }
+/** Trust is resolved as a whole (tls-trust.ts): a pin from any source beats insecure from any other. */
+function trustOf(input: VsphereCredentialInput, config: ProviderConfig, env: NodeJS.ProcessEnv) {
+  const from = (name: string, read: (field: (typeof TRUST_FIELDS)[number]) => string | boolean | undefined) => ({
+    name,
+    thumbprint: read("thumbprint") as string | undefined,
+    caFile: read("caFile") as string | undefined,
+    insecure: read("insecure"),
+  });
+  return resolveTlsTrust([
+    from("the connection input", (f) => input[f]),
+    from("stack config (pod:vsphere…)", (f) => config[FIELDS[f][0]]),
+    from("the environment (POD_VSPHERE_…)", (f) => env[FIELDS[f][1]]),
+  ]);
 }

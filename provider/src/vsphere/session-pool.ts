@@ -15,9 +15,14 @@ export class SessionPool {
     const key = poolKey(options);
     let entry = this.#entries.get(key);
     if (!entry) {
-      entry = { session: VsphereSession.connect(options), users: 0 };
-      this.#entries.set(key, entry);
-      entry.session.catch(() => this.#entries.delete(key));
+      const created = { session: VsphereSession.connect(options), users: 0 };
+      entry = created;
+      this.#entries.set(key, created);
+      // A failed login (refused, unreachable, a handshake that timed out) is never handed to a
+      // later caller: it leaves the pool, unless a newer entry already took its place.
+      created.session.catch(() => {
+        if (this.#entries.get(key) === created) this.#entries.delete(key);
+      });
     }
     clearTimeout(entry.idle);
     entry.users++;

@@ -3,21 +3,28 @@
  * an OpenSSH known_hosts file; the policy says what to do with a key that is
  * not known (`strict`: refuse, `accept-new`: trust on first use and record it,
  * `insecure`: accept anything, said out loud). A changed key is always refused.
+ * Unless told which file to use, pod looks keys up in its own known_hosts and
+ * in ~/.ssh/known_hosts, and records new ones only in its own (see host-key-policy.ts).
  */
 import { createHash } from "node:crypto";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { PodError } from "../../common/errors";
-import { knownHostName, knownHostsLine, lookupKnownHost, parseKnownHosts } from "./known-hosts";
+import { type HostKeyPolicy, parseHostKeyPolicy, podKnownHostsFile, userKnownHostsFile } from "./host-key-policy";
+import { type KnownHostEntry, knownHostName, knownHostsLine, lookupKnownHost, parseKnownHosts } from "./known-hosts";
 
-export type HostKeyPolicy = "strict" | "accept-new" | "insecure";
+export type { HostKeyPolicy };
 
 export interface HostKeyOptions {
   policy?: HostKeyPolicy;
   /** Pinned fingerprints in OpenSSH form, "SHA256:base64-without-padding"; any of them is accepted. */
   fingerprints?: string[];
-  /** known_hosts file; default ~/.ssh/known_hosts. Ignored when fingerprints are pinned. */
+  /**
+   * The one known_hosts file to read and (accept-new) write. Default: keys are
+   * looked up in pod's own file ($POD_KNOWN_HOSTS or ~/.config/pod/known_hosts)
+   * and in ~/.ssh/known_hosts, and new ones are written to pod's own file only.
+   * Ignored when fingerprints are pinned.
+   */
   knownHostsFile?: string;
   /** Look the host up under this name instead (OpenSSH HostKeyAlias). */
   alias?: string;
@@ -71,15 +78,14 @@ export interface HostKeyVerifier {
 }
 
 export async function createHostKeyVerifier(host: string, port: number, options: HostKeyOptions = {}) {
-  const policy = options.policy ?? "strict";
+  // A typo ("Strict") must never fall through to a weaker policy, whoever the caller is.
+  const policy = parseHostKeyPolicy(options.policy ?? "strict", "The host key policy");
   const where = `${host}:${port}`;
   const name = options.alias ?? knownHostName(host, port);
   const pins = options.fingerprints?.map(normalizeFingerprint);
-  const file = options.knownHostsFile ?? join(homedir(), ".ssh", "known_hosts");
-  const entries =
-    policy === "insecure" || pins?.length
-      ? []
-      : parseKnownHosts(await readFile(file, "utf8").catch(() => "")).filter((e) => e.marker !== "@cert-authority");
+  const file = options.knownHostsFile ?? podKnownHostsFile();
+  const readFrom = options.knownHostsFile ? [file] : [file, userKnownHostsFile()];
+  const entries = policy === "insecure" || pins?.length ? [] : await readKnownHosts(readFrom);
   const { trusted, revoked } = lookupKnownHost(entries, name);
 
   const unknown = (fingerprint: string, keyType: string) =>
@@ -105,12 +111,12 @@ export async function createHostKeyVerifier(host: string, port: number, options:
         throw changed(fingerprint, keyType, pins, "does not match the pinned fingerprint");
       }
       if (revoked.some((e) => e.key.equals(keyBlob))) {
-        throw changed(fingerprint, keyType, [], `is marked @revoked in ${file}`);
+        throw changed(fingerprint, keyType, [], `is marked @revoked in ${sourceOf(revoked)}`);
       }
       if (trusted.some((e) => e.key.equals(keyBlob))) return { fingerprint, learned: false };
       if (trusted.length) {
         const expected = trusted.map((e) => sha256Fingerprint(e.key));
-        throw changed(fingerprint, keyType, expected, `has changed since it was recorded in ${file}`);
+        throw changed(fingerprint, keyType, expected, `has changed since it was recorded in ${sourceOf(trusted)}`);
       }
       if (policy === "strict") throw unknown(fingerprint, keyType);
       // accept-new: trust on first use and remember it the way OpenSSH does; one
@@ -119,11 +125,11 @@ export async function createHostKeyVerifier(host: string, port: number, options:
         if (trusted.some((e) => e.key.equals(keyBlob))) return false;
         if (trusted.length) {
           const expected = trusted.map((e) => sha256Fingerprint(e.key));
-          throw changed(fingerprint, keyType, expected, `has changed since it was recorded in ${file}`);
+          throw changed(fingerprint, keyType, expected, `has changed since it was recorded in ${sourceOf(trusted)}`);
         }
         await mkdir(dirname(file), { recursive: true, mode: 0o700 });
         await appendFile(file, `${knownHostsLine(name, keyType, keyBlob)}\n`, { mode: 0o600 });
-        trusted.push({ hosts: name, keyType, key: keyBlob, line: 0 });
+        trusted.push({ hosts: name, keyType, key: keyBlob, line: 0, file });
         return true;
       });
       learning = learn.catch(() => false);
@@ -132,3 +138,20 @@ export async function createHostKeyVerifier(host: string, port: number, options:
   };
   return verifier;
 }
+
+/** Every usable entry of the files, each tagged with its file (a missing file has none). */
+async function readKnownHosts(files: string[]): Promise<KnownHostEntry[]> {
+  const perFile = await Promise.all(
+    files.map(async (f) =>
+      parseKnownHosts(await readFile(f, "utf8").catch(() => ""))
+        .filter((e) => e.marker !== "@cert-authority")
+        .map((e) => ({ ...e, file: f })),
+    ),
+  );
+  return perFile.flat();
+}
+
+const sourceOf = (entries: KnownHostEntry[]): string =>
+  [...new Set(entries.map((e) => (e.line ? `${e.file ?? "known_hosts"}:${e.line}` : (e.file ?? "known_hosts"))))].join(
+    ", ",
+  );

@@ -9,6 +9,13 @@ export {
   normalizeFingerprint,
   sha256Fingerprint,
 } from "./host-key";
+export {
+  HOST_KEY_POLICIES,
+  hostKeyPolicySchema,
+  parseHostKeyPolicy,
+  podKnownHostsFile,
+  resolveHostKeyPolicy,
+} from "./host-key-policy";
 export { hostPatternsMatch, knownHostName, lookupKnownHost, parseKnownHosts } from "./known-hosts";
 export type { CommandWrapper, SshConnectionOptions } from "./options";
 export { SshPool } from "./pool";

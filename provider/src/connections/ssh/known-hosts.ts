@@ -13,6 +13,8 @@ export interface KnownHostEntry {
   keyType: string;
   key: Buffer;
   line: number;
+  /** The file it was read from (set by the reader when it reads more than one). */
+  file?: string;
 }
 
 export function parseKnownHosts(text: string): KnownHostEntry[] {

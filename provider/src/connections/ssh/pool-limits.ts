@@ -2,7 +2,12 @@
 export interface PoolLimits {
   /** Connections to the host (default 4). */
   maxConnections: number;
-  /** Concurrent channels per connection (default 8; OpenSSH MaxSessions is 10). */
+  /**
+   * Concurrent channels per connection (default 5, half of OpenSSH's MaxSessions 10). sshd frees a
+   * closed session only after the loop pass in which it read our close, so a channel closed and a new
+   * one opened at once count twice for a moment; 2 × 5 ≤ 10 means no refusal even when every channel
+   * turns over together (at 8, 50 commands on one host drew MaxSessions refusals in the lab).
+   */
   maxChannels: number;
   /** Connections being opened at once (default 2; OpenSSH MaxStartups starts dropping at 10). */
   maxStartups: number;
@@ -18,7 +23,7 @@ export interface PoolLimits {
 
 export const DEFAULT_POOL_LIMITS: PoolLimits = {
   maxConnections: 4,
-  maxChannels: 8,
+  maxChannels: 5,
   maxStartups: 2,
   staggerMs: 150,
   idleTimeoutMs: 60_000,

@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { PodError } from "../../common/errors";
 import { Secret } from "../../common/secret";
 import type { GuestAccess } from "../../connections/factory";
+import { hostKeyPolicySchema } from "../../connections/ssh/host-key-policy";
+import { resolveTlsTrust } from "../../credentials/tls-trust";
 import { vsphereConnectionSchema } from "./vsphere-connection";
 
 /**
@@ -25,8 +26,7 @@ export const guestTargetSchema = z
       .array(z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be an OpenSSH fingerprint like "SHA256:…"'))
       .optional()
       .describe("Pinned SSH host key fingerprints; a PodVm's sshHostKeys."),
-    hostKeyPolicy: z
-      .enum(["strict", "accept-new", "insecure"])
+    hostKeyPolicy: hostKeyPolicySchema // the one list the verifier, PodClient and the CLI check too
       .optional()
       .describe('SSH host key policy; "strict" by default (pinned keys or known_hosts).'),
     knownHostsFile: z.string().optional().describe("known_hosts file for strict/accept-new."),
@@ -104,16 +104,12 @@ export function toGuestAccess(t: GuestTarget): Exclude<GuestAccess, { transport:
 }
 
 function winrmTrust(t: GuestTarget) {
-  if (t.insecure) return { insecure: true };
-  if (t.thumbprint) return { thumbprint: t.thumbprint };
-  if (t.caFile) {
-    try {
-      return { ca: readFileSync(t.caFile) };
-    } catch (error) {
-      throw new PodError("INVALID_INPUT", `Cannot read the CA file ${t.caFile}: ${(error as Error).message}.`, {
-        fix: "Point caFile at a readable PEM file.",
-      });
-    }
-  }
-  return {};
+  // The same rule as for vSphere: a pin wins, and a pin plus insecure is a contradiction to fix.
+  return resolveTlsTrust([{ name: "The WinRM target", ...pickTrust(t) }]);
 }
+
+const pickTrust = ({ thumbprint, caFile, insecure }: GuestTarget) => ({
+  ...(thumbprint !== undefined ? { thumbprint } : {}),
+  ...(caFile !== undefined ? { caFile } : {}),
+  ...(insecure !== undefined ? { insecure } : {}),
+});

@@ -2,11 +2,11 @@ import { PodError } from "../../common/errors";
 import { type RetryPolicy, retryTransient, withRetry } from "../../common/retry";
 import { decodeNode } from "./decode";
 import { encodeRequest, type ManagedObjectReference } from "./encode";
-import { soapFaultError } from "./fault";
+import { soapFaultError, vimFaultError } from "./fault";
 import { METHODS } from "./schema";
 import { HttpsTransport, type SoapTransport, type TlsTrust } from "./transport";
 import type { VimArgs, VimMethodName, VimResult } from "./typed";
-import { child, parseXml } from "./xml";
+import { child, parseXml, type XmlNode } from "./xml";
 
 export interface SoapClientOptions {
   /** "host" or "host:port" (443 by default). */
@@ -193,6 +193,10 @@ export class SoapClient {
     if (fault) throw soapFaultError(fault, method);
     const response = bodyNode?.children[0];
     if (!response) throw new PodError("PROTOCOL_ERROR", `${method}: the response has no body.`);
+    if (RETRIEVALS.has(method) && notAuthenticatedInMissingSet(response)) {
+      // Thrown like the SOAP fault it stands for, so the one re-login below happens.
+      throw vimFaultError("NotAuthenticated", "the session is no longer authenticated", method);
+    }
     const returnvals = response.children.filter((c) => c.name === "returnval");
     const result = METHODS[method]?.result;
     const values = returnvals.map((r) => decodeNode(r, result?.type));
@@ -215,4 +219,27 @@ export class SoapClient {
 /** A vim25 version string: dotted digits, e.g. "8.0.3.0" or "7.0". */
 export function isApiVersion(version: string | undefined): version is string {
   return version !== undefined && /^\d+(\.\d+){1,3}$/.test(version);
+}
+
+/** Property reads that report a lost session per property (missingSet) instead of as a SOAP fault. */
+const RETRIEVALS = new Set(["RetrievePropertiesEx", "ContinueRetrievePropertiesEx"]);
+
+/**
+ * A session ended server-side (expired, TerminateSession) makes vcsim (seen in
+ * the lab) answer a property read with HTTP 200 and every property missing with
+ * a NotAuthenticated fault: read as "no such properties", a refresh would
+ * report a VM that exists as deleted.
+ */
+function notAuthenticatedInMissingSet(response: XmlNode): boolean {
+  for (const returnval of response.children) {
+    for (const objects of returnval.children) {
+      for (const missing of objects.children) {
+        if (missing.name !== "missingSet") continue;
+        const fault = child(missing, "fault");
+        const inner = fault && child(fault, "fault");
+        if (inner?.xsiType?.name === "NotAuthenticated") return true;
+      }
+    }
+  }
+  return false;
 }
