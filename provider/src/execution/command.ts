@@ -3,7 +3,7 @@
  * by its OS handler), or a script for a named shell.
  */
 import { PodError } from "../common/errors";
-import type { OsHandler, ShellName } from "../os/types";
+import type { OsHandler, OsInfo, ShellName } from "../os/types";
 
 export interface ScriptCommand {
   script: string;
@@ -37,4 +37,14 @@ export function describeCommand(command: PodCommand): string {
   if (!isScriptCommand(command)) return (command as readonly string[]).join(" ");
   const lines = command.script.trim().split(/\r?\n/);
   return `${command.shell}: ${lines[0] ?? ""}${lines.length > 1 ? " …" : ""}`;
+}
+
+/** A script for the guest's own shell: sh, or PowerShell on Windows. */
+export function defaultShellScript(script: string, os: Pick<OsInfo, "type" | "family">): ScriptCommand {
+  return { script, shell: os.type === "windows" || os.family === "windows" ? "powershell" : "sh" };
+}
+
+/** A string is a script for the guest's own shell; an argv or { script, shell } is taken as it is. */
+export function toPodCommand(command: PodCommand | string, os: Pick<OsInfo, "type" | "family">): PodCommand {
+  return typeof command === "string" ? defaultShellScript(command, os) : command;
 }

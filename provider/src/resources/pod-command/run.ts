@@ -1,38 +1,28 @@
 import { PodError } from "../../common/errors";
-import type { PodCommand } from "../../execution/command";
 import type { CommandResult } from "../../execution/result";
+import type { PodRuntime } from "../../execution/runtime";
 import type { OsInfo } from "../../os/types";
-import type { GuestRuntime } from "../shared/guest-runtime";
+import { resourceTarget } from "../shared/runtime";
 import type { ProviderConfig } from "../shared/vsphere-connection";
 import type { PodCommandInputs } from "./args";
 
 type CommandInput = PodCommandInputs["create"];
 
-/** A script string runs in the guest's default shell: sh, or PowerShell on Windows. */
-export function toPodCommand(command: CommandInput, os: OsInfo): PodCommand {
-  if (typeof command === "string") return { script: command, shell: os.type === "windows" ? "powershell" : "sh" };
-  return command;
-}
-
-export async function runCommand(
-  runtime: GuestRuntime,
+/** Runs one of the resource's commands through the runtime (a string: the guest's own shell). */
+export function runCommand(
+  runtime: PodRuntime,
   config: ProviderConfig,
   inputs: PodCommandInputs,
   command: CommandInput,
   correlationId?: string,
 ): Promise<{ result: CommandResult; os: OsInfo }> {
-  return runtime.withTarget(inputs.target, config, async (connection, name) => {
-    const target = { connection, name };
-    const os = await runtime.executor.osOf(target);
-    const result = await runtime.executor.run(target, toPodCommand(command, os), {
-      timeoutMs: (inputs.timeoutSeconds ?? 600) * 1000,
-      ...(inputs.environment ? { env: inputs.environment } : {}),
-      ...(inputs.stdin !== undefined ? { stdin: inputs.stdin } : {}),
-      ...(inputs.acceptExitCodes ? { acceptExitCodes: inputs.acceptExitCodes } : {}),
-      ...(inputs.parser ? { parser: inputs.parser } : {}),
-      ...(correlationId ? { correlationId } : {}),
-    });
-    return { result, os };
+  return runtime.run(resourceTarget(runtime, inputs.target, config), command, {
+    timeoutMs: (inputs.timeoutSeconds ?? 600) * 1000,
+    ...(inputs.environment ? { env: inputs.environment } : {}),
+    ...(inputs.stdin !== undefined ? { stdin: inputs.stdin } : {}),
+    ...(inputs.acceptExitCodes ? { acceptExitCodes: inputs.acceptExitCodes } : {}),
+    ...(inputs.parser ? { parser: inputs.parser } : {}),
+    ...(correlationId ? { correlationId } : {}),
   });
 }
 

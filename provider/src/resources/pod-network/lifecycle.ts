@@ -7,15 +7,15 @@
  * correlated by the resource's URN like the vSphere half's.
  */
 import { isPodError, PodError } from "../../common/errors";
-import { applyNetwork, readNetwork, restoreNetwork } from "../../execution/network-apply";
 import { planNetwork } from "../../network/plan";
 import type { RecordedInterface } from "../../network/record";
 import { validateInterfaces } from "../../network/validate";
 import { allMismatches, appliedView } from "../../network/verify";
 import type { VsphereSession } from "../../vsphere/session";
+import { urnOf } from "../shared/audit";
 import { isGuestUnreachable } from "../shared/errors";
 import type { PodNetworkInputs, PodNetworkOutputs } from "./args";
-import { type GuestDeps, guestChange, withGuest } from "./guest";
+import { type GuestDeps, withGuest } from "./guest";
 import {
   type GuestSideState,
   guestSide,
@@ -45,36 +45,28 @@ async function restoreGuest(
   recorded: RecordedInterface[],
 ) {
   if (!recorded.length || !inputs.target) return;
-  await withGuest(deps, inputs, reachedAt, ({ connection, reconnect }) =>
-    guestChange(deps, inputs, "network.restored", () =>
-      restoreNetwork({
-        connection,
-        executor: deps.runtime.executor,
-        recorded,
-        ...runOptions(inputs),
-        ...(reconnect ? { reconnect } : {}),
-      }),
+  await withGuest(deps, inputs, reachedAt, ({ target, reconnect }) =>
+    deps.runtime.restoreNetwork(
+      target,
+      { recorded, ...runOptions(inputs), ...(reconnect ? { reconnect } : {}) },
+      deps.runtime.tracker(urnOf(inputs)),
     ),
   );
 }
 
 export async function createNetwork(deps: LifecycleDeps, inputs: PodNetworkInputs): Promise<PodNetworkOutputs> {
-  const changes = deps.runtime.audit.tracker(inputs);
+  const changes = deps.runtime.tracker(urnOf(inputs));
   const vs = inputs.portGroup
     ? await deps.vsphere(inputs, (s) => applyVsphereSide(s, inputs, { state: NO_VSPHERE_SIDE }, changes))
     : NO_VSPHERE_SIDE;
   try {
     const guest = inputs.interfaces
-      ? await withGuest(deps, inputs, "", async ({ connection, reconnect }) =>
+      ? await withGuest(deps, inputs, "", async ({ target, reconnect }) =>
           guestSide(
-            await guestChange(deps, inputs, "network.applied", () =>
-              applyNetwork({
-                connection,
-                executor: deps.runtime.executor,
-                interfaces: inputs.interfaces,
-                ...runOptions(inputs),
-                ...(reconnect ? { reconnect } : {}),
-              }),
+            await deps.runtime.applyNetwork(
+              target,
+              { interfaces: inputs.interfaces, ...runOptions(inputs), ...(reconnect ? { reconnect } : {}) },
+              changes,
             ),
           ),
         )
@@ -91,7 +83,7 @@ export async function createNetwork(deps: LifecycleDeps, inputs: PodNetworkInput
 export async function updateNetwork(deps: LifecycleDeps, olds: PodNetworkOutputs, news: PodNetworkInputs) {
   const before = inputsFromOutputs(olds);
   const vsOld = vsphereSideOf(olds);
-  const changes = deps.runtime.audit.tracker(news);
+  const changes = deps.runtime.tracker(urnOf(news));
   const vs =
     news.portGroup || vsOld.portGroupName
       ? await deps.vsphere(news, (s) =>
@@ -106,17 +98,18 @@ export async function updateNetwork(deps: LifecycleDeps, olds: PodNetworkOutputs
     await restoreGuest(deps, news, reachedAt, old.recorded);
     return toOutputs(news, vs, NO_GUEST_SIDE);
   }
-  const guest = await withGuest(deps, news, reachedAt, async ({ connection, reconnect }) => {
-    const options = { executor: deps.runtime.executor, ...runOptions(news), ...(reconnect ? { reconnect } : {}) };
-    const result = await guestChange(deps, news, "network.applied", () =>
-      applyNetwork({ connection, interfaces: news.interfaces, recorded: old.recorded, ...options }),
+  const guest = await withGuest(deps, news, reachedAt, async ({ target, reconnect }) => {
+    const options = { ...runOptions(news), ...(reconnect ? { reconnect } : {}) };
+    const result = await deps.runtime.applyNetwork(
+      target,
+      { interfaces: news.interfaces, recorded: old.recorded, ...options },
+      changes,
     );
     // Interfaces no longer declared go back to how pod found them.
     const dropped = result.recorded.filter((r) => !result.targets.includes(r.name));
     if (dropped.length) {
-      await guestChange(deps, news, "network.restored", () =>
-        restoreNetwork({ connection: result.connection, recorded: dropped, ...options }),
-      );
+      const now = { ...target, connection: result.connection };
+      await deps.runtime.restoreNetwork(now, { recorded: dropped, ...options }, changes);
     }
     const kept = result.recorded.filter((r) => result.targets.includes(r.name));
     return guestSide(result, kept, result.reachedAt ?? reachedAt);
@@ -144,7 +137,7 @@ export async function deleteNetwork(deps: LifecycleDeps, props: PodNetworkOutput
       throw error;
     });
   if (inputs.portGroup && (vs.nicMac || vs.portGroupCreated)) {
-    await deps.vsphere(inputs, (s) => removeVsphereSide(s, inputs, vs, deps.runtime.audit.tracker(inputs)));
+    await deps.vsphere(inputs, (s) => removeVsphereSide(s, inputs, vs, deps.runtime.tracker(urnOf(inputs))));
   }
 }
 
@@ -162,13 +155,13 @@ export async function readNetworkOutputs(deps: LifecycleDeps, props: PodNetworkO
     return toOutputs(inputs, vs, { ...guest, drift: [...drift, `guest: VM ${inputs.vm} is ${power}`] });
   }
   if (inputs.interfaces && inputs.target) {
-    const read = await withGuest(deps, inputs, guest.reachedAt, ({ connection }) =>
-      readNetwork({ connection, executor: deps.runtime.executor }),
-    ).catch((error: unknown) => {
-      // An unreachable guest is drift too (the next up applies again once it answers), not a failed refresh.
-      if (isGuestUnreachable(error)) return (error as Error).message;
-      throw error;
-    });
+    const read = await withGuest(deps, inputs, guest.reachedAt, ({ target }) => deps.runtime.readNetwork(target)).catch(
+      (error: unknown) => {
+        // An unreachable guest is drift too (the next up applies again once it answers), not a failed refresh.
+        if (isGuestUnreachable(error)) return (error as Error).message;
+        throw error;
+      },
+    );
     if (typeof read === "string") return toOutputs(inputs, vs, { ...guest, drift: [...drift, `guest: ${read}`] });
     const { state } = read;
     try {

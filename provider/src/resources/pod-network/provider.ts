@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { targetName } from "../../execution/guest-target";
 import { resourceError } from "../shared/errors";
-import { sharedGuestRuntime } from "../shared/guest-runtime";
-import { targetName } from "../shared/guest-target";
+import { configureRuntime, sharedRuntime } from "../shared/runtime";
 import { checkInputs } from "../shared/validate";
 import { type ProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
 import { type PodNetworkInputs, type PodNetworkOutputs, podNetworkInputsSchema } from "./args";
@@ -15,19 +15,18 @@ import { createNetwork, deleteNetwork, type LifecycleDeps, readNetworkOutputs, u
  */
 export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNetworkInputs, PodNetworkOutputs> {
   #config: ProviderConfig = {};
-  readonly #runtime = sharedGuestRuntime();
+  readonly #runtime = sharedRuntime();
 
   get #deps(): LifecycleDeps {
     return {
       runtime: this.#runtime,
       config: this.#config,
-      vsphere: (inputs, fn) =>
-        this.#runtime.sessions.use(resolveVsphereConnection(inputs.connection, this.#config), fn),
+      vsphere: (inputs, fn) => this.#runtime.vsphere(resolveVsphereConnection(inputs.connection, this.#config), fn),
     };
   }
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.#config = this.#runtime.configure(req.config);
+    this.#config = configureRuntime(this.#runtime, req.config);
   }
 
   async check(_olds: PodNetworkInputs, news: PodNetworkInputs): Promise<pulumi.dynamic.CheckResult<PodNetworkInputs>> {
