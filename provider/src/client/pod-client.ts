@@ -27,6 +27,9 @@ import type { ExecTarget, RunOptions } from "../execution/executor";
 import { targetName, toGuestAccess } from "../execution/guest-target";
 import { Semaphore } from "../execution/limiter";
 import type { NetworkApplyResult, NetworkRunOptions } from "../execution/network/apply";
+import type { NetworkRecord } from "../execution/network/declaration";
+import { createNetwork, deleteNetwork } from "../execution/network/lifecycle";
+import { type NetworkObservation, observeNetwork } from "../execution/network/observe";
 import type { CommandResult } from "../execution/result";
 import { PodRuntime } from "../execution/runtime";
 import type { PodMetrics } from "../observability/metrics";
@@ -35,6 +38,7 @@ import type { OsInfo } from "../os/types";
 import type { VsphereConnectOptions, VsphereSession } from "../vsphere/session";
 import { SERVICE_INSTANCE } from "../vsphere/soap/client";
 import { boundedHealth, type HealthReport, type VmHealth, type VsphereHealth } from "./health";
+import { type ClientNetworkDeclaration, type ClientNetworkDeps, clientContext, toDeclaration } from "./network";
 import { parseTarget, type TargetSpec } from "./targets";
 import { TtlCache } from "./ttl-cache";
 import { type PodVm, VmDirectory } from "./vm-directory";
@@ -246,6 +250,44 @@ export class PodClient {
   /** The guest's interfaces, addresses and routes as the network engine reads them (read-only). */
   async readNetwork(spec: TargetSpec) {
     return this.runtime.readNetwork(await this.target(spec));
+  }
+
+  /** What applying `interfaces` would change on the target (read-only): drift lines, the changes, the applied view. */
+  async diffNetwork(spec: TargetSpec, interfaces: unknown): Promise<NetworkObservation & { os: OsInfo }> {
+    const { os, state } = await this.readNetwork(spec);
+    return { os, ...observeNetwork(state, interfaces) };
+  }
+
+  /**
+   * A network declaration as PodNetwork takes it — a port group with its
+   * VLAN, a VM's NIC (VM by name or moid) on it, guest interfaces — applied
+   * by the same engine, transactionally. The record says what pod did; pass
+   * it to removeNetwork to undo exactly that.
+   */
+  async applyNetwork(declaration: ClientNetworkDeclaration, options: { correlationId?: string } = {}) {
+    const deps = this.#networkDeps();
+    return createNetwork(clientContext(deps, options.correlationId), await toDeclaration(deps, declaration));
+  }
+
+  /** Undoes what applyNetwork recorded: guest settings restored, NIC put back, a port group pod made removed. */
+  async removeNetwork(
+    declaration: ClientNetworkDeclaration,
+    record: NetworkRecord,
+    options: { correlationId?: string } = {},
+  ): Promise<void> {
+    const deps = this.#networkDeps();
+    await deleteNetwork(clientContext(deps, options.correlationId), await toDeclaration(deps, declaration), record);
+  }
+
+  #networkDeps(): ClientNetworkDeps {
+    this.#assertOpen();
+    return {
+      runtime: this.runtime,
+      session: () => this.session(),
+      vsphereOptions: () => this.#vsphereOptions(),
+      target: (spec) => this.target(spec),
+      vmId: async (name) => (await this.getVm(name)).id,
+    };
   }
 
   /** vSphere reachability and session, per-connection pool counters and reachability, and the known VMs. */

@@ -17,8 +17,8 @@ export interface NetworkDeclaration {
   /** The VM's NIC to put on the port group: index or MAC. */
   nic?: number | string | undefined;
   portGroup?: PortGroupSpec | undefined;
-  /** How to reach the guest (for the guest half). */
-  target?: GuestTarget | undefined;
+  /** How to reach the guest (for the guest half): a target, or a front-end's name for one ("docker:db"). */
+  target?: GuestTarget | string | undefined;
   /** The guest interfaces (validated by the network engine before anything runs). */
   interfaces?: unknown;
   allowManagementChange?: boolean | undefined;

@@ -66,6 +66,8 @@ function guestSide(result: NetworkApplyResult, recorded = result.recorded, reach
   };
 }
 
+const hostOf = (t: NetworkDeclaration["target"]) => (typeof t === "string" ? t : t?.host);
+
 const withReconnect = (decl: NetworkDeclaration, g: GuestHandle) => ({
   ...runOptionsOf(decl),
   ...(g.reconnect ? { reconnect: g.reconnect } : {}),
@@ -122,7 +124,7 @@ export async function updateNetwork(
         )
       : NO_VSPHERE_SIDE;
   const old = guestSideOf(record);
-  const reachedAt = decl.target?.host === before.target?.host ? old.reachedAt : "";
+  const reachedAt = hostOf(decl.target) === hostOf(before.target) ? old.reachedAt : "";
   if (!decl.interfaces) {
     await restoreGuest(ctx, decl, reachedAt, old.recorded);
     return { ...vs, ...NO_GUEST_SIDE };

@@ -38,7 +38,7 @@ export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNe
       changes: runtime.tracker(urnOf(inputs)),
       vsphere: (fn) => runtime.vsphere(vsphere(), fn),
       guest: (decl, reachedAt, fn) => {
-        const target = decl.target;
+        const target = inputs.target;
         if (!target) throw new PodError("INVALID_INPUT", "Guest interfaces need a target.", { fix: "Set target." });
         if (target.transport !== "guestops") return withGuestTarget(runtime, target, undefined, reachedAt, fn);
         const full = { ...target, vmId: target.vmId ?? decl.vm };

@@ -12,13 +12,5 @@ export function resourceError(resource: string, action: string, error: unknown):
   return Object.assign(out, { code: e.code });
 }
 
-/** Codes that mean the guest cannot be reached now: powered off, gone, or its network down. */
-const GUEST_UNREACHABLE = ["UNREACHABLE", "TIMEOUT", "CONNECTION_LOST", "NOT_FOUND"];
-
-/** A PodError, or resourceError's line, that says the guest cannot be reached. */
-export function isGuestUnreachable(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === "string" && GUEST_UNREACHABLE.includes(code);
-}
-
+export { isGuestUnreachable } from "../../execution/unreachable";
 export { PodError };
