@@ -6,7 +6,7 @@
  */
 
 import type { ExecTarget } from "../../execution/executor";
-import { type GuestTarget, toGuestAccess } from "../../execution/guest-target";
+import { type GuestTarget, targetName, toGuestAccess } from "../../execution/guest-target";
 import { PodRuntime } from "../../execution/runtime";
 import type { OsInfo } from "../../os/types";
 import type { VsphereConnectOptions } from "../../vsphere/session";
@@ -49,7 +49,7 @@ export function resourceTarget(
   const guestops = (target.transport ?? "ssh") === "guestops";
   const resolved = guestops ? (vsphere ?? resolveVsphereConnection(target.vsphere, config)) : undefined;
   const access = toGuestAccess(target, resolved);
-  return runtime.connect(access, name);
+  return runtime.connect(access, name ?? targetName(target));
 }
 
 /** The OS as resources output it. */
