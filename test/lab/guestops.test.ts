@@ -1,42 +1,27 @@
 import assert from "node:assert/strict";
 import { Secret } from "../../provider/src/common/secret";
 import { GuestOpsConnection } from "../../provider/src/connections/guestops/guestops-connection";
-import { findOne } from "../../provider/src/vsphere/finder";
 import { GuestOperations } from "../../provider/src/vsphere/guest-ops";
-import { resolveDatacenter, resolvePlacement } from "../../provider/src/vsphere/placement";
 import type { MoRef, VsphereSession } from "../../provider/src/vsphere/session";
-import { readVm } from "../../provider/src/vsphere/vm-info";
-import { cloneVm, destroyVm, powerOn, waitForIp } from "../../provider/src/vsphere/vm-ops";
-import { containerBacking, labSession, uniqueName } from "../support/vsphere";
+import { createLabVm, type LabVm } from "../support/lab-vm";
+import { labSession } from "../support/vsphere";
 
 /** Commands with no network path to the guest: VMware Tools guest operations in vcsim. */
 describe("guest operations transport", () => {
   let session: VsphereSession;
   let vm: MoRef;
   let conn: GuestOpsConnection;
+  let lab: LabVm | undefined;
 
   before(async () => {
+    lab = await createLabVm({ prefix: "gops", waitFor: "ip" });
+    vm = lab.ref;
     session = await labSession();
-    const dc = await resolveDatacenter(session);
-    const template = await readVm(session, await findOne(session, "VirtualMachine", "pod-template-debian12"));
-    assert.ok(template);
-    vm = await cloneVm(
-      session,
-      template,
-      uniqueName("gops"),
-      await resolvePlacement(session, dc, {}),
-      {
-        extraConfig: containerBacking(),
-      },
-      60_000,
-    );
-    await powerOn(session, vm, 60_000);
-    await waitForIp(session, vm, 60_000);
     const ops = await GuestOperations.open(session, vm, { username: "pod", password: new Secret("pod") });
     conn = new GuestOpsConnection(ops, vm.value);
   });
   after(async () => {
-    if (vm) await destroyVm(session, vm, 5_000);
+    await lab?.remove();
     await session?.close();
   });
 

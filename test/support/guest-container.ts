@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import Docker from "dockerode";
+import { waitUntil } from "./ready";
 
 export const docker = new Docker();
 
@@ -128,15 +129,12 @@ export async function startGuest(options: GuestOptions = {}): Promise<GuestConta
   };
   try {
     await container.start();
-    const deadline = Date.now() + 30_000;
-    let fingerprintByType: Record<string, string> = {};
-    for (;;) {
+    // Ready when the log shows the host keys and sshd listening.
+    const fingerprintByType = await waitUntil(`guest ${name} starting sshd`, async () => {
       const log = await logsOf(container);
-      fingerprintByType = parseFingerprintBlock(log);
-      if (Object.keys(fingerprintByType).length && /Server listening on/.test(log)) break;
-      if (Date.now() > deadline) throw new Error(`guest ${name} did not start sshd within 30 s:\n${log}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      const keys = parseFingerprintBlock(log);
+      return Object.keys(keys).length && /Server listening on/.test(log) ? keys : undefined;
+    });
     const info = await container.inspect();
     const networks = info.NetworkSettings.Networks;
     const ip = (options.network ? networks[options.network] : Object.values(networks)[0])?.IPAddress ?? "";
