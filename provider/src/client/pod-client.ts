@@ -1,16 +1,4 @@
-/**
- * PodClient: pod's engine without Pulumi, a front-end over one PodRuntime
- * (execution/runtime.ts), which owns the vSphere sessions, the guest
- * connections, the traced executor, OS detection and the audit trail. Here
- * live only what a library caller adds: target names ("vm:web-01",
- * "docker:db", "[user@]host[:port]"), credentials through the chain, a TTL
- * cache of VM metadata (and of command results, when a call asks), batches
- * and health. close() releases all of it: no socket or timer is left to keep
- * the process alive. Use `await using` or close().
- */
-import { randomUUID } from "node:crypto";
 import { PodError, toPodError } from "../common/errors";
-import { redact } from "../common/secret";
 import type { GuestAccess } from "../connections/factory";
 import type { HostKeyPolicy } from "../connections/ssh";
 import type { GuestConnection } from "../connections/types";
@@ -21,11 +9,9 @@ import {
   vsphereConfigured,
 } from "../credentials";
 import type { AuditSink } from "../execution/audit";
-import type { BatchEntry } from "../execution/batch";
-import { describeCommand, type PodCommand, toPodCommand } from "../execution/command";
+import { type PodCommand, toPodCommand } from "../execution/command";
 import type { ExecTarget, RunOptions } from "../execution/executor";
 import { targetName, toGuestAccess } from "../execution/guest-target";
-import { Semaphore } from "../execution/limiter";
 import type { NetworkApplyResult, NetworkRunOptions } from "../execution/network/apply";
 import type { NetworkRecord } from "../execution/network/declaration";
 import { createNetwork, deleteNetwork } from "../execution/network/lifecycle";
@@ -37,6 +23,7 @@ import { withSpan } from "../observability/tracing";
 import type { OsInfo } from "../os/types";
 import type { VsphereConnectOptions, VsphereSession } from "../vsphere/session";
 import { SERVICE_INSTANCE } from "../vsphere/soap/client";
+import { type BatchRequest, type BatchResultEntry, runBatchRequest } from "./batch";
 import { boundedHealth, type HealthReport, type VmHealth, type VsphereHealth } from "./health";
 import { type ClientNetworkDeclaration, type ClientNetworkDeps, clientContext, toDeclaration } from "./network";
 import { parseTarget, type TargetSpec } from "./targets";
@@ -68,17 +55,7 @@ export interface ExecuteOptions<D = unknown> extends RunOptions<D> {
   cacheTtlMs?: number;
 }
 
-export interface BatchRequest<D = unknown> {
-  targets: TargetSpec[];
-  commands: (PodCommand | string)[];
-  /** Targets worked on at once (default 8); each target runs its commands in order. */
-  concurrency?: number;
-  options?: RunOptions<D>;
-  /** Called as each target finishes, for progress output. */
-  onTargetDone?: (target: string, entries: BatchEntry<D>[]) => void;
-}
-
-export type BatchResultEntry<D = unknown> = BatchEntry<D> & { command: string };
+export type { BatchRequest, BatchResultEntry };
 
 export class PodClient {
   /** The engine every call goes through (shared with nothing unless you pass it around). */
@@ -194,46 +171,8 @@ export class PodClient {
   }
 
   /** Every target × command gets an entry, in the order given; a failing target never hides the others. */
-  async batchExecute<D = unknown>(request: BatchRequest<D>): Promise<BatchResultEntry<D>[]> {
-    const correlationId = request.options?.correlationId ?? randomUUID();
-    const slots = new Semaphore(request.concurrency ?? 8);
-    const perTarget = await Promise.all(
-      request.targets.map(async (spec) => {
-        const release = await slots.acquire();
-        try {
-          const entries = await this.#runTarget<D>(spec, request.commands, { ...request.options, correlationId });
-          request.onTargetDone?.(entries[0]?.target ?? String(spec), entries);
-          return entries;
-        } finally {
-          release();
-        }
-      }),
-    );
-    return perTarget.flat();
-  }
-
-  async #runTarget<D>(spec: TargetSpec, commands: (PodCommand | string)[], options: RunOptions<D>) {
-    const describe = (c: PodCommand | string) => redact(typeof c === "string" ? c : describeCommand(c));
-    let target: ExecTarget;
-    try {
-      target = await this.target(spec);
-    } catch (error) {
-      const e = toPodError(error);
-      const name = typeof spec === "string" ? spec : targetName(spec);
-      const failure = { code: e.code, message: e.message, ...(e.fix ? { fix: e.fix } : {}) };
-      return commands.map(
-        (c): BatchResultEntry<D> => ({ target: name, ok: false, error: failure, command: describe(c) }),
-      );
-    }
-    const entries: BatchResultEntry<D>[] = [];
-    for (const command of commands) {
-      // A string needs the OS for its shell; if detection fails, the executor fails it again, audited.
-      const os = await this.runtime.executor.osOf(target).catch(() => undefined);
-      const podCommand = os ? toPodCommand(command, os) : toPodCommand(command, { type: "linux", family: "" });
-      const [entry] = await this.runtime.executor.runBatch<D>([target], podCommand, options);
-      if (entry) entries.push({ ...entry, command: describe(command) });
-    }
-    return entries;
+  batchExecute<D = unknown>(request: BatchRequest<D>): Promise<BatchResultEntry<D>[]> {
+    return runBatchRequest(this.runtime, (spec) => this.target(spec), request);
   }
 
   /** Applies a guest network declaration (the network engine's apply); one audit change record. */
