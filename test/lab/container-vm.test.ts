@@ -2,15 +2,12 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Client } from "ssh2";
 import { Secret } from "../../provider/src/common/secret";
-import { findOne } from "../../provider/src/vsphere/finder";
 import { GuestOperations } from "../../provider/src/vsphere/guest-ops";
-import { listPortGroups, pickPortGroup } from "../../provider/src/vsphere/networks";
-import { resolveDatacenter, resolvePlacement } from "../../provider/src/vsphere/placement";
 import type { MoRef, VsphereSession } from "../../provider/src/vsphere/session";
 import { readVm } from "../../provider/src/vsphere/vm-info";
-import { cloneVm, destroyVm, powerOn, waitForIp } from "../../provider/src/vsphere/vm-ops";
-import { containerBacking, labSession, uniqueName } from "../support/vsphere";
-import { waitForPort } from "../support/wait-port";
+import { createLabVm, type LabVm } from "../support/lab-vm";
+import { waitForPort } from "../support/ready";
+import { labSession } from "../support/vsphere";
 
 import Docker = require("dockerode");
 
@@ -23,38 +20,28 @@ describe("lab: a container-backed VM", () => {
   let session: VsphereSession;
   let vm: MoRef;
   let ip: string;
-  const name = uniqueName("smoke");
+  let name: string;
+  let vmFixture: LabVm | undefined;
 
   before(async () => {
+    const made = await createLabVm({ prefix: "smoke", waitFor: "ip" });
+    vmFixture = made;
+    vm = made.ref;
+    name = made.name;
+    ip = made.ip;
     session = await labSession();
-    const dc = await resolveDatacenter(session);
-    const template = await readVm(session, await findOne(session, "VirtualMachine", "pod-template-debian12"));
-    assert.ok(template);
-    const portGroup = pickPortGroup(await listPortGroups(session, dc.networkFolder), { network: "VM Network" });
-    vm = await cloneVm(
-      session,
-      template,
-      name,
-      await resolvePlacement(session, dc, {}),
-      {
-        extraConfig: containerBacking(),
-        nics: [{ portGroup }],
-      },
-      60_000,
-    );
-    await powerOn(session, vm, 60_000);
   });
 
   after(async () => {
-    if (vm) await destroyVm(session, vm, 10_000);
+    await vmFixture?.remove();
     await session?.close();
   });
 
   it("powers on and vSphere reports its guest IP", async () => {
-    const info = await waitForIp(session, vm, 60_000);
-    assert.equal(info.powerState, "poweredOn");
-    assert.equal(info.guest.toolsRunning, true);
-    ip = info.guest.ipAddress ?? "";
+    const info = await readVm(session, vm);
+    assert.equal(info?.powerState, "poweredOn");
+    assert.equal(info?.guest.toolsRunning, true);
+    assert.equal(info?.guest.ipAddress, ip);
     assert.match(ip, /^172\.\d+\.\d+\.\d+$/, "a Docker bridge address");
   });
 

@@ -3,14 +3,11 @@ import Docker from "dockerode";
 import { isPodError } from "../../provider/src/common/errors";
 import { Secret } from "../../provider/src/common/secret";
 import { GuestOpsConnection } from "../../provider/src/connections/guestops/guestops-connection";
-import { findOne } from "../../provider/src/vsphere/finder";
 import { GuestOperations } from "../../provider/src/vsphere/guest-ops";
-import { resolveDatacenter, resolvePlacement } from "../../provider/src/vsphere/placement";
 import type { MoRef, VsphereSession } from "../../provider/src/vsphere/session";
-import { readVm } from "../../provider/src/vsphere/vm-info";
-import { cloneVm, destroyVm, powerOn, waitForIp } from "../../provider/src/vsphere/vm-ops";
 import { assertBoundedRss, runFlood } from "../support/flood";
-import { containerBacking, labSession, uniqueName } from "../support/vsphere";
+import { createLabVm, type LabVm } from "../support/lab-vm";
+import { labSession } from "../support/vsphere";
 
 /** The container vcsim runs for a VM (it names it vcsim-<vm name>-<id>), straight through the Docker API. */
 async function vmContainer(vmName: string): Promise<Docker.Container> {
@@ -44,31 +41,17 @@ describe("guest operations transport", () => {
   let session: VsphereSession;
   let vm: MoRef;
   let conn: GuestOpsConnection;
-  let vmName: string;
+  let lab: LabVm | undefined;
 
   before(async () => {
+    lab = await createLabVm({ prefix: "gops", waitFor: "ip" });
+    vm = lab.ref;
     session = await labSession();
-    vmName = uniqueName("gops");
-    const dc = await resolveDatacenter(session);
-    const template = await readVm(session, await findOne(session, "VirtualMachine", "pod-template-debian12"));
-    assert.ok(template);
-    vm = await cloneVm(
-      session,
-      template,
-      vmName,
-      await resolvePlacement(session, dc, {}),
-      {
-        extraConfig: containerBacking(),
-      },
-      60_000,
-    );
-    await powerOn(session, vm, 60_000);
-    await waitForIp(session, vm, 60_000);
     const ops = await GuestOperations.open(session, vm, { username: "pod", password: new Secret("pod") });
     conn = new GuestOpsConnection(ops, vm.value);
   });
   after(async () => {
-    if (vm) await destroyVm(session, vm, 5_000);
+    await lab?.remove();
     await session?.close();
   });
 
@@ -102,7 +85,7 @@ describe("guest operations transport", () => {
   });
 
   it("at a timeout ends the command's children too (even setsid ones), and leaves no temp file", async () => {
-    const container = await vmContainer(vmName);
+    const container = await vmContainer(lab?.name ?? "");
     const r = await conn.exec("sleep 3001 & setsid sleep 3002 & sleep 3003; echo never", { timeoutMs: 1_500 });
     assert.equal(r.timedOut, true);
     assert.equal(r.exitCode, null);

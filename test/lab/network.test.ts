@@ -7,16 +7,16 @@ import { applyNetwork, restoreNetwork } from "../../provider/src/execution/netwo
 import { isNetworkConfigError } from "../../provider/src/network/errors";
 import type { PodNetworkInputs, PodNetworkOutputs } from "../../provider/src/resources/pod-network/args";
 import { PodNetworkProvider } from "../../provider/src/resources/pod-network/provider";
-import { findOne } from "../../provider/src/vsphere/finder";
 import { listPortGroups, pickPortGroup } from "../../provider/src/vsphere/networks";
-import { resolveDatacenter, resolvePlacement } from "../../provider/src/vsphere/placement";
+import { resolveDatacenter } from "../../provider/src/vsphere/placement";
 import type { MoRef, VsphereSession } from "../../provider/src/vsphere/session";
 import { readVm } from "../../provider/src/vsphere/vm-info";
-import { cloneVm, destroyVm, powerOff, powerOn, waitForIp } from "../../provider/src/vsphere/vm-ops";
+import { powerOff } from "../../provider/src/vsphere/vm-ops";
 import { createLabNetwork, type GuestContainer, type LabNetwork, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
+import { createLabVm, type LabVm } from "../support/lab-vm";
 import { RecordingConnection } from "../support/recording-connection";
-import { containerBacking, labSession, uniqueName } from "../support/vsphere";
+import { labSession, uniqueName } from "../support/vsphere";
 
 /**
  * Issue 5, guest side: the network engine and the PodNetwork provider (driven
@@ -387,24 +387,15 @@ describe("lab: PodNetwork port group and NIC in vcsim", function () {
   };
   let session: VsphereSession;
   let vm: MoRef | undefined;
+  let labVm: LabVm | undefined;
 
   before(async () => {
     session = await labSession();
-    const dc = await resolveDatacenter(session);
-    const template = await readVm(session, await findOne(session, "VirtualMachine", "pod-template-debian12"));
-    assert.ok(template);
-    const all = await listPortGroups(session, dc.networkFolder);
-    vm = await cloneVm(
-      session,
-      template,
-      uniqueName("net-vm"),
-      await resolvePlacement(session, dc, {}),
-      { nics: [{ portGroup: pickPortGroup(all, { network: "VM Network" }) }] },
-      60_000,
-    );
+    labVm = await createLabVm({ prefix: "net-vm", container: false });
+    vm = labVm.ref;
   });
   after(async () => {
-    if (vm) await destroyVm(session, vm, 5_000).catch(() => undefined);
+    await labVm?.remove();
     await provider.close();
     await session.close();
   });
@@ -443,23 +434,13 @@ describe("lab: PodNetwork port group and NIC in vcsim", function () {
 
   it("one declaration for a powered-on VM: port group + NIC, and the guest's address through VMware Tools guest operations", async () => {
     const dc = await resolveDatacenter(session);
-    const template = await readVm(session, await findOne(session, "VirtualMachine", "pod-template-debian12"));
-    assert.ok(template);
-    const all = await listPortGroups(session, dc.networkFolder);
-    const running = await cloneVm(
-      session,
-      template,
-      uniqueName("net-gops"),
-      await resolvePlacement(session, dc, {}),
-      {
-        nics: [{ portGroup: pickPortGroup(all, { network: "VM Network" }) }],
-        extraConfig: containerBacking("pod-guest-debian:12", "--cap-add NET_ADMIN"),
-      },
-      60_000,
-    );
+    const runningVm = await createLabVm({
+      prefix: "net-gops",
+      container: { extra: "--cap-add NET_ADMIN" },
+      waitFor: "ip",
+    });
+    const running = runningVm.ref;
     try {
-      await powerOn(session, running, 60_000);
-      await waitForIp(session, running, 60_000);
       const name = uniqueName("pn-gops");
       const inputs: PodNetworkInputs = {
         connection,
@@ -523,7 +504,7 @@ describe("lab: PodNetwork port group and NIC in vcsim", function () {
         false,
       );
     } finally {
-      await destroyVm(session, running, 5_000).catch(() => undefined);
+      await runningVm.remove();
     }
   });
 

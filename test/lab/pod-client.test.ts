@@ -9,17 +9,10 @@ import { PodClient } from "../../provider/src/client";
 import { Secret } from "../../provider/src/common/secret";
 import { MemoryAuditSink } from "../../provider/src/execution/audit";
 import { serveMetrics } from "../../provider/src/observability";
-import { findOne } from "../../provider/src/vsphere/finder";
-import { listPortGroups, pickPortGroup } from "../../provider/src/vsphere/networks";
-import { resolveDatacenter, resolvePlacement } from "../../provider/src/vsphere/placement";
-import type { MoRef } from "../../provider/src/vsphere/session";
-import { readVm } from "../../provider/src/vsphere/vm-info";
-import { cloneVm, destroyVm, powerOn, waitForIp } from "../../provider/src/vsphere/vm-ops";
 import { type GuestContainer, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
+import { createLabVm, type LabVm } from "../support/lab-vm";
 import { closedLoopbackPort } from "../support/ports";
-import { containerBacking, labSession, uniqueName } from "../support/vsphere";
-import { waitForPort } from "../support/wait-port";
 
 /** Issue 7: PodClient against the lab: vcsim, three guest containers and a container-backed VM. */
 describe("lab: PodClient", function () {
@@ -36,35 +29,17 @@ describe("lab: PodClient", function () {
   });
   const memory = new MemoryAuditSink();
   const guests: GuestContainer[] = [];
-  const vmName = uniqueName("client");
-  let vmRef: MoRef | undefined;
+  let vmName: string;
+  let labVm: LabVm | undefined;
   let client: PodClient;
   let auditClient: PodClient;
 
   before(async () => {
     trace.setGlobalTracerProvider(provider);
     guests.push(...(await Promise.all([1, 2, 3].map(() => startGuest({ password, capAdd: ["NET_ADMIN"] })))));
-    const session = await labSession();
-    try {
-      const dc = await resolveDatacenter(session);
-      const template = await readVm(session, await findOne(session, "VirtualMachine", "pod-template-debian12"));
-      assert.ok(template);
-      const portGroup = pickPortGroup(await listPortGroups(session, dc.networkFolder), { network: "VM Network" });
-      const backing = containerBacking("pod-guest-debian:12", `-e VMX_GUESTINFO_POD_PASSWORD=${password}`);
-      vmRef = await cloneVm(
-        session,
-        template,
-        vmName,
-        await resolvePlacement(session, dc, {}),
-        { extraConfig: backing, nics: [{ portGroup }] },
-        60_000,
-      );
-      await powerOn(session, vmRef, 60_000);
-      const info = await waitForIp(session, vmRef, 60_000);
-      await waitForPort(info.guest.ipAddress ?? "", 22); // sshd is up: its host keys exist
-    } finally {
-      await session.close();
-    }
+    const backing = `-e VMX_GUESTINFO_POD_PASSWORD=${password}`;
+    labVm = await createLabVm({ prefix: "client", container: { extra: backing } });
+    vmName = labVm.name;
     const common = {
       vsphere: { host: lab.vsphereHost, user: lab.vsphereUser, password: lab.vspherePassword, caFile: lab.caFile },
       guest: { username: "pod", password: new Secret(password) },
@@ -80,11 +55,7 @@ describe("lab: PodClient", function () {
   after(async () => {
     await client?.close();
     await auditClient?.close();
-    if (vmRef) {
-      const session = await labSession();
-      await destroyVm(session, vmRef, 10_000).catch(() => undefined);
-      await session.close();
-    }
+    await labVm?.remove();
     await Promise.all(guests.map((g) => g.remove()));
     trace.disable();
   });

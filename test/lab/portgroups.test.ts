@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { findOne } from "../../provider/src/vsphere/finder";
 import { listPortGroups, pickPortGroup } from "../../provider/src/vsphere/networks";
-import { type Datacenter, resolveDatacenter, resolvePlacement } from "../../provider/src/vsphere/placement";
+import { type Datacenter, resolveDatacenter } from "../../provider/src/vsphere/placement";
 import {
   ensureDistributedPortGroup,
   ensureStandardPortGroup,
@@ -10,7 +9,7 @@ import {
 } from "../../provider/src/vsphere/portgroups";
 import type { MoRef, VsphereSession } from "../../provider/src/vsphere/session";
 import { readVm } from "../../provider/src/vsphere/vm-info";
-import { cloneVm, destroyVm } from "../../provider/src/vsphere/vm-ops";
+import { createLabVm } from "../support/lab-vm";
 import { labSession, uniqueName } from "../support/vsphere";
 
 /** VLANs for real at the port-group level (issue 5, vSphere side), in vcsim. */
@@ -67,19 +66,12 @@ describe("port groups with VLANs in vcsim", () => {
   });
 
   it("attaches a NIC, refuses deletion while the VM uses the port group, deletes after", async () => {
-    const all = await listPortGroups(session, dc.networkFolder);
-    const template = await readVm(session, await findOne(session, "VirtualMachine", "pod-template-debian12"));
-    assert.ok(template);
-    const vm = await cloneVm(
-      session,
-      template,
-      uniqueName("pg-vm"),
-      await resolvePlacement(session, dc, {}),
-      {
-        nics: [{ portGroup: pickPortGroup(all, { network: std }) }, { portGroup: pickPortGroup(all, { vlanId: 230 }) }],
-      },
-      60_000,
-    );
+    const labVm = await createLabVm({
+      prefix: "pg-vm",
+      container: false,
+      nics: [{ network: std }, { vlanId: 230 }],
+    });
+    const vm = labVm.ref;
     try {
       const info = await readVm(session, vm);
       assert.deepEqual(
@@ -95,7 +87,7 @@ describe("port groups with VLANs in vcsim", () => {
         return true;
       });
     } finally {
-      await destroyVm(session, vm, 5_000);
+      await labVm.remove();
     }
     await removeStandardPortGroup(session, dc, std, ["DC0_C0_H0", "DC0_C0_H1"]);
     await removeDistributedPortGroup(session, dvRef, dv);

@@ -6,7 +6,9 @@
  * Exit codes: 0 all good; 1 a command failed or a check is unhealthy; 2 an
  * error (its code and fix are printed).
  */
+import { readFile } from "node:fs/promises";
 import { Command } from "commander";
+import type { ClientNetworkDeclaration } from "../client/network";
 import { PodClient, type PodClientOptions } from "../client/pod-client";
 import { PodError } from "../common/errors";
 import { type HostKeyPolicy, parseHostKeyPolicy } from "../connections/ssh";
@@ -212,9 +214,9 @@ program
     ),
   );
 
-program
-  .command("net")
-  .description("guest networks")
+const net = program.command("net").description("guest networks");
+
+net
   .command("show <target>")
   .description("interfaces, addresses, routes and DNS as the guest reports them")
   .action(
@@ -230,6 +232,58 @@ program
           i.addresses.map((a) => `${a.address}/${a.prefix}`).join(" "),
         ]);
         out(table(["IFACE", "MAC", "STATE", "MTU", "ADDRESSES"], rows));
+      }
+      return 0;
+    }),
+  );
+
+/** A declaration file: JSON, either the interfaces array or { vm, nic, portGroup, target, interfaces, … }. */
+async function readDeclaration(file: string): Promise<ClientNetworkDeclaration> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new PodError("INVALID_INPUT", `Cannot read the declaration ${file}: ${(error as Error).message}.`, {
+      fix: 'Give a JSON file: an interfaces array, or { "vm", "nic", "portGroup", "interfaces", … } as PodNetwork takes them.',
+    });
+  }
+  return Array.isArray(parsed) ? { interfaces: parsed } : (parsed as ClientNetworkDeclaration);
+}
+
+net
+  .command("diff <target>")
+  .description("what applying the declared interfaces would change on the guest (read-only); exit 1 when it differs")
+  .requiredOption("-f, --file <json>", "the interfaces (an array, or a declaration with interfaces)")
+  .action(
+    action(async (c, json, target: string, opts: { file: string }) => {
+      const { interfaces } = await readDeclaration(opts.file);
+      const diff = await c.diffNetwork(target, interfaces);
+      if (json) out(JSON.stringify(diff, null, 2));
+      else if (!diff.drift.length) out("converged: nothing to change");
+      else {
+        for (const line of diff.drift) out(`~ ${line}`);
+        out(`${diff.changes.length} change(s) would be applied`);
+      }
+      return diff.drift.length ? 1 : 0;
+    }),
+  );
+
+net
+  .command("apply [target]")
+  .description("apply a network declaration: port group + NIC (vm, nic, portGroup) and/or guest interfaces")
+  .requiredOption("-f, --file <json>", "the declaration, as PodNetwork takes it (interfaces alone: an array)")
+  .action(
+    action(async (c, json, target: string | undefined, opts: { file: string }) => {
+      const declaration = await readDeclaration(opts.file);
+      const record = await c.applyNetwork({ ...declaration, ...(target ? { target } : {}) });
+      if (json) out(JSON.stringify(record, null, 2));
+      else {
+        if (record.portGroupName)
+          out(`port group ${record.portGroupName}${record.portGroupCreated ? " (created)" : ""}`);
+        if (record.nicMac) out(`NIC ${record.nicMac}: ${record.nicPreviousNetwork} -> ${record.portGroupName}`);
+        const rows = record.applied.map((i) => [i.name, i.mac, i.vlanId, i.addresses.join(" "), i.gateway, i.mtu]);
+        if (rows.length) out(table(["IFACE", "MAC", "VLAN", "ADDRESSES", "GATEWAY", "MTU"], rows));
+        if (record.persistence !== "none") out(`persisted with ${record.persistence}`);
       }
       return 0;
     }),

@@ -1,36 +1,32 @@
-/**
- * PodClient: pod's engine without Pulumi. It owns one vSphere session (opened
- * on first use), the guest connections (SSH pools, WinRM shells, Docker) and
- * an executor; it caches VM metadata and detected OSes for a TTL (never
- * command results, unless a call asks), and records metrics, spans and audit
- * records for everything it does. close() releases all of it: no socket or
- * timer is left to keep the process alive. Use `await using` or close().
- */
-import { randomUUID } from "node:crypto";
 import { PodError, toPodError } from "../common/errors";
-import { redact } from "../common/secret";
-import { ConnectionCache, type GuestAccess } from "../connections/factory";
+import type { GuestAccess } from "../connections/factory";
 import { type HostKeyPolicy, resolveHostKeyPolicy } from "../connections/ssh";
 import type { GuestConnection } from "../connections/types";
-import { type CredentialSources, resolveGuestCredentials, resolveVsphereCredentials } from "../credentials";
+import {
+  type CredentialSources,
+  resolveGuestCredentials,
+  resolveVsphereCredentials,
+  vsphereConfigured,
+} from "../credentials";
 import type { AuditSink } from "../execution/audit";
-import type { BatchEntry } from "../execution/batch";
-import { commandKey, describeCommand, type PodCommand } from "../execution/command";
+import { commandKey, type PodCommand, toPodCommand } from "../execution/command";
 import type { ExecTarget, RunOptions } from "../execution/executor";
-import { Semaphore } from "../execution/limiter";
-import { applyNetwork, type NetworkApplyResult, type NetworkRunOptions, readNetwork } from "../execution/network/apply";
+import { targetName, toGuestAccess } from "../execution/guest-target";
+import type { NetworkApplyResult, NetworkRunOptions } from "../execution/network/apply";
+import type { NetworkRecord } from "../execution/network/declaration";
+import { createNetwork, deleteNetwork } from "../execution/network/lifecycle";
+import { type NetworkObservation, observeNetwork } from "../execution/network/observe";
 import type { CommandResult } from "../execution/result";
-import { AuditLog, type ChangeRecord, FanoutAuditSink } from "../observability/audit-log";
-import { createPodMetrics, type PodMetrics } from "../observability/metrics";
-import { traceSoapCall, withSpan } from "../observability/tracing";
+import { PodRuntime } from "../execution/runtime";
+import type { PodMetrics } from "../observability/metrics";
+import { withSpan } from "../observability/tracing";
 import type { OsInfo } from "../os/types";
-import { targetName, toGuestAccess } from "../resources/shared/guest-target";
-import type { VsphereConnectOptions } from "../vsphere/session";
-import { VsphereSession } from "../vsphere/session";
+import type { VsphereConnectOptions, VsphereSession } from "../vsphere/session";
 import { SERVICE_INSTANCE } from "../vsphere/soap/client";
-import { boundedHealth, type HealthReport, statsOf, type VmHealth, type VsphereHealth } from "./health";
+import { type BatchRequest, type BatchResultEntry, runBatchRequest } from "./batch";
+import { boundedHealth, type HealthReport, type VmHealth, type VsphereHealth } from "./health";
+import { type ClientNetworkDeclaration, type ClientNetworkDeps, clientContext, toDeclaration } from "./network";
 import { parseTarget, type TargetSpec } from "./targets";
-import { TracedExecutor } from "./traced-executor";
 import { TtlCache } from "./ttl-cache";
 import { type PodVm, VmDirectory } from "./vm-directory";
 
@@ -65,31 +61,18 @@ export interface ExecuteOptions<D = unknown> extends RunOptions<D> {
   cacheTtlMs?: number;
 }
 
-export interface BatchRequest<D = unknown> {
-  targets: TargetSpec[];
-  commands: (PodCommand | string)[];
-  /** Targets worked on at once (default 8); each target runs its commands in order. */
-  concurrency?: number;
-  options?: RunOptions<D>;
-  /** Called as each target finishes, for progress output. */
-  onTargetDone?: (target: string, entries: BatchEntry<D>[]) => void;
-}
-
-export type BatchResultEntry<D = unknown> = BatchEntry<D> & { command: string };
+export type { BatchRequest, BatchResultEntry };
 
 export class PodClient {
-  readonly metrics: PodMetrics;
+  /** The engine every call goes through (shared with nothing unless you pass it around). */
+  readonly runtime: PodRuntime;
   readonly #options: PodClientOptions;
   readonly #hostKeyPolicy: HostKeyPolicy;
-  // Reconnects and failures are counted the moment a pool reports them.
-  readonly #connections = new ConnectionCache({ onPoolEvent: (event) => this.metrics.observePoolEvent(event) });
-  readonly #targets = new Map<string, GuestConnection>();
-  readonly #audit: FanoutAuditSink;
-  readonly #ownedLog: AuditLog | undefined;
-  readonly #executor: TracedExecutor;
+  /** The connection each target name last resolved to, for health reports. */
+  readonly #named = new Map<string, GuestConnection>();
   readonly #results: TtlCache<CommandResult<unknown>>;
   readonly #vms: VmDirectory;
-  readonly #untrackPools: () => void;
+  #vsphere: Promise<VsphereConnectOptions> | undefined;
   #session: Promise<VsphereSession> | undefined;
   #sessionState: VsphereHealth["session"] = "none";
   #closed = false;
@@ -97,44 +80,52 @@ export class PodClient {
   constructor(options: PodClientOptions = {}) {
     this.#options = options;
     this.#hostKeyPolicy = resolveHostKeyPolicy(options.hostKeyPolicy, options.env ?? process.env);
-    this.metrics = options.metrics ?? createPodMetrics(options.registry);
-    const sinks: AuditSink[] = [{ record: (r) => this.metrics.observeCommand(r) }];
-    if (typeof options.audit === "string" || (options.audit && "write" in options.audit)) {
-      this.#ownedLog = new AuditLog(options.audit as string | NodeJS.WritableStream);
-      sinks.push(this.#ownedLog);
-    } else if (options.audit) sinks.push(options.audit as AuditSink);
-    this.#audit = new FanoutAuditSink(sinks);
-    this.#executor = new TracedExecutor({
-      audit: this.#audit,
+    this.runtime = new PodRuntime({
       actor: options.actor ?? "pod",
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.registry ? { registry: options.registry } : {}),
+      ...(options.audit ? { audit: options.audit } : {}),
       ...(options.maxConcurrent ? { maxConcurrent: options.maxConcurrent } : {}),
       ...(options.maxPerHost ? { maxPerHost: options.maxPerHost } : {}),
       ...(options.maxOutputBytes !== undefined ? { maxOutputBytes: options.maxOutputBytes } : {}),
     });
     const ttl = options.cacheTtlMs ?? 60_000;
     this.#results = new TtlCache(ttl);
-    this.#vms = new VmDirectory(() => this.session(), this.#executor, ttl, options);
-    this.#untrackPools = this.metrics.addPoolSource(() =>
-      [...this.#targets.values()].map((c) => ({
-        target: c.target,
-        transport: c.transport,
-        stats: statsOf(c).stats ?? {},
-      })),
+    this.#vms = new VmDirectory(
+      this.runtime,
+      () => this.#vsphereOptions(),
+      () => this.session(),
+      ttl,
+      options,
     );
   }
 
-  /** The vSphere session, logged in on first use. */
+  get metrics(): PodMetrics {
+    return this.runtime.metrics;
+  }
+
+  /** The vSphere connection through the credential chain, resolved once (again after a failure). */
+  #vsphereOptions(): Promise<VsphereConnectOptions> {
+    if (!this.#vsphere) {
+      const resolved = this.#options.vsphereOptions
+        ? Promise.resolve(this.#options.vsphereOptions)
+        : resolveVsphereCredentials(this.#options);
+      this.#vsphere = resolved;
+      resolved.catch(() => {
+        if (this.#vsphere === resolved) this.#vsphere = undefined;
+      });
+    }
+    return this.#vsphere;
+  }
+
+  /** The vSphere session, logged in on first use and held from the runtime's pool until close(). */
   session(): Promise<VsphereSession> {
     this.#assertOpen();
     if (!this.#session) {
       const session = withSpan("pod.vsphere.connect", {}, async (span) => {
-        const options = this.#options.vsphereOptions ?? (await resolveVsphereCredentials(this.#options));
+        const options = await this.#vsphereOptions();
         span.setAttribute("server.address", options.host);
-        return VsphereSession.connect({
-          ...options,
-          onCall: (info) => this.metrics.observeSoap(info),
-          wrapCall: traceSoapCall,
-        });
+        return this.runtime.sessions.pin(options);
       });
       this.#session = session;
       session.then(
@@ -171,8 +162,7 @@ export class PodClient {
 
   /** The OS of any target (detected once per connection, read-only probes). */
   async detectOs(spec: TargetSpec): Promise<OsInfo> {
-    const target = await this.target(spec);
-    return withSpan("pod.detect_os", { "pod.target": target.name ?? "" }, () => this.#executor.osOf(target));
+    return this.runtime.osOf(await this.target(spec));
   }
 
   async executeCommand<D = unknown>(
@@ -181,56 +171,17 @@ export class PodClient {
     options: ExecuteOptions<D> = {},
   ): Promise<CommandResult<D>> {
     const target = await this.target(spec);
-    const podCommand = await this.#toPodCommand(target, command);
-    const run = () => this.#executor.run<D>(target, podCommand, options) as Promise<CommandResult<unknown>>;
-    if (!options.cacheTtlMs) return run() as Promise<CommandResult<D>>;
+    // Only a string needs the OS first (for its shell); otherwise detection runs inside the audited run.
+    const podCommand = typeof command === "string" ? toPodCommand(command, await this.runtime.osOf(target)) : command;
+    const run = () => this.runtime.executor.run<D>(target, podCommand, options);
+    if (!options.cacheTtlMs) return run();
     const key = `${target.name}\0${commandKey(podCommand)}`; // secret parts by keyed hash
-    return (await this.#results.getOrLoad(key, run)) as CommandResult<D>;
+    return (await this.#results.getOrLoad(key, run as () => Promise<CommandResult<unknown>>)) as CommandResult<D>;
   }
 
   /** Every target × command gets an entry, in the order given; a failing target never hides the others. */
-  async batchExecute<D = unknown>(request: BatchRequest<D>): Promise<BatchResultEntry<D>[]> {
-    const correlationId = request.options?.correlationId ?? randomUUID();
-    const slots = new Semaphore(request.concurrency ?? 8);
-    const perTarget = await Promise.all(
-      request.targets.map(async (spec) => {
-        const release = await slots.acquire();
-        try {
-          const entries = await this.#runTarget<D>(spec, request.commands, { ...request.options, correlationId });
-          request.onTargetDone?.(entries[0]?.target ?? String(spec), entries);
-          return entries;
-        } finally {
-          release();
-        }
-      }),
-    );
-    return perTarget.flat();
-  }
-
-  async #runTarget<D>(spec: TargetSpec, commands: (PodCommand | string)[], options: RunOptions<D>) {
-    const describe = (c: PodCommand | string) => redact(typeof c === "string" ? c : describeCommand(c));
-    let target: ExecTarget;
-    try {
-      target = await this.target(spec);
-    } catch (error) {
-      const e = toPodError(error);
-      const name = typeof spec === "string" ? spec : targetName(spec);
-      const failure = { code: e.code, message: e.message, ...(e.fix ? { fix: e.fix } : {}) };
-      return commands.map(
-        (c): BatchResultEntry<D> => ({ target: name, ok: false, error: failure, command: describe(c) }),
-      );
-    }
-    const entries: BatchResultEntry<D>[] = [];
-    for (const command of commands) {
-      // A string needs the OS for its shell; if detection fails, the executor fails it again, audited.
-      const podCommand = await this.#toPodCommand(target, command).catch(() => ({
-        script: String(command),
-        shell: "sh" as const,
-      }));
-      const [entry] = await this.#executor.runBatch<D>([target], podCommand, options);
-      if (entry) entries.push({ ...entry, command: describe(command) });
-    }
-    return entries;
+  batchExecute<D = unknown>(request: BatchRequest<D>): Promise<BatchResultEntry<D>[]> {
+    return runBatchRequest(this.runtime, (spec) => this.target(spec), request);
   }
 
   /** Applies a guest network declaration (the network engine's apply); one audit change record. */
@@ -239,42 +190,52 @@ export class PodClient {
     interfaces: unknown,
     options: Omit<NetworkRunOptions, "connection" | "executor"> & { correlationId?: string } = {},
   ): Promise<NetworkApplyResult> {
+    const { correlationId, ...rest } = options;
     const target = await this.target(spec);
-    const started = Date.now();
-    const change = (result: string, details: Record<string, unknown>) =>
-      this.#change({
-        target: target.name ?? target.connection.target,
-        action: "network.applied",
-        result,
-        durationMs: Date.now() - started,
-        correlationId: options.correlationId ?? randomUUID(),
-        details,
-      });
-    return withSpan("pod.network.apply", { "pod.target": target.name ?? "" }, async () => {
-      try {
-        const os = await this.#executor.osOf(target);
-        const result = await applyNetwork({
-          ...options,
-          connection: target.connection,
-          executor: this.#executor,
-          os,
-          interfaces,
-        });
-        change(result.changed ? "ok" : "unchanged", { commands: result.commands });
-        return result;
-      } catch (error) {
-        const e = toPodError(error);
-        change(e.code, { message: e.message });
-        throw e;
-      }
-    });
+    return this.runtime.applyNetwork(target, { ...rest, interfaces }, this.runtime.tracker(correlationId));
   }
 
   /** The guest's interfaces, addresses and routes as the network engine reads them (read-only). */
   async readNetwork(spec: TargetSpec) {
-    const target = await this.target(spec);
-    const os = await this.#executor.osOf(target);
-    return readNetwork({ connection: target.connection, executor: this.#executor, os });
+    return this.runtime.readNetwork(await this.target(spec));
+  }
+
+  /** What applying `interfaces` would change on the target (read-only): drift lines, the changes, the applied view. */
+  async diffNetwork(spec: TargetSpec, interfaces: unknown): Promise<NetworkObservation & { os: OsInfo }> {
+    const { os, state } = await this.readNetwork(spec);
+    return { os, ...observeNetwork(state, interfaces) };
+  }
+
+  /**
+   * A network declaration as PodNetwork takes it — a port group with its
+   * VLAN, a VM's NIC (VM by name or moid) on it, guest interfaces — applied
+   * by the same engine, transactionally. The record says what pod did; pass
+   * it to removeNetwork to undo exactly that.
+   */
+  async applyNetwork(declaration: ClientNetworkDeclaration, options: { correlationId?: string } = {}) {
+    const deps = this.#networkDeps();
+    return createNetwork(clientContext(deps, options.correlationId), await toDeclaration(deps, declaration));
+  }
+
+  /** Undoes what applyNetwork recorded: guest settings restored, NIC put back, a port group pod made removed. */
+  async removeNetwork(
+    declaration: ClientNetworkDeclaration,
+    record: NetworkRecord,
+    options: { correlationId?: string } = {},
+  ): Promise<void> {
+    const deps = this.#networkDeps();
+    await deleteNetwork(clientContext(deps, options.correlationId), await toDeclaration(deps, declaration), record);
+  }
+
+  #networkDeps(): ClientNetworkDeps {
+    this.#assertOpen();
+    return {
+      runtime: this.runtime,
+      session: () => this.session(),
+      vsphereOptions: () => this.#vsphereOptions(),
+      target: (spec) => this.target(spec),
+      vmId: async (name) => (await this.getVm(name)).id,
+    };
   }
 
   /** vSphere reachability and session, per-connection pool counters and reachability, and the known VMs. */
@@ -283,10 +244,10 @@ export class PodClient {
     const timeoutMs = this.#options.healthTimeoutMs ?? 5_000;
     const [vsphere, pools] = await Promise.all([
       this.#vsphereHealth(),
-      Promise.all([...this.#targets.values()].map((c) => boundedHealth(c, timeoutMs))),
+      Promise.all(this.runtime.connections.all().map((c) => boundedHealth(c, timeoutMs))),
     ]);
     const vms: VmHealth[] = await this.#vms.health(vsphere.reachable, (name) => {
-      const pool = pools.find((p) => p.target === this.#targets.get(`vm:${name}`)?.target);
+      const pool = pools.find((p) => p.target === this.#named.get(`vm:${name}`)?.target);
       return pool?.reachable;
     });
     const ok = (!vsphere.configured || vsphere.reachable) && pools.every((p) => p.reachable);
@@ -294,7 +255,7 @@ export class PodClient {
   }
 
   async #vsphereHealth(): Promise<VsphereHealth> {
-    const configured = !!(this.#options.vsphereOptions ?? this.#options.vsphere?.host ?? process.env.POD_VSPHERE_HOST);
+    const configured = !!this.#options.vsphereOptions || vsphereConfigured(this.#options);
     const base = { configured, session: this.#sessionState } as const;
     if (!configured) return { ...base, reachable: false };
     const started = Date.now();
@@ -317,17 +278,22 @@ export class PodClient {
     }
   }
 
-  /** Resolves a target spec to a connection (cached: one SSH pool per guest). */
+  /**
+   * Resolves a target spec to a connection. The runtime's cache shares one
+   * connection per access — transport, address, user, credentials, host-key
+   * policy — never per name alone.
+   */
   async target(spec: TargetSpec): Promise<ExecTarget> {
     this.#assertOpen();
     const parsed = parseTarget(spec, targetName);
-    const known = this.#targets.get(parsed.name);
-    if (known) return { connection: known, name: parsed.name };
-    const connection = await withSpan("pod.connect", { "pod.target": parsed.name }, async (span) => {
+    return withSpan("pod.connect", { "pod.target": parsed.name }, async (span) => {
       let access: GuestAccess;
       if (parsed.kind === "docker") access = { transport: "docker", container: parsed.container };
-      else if (parsed.kind === "object") access = toGuestAccess(parsed.target);
-      else if (parsed.kind === "ssh")
+      else if (parsed.kind === "object") {
+        const t = parsed.target;
+        const vsphere = (t.transport ?? "ssh") === "guestops" ? await this.#guestOpsVsphere(t.vsphere) : undefined;
+        access = toGuestAccess(t, vsphere);
+      } else if (parsed.kind === "ssh")
         access = await this.#sshAccess(parsed.name, parsed.host, parsed.port, parsed.user);
       else {
         const vm = await this.#vms.get(parsed.vm);
@@ -339,10 +305,16 @@ export class PodClient {
         access = await this.#sshAccess(parsed.name, vm.ipAddress, undefined, undefined, vm.sshHostKeys);
       }
       span.setAttribute("pod.transport", access.transport);
-      return this.#connections.get(access);
+      const target = this.runtime.connect(access, parsed.name);
+      this.#named.set(parsed.name, target.connection);
+      return target;
     });
-    this.#targets.set(parsed.name, connection);
-    return { connection, name: parsed.name };
+  }
+
+  /** A guestops target's vSphere: its own connection fields over the client's chain. */
+  #guestOpsVsphere(input: { host?: string } | undefined): Promise<VsphereConnectOptions> {
+    if (!input || Object.keys(input).length === 0) return this.#vsphereOptions();
+    return resolveVsphereCredentials({ ...this.#options, vsphere: { ...this.#options.vsphere, ...input } });
   }
 
   async #sshAccess(name: string, host: string, port?: number, user?: string, pins?: string[]): Promise<GuestAccess> {
@@ -361,17 +333,6 @@ export class PodClient {
     };
   }
 
-  /** A string is a script for the guest's own shell (sh, or PowerShell on Windows). */
-  async #toPodCommand(target: ExecTarget, command: PodCommand | string): Promise<PodCommand> {
-    if (typeof command !== "string") return command;
-    const os = await this.#executor.osOf(target);
-    return { script: command, shell: os.type === "windows" ? "powershell" : "sh" };
-  }
-
-  #change(entry: Omit<ChangeRecord, "time" | "actor">): void {
-    this.#audit.change({ time: new Date().toISOString(), actor: this.#options.actor ?? "pod", ...entry });
-  }
-
   #assertOpen(): void {
     if (this.#closed)
       throw new PodError("INVALID_STATE", "This PodClient is closed.", { fix: "Create a new PodClient." });
@@ -381,14 +342,11 @@ export class PodClient {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#untrackPools();
-    this.#targets.clear();
+    this.#named.clear();
     this.#results.invalidate();
     this.#vms.invalidate();
-    const session = this.#session;
     this.#session = undefined;
-    await Promise.all([this.#connections.closeAll(), session?.then((s) => s.close()).catch(() => undefined)]);
-    this.#ownedLog?.close();
+    await this.runtime.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { targetName } from "../resources/shared/guest-target";
+import { targetName } from "../execution/guest-target";
 import { parseTarget } from "./targets";
 import { TtlCache } from "./ttl-cache";
 

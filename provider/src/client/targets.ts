@@ -4,7 +4,7 @@
  * GuestTarget object (the resources' input shape) for WinRM and the rest.
  */
 import { PodError } from "../common/errors";
-import type { GuestTarget } from "../resources/shared/guest-target";
+import type { GuestTarget } from "../execution/guest-target";
 
 export type TargetSpec = string | GuestTarget;
 

@@ -6,16 +6,13 @@
  * Cached for a TTL; invalidate() forgets.
  */
 import { isPodError, toPodError } from "../common/errors";
-import { Secret } from "../common/secret";
-import { GuestOpsConnection } from "../connections/guestops/guestops-connection";
-import type { CredentialSources } from "../credentials";
-import type { CommandExecutor } from "../execution/executor";
-import { readGuestFacts } from "../execution/guest-facts";
+import { type CredentialSources, resolveGuestLogin } from "../credentials";
+import type { PodRuntime } from "../execution/runtime";
 import { withSpan } from "../observability/tracing";
+import { osFromGuestInfo } from "../os/guest-info";
 import type { OsInfo } from "../os/types";
 import { findOne, listNamed } from "../vsphere/finder";
-import { GuestOperations } from "../vsphere/guest-ops";
-import type { VsphereSession } from "../vsphere/session";
+import type { VsphereConnectOptions, VsphereSession } from "../vsphere/session";
 import { readVm, readVms, type VmInfo } from "../vsphere/vm-info";
 import type { VmHealth } from "./health";
 import { TtlCache } from "./ttl-cache";
@@ -40,8 +37,9 @@ export class VmDirectory {
   readonly #cache: TtlCache<PodVm>;
 
   constructor(
+    private readonly runtime: PodRuntime,
+    private readonly vsphere: () => Promise<VsphereConnectOptions>,
     private readonly session: () => Promise<VsphereSession>,
-    private readonly executor: CommandExecutor,
     ttlMs: number,
     private readonly credentials: CredentialSources,
   ) {
@@ -103,19 +101,24 @@ export class VmDirectory {
     const session = await this.session();
     const vm = await readVm(session, await findOne(session, "VirtualMachine", name, { what: "VM" }));
     if (!vm) return this.#load(name); // deleted between find and read: find reports NOT_FOUND
-    const password = this.credentials.guest?.password ?? secret(process.env.POD_GUEST_PASSWORD);
-    const user = this.credentials.guest?.username ?? process.env.POD_GUEST_USER;
-    if (vm.powerState !== "poweredOn" || !vm.guest.toolsRunning || !password || !user) {
+    const { username, password } = resolveGuestLogin(this.credentials);
+    if (vm.powerState !== "poweredOn" || !vm.guest.toolsRunning || !password || !username) {
       return toPodVm(vm, vsphereOs(vm), "vsphere", []);
     }
     try {
-      const ops = await GuestOperations.open(session, vm.ref, { username: user, password });
-      const connection = new GuestOpsConnection(ops, vm.name);
-      const guestInfo = {
+      // Through VMware Tools: no network path or host key needed, and the host keys read are a trusted pin.
+      const access = {
+        transport: "guestops" as const,
+        vm: vm.ref.value,
+        username,
+        password,
+        vsphere: await this.vsphere(),
+      };
+      const target = this.runtime.connect({ ...access, name: `vm:${vm.name}` }, `vm:${vm.name}`, {
         ...(vm.guest.family ? { guestFamily: vm.guest.family } : {}),
         ...(vm.guest.guestId ? { guestId: vm.guest.guestId } : {}),
-      };
-      const facts = await readGuestFacts(this.executor, connection, `vm:${vm.name}`, guestInfo);
+      });
+      const facts = await this.runtime.guestFacts(target);
       return toPodVm(vm, facts.os, "guest", facts.sshHostKeys);
     } catch (error) {
       // Wrong guest credentials must not hide the VM: report what vSphere knows.
@@ -125,22 +128,13 @@ export class VmDirectory {
   }
 }
 
-const secret = (value: string | undefined) => (value ? new Secret(value) : undefined);
-
-/** The OS as vSphere reports it (guest family and id), for VMs pod cannot look into. */
+/** The OS as vSphere reports it, for VMs pod cannot look into (the one guest-info classifier). */
 function vsphereOs(vm: VmInfo): OsInfo {
-  const id = (vm.guest.guestId ?? vm.guestId).toLowerCase();
-  const windows = vm.guest.family === "windowsGuest" || id.startsWith("windows");
-  const linux = vm.guest.family === "linuxGuest" || /debian|ubuntu|rhel|centos|rocky|alma|sles|linux/.test(id);
-  const type = windows ? "windows" : linux ? "linux" : "unknown";
-  return {
-    type,
-    family: type === "unknown" ? "" : type,
-    distribution: vm.guest.fullName ?? "",
-    version: "",
-    container: false,
-    tools: [],
-  };
+  return osFromGuestInfo({
+    guestId: vm.guest.guestId ?? vm.guestId,
+    ...(vm.guest.family ? { guestFamily: vm.guest.family } : {}),
+    ...(vm.guest.fullName ? { fullName: vm.guest.fullName } : {}),
+  });
 }
 
 function toPodVm(vm: VmInfo, os: OsInfo, osSource: PodVm["osSource"], sshHostKeys: string[]): PodVm {

@@ -1,15 +1,15 @@
 /**
  * One way to ask for a connection to a guest, whatever the transport, and a
- * cache that hands the same connection (and so the same SSH pool or WinRM
- * shell) to everyone who asks for the same guest with the same credentials.
+ * cache that hands the same connection (and so the same SSH pool, WinRM
+ * shell or guest-operations path) to everyone who asks with the same access
+ * — every field of it, credentials included (common/access-key.ts).
  */
-import { createHash } from "node:crypto";
-import { Secret } from "../common/secret";
-import type { GuestOperations } from "../vsphere/guest-ops";
+import { accessKey } from "../common/access-key";
+import { SessionPool } from "../vsphere/session-pool";
 import { type DockerConnectionOptions, DockerExecConnection } from "./docker";
-import { GuestOpsConnection } from "./guestops/guestops-connection";
+import { type GuestOpsAccess, PooledGuestOpsConnection } from "./guestops/pooled";
 import { isPoolEventSource, type PoolEventListener } from "./pool-events";
-import { SshConnectionCache, type SshConnectionOptions } from "./ssh";
+import { SshConnection, type SshConnectionOptions } from "./ssh";
 import type { GuestConnection } from "./types";
 import { WinrmConnection, type WinrmConnectionOptions } from "./winrm/connection";
 
@@ -17,64 +17,80 @@ export type GuestAccess =
   | ({ transport: "ssh" } & SshConnectionOptions)
   | ({ transport: "winrm" } & WinrmConnectionOptions)
   | ({ transport: "docker" } & Omit<DockerConnectionOptions, "docker">)
-  | { transport: "guestops"; ops: GuestOperations; target: string };
-
-const material = (value: unknown): string =>
-  JSON.stringify(value, (_k, v) => (v instanceof Secret ? v.reveal() : Buffer.isBuffer(v) ? v.toString("base64") : v));
+  | ({ transport: "guestops" } & GuestOpsAccess);
 
 export interface ConnectionCacheOptions {
   /** Hears every pooled connection's reconnects and failures as they happen (metrics). */
   onPoolEvent?: PoolEventListener;
+  /** vSphere sessions for guest operations (default: a pool of the cache's own). */
+  sessions?: SessionPool;
 }
 
 export class ConnectionCache {
-  readonly #ssh = new SshConnectionCache();
-  readonly #others = new Map<string, GuestConnection>();
+  readonly #connections = new Map<string, GuestConnection>();
   readonly #onPoolEvent: PoolEventListener | undefined;
-  /** Connections already listened to: the same pool is handed out many times, its events count once. */
-  readonly #watched = new WeakSet<GuestConnection>();
+  readonly #sessions: SessionPool;
+  readonly #ownSessions: boolean;
 
   constructor(options: ConnectionCacheOptions = {}) {
     this.#onPoolEvent = options.onPoolEvent;
+    this.#ownSessions = !options.sessions;
+    this.#sessions = options.sessions ?? new SessionPool();
+  }
+
+  /** A connection of the caller's own, outside the cache (the caller closes it). */
+  open(access: GuestAccess): GuestConnection {
+    return this.#open(access);
   }
 
   get(access: GuestAccess): GuestConnection {
-    const connection = this.#get(access);
-    if (this.#onPoolEvent && isPoolEventSource(connection) && !this.#watched.has(connection)) {
-      this.#watched.add(connection);
-      connection.onPoolEvent(this.#onPoolEvent);
+    const key = accessKey(access as GuestAccess & Record<string, unknown>);
+    let connection = this.#connections.get(key);
+    if (!connection) {
+      connection = this.#open(access);
+      this.#connections.set(key, connection);
+      // Listened to once: the same pool is handed out many times, its events count once.
+      if (this.#onPoolEvent && isPoolEventSource(connection)) connection.onPoolEvent(this.#onPoolEvent);
     }
     return connection;
   }
 
-  #get(access: GuestAccess): GuestConnection {
+  /** Every connection handed out so far (health checks, pool gauges). */
+  all(): GuestConnection[] {
+    return [...this.#connections.values()];
+  }
+
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  #open(access: GuestAccess): GuestConnection {
     switch (access.transport) {
       case "ssh": {
         const { transport: _t, ...options } = access;
-        return this.#ssh.get(options);
+        return new SshConnection(options);
       }
-      case "guestops":
-        // Bound to a vSphere session the caller owns; cheap to make, nothing to share.
-        return new GuestOpsConnection(access.ops, access.target);
-      default: {
-        const key = createHash("sha256").update(material(access)).digest("hex");
-        let connection = this.#others.get(key);
-        if (!connection) {
-          const { transport, ...options } = access;
-          connection =
-            transport === "winrm"
-              ? new WinrmConnection(options as WinrmConnectionOptions)
-              : new DockerExecConnection(options as DockerConnectionOptions);
-          this.#others.set(key, connection);
-        }
-        return connection;
+      case "winrm": {
+        const { transport: _t, ...options } = access;
+        return new WinrmConnection(options);
+      }
+      case "docker": {
+        const { transport: _t, ...options } = access;
+        return new DockerExecConnection(options);
+      }
+      case "guestops": {
+        const { transport: _t, ...options } = access;
+        return new PooledGuestOpsConnection(this.#sessions, options);
       }
     }
   }
 
   async closeAll(): Promise<void> {
-    const others = [...this.#others.values()];
-    this.#others.clear();
-    await Promise.all([this.#ssh.closeAll(), ...others.map((c) => c.close())]);
+    const all = [...this.#connections.values()];
+    this.#connections.clear();
+    await Promise.all([
+      ...all.map((c) => c.close().catch(() => undefined)),
+      ...(this.#ownSessions ? [this.#sessions.closeAll()] : []),
+    ]);
   }
 }

@@ -48,6 +48,18 @@ export async function resolveGuestCredentials(target: string, sources: Credentia
   };
 }
 
+/**
+ * A guest login by name and password (VMware Tools guest operations take no
+ * key): explicit, stack config, POD_GUEST_USER / POD_GUEST_PASSWORD.
+ */
+export function resolveGuestLogin(sources: CredentialSources): { username?: string; password?: Secret } {
+  const env = sources.env ?? process.env;
+  const cfg = (key: string) => sources.pulumiConfig?.get(`pod:${key}`) || undefined;
+  const username = sources.guest?.username ?? cfg("guestUser") ?? env.POD_GUEST_USER;
+  const password = sources.guest?.password ?? secretOf(cfg("guestPassword") ?? env.POD_GUEST_PASSWORD);
+  return { ...(username ? { username } : {}), ...(password ? { password } : {}) };
+}
+
 /** OpenSSH skips a default identity that is too open (with a warning); so does pod. */
 async function firstUsableKeyFile(files: string[]): Promise<string | undefined> {
   for (const file of files) {

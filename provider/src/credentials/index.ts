@@ -1,3 +1,4 @@
-export { resolveGuestCredentials } from "./guest";
+export { resolveGuestCredentials, resolveGuestLogin } from "./guest";
 export * from "./sources";
-export { readProviderConfig, resolveVsphereCredentials, resolveVsphereFields } from "./vsphere";
+export { readProviderConfig, resolveVsphereCredentials, resolveVsphereFields, vsphereConfigured } from "./vsphere";
+export { type VsphereConnectionInput, vsphereConnectionSchema } from "./vsphere-schema";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isPodError } from "../common/errors";
-import { toGuestAccess } from "../resources/shared/guest-target";
+import { toGuestAccess } from "../execution/guest-target";
 import { resolveTlsTrust } from "./tls-trust";
 import { readProviderConfig, resolveVsphereFields } from "./vsphere";
 

@@ -43,6 +43,13 @@ export async function resolveVsphereCredentials(sources: CredentialSources): Pro
   return resolveVsphereFields(input, config, env);
 }
 
+/** Whether the chain names a vSphere endpoint at all (health reports "not configured" otherwise). */
+export function vsphereConfigured(sources: CredentialSources): boolean {
+  const config = sources.config ?? (sources.pulumiConfig ? readProviderConfig(sources.pulumiConfig) : {});
+  const named = pick("host", { ...sources.vsphere }, config, sources.env ?? process.env) !== undefined;
+  return named || (sources.providers ?? []).some((p) => typeof p.vsphere === "function");
+}
+
 function pick(field: Field, input: VsphereCredentialInput, config: ProviderConfig, env: NodeJS.ProcessEnv) {
   const [configKey, envKey] = FIELDS[field];
   const value = input[field] ?? config[configKey] ?? env[envKey];

@@ -6,7 +6,7 @@
  */
 import { PodError } from "../common/errors";
 import { display, isSecret, type MaybeSecret, revealValue, secretFingerprint } from "../common/secret";
-import type { OsHandler, ShellName } from "../os/types";
+import type { OsHandler, OsInfo, ShellName } from "../os/types";
 
 export interface ScriptCommand {
   script: MaybeSecret;
@@ -52,4 +52,14 @@ export function hasSecretParts(command: PodCommand): boolean {
 export function commandKey(command: PodCommand): string {
   const part = (v: MaybeSecret) => (isSecret(v) ? { secret: secretFingerprint(v) } : v);
   return JSON.stringify(isScriptCommand(command) ? { ...command, script: part(command.script) } : command.map(part));
+}
+
+/** A script for the guest's own shell: sh, or PowerShell on Windows. */
+export function defaultShellScript(script: MaybeSecret, os: Pick<OsInfo, "type" | "family">): ScriptCommand {
+  return { script, shell: os.type === "windows" || os.family === "windows" ? "powershell" : "sh" };
+}
+
+/** A string (or a secret one) is a script for the guest's own shell; an argv or { script, shell } is taken as it is. */
+export function toPodCommand(command: PodCommand | MaybeSecret, os: Pick<OsInfo, "type" | "family">): PodCommand {
+  return typeof command === "string" || isSecret(command) ? defaultShellScript(command, os) : command;
 }

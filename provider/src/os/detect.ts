@@ -5,6 +5,7 @@
  * execution/detect-os.ts runs the probes this plans.
  */
 import type { TransportKind } from "../connections/types";
+import { hintFromGuestInfo } from "./guest-info";
 import { linuxProbeCommand, parseLinuxProbe } from "./probe/linux-probe";
 import { parseWindowsProbe, windowsProbeCommand } from "./probe/windows-probe";
 import type { GuestInfoHint, OsInfo, ProbeFacts } from "./types";
@@ -17,15 +18,7 @@ export interface ProbePlan {
   reasons: string[];
 }
 
-const POSIX_GUEST =
-  /linux|debian|ubuntu|rhel|centos|rocky|alma|fedora|suse|sles|oracle|photon|amazon|freebsd|solaris|darwin|coreos|asianux|mandr/i;
-
-export function hintFromGuestInfo(info: GuestInfoHint | undefined): ProbeKind | undefined {
-  if (!info) return undefined;
-  if (info.guestFamily === "windowsGuest" || /^win/i.test(info.guestId ?? "")) return "windows";
-  if (info.guestFamily === "linuxGuest" || POSIX_GUEST.test(info.guestId ?? "")) return "posix";
-  return undefined;
-}
+export { hintFromGuestInfo };
 
 export function planProbes(transport: TransportKind, guestInfo?: GuestInfoHint): ProbePlan {
   if (transport === "winrm") return { order: ["windows"], reasons: ["transport winrm: the guest runs Windows"] };

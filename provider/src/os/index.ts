@@ -1,4 +1,5 @@
 export * from "./detect";
+export { type GuestInfoFacts, osFromGuestInfo } from "./guest-info";
 export { detectLinux, linuxFamily, linuxHandler } from "./handlers/linux";
 export { rockyContainerHandler } from "./handlers/rocky-container";
 export { detectWindows, windowsHandler } from "./handlers/windows";

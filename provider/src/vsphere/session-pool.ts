@@ -1,42 +1,72 @@
-import { createHash } from "node:crypto";
+import { accessKey } from "../common/access-key";
 import { type VsphereConnectOptions, VsphereSession } from "./session";
+
+export interface SessionPoolOptions {
+  /** A session nobody uses is logged out after this long (default 30 s). */
+  idleMs?: number;
+  /** Metrics and spans for every SOAP call of every session the pool opens. */
+  onCall?: VsphereConnectOptions["onCall"];
+  wrapCall?: VsphereConnectOptions["wrapCall"];
+}
+
+interface Entry {
+  session: Promise<VsphereSession>;
+  users: number;
+  idle?: NodeJS.Timeout;
+}
 
 /**
  * Shares logged-in sessions between callers in one process (a Pulumi
- * provider process handles many resources): one login per endpoint and
- * credentials, closed after it sat idle, and never holding the process open.
+ * provider process handles many resources; a PodClient many calls): one
+ * login per endpoint and credentials, closed after it sat idle, and never
+ * holding the process open.
  */
 export class SessionPool {
-  readonly #entries = new Map<string, { session: Promise<VsphereSession>; users: number; idle?: NodeJS.Timeout }>();
+  readonly idleMs: number;
+  readonly #entries = new Map<string, Entry>();
+  readonly #hooks: Pick<SessionPoolOptions, "onCall" | "wrapCall">;
 
-  constructor(readonly idleMs = 30_000) {}
+  constructor(options: number | SessionPoolOptions = {}) {
+    const o = typeof options === "number" ? { idleMs: options } : options;
+    this.idleMs = o.idleMs ?? 30_000;
+    this.#hooks = { ...(o.onCall ? { onCall: o.onCall } : {}), ...(o.wrapCall ? { wrapCall: o.wrapCall } : {}) };
+  }
 
   async use<T>(options: VsphereConnectOptions, fn: (session: VsphereSession) => Promise<T>): Promise<T> {
-    const key = poolKey(options);
-    let entry = this.#entries.get(key);
-    if (!entry) {
-      const created = { session: VsphereSession.connect(options), users: 0 };
-      entry = created;
-      this.#entries.set(key, created);
-      // A failed login (refused, unreachable, a handshake that timed out) is never handed to a
-      // later caller: it leaves the pool, unless a newer entry already took its place.
-      created.session.catch(() => {
-        if (this.#entries.get(key) === created) this.#entries.delete(key);
-      });
-    }
-    clearTimeout(entry.idle);
-    entry.users++;
+    const [key, entry] = this.#enter(options);
     try {
       return await fn(await entry.session);
     } finally {
-      entry.users--;
-      if (entry.users === 0) this.#scheduleClose(key, entry);
+      this.#leave(key, entry);
     }
   }
 
-  #scheduleClose(key: string, entry: { session: Promise<VsphereSession>; idle?: NodeJS.Timeout }): void {
+  /** A session held until closeAll (a PodClient's, for its whole life). */
+  pin(options: VsphereConnectOptions): Promise<VsphereSession> {
+    return this.#enter(options)[1].session;
+  }
+
+  #enter(options: VsphereConnectOptions): [string, Entry] {
+    const key = poolKey(options);
+    let entry = this.#entries.get(key);
+    if (!entry) {
+      const created: Entry = { session: VsphereSession.connect({ ...options, ...this.#hooks }), users: 0 };
+      this.#entries.set(key, created);
+      created.session.catch(() => {
+        if (this.#entries.get(key) === created) this.#entries.delete(key); // the next caller logs in again
+      });
+      entry = created;
+    }
+    clearTimeout(entry.idle);
+    entry.users++;
+    return [key, entry];
+  }
+
+  #leave(key: string, entry: Entry): void {
+    entry.users--;
+    if (entry.users > 0) return;
     entry.idle = setTimeout(() => {
-      this.#entries.delete(key);
+      if (this.#entries.get(key) === entry) this.#entries.delete(key);
       entry.session.then((s) => s.close()).catch(() => undefined);
     }, this.idleMs);
     entry.idle.unref();
@@ -55,12 +85,10 @@ export class SessionPool {
 }
 
 /**
- * Identity of a session: endpoint, user, how the server is trusted, and a
- * hash of the password (never the password itself). Trust is part of it so a
- * session opened with one CA is never handed to a caller who did not trust it.
+ * Identity of a session: endpoint, user, how the server is trusted (a
+ * session opened with one CA is never handed to a caller who did not trust
+ * it) and the password, through the process's keyed hash (common/access-key.ts).
  */
 function poolKey(o: VsphereConnectOptions): string {
-  const hash = (value: string | Buffer) => createHash("sha256").update(value).digest("hex").slice(0, 16);
-  const trust = `${o.trust.thumbprint ?? ""}#${o.trust.ca ? hash(o.trust.ca) : ""}#${o.trust.insecure ? 1 : 0}`;
-  return `${o.user}@${o.host}#${hash(o.password.reveal())}#${trust}`;
+  return accessKey({ transport: "vsphere", host: o.host, user: o.user, password: o.password, trust: o.trust });
 }

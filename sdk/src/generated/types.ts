@@ -53,7 +53,7 @@ export interface ObservedNic {
 export interface DetectedOs {
   /** "linux", "windows", "rocky-container", "unknown", or a registered OS. */
   type: string;
-  /** "Debian", "RedHat", "Windows", … */
+  /** "debian", "redhat", "windows", … (the same whether read from vSphere guest info or probed) */
   family: string;
   /** "debian", "rocky", "Windows Server 2022 Datacenter", … */
   distribution: string;

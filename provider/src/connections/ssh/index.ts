@@ -1,5 +1,4 @@
 export { checkKeyFilePermissions, parsePrivateKey, resolveAuth, type SshAuthOptions } from "./auth";
-export { SshConnectionCache, sshConnectionKey } from "./cache";
 export { ChannelNotOpened, execOnChannel } from "./channel-exec";
 export {
   createHostKeyVerifier,

@@ -13,11 +13,12 @@ import { type RecordedInterface, recordTargets, restoreDeclaration } from "../..
 import { simulatePlan } from "../../network/simulate";
 import type { NetworkState } from "../../network/state";
 import { type DesiredInterface, validateInterfaces } from "../../network/validate";
-import { type AppliedInterface, allMismatches, appliedView } from "../../network/verify";
+import { type AppliedInterface, allMismatches } from "../../network/verify";
 import type { OsInfo } from "../../os/types";
 import type { CommandExecutor } from "../executor";
 import { applyDetached } from "./detached";
 import { type GuestShell, openGuestShell } from "./guest-shell";
+import { appliedInterfaces } from "./observe";
 import { assertPersistable, type PersistOutcome, persistApplied, unpersist } from "./persist";
 import { commandFor, readNetworkState, runBestEffort, runChanges } from "./steps";
 
@@ -132,10 +133,7 @@ async function converge(
           throw await withRollback(active, error, plan, recorded, restoring);
         },
       );
-  const applied = plan.targets.flatMap((t) => {
-    const now = after.interfaces.find((i) => i.name === t.name);
-    return now ? [appliedView(after, now)] : [];
-  });
+  const applied = appliedInterfaces(after, plan.targets);
   return {
     os: shell.os,
     changed: plan.changes.length > 0,

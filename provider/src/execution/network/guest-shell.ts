@@ -10,6 +10,7 @@ import { decodeClixml } from "../../connections/winrm/clixml";
 import { asRoot } from "../../network/linux/commands";
 import type { NetworkOs } from "../../network/state";
 import type { OsInfo } from "../../os/types";
+import { defaultShellScript } from "../command";
 import { CommandExecutor } from "../executor";
 
 export interface ScriptOutput {
@@ -62,11 +63,10 @@ export async function openGuestShell(
         return { stdout: raw.stdout, stderr: raw.stderr, exitCode: raw.exitCode, timedOut: raw.timedOut };
       }
       const body = kind === "linux" && runOptions.root ? asRoot(script) : script;
-      const result = await executor.run(
-        { ...target, os },
-        { script: body, shell: kind === "windows" ? "powershell" : "sh" },
-        { timeoutMs: timeout, acceptExitCodes: [] },
-      );
+      const result = await executor.run({ ...target, os }, defaultShellScript(body, os), {
+        timeoutMs: timeout,
+        acceptExitCodes: [],
+      });
       const stderr = kind === "windows" ? decodeClixml(result.stderr) : result.stderr;
       return { stdout: result.stdout, stderr, exitCode: result.exitCode, timedOut: result.timedOut };
     },

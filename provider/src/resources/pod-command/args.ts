@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { guestTargetSchema } from "../../execution/guest-target";
 import { detectedOsSchema } from "../pod-vm/args";
-import { guestTargetSchema } from "../shared/guest-target";
 
 /**
  * A secret value on the wire: the SDK turns every Pulumi secret in an argv

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { toPodError } from "../../common/errors";
+import { targetName } from "../../execution/guest-target";
 import { urnOf } from "../shared/audit";
 import { isGuestUnreachable, resourceError } from "../shared/errors";
-import { sharedGuestRuntime, toDetectedOs } from "../shared/guest-runtime";
-import { targetName } from "../shared/guest-target";
+import { configureRuntime, sharedRuntime, toDetectedOs } from "../shared/runtime";
 import { checkInputs } from "../shared/validate";
 import type { ProviderConfig } from "../shared/vsphere-connection";
 import { type PodCommandInputs, type PodCommandOutputs, podCommandInputsSchema } from "./args";
@@ -14,10 +14,10 @@ import { failedRun, runCommand } from "./run";
 /** The PodCommand dynamic provider: CRUD only; execution/ runs the commands. */
 export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCommandInputs, PodCommandOutputs> {
   #config: ProviderConfig = {};
-  readonly #runtime = sharedGuestRuntime();
+  readonly #runtime = sharedRuntime();
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.#config = this.#runtime.configure(req.config);
+    this.#config = configureRuntime(this.#runtime, req.config);
   }
 
   async check(_olds: PodCommandInputs, news: PodCommandInputs): Promise<pulumi.dynamic.CheckResult<PodCommandInputs>> {

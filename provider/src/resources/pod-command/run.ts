@@ -1,36 +1,34 @@
 import { PodError } from "../../common/errors";
 import type { CommandResult } from "../../execution/result";
+import type { PodRuntime } from "../../execution/runtime";
 import type { OsInfo } from "../../os/types";
-import type { GuestRuntime } from "../shared/guest-runtime";
+import { resourceTarget } from "../shared/runtime";
 import type { ProviderConfig } from "../shared/vsphere-connection";
 import type { PodCommandInputs } from "./args";
-import { environmentOf, fromWire, outputIsSecret, toPodCommand } from "./secret-parts";
+import { environmentOf, fromWire, fromWireCommand, outputIsSecret } from "./secret-parts";
 
 type CommandInput = PodCommandInputs["create"];
 
+/** Runs one of the resource's commands through the runtime (a string: the guest's own shell). */
 export async function runCommand(
-  runtime: GuestRuntime,
+  runtime: PodRuntime,
   config: ProviderConfig,
   inputs: PodCommandInputs,
   command: CommandInput,
   correlationId?: string,
 ): Promise<{ result: CommandResult; os: OsInfo; secretOutput: boolean }> {
-  return runtime.withTarget(inputs.target, config, async (connection, name) => {
-    const target = { connection, name };
-    const os = await runtime.executor.osOf(target);
-    const podCommand = toPodCommand(command, os);
-    const env = environmentOf(inputs);
-    const result = await runtime.executor.run(target, podCommand, {
-      timeoutMs: (inputs.timeoutSeconds ?? 600) * 1000,
-      ...(env ? { env } : {}),
-      ...(inputs.stdin !== undefined ? { stdin: fromWire(inputs.stdin) } : {}),
-      ...(inputs.acceptExitCodes ? { acceptExitCodes: inputs.acceptExitCodes } : {}),
-      ...(inputs.parser ? { parser: inputs.parser } : {}),
-      ...(inputs.maxOutputBytes !== undefined ? { maxOutputBytes: inputs.maxOutputBytes } : {}),
-      ...(correlationId ? { correlationId } : {}),
-    });
-    return { result, os, secretOutput: outputIsSecret(inputs, podCommand) };
+  const podCommand = fromWireCommand(command);
+  const env = environmentOf(inputs);
+  const { result, os } = await runtime.run(resourceTarget(runtime, inputs.target, config), podCommand, {
+    timeoutMs: (inputs.timeoutSeconds ?? 600) * 1000,
+    ...(env ? { env } : {}),
+    ...(inputs.stdin !== undefined ? { stdin: fromWire(inputs.stdin) } : {}),
+    ...(inputs.acceptExitCodes ? { acceptExitCodes: inputs.acceptExitCodes } : {}),
+    ...(inputs.parser ? { parser: inputs.parser } : {}),
+    ...(inputs.maxOutputBytes !== undefined ? { maxOutputBytes: inputs.maxOutputBytes } : {}),
+    ...(correlationId ? { correlationId } : {}),
   });
+  return { result, os, secretOutput: outputIsSecret(inputs, podCommand) };
 }
 
 /**

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { isSecret } from "../../common/secret";
-import { describeCommand } from "../../execution/command";
+import { describeCommand, toPodCommand } from "../../execution/command";
 import type { CommandResult } from "../../execution/result";
 import type { OsInfo } from "../../os/types";
 import type { PodCommandInputs } from "./args";
 import { podCommandInputsSchema } from "./args";
 import { failedRun } from "./run";
-import { environmentOf, outputIsSecret, toPodCommand } from "./secret-parts";
+import { environmentOf, fromWireCommand, outputIsSecret } from "./secret-parts";
 
 const LINUX: OsInfo = {
   type: "linux",
@@ -26,17 +26,20 @@ describe("resources/pod-command: { secret } markers from the SDK", () => {
       environment: { PLAIN: "1", TOKEN: { secret: "t0k" } },
       stdin: { secret: "in" },
     }) as PodCommandInputs;
-    const argv = toPodCommand(inputs.create, LINUX) as readonly unknown[];
+    const argv = toPodCommand(fromWireCommand(inputs.create), LINUX) as readonly unknown[];
     assert.equal(isSecret(argv[2]), true);
-    assert.equal(describeCommand(toPodCommand(inputs.create, LINUX)), "mysql -p ***");
-    assert.equal(describeCommand(toPodCommand({ secret: "echo x" }, LINUX)), "sh: ***");
-    assert.equal(describeCommand(toPodCommand({ script: { secret: "dir" }, shell: "cmd" }, LINUX)), "cmd: ***");
+    assert.equal(describeCommand(toPodCommand(fromWireCommand(inputs.create), LINUX)), "mysql -p ***");
+    assert.equal(describeCommand(toPodCommand(fromWireCommand({ secret: "echo x" }), LINUX)), "sh: ***");
+    assert.equal(
+      describeCommand(toPodCommand(fromWireCommand({ script: { secret: "dir" }, shell: "cmd" }), LINUX)),
+      "cmd: ***",
+    );
     const env = environmentOf(inputs);
     assert.equal(env?.PLAIN, "1");
     assert.equal(isSecret(env?.TOKEN), true);
-    assert.equal(outputIsSecret(inputs, toPodCommand(inputs.create, LINUX)), true);
+    assert.equal(outputIsSecret(inputs, toPodCommand(fromWireCommand(inputs.create), LINUX)), true);
     const plain = { target, create: ["id"] } as PodCommandInputs;
-    assert.equal(outputIsSecret(plain, toPodCommand(plain.create, LINUX)), false);
+    assert.equal(outputIsSecret(plain, toPodCommand(fromWireCommand(plain.create), LINUX)), false);
     assert.equal(outputIsSecret({ ...plain, secretOutputs: true }, ["id"]), true);
     assert.equal(podCommandInputsSchema.safeParse({ target, create: [{ secret: 1 }] }).success, false);
     assert.equal(podCommandInputsSchema.safeParse({ target, create: [{ secret: "a", x: 1 }] }).success, false);

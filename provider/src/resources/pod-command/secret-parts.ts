@@ -5,7 +5,6 @@
  */
 import { isSecret, type MaybeSecret, Secret } from "../../common/secret";
 import { hasSecretParts, type PodCommand } from "../../execution/command";
-import type { OsInfo } from "../../os/types";
 import type { PodCommandInputs } from "./args";
 
 type Text = string | { secret: string };
@@ -14,12 +13,10 @@ export function fromWire(value: Text): MaybeSecret {
   return typeof value === "string" ? value : new Secret(value.secret);
 }
 
-/** A script (string or secret) runs in the guest's default shell: sh, or PowerShell on Windows. */
-export function toPodCommand(command: PodCommandInputs["create"], os: OsInfo): PodCommand {
+/** An argv or { script, shell } with its Secrets; a bare script (string or secret) runs in the guest's own shell. */
+export function fromWireCommand(command: PodCommandInputs["create"]): PodCommand | MaybeSecret {
   if (Array.isArray(command)) return command.map(fromWire);
-  if (typeof command === "string" || "secret" in command) {
-    return { script: fromWire(command), shell: os.type === "windows" ? "powershell" : "sh" };
-  }
+  if (typeof command === "string" || "secret" in command) return fromWire(command);
   return { script: fromWire(command.script), shell: command.shell };
 }
 
@@ -32,8 +29,10 @@ export function environmentOf(inputs: PodCommandInputs): Record<string, MaybeSec
  * Output is secret when the user said so, or when the run carried a secret:
  * a command that got one may echo it, so its stderr stays out of errors.
  */
-export function outputIsSecret(inputs: PodCommandInputs, command: PodCommand): boolean {
+export function outputIsSecret(inputs: PodCommandInputs, command: PodCommand | MaybeSecret): boolean {
   const env = Object.values(environmentOf(inputs) ?? {});
   const stdin = inputs.stdin === undefined ? undefined : fromWire(inputs.stdin);
-  return inputs.secretOutputs === true || hasSecretParts(command) || env.some(isSecret) || isSecret(stdin);
+  const commandHasSecret =
+    typeof command === "string" || isSecret(command) ? isSecret(command) : hasSecretParts(command);
+  return inputs.secretOutputs === true || commandHasSecret || env.some(isSecret) || isSecret(stdin);
 }

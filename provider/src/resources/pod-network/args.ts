@@ -1,6 +1,6 @@
 import { z } from "zod";
+import { guestTargetSchema } from "../../execution/guest-target";
 import { interfacesSchema } from "../../network/validate";
-import { guestTargetSchema } from "../shared/guest-target";
 import { vsphereConnectionSchema } from "../shared/vsphere-connection";
 
 const MAC = /^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$/;

@@ -1,33 +1,56 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { resourceError } from "../shared/errors";
-import { sharedGuestRuntime } from "../shared/guest-runtime";
-import { targetName } from "../shared/guest-target";
+import { PodError } from "../../common/errors";
+import { targetName } from "../../execution/guest-target";
+import { withGuestTarget } from "../../execution/network/guest-handle";
+import {
+  createNetwork,
+  deleteNetwork,
+  type NetworkContext,
+  refreshNetwork,
+  updateNetwork,
+} from "../../execution/network/lifecycle";
+import { urnOf } from "../shared/audit";
+import { isGuestUnreachable, resourceError } from "../shared/errors";
+import { configureRuntime, sharedRuntime } from "../shared/runtime";
 import { checkInputs } from "../shared/validate";
 import { type ProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
 import { type PodNetworkInputs, type PodNetworkOutputs, podNetworkInputsSchema } from "./args";
 import { diffPodNetwork } from "./diff";
-import { createNetwork, deleteNetwork, type LifecycleDeps, readNetworkOutputs, updateNetwork } from "./lifecycle";
+import { declarationOf, inputsFromOutputs, recordOf, toOutputs } from "./state";
 
 /**
- * The PodNetwork dynamic provider: CRUD only; the work happens in
- * vsphere/ (port groups, NICs) and execution/network (the guest). check and
- * diff are pure: nothing touches vSphere or a guest during preview.
+ * The PodNetwork dynamic provider: CRUD only, over the engine's network
+ * lifecycle (execution/network/lifecycle.ts; port groups and NICs in
+ * vsphere/). Here: inputs to the engine's declaration and its record to
+ * outputs, credentials from stack config, errors as one line. check and diff
+ * are pure: nothing touches vSphere or a guest during preview.
  */
 export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNetworkInputs, PodNetworkOutputs> {
   #config: ProviderConfig = {};
-  readonly #runtime = sharedGuestRuntime();
+  readonly #runtime = sharedRuntime();
 
-  get #deps(): LifecycleDeps {
+  /** The engine's context for one step: vSphere and the guest reached with these inputs' credentials. */
+  #context(inputs: PodNetworkInputs): NetworkContext {
+    const runtime = this.#runtime;
+    const vsphere = () => resolveVsphereConnection(inputs.connection, this.#config);
     return {
-      runtime: this.#runtime,
-      config: this.#config,
-      vsphere: (inputs, fn) =>
-        this.#runtime.sessions.use(resolveVsphereConnection(inputs.connection, this.#config), fn),
+      runtime,
+      changes: runtime.tracker(urnOf(inputs)),
+      vsphere: (fn) => runtime.vsphere(vsphere(), fn),
+      guest: (decl, reachedAt, fn) => {
+        const target = inputs.target;
+        if (!target) throw new PodError("INVALID_INPUT", "Guest interfaces need a target.", { fix: "Set target." });
+        if (target.transport !== "guestops") return withGuestTarget(runtime, target, undefined, reachedAt, fn);
+        const full = { ...target, vmId: target.vmId ?? decl.vm };
+        const connection = resolveVsphereConnection(target.vsphere ?? inputs.connection, this.#config);
+        return withGuestTarget(runtime, full, connection, reachedAt, fn);
+      },
+      isUnreachable: isGuestUnreachable,
     };
   }
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.#config = this.#runtime.configure(req.config);
+    this.#config = configureRuntime(this.#runtime, req.config);
   }
 
   async check(_olds: PodNetworkInputs, news: PodNetworkInputs): Promise<pulumi.dynamic.CheckResult<PodNetworkInputs>> {
@@ -40,13 +63,18 @@ export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNe
   }
 
   async create(inputs: PodNetworkInputs): Promise<pulumi.dynamic.CreateResult<PodNetworkOutputs>> {
-    const outs = await this.#run("create", inputs, () => createNetwork(this.#deps, inputs));
+    const outs = await this.#run("create", inputs, async () =>
+      toOutputs(inputs, await createNetwork(this.#context(inputs), declarationOf(inputs))),
+    );
     return { id: networkId(inputs), outs };
   }
 
   async read(id: string, props?: PodNetworkOutputs): Promise<pulumi.dynamic.ReadResult<PodNetworkOutputs>> {
     if (!props) return {};
-    return { id, props: await this.#run("refresh", props, () => readNetworkOutputs(this.#deps, props)) };
+    const inputs = inputsFromOutputs(props);
+    const refresh = async () =>
+      toOutputs(inputs, await refreshNetwork(this.#context(inputs), declarationOf(inputs), recordOf(props)));
+    return { id, props: await this.#run("refresh", props, refresh) };
   }
 
   async update(
@@ -54,11 +82,17 @@ export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNe
     olds: PodNetworkOutputs,
     news: PodNetworkInputs,
   ): Promise<pulumi.dynamic.UpdateResult<PodNetworkOutputs>> {
-    return { outs: await this.#run("update", news, () => updateNetwork(this.#deps, olds, news)) };
+    const before = declarationOf(inputsFromOutputs(olds));
+    const update = async () =>
+      toOutputs(news, await updateNetwork(this.#context(news), before, recordOf(olds), declarationOf(news)));
+    return { outs: await this.#run("update", news, update) };
   }
 
   async delete(_id: string, props: PodNetworkOutputs): Promise<void> {
-    await this.#run("delete", props, () => deleteNetwork(this.#deps, props));
+    const inputs = inputsFromOutputs(props);
+    await this.#run("delete", props, () =>
+      deleteNetwork(this.#context(inputs), declarationOf(inputs), recordOf(props)),
+    );
   }
 
   /** Releases sessions and guest connections (tests; Pulumi ends the process itself). */

@@ -1,79 +1,35 @@
-import type { NetworkApplyResult } from "../../execution/network-apply";
+import type { NetworkDeclaration, NetworkRecord } from "../../execution/network/declaration";
+import { NO_GUEST_SIDE, NO_VSPHERE_SIDE } from "../../execution/network/declaration";
 import type { PodNetworkInputs, PodNetworkOutputs } from "./args";
-import { NO_VSPHERE_SIDE, type VsphereSideState } from "./vsphere-side";
-
-/** What the guest half leaves in state. */
-export type GuestSideState = Pick<
-  PodNetworkOutputs,
-  "os" | "persistence" | "runtimeOnly" | "note" | "applied" | "recorded" | "drift" | "reachedAt"
->;
-
-export const NO_GUEST_SIDE: GuestSideState = {
-  os: "",
-  persistence: "none",
-  runtimeOnly: false,
-  note: "",
-  applied: [],
-  recorded: [],
-  drift: [],
-  reachedAt: "",
-};
-
-export function guestSide(result: NetworkApplyResult, recorded = result.recorded, reachedAt = ""): GuestSideState {
-  return {
-    os: result.os.type,
-    persistence: result.persistence.backend,
-    runtimeOnly: result.persistence.runtimeOnly,
-    note: result.persistence.note,
-    applied: result.applied,
-    recorded,
-    drift: [],
-    reachedAt: result.reachedAt ?? reachedAt,
-  };
-}
 
 /**
  * Outputs = the inputs (credentials included: refresh and delete only get
- * outputs; the resource marks them secret) + what pod did and read back.
+ * outputs; the resource marks them secret) + the engine's record of what pod
+ * did and read back.
  */
-export function toOutputs(
-  inputs: PodNetworkInputs,
-  vsphere: VsphereSideState,
-  guest: GuestSideState,
-): PodNetworkOutputs {
-  return { ...inputs, ...vsphere, ...guest };
+export function toOutputs(inputs: PodNetworkInputs, record: NetworkRecord): PodNetworkOutputs {
+  return { ...inputs, ...record };
 }
 
-export function vsphereSideOf(outs: PodNetworkOutputs): VsphereSideState {
-  const { portGroupName, portGroupCreated, portGroupHosts, nicMac, nicPreviousNetwork } = {
-    ...NO_VSPHERE_SIDE,
-    ...outs,
-  };
-  return { portGroupName, portGroupCreated, portGroupHosts, nicMac, nicPreviousNetwork };
-}
+const RECORD_KEYS = Object.keys({ ...NO_VSPHERE_SIDE, ...NO_GUEST_SIDE });
 
-export function guestSideOf(outs: PodNetworkOutputs): GuestSideState {
-  const { os, persistence, runtimeOnly, note, applied, recorded, drift, reachedAt } = { ...NO_GUEST_SIDE, ...outs };
-  return { os, persistence, runtimeOnly, note, applied, recorded, drift, reachedAt };
+/** The engine's record in the outputs (defaults for state written before a field existed). */
+export function recordOf(outs: PodNetworkOutputs): NetworkRecord {
+  const record = { ...NO_VSPHERE_SIDE, ...NO_GUEST_SIDE } as Record<string, unknown>;
+  for (const key of RECORD_KEYS) {
+    const value = (outs as unknown as Record<string, unknown>)[key];
+    if (value !== undefined) record[key] = value;
+  }
+  return record as unknown as NetworkRecord;
 }
-
-const OUTPUT_KEYS = [
-  "portGroupName",
-  "portGroupCreated",
-  "portGroupHosts",
-  "nicMac",
-  "nicPreviousNetwork",
-  "os",
-  "persistence",
-  "runtimeOnly",
-  "note",
-  "applied",
-  "recorded",
-  "drift",
-  "reachedAt",
-];
 
 /** The inputs an output set was made from. */
 export function inputsFromOutputs(outs: PodNetworkOutputs): PodNetworkInputs {
-  return Object.fromEntries(Object.entries(outs).filter(([k]) => !OUTPUT_KEYS.includes(k))) as PodNetworkInputs;
+  return Object.fromEntries(Object.entries(outs).filter(([k]) => !RECORD_KEYS.includes(k))) as PodNetworkInputs;
+}
+
+/** The inputs as the engine's declaration (the Pulumi-only fields dropped). */
+export function declarationOf(inputs: PodNetworkInputs): NetworkDeclaration {
+  const { connection: _c, ...rest } = inputs;
+  return rest as NetworkDeclaration;
 }

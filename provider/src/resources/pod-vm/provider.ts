@@ -2,24 +2,25 @@ import type * as pulumi from "@pulumi/pulumi";
 import { toPodError } from "../../common/errors";
 import type { VmState } from "../../infra/types";
 import type { ChangeOutcome } from "../../observability/change-tracker";
+import type { VsphereConnectOptions } from "../../vsphere/session";
 import { VsphereInfra } from "../../vsphere/vsphere-infra";
+import { urnOf } from "../shared/audit";
 import { resourceError } from "../shared/errors";
-import { sharedGuestRuntime } from "../shared/guest-runtime";
+import { configureRuntime, sharedRuntime } from "../shared/runtime";
 import { checkInputs } from "../shared/validate";
 import { type ProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
 import { type PodVmInputs, type PodVmOutputs, podVmInputsSchema } from "./args";
 import { diffPodVm, updateAction } from "./diff";
-import { osFromGuestInfo } from "./guest-info-os";
-import { type GuestFacts, probeGuest } from "./guest-probe";
+import { type GuestFacts, probeGuest, vsphereFacts } from "./guest-probe";
 import { inputsFromOutputs, toOutputs, toVmSpec } from "./state";
 
 /** The PodVm dynamic provider: CRUD only; the work happens in vsphere/. */
 export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInputs, PodVmOutputs> {
   #config: ProviderConfig = {};
-  readonly #runtime = sharedGuestRuntime();
+  readonly #runtime = sharedRuntime();
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.#config = this.#runtime.configure(req.config);
+    this.#config = configureRuntime(this.#runtime, req.config);
   }
 
   async check(_olds: PodVmInputs, news: PodVmInputs): Promise<pulumi.dynamic.CheckResult<PodVmInputs>> {
@@ -35,10 +36,10 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
     const created = (o: PodVmOutputs) => ({
       details: { moid: o.moid, template: inputs.template, numCpus: o.observedNumCpus, memoryMb: o.observedMemoryMb },
     });
-    const outs = await this.#change(inputs, "vm.created", "create", created, async (infra) => {
+    const outs = await this.#change(inputs, "vm.created", "create", created, async (infra, vsphere) => {
       const state = await infra.createVm(toVmSpec(inputs));
       try {
-        return toOutputs(inputs, state, await this.#facts(infra, inputs, state));
+        return toOutputs(inputs, state, await this.#facts(vsphere, inputs, state));
       } catch (error) {
         // Still transactional: a VM whose guest cannot be probed is not kept.
         await infra.deleteVm(state.id, { shutdownTimeoutMs: 5_000 }).catch(() => undefined);
@@ -57,7 +58,7 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
     // Inputs stay as they were (the desired state, secrets included); only
     // the observed outputs change, so the next `up` repairs drift. The guest
     // is not probed again on refresh: the OS and host keys found at create stay.
-    const facts = { os: props.os ?? osFromGuestInfo(state), sshHostKeys: props.sshHostKeys ?? [] };
+    const facts = { os: props.os ?? vsphereFacts(state).os, sshHostKeys: props.sshHostKeys ?? [] };
     return { id, props: toOutputs(inputs, state, facts) };
   }
 
@@ -69,9 +70,9 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
       action,
       "update",
       () => ({ details }),
-      async (infra) => {
+      async (infra, vsphere) => {
         const state = await infra.updateVm(id, toVmSpec(news), toVmSpec(inputsFromOutputs(olds)));
-        return toOutputs(news, state, await this.#facts(infra, news, state));
+        return toOutputs(news, state, await this.#facts(vsphere, news, state));
       },
     );
     return { outs };
@@ -94,27 +95,27 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
     action: string,
     step: string,
     outcome: (value: T) => ChangeOutcome,
-    fn: (infra: VsphereInfra) => Promise<T>,
+    fn: (infra: VsphereInfra, connection: VsphereConnectOptions) => Promise<T>,
   ): Promise<T> {
     const work = () => this.#withInfra(inputs, `PodVm ${inputs.name}`, step, fn);
-    return this.#runtime.audit.tracker(inputs).track(action, inputs.name, work, outcome);
+    return this.#runtime.tracker(urnOf(inputs)).track(action, inputs.name, work, outcome);
   }
 
   /** The OS from vSphere guest info, refined by a guest probe when guest credentials are given and the VM runs. */
-  async #facts(infra: VsphereInfra, inputs: PodVmInputs, state: VmState): Promise<GuestFacts> {
-    if (!inputs.guest || state.powerState !== "poweredOn") return { os: osFromGuestInfo(state), sshHostKeys: [] };
-    return probeGuest(this.#runtime, infra.session, state, inputs.guest);
+  async #facts(vsphere: VsphereConnectOptions, inputs: PodVmInputs, state: VmState): Promise<GuestFacts> {
+    if (!inputs.guest || state.powerState !== "poweredOn") return vsphereFacts(state);
+    return probeGuest(this.#runtime, vsphere, state, inputs.guest);
   }
 
   async #withInfra<T>(
     inputs: Pick<PodVmInputs, "connection">,
     resource: string,
     action: string,
-    fn: (infra: VsphereInfra) => Promise<T>,
+    fn: (infra: VsphereInfra, connection: VsphereConnectOptions) => Promise<T>,
   ): Promise<T> {
     try {
       const connection = resolveVsphereConnection(inputs.connection, this.#config);
-      return await this.#runtime.sessions.use(connection, (session) => fn(new VsphereInfra(session)));
+      return await this.#runtime.vsphere(connection, (session) => fn(new VsphereInfra(session), connection));
     } catch (error) {
       throw resourceError(resource, action, toPodError(error));
     }

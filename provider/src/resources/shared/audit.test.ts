@@ -4,13 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PodError } from "../../common/errors";
 import { Secret } from "../../common/secret";
+import { PodRuntime } from "../../execution/runtime";
 import type { PodCommandInputs, PodCommandOutputs } from "../pod-command/args";
 import { diffPodCommand } from "../pod-command/diff";
 import type { PodNetworkInputs, PodNetworkOutputs } from "../pod-network/args";
 import { diffPodNetwork } from "../pod-network/diff";
 import { type PodVmInputs, type PodVmOutputs, podVmInputsSchema } from "../pod-vm/args";
 import { diffPodVm } from "../pod-vm/diff";
-import { auditLogPath, ResourceAudit, urnOf } from "./audit";
+import { auditLogPath, pulumiActor, urnOf } from "./audit";
 import { checkInputs } from "./validate";
 
 const URN_A = "urn:pulumi:dev::lab::pulumi-nodejs:dynamic/pod:PodVm::web";
@@ -29,12 +30,13 @@ describe("resources: audit records and the pulumiUrn input", () => {
   it("writes one change record per change, the URN as correlation id, the outcome and no secret", async () => {
     const dir = await mkdtemp(join(tmpdir(), "pod-audit-"));
     const file = join(dir, "audit.jsonl");
-    const audit = new ResourceAudit();
+    const runtime = new PodRuntime({ actor: pulumiActor() });
+    const audit = runtime.audit;
     try {
       const secret = new Secret("unit-Resource-Pw-81");
-      audit.configure(config({ "pod:auditLog": file }), {});
-      audit.configure(config({ "pod:auditLog": file }), {}); // the other providers' configure: same file
-      const changes = audit.tracker({ pulumiUrn: URN_A });
+      audit.useLog(auditLogPath(config({ "pod:auditLog": file }), {}));
+      audit.useLog(auditLogPath(config({ "pod:auditLog": file }), {})); // the other providers' configure: same file
+      const changes = runtime.tracker(urnOf({ pulumiUrn: URN_A }));
       await changes.track(
         "vm.created",
         "web",
@@ -45,13 +47,13 @@ describe("resources: audit records and the pulumiUrn input", () => {
         throw new PodError("TIMEOUT", `no answer (password ${secret.reveal()})`);
       });
       await assert.rejects(failed, { code: "TIMEOUT" });
-      await audit.tracker({}).track(
+      await runtime.tracker(urnOf({})).track(
         "nic.moved",
         "vm-1",
         async () => "x",
         () => ({ result: "unchanged" }),
       );
-      audit.close();
+      audit.closeLog();
       const text = await readFile(file, "utf8");
       const lines = text
         .trim()
@@ -71,7 +73,7 @@ describe("resources: audit records and the pulumiUrn input", () => {
       assert.deepEqual(lines[0]?.details, { moid: "vm-1" });
       assert.ok(!text.includes(secret.reveal()), "the password is redacted");
     } finally {
-      audit.close();
+      await runtime.close();
       await rm(dir, { recursive: true, force: true });
     }
   });
@@ -80,11 +82,14 @@ describe("resources: audit records and the pulumiUrn input", () => {
     const dir = await mkdtemp(join(tmpdir(), "pod-audit-"));
     try {
       await writeFile(join(dir, "file"), "");
-      const audit = new ResourceAudit();
-      assert.throws(() => audit.configure(config({ "pod:auditLog": join(dir, "file", "audit.jsonl") }), {}), {
-        code: "INVALID_INPUT",
-        message: /Cannot open the audit log/,
-      });
+      const audit = new PodRuntime().audit;
+      assert.throws(
+        () => audit.useLog(auditLogPath(config({ "pod:auditLog": join(dir, "file", "audit.jsonl") }), {})),
+        {
+          code: "INVALID_INPUT",
+          message: /Cannot open the audit log/,
+        },
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -10,11 +10,6 @@
  * diff ever looks at it.
  */
 import { userInfo } from "node:os";
-import { resolve } from "node:path";
-import { PodError } from "../../common/errors";
-import type { AuditRecord } from "../../execution/audit";
-import { AuditLog, type ChangeAuditSink, type ChangeRecord } from "../../observability/audit-log";
-import { type ChangeTracker, changeTracker } from "../../observability/change-tracker";
 
 export const URN_INPUT = "pulumiUrn";
 
@@ -31,62 +26,10 @@ export function auditLogPath(config: ConfigSource | undefined, env: NodeJS.Proce
 }
 
 /** Who acts: Pulumi, run by this OS user. */
-function pulumiActor(): string {
+export function pulumiActor(): string {
   try {
     return `pulumi:${userInfo().username}`;
   } catch {
     return "pulumi"; // no passwd entry (some containers)
-  }
-}
-
-/** One per provider process (in the shared GuestRuntime): command and change records, to one file. */
-export class ResourceAudit implements ChangeAuditSink {
-  readonly actor = pulumiActor();
-  #log: AuditLog | undefined;
-  #path: string | undefined;
-  #configured = false;
-
-  /** From each provider's configure; they share the runtime, so one path is opened once. */
-  configure(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): void {
-    this.#configured = true;
-    const path = auditLogPath(config, env);
-    const wanted = path ? resolve(path) : undefined;
-    if (wanted === this.#path) return;
-    this.close();
-    if (!wanted) return;
-    try {
-      this.#log = new AuditLog(wanted);
-      this.#path = wanted;
-    } catch (error) {
-      // An audit log someone asked for and pod cannot write must stop the run, not go missing.
-      throw new PodError("INVALID_INPUT", `Cannot open the audit log ${wanted}: ${(error as Error).message}.`, {
-        fix: "Point pod:auditLog (or POD_AUDIT_LOG) at a file this user can create and append to.",
-      });
-    }
-  }
-
-  record(entry: AuditRecord): void {
-    this.#current()?.record(entry);
-  }
-
-  change(entry: ChangeRecord): void {
-    this.#current()?.change(entry);
-  }
-
-  /** Change records for one resource, correlated by its URN. */
-  tracker(inputs: object | undefined): ChangeTracker {
-    return changeTracker(this, { actor: this.actor, correlationId: urnOf(inputs) });
-  }
-
-  close(): void {
-    this.#log?.close();
-    this.#log = undefined;
-    this.#path = undefined;
-  }
-
-  #current(): AuditLog | undefined {
-    // Driven without configure (tests, another host): the environment still decides.
-    if (!this.#configured) this.configure(undefined);
-    return this.#log;
   }
 }

@@ -1,30 +1,8 @@
-import { z } from "zod";
-import { resolveVsphereFields } from "../../credentials/vsphere";
-
-export type { ProviderConfig } from "../../credentials/sources";
-export { readProviderConfig } from "../../credentials/vsphere";
-
-export const vsphereConnectionSchema = z
-  .object({
-    host: z.string().min(1).describe('vCenter or ESXi address: "host" or "host:port".'),
-    user: z.string().min(1).describe("vSphere user name."),
-    password: z.string().min(1).meta({ secret: true }).describe("vSphere password (stored encrypted)."),
-    thumbprint: z
-      .string()
-      .regex(/^([0-9A-Fa-f]{2}:?){32}$/, "must be a SHA-256 thumbprint (64 hex digits, colons optional)")
-      .optional()
-      .describe("Pin the server certificate by its SHA-256 thumbprint instead of trusting a CA."),
-    caFile: z.string().optional().describe("PEM file of the CA(s) to trust for the server certificate."),
-    insecure: z.boolean().optional().describe("Skip TLS verification (labs only; never the default)."),
-  })
-  .partial()
-  .describe("How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.");
-
-export type VsphereConnectionInput = z.infer<typeof vsphereConnectionSchema>;
-
 /**
  * The resources resolve through the same credential chain as PodClient and
  * the CLI (credentials/): the resource's connection input, then stack config
  * (pod:vsphereHost, …), then POD_VSPHERE_* variables.
  */
-export const resolveVsphereConnection = resolveVsphereFields;
+export type { ProviderConfig } from "../../credentials/sources";
+export { readProviderConfig, resolveVsphereFields as resolveVsphereConnection } from "../../credentials/vsphere";
+export { type VsphereConnectionInput, vsphereConnectionSchema } from "../../credentials/vsphere-schema";

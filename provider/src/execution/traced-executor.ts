@@ -3,10 +3,11 @@
  * through run()). The span names the target and transport, never the
  * command's arguments, which may hold secrets passed as plain strings.
  */
-import type { PodCommand } from "../execution/command";
-import { CommandExecutor, type ExecTarget, type RunOptions } from "../execution/executor";
-import type { CommandResult } from "../execution/result";
+
 import { withSpan } from "../observability/tracing";
+import type { PodCommand } from "./command";
+import { CommandExecutor, type ExecTarget, type RunOptions } from "./executor";
+import type { CommandResult } from "./result";
 
 export class TracedExecutor extends CommandExecutor {
   override run<D = unknown>(

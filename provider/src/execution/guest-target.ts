@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { PodError } from "../../common/errors";
-import { Secret } from "../../common/secret";
-import type { GuestAccess } from "../../connections/factory";
-import { hostKeyPolicySchema } from "../../connections/ssh/host-key-policy";
-import { resolveTlsTrust } from "../../credentials/tls-trust";
-import { vsphereConnectionSchema } from "./vsphere-connection";
+import { PodError } from "../common/errors";
+import { Secret } from "../common/secret";
+import type { GuestAccess } from "../connections/factory";
+import { hostKeyPolicySchema } from "../connections/ssh/host-key-policy";
+import { resolveTlsTrust } from "../credentials/tls-trust";
+import { vsphereConnectionSchema } from "../credentials/vsphere-schema";
+import type { VsphereConnectOptions } from "../vsphere/session";
 
 /**
  * How a resource reaches a guest: the transport and its credentials. Secret
@@ -66,8 +67,11 @@ export function targetName(t: GuestTarget): string {
   return `${t.host}${t.port ? `:${t.port}` : ""}`;
 }
 
-/** The access description for ssh, winrm and docker targets (guestops needs a vSphere session: see callers). */
-export function toGuestAccess(t: GuestTarget): Exclude<GuestAccess, { transport: "guestops" }> {
+/**
+ * The access description of a target: what the connection cache keys on.
+ * Guest operations run through vSphere, so they need its resolved connection.
+ */
+export function toGuestAccess(t: GuestTarget, vsphere?: VsphereConnectOptions): GuestAccess {
   const secret = (v: string | undefined) => (v === undefined ? undefined : new Secret(v));
   switch (t.transport ?? "ssh") {
     case "ssh":
@@ -98,8 +102,16 @@ export function toGuestAccess(t: GuestTarget): Exclude<GuestAccess, { transport:
       };
     case "docker":
       return { transport: "docker", container: t.container ?? "", ...(t.user ? { user: t.user } : {}) };
-    default:
-      throw new PodError("INTERNAL", "guestops targets are opened with a vSphere session.");
+    case "guestops":
+      if (!vsphere) throw new PodError("INTERNAL", "guestops targets need the vSphere connection resolved first.");
+      return {
+        transport: "guestops",
+        vm: t.vmId ?? "",
+        username: t.user ?? "",
+        password: new Secret(t.password ?? ""),
+        vsphere,
+        name: targetName(t),
+      };
   }
 }
 

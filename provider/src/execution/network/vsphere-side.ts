@@ -1,0 +1,114 @@
+/**
+ * The vSphere half of a network declaration: make the port group exist with
+ * its VLAN, put the VM's NIC on it, and undo exactly that (NIC back to its
+ * earlier network, the port group removed only when pod created it). Each
+ * change leaves one audit record: portgroup.added ("unchanged" when it was
+ * there), nic.moved, portgroup.removed.
+ */
+import { type ChangeTracker, untracked } from "../../observability/change-tracker";
+import { movedNicIndex, moveNic, type NicMove } from "../../vsphere/nic-move";
+import { type Datacenter, resolveDatacenter } from "../../vsphere/placement";
+import { ensurePortGroup, type PortGroupSpec, removePortGroup } from "../../vsphere/portgroup-ensure";
+import type { VsphereSession } from "../../vsphere/session";
+import { type NetworkDeclaration, NO_VSPHERE_SIDE, type VsphereSideState } from "./declaration";
+
+function trackedMove(move: NicMove, changes: ChangeTracker) {
+  return changes.track(
+    "nic.moved",
+    move.moid,
+    () => moveNic(move),
+    (m) => ({
+      result: m.previous === move.network ? "unchanged" : "ok",
+      details: { nic: move.nic, mac: m.mac, from: m.previous, to: move.network },
+    }),
+  );
+}
+
+function trackedEnsure(session: VsphereSession, dc: Datacenter, pg: PortGroupSpec, changes: ChangeTracker) {
+  const details = (hosts: string[]) => ({ kind: pg.kind ?? "standard", vlan: pg.trunk ?? pg.vlanId ?? 0, hosts });
+  return changes.track(
+    "portgroup.added",
+    pg.name,
+    () => ensurePortGroup(session, dc, pg),
+    (r) => ({ result: r.created ? "ok" : "unchanged", details: details(r.hosts) }),
+  );
+}
+
+function trackedRemove(
+  session: VsphereSession,
+  dc: Datacenter,
+  pg: PortGroupSpec,
+  hosts: string[],
+  changes: ChangeTracker,
+) {
+  const details = { kind: pg.kind ?? "standard", hosts };
+  return changes.track(
+    "portgroup.removed",
+    pg.name,
+    () => removePortGroup(session, dc, pg, hosts),
+    () => ({ details }),
+  );
+}
+
+/** Applies the vSphere half of `decl`, undoing what `old` did that `decl` no longer wants. */
+export async function applyVsphereSide(
+  session: VsphereSession,
+  decl: NetworkDeclaration,
+  old: { decl?: NetworkDeclaration; state: VsphereSideState },
+  changes: ChangeTracker = untracked,
+): Promise<VsphereSideState> {
+  const dc = await resolveDatacenter(session, decl.datacenter);
+  const pg = decl.portGroup;
+  const samePg = old.decl?.portGroup?.name === pg?.name && old.state.portGroupName !== "";
+  const ensured = pg ? await trackedEnsure(session, dc, pg, changes) : { created: false, hosts: [] };
+  const state: VsphereSideState = {
+    ...NO_VSPHERE_SIDE,
+    ...(pg
+      ? {
+          portGroupName: pg.name,
+          portGroupCreated: samePg ? old.state.portGroupCreated || ensured.created : ensured.created,
+          portGroupHosts: samePg ? [...new Set([...old.state.portGroupHosts, ...ensured.hosts])] : ensured.hosts,
+        }
+      : {}),
+  };
+  const sameNic = old.decl?.vm === decl.vm && old.decl?.nic === decl.nic && old.state.nicMac !== "";
+  if (old.state.nicMac && old.decl?.vm && !sameNic) {
+    await restoreNic(session, dc, old.decl.vm, old.state, old.decl.nic, changes);
+  }
+  if (pg && decl.vm && decl.nic !== undefined) {
+    const moved = await trackedMove({ session, dc, moid: decl.vm, nic: decl.nic, network: pg.name }, changes);
+    state.nicMac = moved.mac;
+    state.nicPreviousNetwork = sameNic ? old.state.nicPreviousNetwork : moved.previous;
+  }
+  if (old.decl?.portGroup && old.state.portGroupCreated && !samePg) {
+    await trackedRemove(session, dc, old.decl.portGroup, old.state.portGroupHosts, changes);
+  }
+  return state;
+}
+
+async function restoreNic(
+  session: VsphereSession,
+  dc: Datacenter,
+  moid: string,
+  state: VsphereSideState,
+  nic: number | string | undefined,
+  changes: ChangeTracker,
+) {
+  if (!state.nicPreviousNetwork) return;
+  const index = await movedNicIndex(session, moid, { mac: state.nicMac, portGroup: state.portGroupName, nic });
+  if (index >= 0) await trackedMove({ session, dc, moid, nic: index, network: state.nicPreviousNetwork }, changes);
+}
+
+/** Undoes the vSphere half: the NIC back on its earlier network, then the port group if pod created it. */
+export async function removeVsphereSide(
+  session: VsphereSession,
+  decl: NetworkDeclaration,
+  state: VsphereSideState,
+  changes: ChangeTracker = untracked,
+) {
+  const dc = await resolveDatacenter(session, decl.datacenter);
+  if (decl.vm && state.nicMac) await restoreNic(session, dc, decl.vm, state, decl.nic, changes);
+  if (decl.portGroup && state.portGroupCreated) {
+    await trackedRemove(session, dc, decl.portGroup, state.portGroupHosts, changes);
+  }
+}
