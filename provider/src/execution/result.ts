@@ -1,4 +1,4 @@
-import type { TransportKind } from "../connections/types";
+import type { TransportKind } from "../common/transport";
 
 /**
  * The normalized result of one command, the same shape for every OS and

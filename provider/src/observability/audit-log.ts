@@ -8,7 +8,7 @@
 import type { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
 import { redact } from "../common/secret";
-import { type AuditRecord, type AuditSink, redactRecord } from "../execution/audit";
+import { type AuditRecord, type AuditSink, redactRecord } from "./audit-record";
 
 export interface ChangeRecord {
   time: string;

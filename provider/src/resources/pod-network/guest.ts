@@ -7,7 +7,7 @@
 import { PodError } from "../../common/errors";
 import { SshConnection } from "../../connections/ssh";
 import type { GuestConnection } from "../../connections/types";
-import type { NetworkApplyResult } from "../../execution/network-apply";
+import type { NetworkApplyResult } from "../../execution/network/apply";
 import type { ChangeOutcome } from "../../observability/change-tracker";
 import type { GuestRuntime } from "../shared/guest-runtime";
 import { type GuestTarget, targetName, toGuestAccess } from "../shared/guest-target";

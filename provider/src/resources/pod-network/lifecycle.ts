@@ -7,7 +7,7 @@
  * correlated by the resource's URN like the vSphere half's.
  */
 import { isPodError, PodError } from "../../common/errors";
-import { applyNetwork, readNetwork, restoreNetwork } from "../../execution/network-apply";
+import { applyNetwork, readNetwork, restoreNetwork } from "../../execution/network/apply";
 import { planNetwork } from "../../network/plan";
 import type { RecordedInterface } from "../../network/record";
 import { validateInterfaces } from "../../network/validate";

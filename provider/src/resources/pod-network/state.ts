@@ -1,4 +1,4 @@
-import type { NetworkApplyResult } from "../../execution/network-apply";
+import type { NetworkApplyResult } from "../../execution/network/apply";
 import type { PodNetworkInputs, PodNetworkOutputs } from "./args";
 import { NO_VSPHERE_SIDE, type VsphereSideState } from "./vsphere-side";
 

@@ -12,8 +12,8 @@
 import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { PodError } from "../../common/errors";
-import type { AuditRecord } from "../../execution/audit";
 import { AuditLog, type ChangeAuditSink, type ChangeRecord } from "../../observability/audit-log";
+import type { AuditRecord } from "../../observability/audit-record";
 import { type ChangeTracker, changeTracker } from "../../observability/change-tracker";
 
 export const URN_INPUT = "pulumiUrn";
