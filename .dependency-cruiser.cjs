@@ -43,7 +43,8 @@ const NODE_IO = [
   "cluster",
 ];
 const nodeIo = `^(node:)?(${NODE_IO.join("|")})$`;
-const SOCKETS = "^((node:)?(net|tls|http|https|http2|dgram)|ssh2|dockerode|docker-modem)(/|$)";
+// Core modules resolve to their own name ("net", "node:net"); npm packages to their file under node_modules/.
+const SOCKETS = "^((node:)?(net|tls|http|https|http2|dgram)$|node_modules/(ssh2|dockerode|docker-modem)/)";
 // Besides connections/ and vsphere/, two modules may touch socket APIs, and neither dials a guest or
 // vCenter by itself: common/tls.ts is the certificate-checking HTTPS agent that connections/winrm and
 // vsphere/soap share (it sits below both so neither imports the other), and
