@@ -20,11 +20,24 @@ lab-down: ## stop what the lab started and remove the containers it created
 deps: ## install the npm dependencies (Node 22 from the lab)
 	@bash lab/lab.sh up-deps
 
-lint: deps ## formatter, linter, type check (Biome + tsc), and schema.json, docs/api.md and the SDK and vim25 up to date
-	@$(ENV) npx biome ci . && npx tsc -p tsconfig.json --noEmit && \
+lint: deps ## formatter, linter, type check (Biome + tsc), layer rules, generated files (schema.json, docs/api.md, SDK, vim25, docs/layers.dot) up to date
+	@$(ENV) npx biome ci . && npx tsc -p tsconfig.json --noEmit && $(DEPCRUISE) && \
 	  npx ts-node --transpile-only scripts/gen-schema.ts --check && \
 	  npx ts-node --transpile-only scripts/gen-sdk.ts --check && \
-	  npx ts-node --transpile-only scripts/gen-vim25.ts --check
+	  npx ts-node --transpile-only scripts/gen-vim25.ts --check && \
+	  { $(DEPCRUISE_DOT) | diff -q - docs/layers.dot >/dev/null || \
+	    { echo "docs/layers.dot is stale: run make layers-graph" >&2; exit 1; }; }
+
+# The layer rules (.dependency-cruiser.cjs; the table is in docs/architecture.md).
+LAYER_SRC := provider/src sdk/src
+DEPCRUISE := npx depcruise $(LAYER_SRC) --config .dependency-cruiser.cjs --output-type err
+DEPCRUISE_DOT := npx depcruise $(LAYER_SRC) --config .dependency-cruiser.cjs --output-type dot
+
+layers: deps ## check the import rules between layers (dependency-cruiser); fails on a violation
+	@$(ENV) $(DEPCRUISE)
+
+layers-graph: deps ## redraw docs/layers.svg, the folder-level dependency graph (needs Graphviz's dot)
+	@$(ENV) $(DEPCRUISE_DOT) > docs/layers.dot && dot -Tsvg docs/layers.dot -o docs/layers.svg
 
 schema: deps ## regenerate schema.json, docs/api.md and the SDK classes (sdk/src/generated) from the zod schemas
 	@$(ENV) npx ts-node --transpile-only scripts/gen-schema.ts && \
@@ -64,4 +77,4 @@ bench: lab ## benchmarks, printed as a table
 	@bash lab/lab.sh bench-tools
 	@$(ENV) npx ts-node --transpile-only bench/run.ts
 
-.PHONY: help lab lab-status lab-down deps build lint schema pack vim25 format test-unit test test-file cli demo bench
+.PHONY: help lab lab-status lab-down deps build lint layers layers-graph schema pack vim25 format test-unit test test-file cli demo bench

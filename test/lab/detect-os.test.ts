@@ -4,7 +4,8 @@ import { Secret } from "../../provider/src/common/secret";
 import { DockerExecConnection } from "../../provider/src/connections/docker";
 import { SshConnection } from "../../provider/src/connections/ssh";
 import type { GuestConnection } from "../../provider/src/connections/types";
-import { CommandExecutor, detectOs } from "../../provider/src/execution";
+import { detectOs } from "../../provider/src/execution/detect-os";
+import { CommandExecutor } from "../../provider/src/execution/executor";
 import { type GuestContainer, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
 

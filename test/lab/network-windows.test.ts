@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Secret } from "../../provider/src/common/secret";
 import { WinrmConnection } from "../../provider/src/connections/winrm/connection";
-import { applyNetwork } from "../../provider/src/execution/network-apply";
+import { applyNetwork } from "../../provider/src/execution/network/apply";
 import { isNetworkConfigError } from "../../provider/src/network/errors";
 import type { PodNetworkInputs, PodNetworkOutputs } from "../../provider/src/resources/pod-network/args";
 import { PodNetworkProvider } from "../../provider/src/resources/pod-network/provider";

@@ -3,7 +3,7 @@ import { Secret } from "../../provider/src/common/secret";
 import { DockerExecConnection } from "../../provider/src/connections/docker";
 import { SshConnection } from "../../provider/src/connections/ssh";
 import type { GuestConnection } from "../../provider/src/connections/types";
-import { applyNetwork, restoreNetwork } from "../../provider/src/execution/network-apply";
+import { applyNetwork, restoreNetwork } from "../../provider/src/execution/network/apply";
 import { isNetworkConfigError } from "../../provider/src/network/errors";
 import type { PodNetworkInputs, PodNetworkOutputs } from "../../provider/src/resources/pod-network/args";
 import { PodNetworkProvider } from "../../provider/src/resources/pod-network/provider";

@@ -4,8 +4,8 @@ import { secret } from "../../provider/src/common/secret";
 import { DockerExecConnection } from "../../provider/src/connections/docker";
 import { SshConnection } from "../../provider/src/connections/ssh";
 import type { GuestConnection } from "../../provider/src/connections/types";
-import { MemoryAuditSink } from "../../provider/src/execution/audit";
 import { CommandExecutor } from "../../provider/src/execution/executor";
+import { MemoryAuditSink } from "../../provider/src/observability/audit-record";
 import { type GuestContainer, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
 

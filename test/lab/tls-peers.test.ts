@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { PodClient } from "../../provider/src/client/pod-client";
 import { isPodError } from "../../provider/src/common/errors";
 import { Secret } from "../../provider/src/common/secret";
-import { WinrmConnection } from "../../provider/src/connections/winrm";
+import { WinrmConnection } from "../../provider/src/connections/winrm/connection";
 import { VsphereSession } from "../../provider/src/vsphere/session";
 import { SessionPool } from "../../provider/src/vsphere/session-pool";
 import { requireLab } from "../support/lab-env";

@@ -8,7 +8,6 @@ import {
   resolveVsphereCredentials,
   vsphereConfigured,
 } from "../credentials";
-import type { AuditSink } from "../execution/audit";
 import { commandKey, type PodCommand, toPodCommand } from "../execution/command";
 import type { ExecTarget, RunOptions } from "../execution/executor";
 import { targetName, toGuestAccess } from "../execution/guest-target";
@@ -18,6 +17,7 @@ import { createNetwork, deleteNetwork } from "../execution/network/lifecycle";
 import { type NetworkObservation, observeNetwork } from "../execution/network/observe";
 import type { CommandResult } from "../execution/result";
 import { PodRuntime } from "../execution/runtime";
+import type { AuditSink } from "../observability/audit-record";
 import type { PodMetrics } from "../observability/metrics";
 import { withSpan } from "../observability/tracing";
 import type { OsInfo } from "../os/types";

@@ -4,7 +4,7 @@
  * occurs instead of copying counters at scrape time (a counter read from a
  * pool that has since closed would go backwards; an event never does).
  */
-import type { TransportKind } from "./types";
+import type { TransportKind } from "../common/transport";
 
 export type PoolEventKind = "reconnect" | "failure";
 

@@ -3,7 +3,7 @@
  * Tools guest operations). A connection moves bytes and runs command lines;
  * it never knows OS syntax: quoting and scripts are built by os/ handlers.
  */
-export type TransportKind = "ssh" | "winrm" | "docker" | "guestops";
+import type { TransportKind } from "../common/transport";
 
 export interface ExecOptions {
   stdin?: string | Buffer;

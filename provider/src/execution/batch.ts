@@ -6,18 +6,28 @@
 import { randomUUID } from "node:crypto";
 import { type ErrorCode, toPodError } from "../common/errors";
 import type { PodCommand } from "./command";
-import type { ExecTarget, RunOptions } from "./executor";
 import type { CommandResult } from "./result";
 
 export type BatchEntry<D = unknown> =
   | { target: string; ok: true; result: CommandResult<D> }
   | { target: string; ok: false; error: { code: ErrorCode; message: string; fix?: string } };
 
-interface Runner {
-  run<D>(target: ExecTarget, command: PodCommand, options: RunOptions<D>): Promise<CommandResult<D>>;
+// The executor calls into this file, so this file names only what it uses of the
+// executor's targets and runner (executor.ts's ExecTarget and CommandExecutor fit):
+// importing them back would make the two files a cycle.
+/** How an entry names its target: the target's name, else its connection's. */
+export interface BatchTarget {
+  name?: string;
+  connection: { readonly target: string };
 }
 
-async function entry<D>(runner: Runner, target: ExecTarget, command: PodCommand, options: RunOptions<D>) {
+interface Runner<T, O, D> {
+  run(target: T, command: PodCommand, options: O): Promise<CommandResult<D>>;
+}
+
+type BatchOptions = { correlationId?: string };
+
+async function entry<T extends BatchTarget, O, D>(runner: Runner<T, O, D>, target: T, command: PodCommand, options: O) {
   const name = target.name ?? target.connection.target;
   try {
     return { target: name, ok: true, result: await runner.run(target, command, options) } satisfies BatchEntry<D>;
@@ -33,22 +43,22 @@ async function entry<D>(runner: Runner, target: ExecTarget, command: PodCommand,
 }
 
 /** All entries at once; the executor's limits decide how many run at a time. One correlation id for the batch. */
-export function runBatch<D>(
-  runner: Runner,
-  targets: readonly ExecTarget[],
+export function runBatch<T extends BatchTarget, O extends BatchOptions, D>(
+  runner: Runner<T, O, D>,
+  targets: readonly T[],
   command: PodCommand,
-  options: RunOptions<D> = {},
+  options: O,
 ): Promise<BatchEntry<D>[]> {
   const correlationId = options.correlationId ?? randomUUID();
   return Promise.all(targets.map((t) => entry(runner, t, command, { ...options, correlationId })));
 }
 
 /** Entries as they finish, for progress output. */
-export async function* runEach<D>(
-  runner: Runner,
-  targets: readonly ExecTarget[],
+export async function* runEach<T extends BatchTarget, O extends BatchOptions, D>(
+  runner: Runner<T, O, D>,
+  targets: readonly T[],
   command: PodCommand,
-  options: RunOptions<D> = {},
+  options: O,
 ): AsyncGenerator<BatchEntry<D>> {
   const correlationId = options.correlationId ?? randomUUID();
   const pending = new Map<number, Promise<[number, BatchEntry<D>]>>();

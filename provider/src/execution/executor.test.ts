@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
 import { isPodError, PodError } from "../common/errors";
 import { Secret, secret } from "../common/secret";
-import type {
-  ConnectionHealth,
-  ExecOptions,
-  GuestConnection,
-  RawExecResult,
-  TransportKind,
-} from "../connections/types";
+import type { TransportKind } from "../common/transport";
+import type { ConnectionHealth, ExecOptions, GuestConnection, RawExecResult } from "../connections/types";
+import { MemoryAuditSink } from "../observability/audit-record";
 import type { OsInfo } from "../os/types";
-import { MemoryAuditSink } from "./audit";
 import { commandKey, hasSecretParts } from "./command";
 import { CommandExecutor } from "./executor";
 

@@ -10,9 +10,9 @@ import { toPodError } from "../common/errors";
 import { checkByteLimit, DEFAULT_MAX_OUTPUT_BYTES, tooLarge } from "../common/limits";
 import { redact, type Secret } from "../common/secret";
 import type { GuestConnection } from "../connections/types";
+import { type AuditRecord, type AuditSink, emitAudit, noAudit } from "../observability/audit-record";
 import { defaultOsRegistry, type OsRegistry } from "../os/registry";
 import type { GuestInfoHint, OsInfo } from "../os/types";
-import { type AuditRecord, type AuditSink, emitAudit, noAudit } from "./audit";
 import { runBatch, runEach } from "./batch";
 import { buildCommandLine, describeCommand, type PodCommand } from "./command";
 import { detectOs } from "./detect-os";
@@ -188,11 +188,11 @@ export class CommandExecutor {
 
   /** Runs on every target; every target gets an entry, in the order given, failures included. */
   runBatch<D = unknown>(targets: readonly ExecTarget[], command: PodCommand, options: RunOptions<D> = {}) {
-    return runBatch(this, targets, command, options);
+    return runBatch<ExecTarget, RunOptions<D>, D>(this, targets, command, options);
   }
 
   /** Like runBatch, but yields each target's entry as soon as it is done. */
   runEach<D = unknown>(targets: readonly ExecTarget[], command: PodCommand, options: RunOptions<D> = {}) {
-    return runEach(this, targets, command, options);
+    return runEach<ExecTarget, RunOptions<D>, D>(this, targets, command, options);
   }
 }

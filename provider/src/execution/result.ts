@@ -1,4 +1,5 @@
-import type { OutputTruncation, TransportKind } from "../connections/types";
+import type { TransportKind } from "../common/transport";
+import type { OutputTruncation } from "../connections/types";
 
 /**
  * The normalized result of one command, the same shape for every OS and

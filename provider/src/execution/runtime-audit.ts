@@ -13,8 +13,8 @@ import {
   type ChangeRecord,
   FanoutAuditSink,
 } from "../observability/audit-log";
+import type { AuditRecord, AuditSink } from "../observability/audit-record";
 import { type ChangeTracker, changeTracker } from "../observability/change-tracker";
-import type { AuditRecord, AuditSink } from "./audit";
 
 export class RuntimeAudit implements ChangeAuditSink {
   readonly #fanout: FanoutAuditSink;

@@ -14,6 +14,7 @@ import type { MaybeSecret } from "../common/secret";
 import { ConnectionCache, type GuestAccess } from "../connections/factory";
 import type { RecordedInterface } from "../network/record";
 import type { AuditDestination } from "../observability/audit-log";
+import type { AuditSink } from "../observability/audit-record";
 import type { ChangeOutcome, ChangeTracker } from "../observability/change-tracker";
 import { createPodMetrics, type PodMetrics } from "../observability/metrics";
 import { traceSoapCall, withSpan } from "../observability/tracing";
@@ -21,7 +22,6 @@ import { SSH_HOST_KEYS_COMMAND, sshFingerprints } from "../os/probe/ssh-host-key
 import type { GuestInfoHint, OsInfo } from "../os/types";
 import type { VsphereConnectOptions, VsphereSession } from "../vsphere/session";
 import { SessionPool } from "../vsphere/session-pool";
-import type { AuditSink } from "./audit";
 import { type PodCommand, toPodCommand } from "./command";
 import type { ExecTarget, RunOptions } from "./executor";
 import {

@@ -11,7 +11,7 @@ import type { Writable } from "node:stream";
 import pino, { type Logger } from "pino";
 import { PodError } from "../common/errors";
 import { redact } from "../common/secret";
-import { type AuditRecord, type AuditSink, redactRecord } from "../execution/audit";
+import { type AuditRecord, type AuditSink, redactRecord } from "./audit-record";
 
 export interface ChangeRecord {
   time: string;

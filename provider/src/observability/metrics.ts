@@ -5,9 +5,25 @@
  * code, SOAP method, and the pool's target (an address or container name).
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { PoolEvent } from "../connections/pool-events";
-import type { AuditRecord } from "../execution/audit";
-import type { SoapCallInfo } from "../vsphere/soap/client";
+import type { TransportKind } from "../common/transport";
+import type { AuditRecord } from "./audit-record";
+
+// Metrics sit below the layers that feed them, so they name only the fields they
+// read; vsphere/soap/client.ts's SoapCallInfo and connections/pool-events.ts's
+// PoolEvent fit these shapes, and the compiler checks it where they are wired.
+/** A finished vim25 SOAP call, as the SoapClient's onCall hook reports it. */
+export interface SoapCallSample {
+  method: string;
+  durationMs: number;
+  error?: { code: string };
+}
+
+/** A pool's reconnect or failure as it happens. */
+export interface PoolEventSample {
+  transport: TransportKind;
+  target: string;
+  kind: "reconnect" | "failure";
+}
 
 /** One pool's counters as a connection reports them (SshConnection.stats()). */
 export type PoolStatsSource = () => { target: string; transport: string; stats: Record<string, number> }[];
@@ -17,9 +33,9 @@ export interface PodMetrics {
   /** Feeds one finished command (from the executor's audit record). */
   observeCommand(record: AuditRecord): void;
   /** The SoapClient's onCall hook. */
-  observeSoap(info: SoapCallInfo): void;
+  observeSoap(info: SoapCallSample): void;
   /** A pool's reconnect or failure, counted as it happens (ConnectionCache's onPoolEvent). */
-  observePoolEvent(event: PoolEvent): void;
+  observePoolEvent(event: PoolEventSample): void;
   /** Pool sizes (open connections, busy channels) are read from these at every scrape. */
   addPoolSource(source: PoolStatsSource): () => void;
 }

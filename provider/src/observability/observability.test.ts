@@ -30,8 +30,8 @@ describe("observability", () => {
     m.observeCommand(record());
     m.observeCommand(record({ success: false, exitCode: 2 }));
     m.observeCommand(record({ success: false, exitCode: null, error: { code: "UNREACHABLE", message: "x" } }));
-    m.observeSoap({ method: "Login", durationMs: 5, attempts: 1 });
-    m.observeSoap({ method: "Login", durationMs: 5, attempts: 1, error: new PodError("INVALID_LOGIN", "no") });
+    m.observeSoap({ method: "Login", durationMs: 5 });
+    m.observeSoap({ method: "Login", durationMs: 5, error: new PodError("INVALID_LOGIN", "no") });
     m.addPoolSource(() => [{ target: "h:22", transport: "ssh", stats: { openConnections: 2, busyChannels: 1 } }]);
     const text = await registry.metrics();
     assert.match(text, /^pod_commands_total\{transport="ssh",outcome="success"\} 1$/m);

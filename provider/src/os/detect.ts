@@ -4,7 +4,7 @@
  * (WinRM ⇒ Windows), then vSphere's guest info, then probes run on the guest.
  * execution/detect-os.ts runs the probes this plans.
  */
-import type { TransportKind } from "../connections/types";
+import type { TransportKind } from "../common/transport";
 import { hintFromGuestInfo } from "./guest-info";
 import { linuxProbeCommand, parseLinuxProbe } from "./probe/linux-probe";
 import { parseWindowsProbe, windowsProbeCommand } from "./probe/windows-probe";

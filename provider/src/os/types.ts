@@ -3,7 +3,7 @@
  * handler: a pure builder of command lines for one kind of guest. Handlers do
  * no I/O; connections run what they build.
  */
-import type { TransportKind } from "../connections/types";
+import type { TransportKind } from "../common/transport";
 
 /** Built-in types; registered handlers add their own names. */
 export type BuiltinOsType = "linux" | "windows" | "rocky-container" | "unknown";

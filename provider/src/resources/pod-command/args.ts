@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { guestTargetSchema } from "../../execution/guest-target";
-import { detectedOsSchema } from "../pod-vm/args";
+import { detectedOsSchema } from "../shared/detected-os";
 
 /**
  * A secret value on the wire: the SDK turns every Pulumi secret in an argv

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { type DetectedOs, detectedOsSchema } from "../shared/detected-os";
 import { vsphereConnectionSchema } from "../shared/vsphere-connection";
+
+export type { DetectedOs };
 
 /** vSphere allows more, but a name that is safe everywhere it travels (paths, container names, shells) saves grief. */
 const VM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
@@ -79,20 +82,6 @@ export const podVmInputsSchema = z.object({
 });
 
 export type PodVmInputs = z.infer<typeof podVmInputsSchema>;
-
-export const detectedOsSchema = z
-  .object({
-    type: z.string().describe('"linux", "windows", "rocky-container", "unknown", or a registered OS.'),
-    family: z
-      .string()
-      .describe('"debian", "redhat", "windows", … (the same whether read from vSphere guest info or probed)'),
-    distribution: z.string().describe('"debian", "rocky", "Windows Server 2022 Datacenter", …'),
-    version: z.string().describe('"12", "9.5", "10.0.20348", …'),
-    build: z.string().describe("Windows build number; empty elsewhere."),
-  })
-  .describe("The guest OS pod detected.");
-
-export type DetectedOs = z.infer<typeof detectedOsSchema>;
 
 /** Outputs whose values derive from secrets; the resource marks them secret. */
 /** extraConfig typically carries cloud-init userdata with passwords: encrypted, as is what vSphere reports back. */

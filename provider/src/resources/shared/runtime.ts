@@ -10,8 +10,8 @@ import { type GuestTarget, targetName, toGuestAccess } from "../../execution/gue
 import { PodRuntime } from "../../execution/runtime";
 import type { OsInfo } from "../../os/types";
 import type { VsphereConnectOptions } from "../../vsphere/session";
-import type { DetectedOs } from "../pod-vm/args";
 import { auditLogPath, pulumiActor } from "./audit";
+import type { DetectedOs } from "./detected-os";
 import { type ProviderConfig, readProviderConfig, resolveVsphereConnection } from "./vsphere-connection";
 
 let shared: PodRuntime | undefined;

@@ -4,7 +4,7 @@
  * a logger (Pulumi's, a file, a SIEM) can be plugged in later.
  */
 import { redact } from "../common/secret";
-import type { TransportKind } from "../connections/types";
+import type { TransportKind } from "../common/transport";
 
 export interface AuditRecord {
   /** ISO 8601, when the command finished. */
