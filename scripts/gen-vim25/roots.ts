@@ -5,6 +5,8 @@
  * every type reachable from these, every VirtualDevice subtype and every
  * fault. A new call or property path is a line here and `make vim25`.
  */
+import { VM_PROPERTIES } from "../../provider/src/vsphere/vm-properties";
+
 export const METHODS = [
   "RetrieveServiceContent",
   "Login",
@@ -44,28 +46,7 @@ export const METHODS = [
 
 /** Managed object type → property paths pod reads (checked against the schema). */
 export const PROPERTIES: Record<string, string[]> = {
-  VirtualMachine: [
-    "name",
-    "parent",
-    "network",
-    "resourcePool",
-    "config.instanceUuid",
-    "config.uuid",
-    "config.template",
-    "config.guestId",
-    "config.hardware.numCPU",
-    "config.hardware.memoryMB",
-    "config.hardware.device",
-    "config.extraConfig",
-    "runtime.powerState",
-    "guest.toolsRunningStatus",
-    "guest.guestFamily",
-    "guest.guestId",
-    "guest.guestFullName",
-    "guest.hostName",
-    "guest.ipAddress",
-    "guest.net",
-  ],
+  VirtualMachine: [...VM_PROPERTIES, "parent", "resourcePool"],
   Network: ["name", "vm"],
   OpaqueNetwork: ["name", "summary"],
   DistributedVirtualPortgroup: ["name", "key", "config.distributedVirtualSwitch", "config.defaultPortConfig"],

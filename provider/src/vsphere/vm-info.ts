@@ -10,6 +10,7 @@ import type {
   VirtualEthernetCardOpaqueNetworkBackingInfo,
 } from "./soap/generated/types";
 import { isSubtype } from "./soap/schema";
+import { VM_PROPERTIES } from "./vm-properties";
 
 export type PowerState = "poweredOn" | "poweredOff" | "suspended";
 
@@ -53,27 +54,6 @@ export interface VmInfo {
   extraConfig: Record<string, string>;
   guest: VmGuestInfo;
 }
-
-export const VM_PROPERTIES = [
-  "name",
-  "config.instanceUuid",
-  "config.uuid",
-  "config.template",
-  "config.guestId",
-  "config.hardware.numCPU",
-  "config.hardware.memoryMB",
-  "config.hardware.device",
-  "config.extraConfig",
-  "runtime.powerState",
-  "guest.toolsRunningStatus",
-  "guest.guestFamily",
-  "guest.guestId",
-  "guest.guestFullName",
-  "guest.hostName",
-  "guest.ipAddress",
-  "guest.net",
-  "network",
-];
 
 /** Reads many VMs in one round trip; VMs that vanished meanwhile are left out. */
 export async function readVms(session: VsphereSession, refs: MoRef[]): Promise<VmInfo[]> {
