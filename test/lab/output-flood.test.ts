@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { DEFAULT_MAX_OUTPUT_BYTES } from "../../provider/src/common/limits";
 import { Secret } from "../../provider/src/common/secret";
 import { DockerExecConnection } from "../../provider/src/connections/docker";
 import { SshConnection } from "../../provider/src/connections/ssh";
+import { exchange } from "../../provider/src/connections/winrm/http-exchange";
 import { HttpsTransport } from "../../provider/src/vsphere/soap/transport";
 import { assertBoundedRss, runFlood } from "../support/flood";
 import type { FloodSpec } from "../support/flood-child";
@@ -183,5 +185,60 @@ describe("lab: a vSphere endpoint that sends an endless or oversized body", () =
     } finally {
       t.close();
     }
+  });
+});
+
+describe("lab: a WinRM endpoint that sends an endless or oversized reply", () => {
+  let server: http.Server;
+  let written = 0;
+  let closed: Promise<void>;
+  const agent = new http.Agent({ keepAlive: true });
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      if (req.url === "/declared") {
+        res.writeHead(200, { "Content-Length": String(10 * 1024 * MiB) });
+        res.write(Buffer.alloc(1024));
+        return;
+      }
+      written = 0;
+      closed = new Promise((resolve) => res.on("close", () => resolve()));
+      const block = Buffer.alloc(64 * 1024, 0x3c);
+      const pump = () => {
+        while (!res.destroyed && res.write(block)) written += block.length;
+        if (!res.destroyed) res.once("drain", pump);
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  });
+  after(() => {
+    agent.destroy();
+    server.closeAllConnections();
+    server.close();
+  });
+
+  const endpoint = (path: string) => ({
+    host: "127.0.0.1",
+    port: (server.address() as AddressInfo).port,
+    https: false,
+    path,
+    agent,
+  });
+  const body = () => ({ headers: {}, body: Buffer.from("<x/>") });
+
+  it("stops reading an endless reply past the bound and raises TOO_LARGE", async () => {
+    await assert.rejects(exchange(endpoint("/wsman"), body, 30_000, 4 * MiB), (e) => isPodError(e, "TOO_LARGE"));
+    await closed; // pod hung up: the server sees its response closed
+    assert.ok(written < 64 * MiB, `the server wrote ${written} bytes before pod hung up`);
+  });
+
+  it("refuses a reply whose Content-Length is over the default bound before reading it", async () => {
+    await assert.rejects(exchange(endpoint("/declared"), body, 30_000), (e) => {
+      assert.ok(isPodError(e, "TOO_LARGE"));
+      assert.equal(e.details.size, 10 * 1024 * MiB);
+      return true;
+    });
   });
 });

@@ -14,6 +14,9 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 16 * MiB;
 /** Bytes of one file read from a guest (SFTP, container archive, guest-operations transfer). */
 export const DEFAULT_MAX_FILE_BYTES = 128 * MiB;
 
+/** Bytes of one WinRM reply body (a service's own envelopes stay under its MaxEnvelopeSizekb, 500 KB by default). */
+export const DEFAULT_MAX_WINRM_REPLY_BYTES = 32 * MiB;
+
 /** Bytes of one vSphere SOAP response body. */
 export const DEFAULT_MAX_SOAP_RESPONSE_BYTES = 64 * MiB;
 

@@ -2,6 +2,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { Duplex } from "node:stream";
 import { PodError } from "../../common/errors";
+import { DEFAULT_MAX_WINRM_REPLY_BYTES, tooLarge } from "../../common/limits";
 import { networkError } from "../../common/network-error";
 
 /**
@@ -35,6 +36,7 @@ export function exchange(
   endpoint: Endpoint,
   build: (socket: Duplex) => { headers: Record<string, string>; body: Buffer } | StaleConnection,
   timeoutMs: number,
+  maxBytes = DEFAULT_MAX_WINRM_REPLY_BYTES,
 ): Promise<RawReply> {
   const { host, port } = endpoint;
   return new Promise((resolve, reject) => {
@@ -59,7 +61,21 @@ export function exchange(
     });
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
+      let received = 0;
+      const over = (size?: number) =>
+        req.destroy(
+          tooLarge(`The WinRM reply from ${host}:${port}`, maxBytes, "Check what answers at that address.", size),
+        );
+      const declared = Number(res.headers["content-length"]);
+      if (declared > maxBytes) {
+        over(declared);
+        return;
+      }
+      res.on("data", (c: Buffer) => {
+        received += c.length;
+        if (received > maxBytes) over();
+        else chunks.push(c);
+      });
       res.on("error", (e) => reject(networkError(e, host, port)));
       res.on("end", () => {
         const authenticate: string[] = [];
