@@ -64,7 +64,7 @@ describe("lab: connections are shared only for the same access", function () {
     const host = need("POD_WINDOWS_CONTAINER_IP");
     const user = need("POD_WINDOWS_USER");
     const right = need("POD_WINDOWS_PASSWORD");
-    const winrm = (pw: string) => ({ transport: "winrm", host, port: 5985, user, password: pw }) as const;
+    const winrm = (pw: string) => ({ transport: "winrm", host, port: 5985, https: false, user, password: pw }) as const;
 
     const ok = await client.executeCommand(winrm(right), "$env:COMPUTERNAME");
     assert.equal(ok.transport, "winrm");
