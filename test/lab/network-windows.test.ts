@@ -74,8 +74,11 @@ describe("lab: PodNetwork on the Windows guest over WinRM", function () {
     };
   }
 
-  before(function () {
-    if (!http || !password) this.skip(); // the Windows guest is not in this lab (yet)
+  before(() => {
+    assert.ok(
+      http && password,
+      "lab.env lacks the Windows guest (POD_WINRM_HTTP, POD_WINDOWS_PASSWORD): run `make lab`",
+    );
   });
   after(async () => {
     if (id) await provider.delete(id, outs).catch(() => undefined);
@@ -142,8 +145,8 @@ describe("lab: PodNetwork on the Windows guest over WinRM", function () {
     assert.deepEqual(spy.commands, []);
   });
 
-  it("refuses to move the address WinRM is connected to (the container's Ethernet0)", async function () {
-    if (!containerIp) this.skip();
+  it("refuses to move the address WinRM is connected to (the container's Ethernet0)", async () => {
+    assert.ok(containerIp, "lab.env lacks POD_WINDOWS_CONTAINER_IP: run `make lab`");
     const c = winrm(containerIp, 5985);
     const error = await applyNetwork({
       connection: c,

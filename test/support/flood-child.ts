@@ -65,6 +65,7 @@ async function connect(spec: FloodSpec): Promise<{ connection: GuestConnection; 
       const connection = new WinrmConnection({
         host: spec.target,
         ...(spec.port ? { port: spec.port } : {}),
+        https: false, // the lab guest's plain-HTTP listener: this test is about output, not transport security
         username: spec.user ?? "Administrator",
         password,
       });
