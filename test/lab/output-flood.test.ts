@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as http from "node:http";
-import * as https from "node:https";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { isPodError } from "../../provider/src/common/errors";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../../provider/src/common/limits";
@@ -13,6 +11,7 @@ import { exchange } from "../../provider/src/connections/winrm/http-exchange";
 import { HttpsTransport } from "../../provider/src/vsphere/soap/transport";
 import { assertBoundedRss, runFlood } from "../support/flood";
 import type { FloodSpec } from "../support/flood-child";
+import { DECLARED_BYTES, type FloodingEndpoint, MiB, startFloodingEndpoint } from "../support/flooding-endpoint";
 import { type GuestContainer, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
 
@@ -23,7 +22,6 @@ import { requireLab } from "../support/lab-env";
  * maxOutputBytes per stream, says exactly how much was dropped, and the
  * streaming listener sees every byte. Downloads and SOAP bodies are bounded too.
  */
-const MiB = 1024 * 1024;
 const CAP = DEFAULT_MAX_OUTPUT_BYTES;
 /** Peak RSS growth allowed during a flood: the kept 2 × 16 MiB, their strings, and GC slack. */
 const RSS_BOUND = 256 * MiB;
@@ -126,39 +124,17 @@ describe("lab: a flooding guest (bounded output)", function () {
 describe("lab: a vSphere endpoint that sends an endless or oversized body", () => {
   const lab = requireLab();
   const tls = join(lab.state, "tls");
-  let server: https.Server;
-  let written = 0;
-  let closed: Promise<void>;
+  let peer: FloodingEndpoint;
 
   before(async () => {
-    server = https.createServer({
+    peer = await startFloodingEndpoint({
       cert: readFileSync(join(tls, "server.pem")),
       key: readFileSync(join(tls, "server-key.pem")),
     });
-    server.on("request", (req, res) => {
-      if (req.url === "/declared") {
-        res.writeHead(200, { "Content-Length": String(10 * 1024 * MiB) });
-        res.write(Buffer.alloc(1024));
-        return;
-      }
-      // Endless chunked body, written as fast as the peer reads it.
-      written = 0;
-      closed = new Promise((resolve) => res.on("close", () => resolve()));
-      const block = Buffer.alloc(64 * 1024, 0x3c);
-      const pump = () => {
-        while (!res.destroyed && res.write(block)) written += block.length;
-        if (!res.destroyed) res.once("drain", pump);
-      };
-      pump();
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   });
-  after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
+  after(() => peer.close());
 
-  const transport = () => new HttpsTransport("127.0.0.1", (server.address() as AddressInfo).port, { ca: lab.ca });
+  const transport = () => new HttpsTransport("127.0.0.1", peer.port, { ca: lab.ca });
 
   it("stops reading an endless body past the bound and raises TOO_LARGE", async () => {
     const t = transport();
@@ -167,8 +143,8 @@ describe("lab: a vSphere endpoint that sends an endless or oversized body", () =
         t.request({ method: "POST", path: "/sdk", body: "<x/>", timeoutMs: 30_000, maxBytes: 4 * MiB }),
         (e) => isPodError(e, "TOO_LARGE"),
       );
-      await closed; // the connection is dropped: the server sees its response closed
-      assert.ok(written < 64 * MiB, `the server wrote ${written} bytes before pod hung up`);
+      await peer.closed(); // the connection is dropped: the server sees its response closed
+      assert.ok(peer.written() < 64 * MiB, `the server wrote ${peer.written()} bytes before pod hung up`);
     } finally {
       t.close();
     }
@@ -179,7 +155,7 @@ describe("lab: a vSphere endpoint that sends an endless or oversized body", () =
     try {
       await assert.rejects(t.request({ method: "GET", path: "/declared", timeoutMs: 30_000 }), (e) => {
         assert.ok(isPodError(e, "TOO_LARGE"));
-        assert.equal(e.details.size, 10 * 1024 * MiB);
+        assert.equal(e.details.size, DECLARED_BYTES);
         return true;
       });
     } finally {
@@ -189,55 +165,30 @@ describe("lab: a vSphere endpoint that sends an endless or oversized body", () =
 });
 
 describe("lab: a WinRM endpoint that sends an endless or oversized reply", () => {
-  let server: http.Server;
-  let written = 0;
-  let closed: Promise<void>;
+  let peer: FloodingEndpoint;
   const agent = new http.Agent({ keepAlive: true });
 
   before(async () => {
-    server = http.createServer((req, res) => {
-      req.resume();
-      if (req.url === "/declared") {
-        res.writeHead(200, { "Content-Length": String(10 * 1024 * MiB) });
-        res.write(Buffer.alloc(1024));
-        return;
-      }
-      written = 0;
-      closed = new Promise((resolve) => res.on("close", () => resolve()));
-      const block = Buffer.alloc(64 * 1024, 0x3c);
-      const pump = () => {
-        while (!res.destroyed && res.write(block)) written += block.length;
-        if (!res.destroyed) res.once("drain", pump);
-      };
-      pump();
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    peer = await startFloodingEndpoint();
   });
   after(() => {
     agent.destroy();
-    server.closeAllConnections();
-    server.close();
+    peer.close();
   });
 
-  const endpoint = (path: string) => ({
-    host: "127.0.0.1",
-    port: (server.address() as AddressInfo).port,
-    https: false,
-    path,
-    agent,
-  });
+  const endpoint = (path: string) => ({ host: "127.0.0.1", port: peer.port, https: false, path, agent });
   const body = () => ({ headers: {}, body: Buffer.from("<x/>") });
 
   it("stops reading an endless reply past the bound and raises TOO_LARGE", async () => {
     await assert.rejects(exchange(endpoint("/wsman"), body, 30_000, 4 * MiB), (e) => isPodError(e, "TOO_LARGE"));
-    await closed; // pod hung up: the server sees its response closed
-    assert.ok(written < 64 * MiB, `the server wrote ${written} bytes before pod hung up`);
+    await peer.closed(); // pod hung up: the server sees its response closed
+    assert.ok(peer.written() < 64 * MiB, `the server wrote ${peer.written()} bytes before pod hung up`);
   });
 
   it("refuses a reply whose Content-Length is over the default bound before reading it", async () => {
     await assert.rejects(exchange(endpoint("/declared"), body, 30_000), (e) => {
       assert.ok(isPodError(e, "TOO_LARGE"));
-      assert.equal(e.details.size, 10 * 1024 * MiB);
+      assert.equal(e.details.size, DECLARED_BYTES);
       return true;
     });
   });
