@@ -10,7 +10,7 @@ import { Secret } from "../../provider/src/common/secret";
 import { WinrmConnection, type WinrmConnectionOptions } from "../../provider/src/connections/winrm/connection";
 import { Flag, MessageType } from "../../provider/src/connections/winrm/ntlm/constants";
 import { requireLab } from "../support/lab-env";
-import { type Mitm, startHttpMitm, startTlsInterceptor } from "../support/winrm-mitm";
+import { FORGED_401, type Mitm, startHttpMitm, startTlsInterceptor } from "../support/winrm-mitm";
 import { assertNotInCapture, FORGED_RECEIVE, sentTypes, weaken } from "../support/winrm-mitm-attacks";
 
 /**
@@ -20,7 +20,9 @@ import { assertNotInCapture, FORGED_RECEIVE, sentTypes, weaken } from "../suppor
  *  - HTTP: a CHALLENGE stripped of sealing/128/key exchange or of its
  *    timestamp → NTLM_DOWNGRADE, nothing further sent; an encrypted reply
  *    replaced by a forged plaintext one (exit code 0) → UNSEALED_REPLY, or
- *    altered by one bit → INTEGRITY_FAILED. The
+ *    altered by one bit → INTEGRITY_FAILED; a Command forwarded to the guest
+ *    and answered 401 → CONNECTION_LOST, not resent (it ran once), while a
+ *    Receive answered 401 is resent after a fresh handshake. The
  *    command text and the password never cross the wire in clear.
  *  - HTTPS (pod's default): NTLM with channel binding works end to end, and
  *    a TLS-intercepting proxy holding another lab-CA certificate is refused
@@ -149,6 +151,62 @@ describe("lab: WinRM NTLM against a man in the middle (issue 12)", function () {
       const r = await connect({ host: "127.0.0.1", port: mitm.port, https: false }).exec("echo sealed-through-proxy");
       assert.deepEqual([r.exitCode, r.stdout], [0, "sealed-through-proxy\r\n"]);
       assertNotInCapture(mitm.capture(), "sealed-through-proxy", "the command");
+    });
+
+    it("does not resend a Command the proxy forwarded and answered with 401: CONNECTION_LOST, it ran once", async () => {
+      const file = `C:\\pod-replay-${randomBytes(4).toString("hex")}.txt`;
+      // Reply 1 (shell created) passes; the Command reaches the guest (it runs), but pod is told 401.
+      const mitm = await startHttpMitm({ upstream: lab.http, rewriteReply: (n) => (n === 2 ? FORGED_401 : undefined) });
+      proxies.push(mitm);
+      const c = connect({ host: "127.0.0.1", port: mitm.port, https: false });
+      const e = await failure(c.exec(`echo ran>> ${file}`));
+      const [sealed, handshakes] = [mitm.bodies.length, sentTypes(mitm)];
+      assert.equal(e.code, "CONNECTION_LOST", e.describe());
+      assert.deepEqual(e.details, { status: 401, operation: "Command" });
+      assert.match(e.message, /may or may not have run, and pod did not send it again/);
+      assert.match(e.fix ?? "", /only if it is safe to repeat.*https/);
+      assert.equal(sealed, 2, "Create shell, then the Command once: not resent");
+      assert.deepEqual(handshakes, [MessageType.Negotiate, MessageType.Authenticate], "no second handshake");
+      // The guest's side, through a fresh direct connection: one line, the command ran exactly once.
+      const r = await connect({ ...lab.http, https: false }).exec(`type ${file}`);
+      assert.deepEqual([r.exitCode, r.stdout], [0, "ran\r\n"]);
+    });
+
+    it("does not resend stdin (Send) answered with 401 either: CONNECTION_LOST, the script ran once", async () => {
+      const file = `C:\\pod-replay-${randomBytes(4).toString("hex")}.txt`;
+      // Replies 1 and 2 (shell, Command) pass; the Send carrying the script reaches the guest, pod is told 401.
+      const mitm = await startHttpMitm({ upstream: lab.http, rewriteReply: (n) => (n === 3 ? FORGED_401 : undefined) });
+      proxies.push(mitm);
+      const c = connect({ host: "127.0.0.1", port: mitm.port, https: false });
+      const e = await failure(c.exec("powershell -NoProfile", { stdin: `Add-Content -Path ${file} -Value ran\r\n` }));
+      const [sealed, handshakes] = [mitm.bodies.length, sentTypes(mitm)];
+      assert.equal(e.code, "CONNECTION_LOST", e.describe());
+      assert.deepEqual(e.details, { status: 401, operation: "Send" });
+      // After the refusal pod ends the command with a terminate Signal (replay-safe) on a fresh session.
+      assert.equal(sealed, 4, "Create shell, Command, the Send once (not resent), then the Signal");
+      const { Negotiate: N, Authenticate: A } = MessageType;
+      assert.deepEqual(handshakes, [N, A, N, A], "the second handshake is the Signal's");
+      const r = await connect({ ...lab.http, https: false }).exec(`type ${file}`);
+      assert.deepEqual([r.exitCode, r.stdout], [0, "ran\r\n"]);
+    });
+
+    it("recovers a Receive (replay-safe) answered with 401: one fresh handshake, the command completes", async () => {
+      // Requests 1 and 2 (Create shell, Command) pass; the first Receive never reaches the guest: pod gets 401.
+      const mitm = await startHttpMitm({
+        upstream: lab.http,
+        answerRequest: (n) => (n === 3 ? FORGED_401 : undefined),
+      });
+      proxies.push(mitm);
+      const c = connect({ host: "127.0.0.1", port: mitm.port, https: false });
+      const r = await c.exec("echo received-after-401");
+      assert.deepEqual([r.exitCode, r.stdout], [0, "received-after-401\r\n"]);
+      assert.deepEqual(
+        mitm.bodies.slice(0, 4).map((b) => b.forwarded),
+        [true, true, false, true],
+        "the Receive resent after the 401",
+      );
+      const { Negotiate: N, Authenticate: A } = MessageType;
+      assert.deepEqual(sentTypes(mitm), [N, A, N, A], "one fresh handshake before the resend");
     });
   });
 

@@ -259,7 +259,7 @@ describe("lab: WinRM client against the Windows Server 2022 guest", function () 
     };
     const shells: string[] = [];
     try {
-      const shellId = readShellId(await call(transport, env.createShell(ctx), "Create", 10_000));
+      const shellId = readShellId(await call(transport, env.createShell(ctx), "Create shell", 10_000));
       shells.push(shellId);
       const commandId = readCommandId(
         await call(
@@ -285,9 +285,12 @@ describe("lab: WinRM client against the Windows Server 2022 guest", function () 
         last = readReceive(await call(transport, env.receive(ctx, shellId, commandId), "Receive", 10_000), commandId);
       assert.deepEqual([last.stdout.toString(), last.exitCode], ["second\r\n", 0]);
       for (;;) {
-        const created: WsmanResponse | unknown = await call(transport, env.createShell(ctx), "Create", 10_000).catch(
-          (e: unknown) => e,
-        );
+        const created: WsmanResponse | unknown = await call(
+          transport,
+          env.createShell(ctx),
+          "Create shell",
+          10_000,
+        ).catch((e: unknown) => e);
         if (!(created instanceof Error)) {
           shells.push(readShellId(created as WsmanResponse));
           assert.ok(shells.length <= 30, "MaxShellsPerUser is 30");
@@ -301,7 +304,8 @@ describe("lab: WinRM client against the Windows Server 2022 guest", function () 
         (e: unknown) => isWsmanFault(e, WSMAN_FAULT.shellNotFound),
       );
     } finally {
-      for (const id of shells) await call(transport, env.deleteShell(ctx, id), "Delete", 10_000).catch(() => undefined);
+      for (const id of shells)
+        await call(transport, env.deleteShell(ctx, id), "Delete shell", 10_000).catch(() => undefined);
       transport.close();
     }
   });

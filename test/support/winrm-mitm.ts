@@ -32,13 +32,24 @@ export interface HttpMitmOptions {
   rewriteChallenge?: (token: Buffer) => Buffer;
   /** Called for each reply with a body (n counts from 1); a return value replaces what the client gets. */
   rewriteReply?: (n: number, reply: ForwardedReply) => ForwardedReply | undefined;
+  /** Called for each request with a body (n counts from 1); a return value is answered instead of forwarding it. */
+  answerRequest?: (n: number) => ForwardedReply | undefined;
 }
+
+/** The NTLM 401 a service sends when it does not know the connection's context (what a forger sends too). */
+export const FORGED_401: ForwardedReply = {
+  status: 401,
+  headers: { "www-authenticate": "Negotiate", server: "Microsoft-HTTPAPI/2.0" },
+  body: Buffer.alloc(0),
+};
 
 export interface Mitm {
   port: number;
   capture(): Buffer;
   /** Authorization header values the client sent, in order. */
   authorizations: string[];
+  /** Requests with a body (sealed WS-Man messages), in order: forwarded to the listener, or answered by the proxy. */
+  bodies: { forwarded: boolean; bytes: number }[];
   close(): Promise<void>;
 }
 
@@ -46,6 +57,7 @@ export async function startHttpMitm(options: HttpMitmOptions): Promise<Mitm> {
   const chunks: Buffer[] = [];
   const authorizations: string[] = [];
   const agents = new WeakMap<Socket, http.Agent>();
+  const bodies: Mitm["bodies"] = [];
   let replies = 0;
   const server = http.createServer((req, res) => {
     const body: Buffer[] = [];
@@ -54,6 +66,15 @@ export async function startHttpMitm(options: HttpMitmOptions): Promise<Mitm> {
       const requestBody = Buffer.concat(body);
       chunks.push(Buffer.from(`${req.method} ${req.url}\r\n${JSON.stringify(req.headers)}\r\n`), requestBody);
       if (req.headers.authorization) authorizations.push(req.headers.authorization);
+      if (requestBody.length > 0) {
+        const answer = options.answerRequest?.(bodies.length + 1);
+        bodies.push({ forwarded: !answer, bytes: requestBody.length });
+        if (answer) {
+          res.writeHead(answer.status, { ...answer.headers, "content-length": String(answer.body.length) });
+          res.end(answer.body);
+          return;
+        }
+      }
       let agent = agents.get(req.socket);
       if (!agent) {
         const created = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -92,7 +113,7 @@ export async function startHttpMitm(options: HttpMitmOptions): Promise<Mitm> {
       up.end(requestBody);
     });
   });
-  return listening(server, chunks, authorizations);
+  return listening(server, chunks, authorizations, bodies);
 }
 
 export interface TlsInterceptorOptions {
@@ -118,10 +139,15 @@ export async function startTlsInterceptor(options: TlsInterceptorOptions): Promi
     client.on("error", end).on("close", end);
     upstream.on("error", end).on("close", end);
   });
-  return listening(server, chunks, []);
+  return listening(server, chunks, [], []);
 }
 
-function listening(server: http.Server | tls.Server, chunks: Buffer[], authorizations: string[]): Promise<Mitm> {
+function listening(
+  server: http.Server | tls.Server,
+  chunks: Buffer[],
+  authorizations: string[],
+  bodies: Mitm["bodies"],
+): Promise<Mitm> {
   const sockets = new Set<Socket>();
   server.on("connection", (s: Socket) => {
     sockets.add(s);
@@ -134,6 +160,7 @@ function listening(server: http.Server | tls.Server, chunks: Buffer[], authoriza
         port: (server.address() as AddressInfo).port,
         capture: () => Buffer.concat(chunks),
         authorizations,
+        bodies,
         close: () =>
           new Promise<void>((done) => {
             for (const s of sockets) s.destroy();

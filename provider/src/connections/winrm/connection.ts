@@ -142,7 +142,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
     const started = Date.now();
     const stats = { ...this.#stats, ...this.#http.stats };
     try {
-      const reply = await this.#http.post(identify(), 30_000);
+      const reply = await this.#http.post(identify(), 30_000, { replaySafe: true, operation: "Identify" });
       const res = parseResponse(reply.body.toString("utf8"));
       if (reply.status !== 200 || res.fault) {
         throw new PodError("PROTOCOL_ERROR", `Identify on ${this.target} answered HTTP ${reply.status}.`);

@@ -44,3 +44,15 @@ export function integrityError(target: string, error: Error): PodError {
 }
 
 const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** A 401 on an established sealed session for a request that must not run twice (Command, Send): not resent. */
+export function replayRefusedError(target: string, operation: string): PodError {
+  return new PodError(
+    "CONNECTION_LOST",
+    `The WinRM service at ${target} answered ${operation} with HTTP 401 in the middle of an authenticated session: the command may or may not have run, and pod did not send it again.`,
+    {
+      fix: `Run it again only if it is safe to repeat. Over plain HTTP anyone in the network path can forward a request to the guest and answer pod with 401 to make it run twice; https (port 5986, the default) prevents anyone in the path from answering for the service.`,
+      details: { status: 401, operation },
+    },
+  );
+}

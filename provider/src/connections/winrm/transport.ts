@@ -9,7 +9,7 @@ import { type Endpoint, exchange, type RawReply, StaleConnection } from "./http-
 import { tlsServerEndPoint } from "./ntlm/channel-bindings";
 import { NtlmClient, NtlmClientError, NtlmDowngradeError } from "./ntlm/client";
 import { NtlmIntegrityError, type SessionSecurity } from "./ntlm/session-security";
-import { downgradeError, integrityError, unsealedReplyError } from "./ntlm-errors";
+import { downgradeError, integrityError, replayRefusedError, unsealedReplyError } from "./ntlm-errors";
 
 /**
  * HTTP(S) to one WinRM listener with its authentication:
@@ -25,6 +25,10 @@ import { downgradeError, integrityError, unsealedReplyError } from "./ntlm-error
  *    (NTLM_DOWNGRADE) before any password proof is sent.
  * Kerberos and CredSSP are not implemented (domain accounts work with NTLM).
  * Requests are serialized: NTLM sealing is one RC4 stream per direction.
+ * A 401 in the middle of a sealed session is resent (after one fresh
+ * handshake) only for a replay-safe request: over plain HTTP anyone in the
+ * path can forward a Command to the service and answer pod with 401, and a
+ * resend would run it twice (see replayRefusedError).
  */
 export type WinrmAuthKind = "ntlm" | "basic";
 
@@ -38,6 +42,14 @@ export interface WinrmTransportOptions {
   username: string;
   password: Secret;
   tls?: TlsTrust;
+}
+
+/** How one request may be handled when the session fails under it. */
+export interface PostOptions {
+  /** Sending it twice does no harm (Identify, Create shell, Receive, Signal, Delete shell; not Command or Send). */
+  replaySafe: boolean;
+  /** The WS-Man operation, for error messages. */
+  operation: string;
 }
 
 export interface WinrmReply {
@@ -86,8 +98,8 @@ export class WinrmTransport {
   }
 
   /** POSTs one SOAP envelope and returns the (decrypted) reply; requests never overlap. */
-  post(xml: string, timeoutMs: number): Promise<WinrmReply> {
-    const run = this.#queue.then(() => this.#post(Buffer.from(xml, "utf8"), timeoutMs));
+  post(xml: string, timeoutMs: number, options: PostOptions): Promise<WinrmReply> {
+    const run = this.#queue.then(() => this.#post(Buffer.from(xml, "utf8"), timeoutMs, options));
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -97,12 +109,12 @@ export class WinrmTransport {
     this.#agent.destroy();
   }
 
-  async #post(body: Buffer, timeoutMs: number): Promise<WinrmReply> {
+  async #post(body: Buffer, timeoutMs: number, options: PostOptions): Promise<WinrmReply> {
     this.stats.requests++;
     try {
       return this.options.auth === "basic"
         ? await this.#postBasic(body, timeoutMs)
-        : await this.#postNtlm(body, timeoutMs);
+        : await this.#postNtlm(body, timeoutMs, options);
     } catch (error) {
       this.stats.failures++;
       this.events.emit("failure");
@@ -130,8 +142,10 @@ export class WinrmTransport {
     }
   }
 
-  async #postNtlm(body: Buffer, timeoutMs: number): Promise<WinrmReply> {
+  async #postNtlm(body: Buffer, timeoutMs: number, options: PostOptions): Promise<WinrmReply> {
     for (let attempt = 0; ; attempt++) {
+      // A context made for this very request: a 401 on it is an authentication failure, not a forgotten session.
+      const fresh = this.#ctx === undefined;
       const ctx = this.#ctx ?? (await this.#handshake(timeoutMs));
       let reply: RawReply;
       try {
@@ -155,10 +169,13 @@ export class WinrmTransport {
         throw error;
       }
       if (reply.status === 401) {
-        // The service forgot the context (restart, connection recycled): one fresh handshake.
         this.#ctx = undefined;
-        if (attempt === 0) continue;
-        throw this.#authFailed(reply);
+        if (fresh || attempt > 0) throw this.#authFailed(reply);
+        // Over plain HTTP the 401 may be forged by someone who forwarded the request to the service (it ran):
+        // only a request that may run twice is resent. Over HTTPS the 401 is the service's own (nothing ran).
+        if (ctx.seal && !options.replaySafe) throw replayRefusedError(this.target, options.operation);
+        // The service forgot the context (restart, connection recycled): one fresh handshake.
+        continue;
       }
       if (!ctx.seal) return reply;
       if (!isEncryptedContentType(reply.contentType)) {
