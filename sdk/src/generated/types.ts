@@ -71,11 +71,11 @@ export interface GuestTarget {
   host?: string;
   /** Transport port (22, 5985/5986). */
   port?: number;
-  /** Guest user. */
+  /** Guest user; else stack config pod:guestUser, else POD_GUEST_USER. */
   user?: string;
-  /** Guest password (stored encrypted). */
+  /** Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD. */
   password?: string;
-  /** SSH private key (stored encrypted). */
+  /** SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names. */
   privateKey?: string;
   /** Passphrase of the private key. */
   passphrase?: string;
