@@ -23,7 +23,12 @@ describe("lab: PodCommand guest credentials from stack config (pod:guestUser, po
   const marker = `pod-guest-config-${id}`;
   const fixture = join(repo, "test/fixtures/guest-config");
   // No ambient POD_GUEST_* or agent: stack config must be what supplies the login.
-  const cli = new PulumiCli(fixture, { PULUMI_STACK: "", POD_GUEST_USER: "", POD_GUEST_PASSWORD: "", SSH_AUTH_SOCK: "" });
+  const cli = new PulumiCli(fixture, {
+    PULUMI_STACK: "",
+    POD_GUEST_USER: "",
+    POD_GUEST_PASSWORD: "",
+    SSH_AUTH_SOCK: "",
+  });
   let guest: GuestContainer;
 
   const pulumi = (...args: string[]) => {
