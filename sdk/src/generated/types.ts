@@ -27,8 +27,8 @@ export interface Nic {
 
 /** How to reach the guest; when set, the OS is probed in the guest during `pulumi up`. */
 export interface GuestAccess {
-  /** Guest user for OS detection and commands. */
-  user: string;
+  /** Guest user for OS detection; else stack config pod:guestUser, else POD_GUEST_USER. */
+  user?: string;
   /** Guest password (stored encrypted). */
   password?: string;
   /** PEM/OpenSSH private key (stored encrypted). */

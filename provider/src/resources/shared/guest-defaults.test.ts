@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { PodError } from "../../common/errors";
 import { readProviderConfig } from "../../credentials/vsphere";
 import { PodCommandProvider } from "../pod-command/provider";
+import { guestFailures } from "../pod-vm/guest-probe";
 import { guestTargetFailures, mergeGuestTarget, withGuestDefaults } from "./guest-defaults";
 
 const config = readProviderConfig({
@@ -81,5 +82,14 @@ describe("guest targets through the credential chain (target, stack config, POD_
     assert.deepEqual(after.failures, []);
     assert.deepEqual(after.inputs, news);
     assert.doesNotMatch(JSON.stringify(after), /p4ss/);
+  });
+});
+
+describe("PodVm guest through the same chain", () => {
+  it("needs no guest.user when pod:guestUser names one, and names guest.user in the fix when nothing does", () => {
+    assert.deepEqual(guestFailures({ password: "p" }, config, noEnv), []);
+    const failures = guestFailures({ password: "p" }, { guestPassword: "x" }, noEnv);
+    assert.equal(failures[0]?.property, "guest.user");
+    assert.match(failures[0]?.reason ?? "", /Set guest\.user, or `pulumi config set pod:guestUser/);
   });
 });

@@ -17,10 +17,10 @@ import type { GuestConfigKey, ProviderConfig } from "../../credentials/sources";
 import type { GuestTarget } from "../../execution/guest-target";
 import type { CheckFailure } from "./validate";
 
-const USER_FIX =
-  "Set target.user, or `pulumi config set pod:guestUser <name>` for the stack (or POD_GUEST_USER in the environment).";
-const PASSWORD_FIX =
-  "Set target.password, or `pulumi config set --secret pod:guestPassword <password>` (or POD_GUEST_PASSWORD).";
+const userFix = (input: string) =>
+  `Set ${input}.user, or \`pulumi config set pod:guestUser <name>\` for the stack (or POD_GUEST_USER in the environment).`;
+const passwordFix = (input: string) =>
+  `Set ${input}.password, or \`pulumi config set --secret pod:guestPassword <password>\` (or POD_GUEST_PASSWORD).`;
 
 interface Merged {
   target: GuestTarget;
@@ -59,16 +59,18 @@ export function guestTargetFailures(
   target: GuestTarget | undefined,
   config: ProviderConfig,
   env = process.env,
+  input = "target",
 ): CheckFailure[] {
   if (!target || typeof target !== "object") return [];
   const { target: merged } = mergeGuestTarget(target, config, env);
   const transport = merged.transport ?? "ssh";
   const failures: CheckFailure[] = [];
   if (transport !== "docker" && !merged.user) {
-    failures.push({ property: "target.user", reason: `transport ${transport} needs a user. ${USER_FIX}` });
+    failures.push({ property: `${input}.user`, reason: `transport ${transport} needs a user. ${userFix(input)}` });
   }
   if ((transport === "winrm" || transport === "guestops") && !merged.password) {
-    failures.push({ property: "target.password", reason: `transport ${transport} needs a password. ${PASSWORD_FIX}` });
+    const reason = `transport ${transport} needs a password. ${passwordFix(input)}`;
+    failures.push({ property: `${input}.password`, reason });
   }
   return failures;
 }
@@ -78,11 +80,13 @@ export async function withGuestDefaults(
   target: GuestTarget,
   config: ProviderConfig,
   env = process.env,
+  input = "target",
 ): Promise<GuestTarget> {
-  const [missing] = guestTargetFailures(target, config, env);
+  const [missing] = guestTargetFailures(target, config, env, input);
   if (missing) {
-    const fix = missing.property === "target.user" ? USER_FIX : PASSWORD_FIX;
-    throw new PodError("INVALID_INPUT", `The guest target lacks ${missing.property.slice(7)}.`, { fix });
+    const field = missing.property.slice(input.length + 1);
+    const fix = field === "user" ? userFix(input) : passwordFix(input);
+    throw new PodError("INVALID_INPUT", `The guest target lacks ${field}.`, { fix });
   }
   const { target: merged, keyFile } = mergeGuestTarget(target, config, env);
   if (!keyFile) return merged;
