@@ -9,8 +9,9 @@
  *   5. key files (~/.ssh/id_ed25519, id_ecdsa, id_rsa; guests only), refused when group or others can read them
  *   6. CredentialProviders (a vault, a password manager, …), for the fields still missing
  * A Pulumi dynamic provider runs in a process of its own, so resources use
- * 1–3 (guest targets take their credentials as inputs); CredentialProviders
- * are objects a library caller passes. Values become Secrets at once, so they
+ * 1–3: a guest target's own fields, then pod:guest* stack config (read in
+ * the provider's configure), then POD_GUEST_* (resources/shared/guest-defaults.ts);
+ * CredentialProviders are objects a library caller passes. Values become Secrets at once, so they
  * are redacted wherever they might surface.
  */
 import type { Secret } from "../common/secret";
@@ -25,13 +26,23 @@ export interface VsphereCredentialInput {
   insecure?: boolean;
 }
 
-/** Stack config (pod:vsphere*), read once by readProviderConfig (a dynamic provider's configure). */
+/** Stack config (pod:vsphere*, pod:guest*), read once by readProviderConfig (a dynamic provider's configure). */
 export type ProviderConfig = Partial<
   Record<
-    "vsphereHost" | "vsphereUser" | "vspherePassword" | "vsphereThumbprint" | "vsphereCaFile" | "vsphereInsecure",
+    | "vsphereHost"
+    | "vsphereUser"
+    | "vspherePassword"
+    | "vsphereThumbprint"
+    | "vsphereCaFile"
+    | "vsphereInsecure"
+    | GuestConfigKey,
     string
   >
 >;
+
+/** The guest keys of stack config (pod:guestUser, --secret pod:guestPassword, …). */
+export const GUEST_CONFIG_KEYS = ["guestUser", "guestPassword", "guestKeyFile", "guestKeyPassphrase"] as const;
+export type GuestConfigKey = (typeof GUEST_CONFIG_KEYS)[number];
 
 export interface GuestCredentials {
   username?: string;

@@ -6,7 +6,7 @@
 import { PodError } from "../common/errors";
 import { Secret } from "../common/secret";
 import type { VsphereConnectOptions } from "../vsphere/session";
-import type { CredentialSources, ProviderConfig, VsphereCredentialInput } from "./sources";
+import { type CredentialSources, GUEST_CONFIG_KEYS, type ProviderConfig, type VsphereCredentialInput } from "./sources";
 import { resolveTlsTrust, TRUST_FIELDS } from "./tls-trust";
 
 type Field = keyof VsphereCredentialInput;
@@ -22,11 +22,10 @@ const FIELDS: Record<Field, [keyof ProviderConfig, string]> = {
 };
 const REQUIRED: Field[] = ["host", "user", "password"];
 
-/** Reads pod:vsphere* from stack config (a dynamic provider's configure, or a Pulumi program's Config). */
+/** Reads pod:vsphere* and pod:guest* from stack config (a dynamic provider's configure, or a Pulumi program's Config). */
 export function readProviderConfig(config: { get(key: string): string | undefined }): ProviderConfig {
-  return Object.fromEntries(
-    Object.values(FIELDS).flatMap(([key]) => (config.get(`pod:${key}`) ? [[key, config.get(`pod:${key}`)]] : [])),
-  );
+  const keys = [...Object.values(FIELDS).map(([key]) => key), ...GUEST_CONFIG_KEYS];
+  return Object.fromEntries(keys.flatMap((key) => (config.get(`pod:${key}`) ? [[key, config.get(`pod:${key}`)]] : [])));
 }
 
 /** Resolves the vSphere connection in the documented order; fails with what is missing and where to set it. */

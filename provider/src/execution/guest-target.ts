@@ -19,9 +19,19 @@ export const guestTargetSchema = z
       .describe('How to reach the guest: "ssh" (default), "winrm", "docker" (exec) or "guestops" (VMware Tools).'),
     host: z.string().min(1).optional().describe("Guest address (ssh, winrm); typically a PodVm's ipAddress."),
     port: z.number().int().min(1).max(65535).optional().describe("Transport port (22, 5985/5986)."),
-    user: z.string().min(1).optional().describe("Guest user."),
-    password: z.string().min(1).meta({ secret: true }).optional().describe("Guest password (stored encrypted)."),
-    privateKey: z.string().min(1).meta({ secret: true }).optional().describe("SSH private key (stored encrypted)."),
+    user: z.string().min(1).optional().describe("Guest user; else stack config pod:guestUser, else POD_GUEST_USER."),
+    password: z
+      .string()
+      .min(1)
+      .meta({ secret: true })
+      .optional()
+      .describe("Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD."),
+    privateKey: z
+      .string()
+      .min(1)
+      .meta({ secret: true })
+      .optional()
+      .describe("SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names."),
     passphrase: z.string().min(1).meta({ secret: true }).optional().describe("Passphrase of the private key."),
     hostKeys: z
       .array(z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be an OpenSSH fingerprint like "SHA256:…"'))
@@ -50,8 +60,7 @@ export const guestTargetSchema = z
       if (t[field] === undefined) ctx.addIssue({ code: "custom", path: [field], message: `${why} needs ${field}` });
     };
     if (transport === "ssh" || transport === "winrm") need("host", `transport ${transport}`);
-    if (transport !== "docker") need("user", `transport ${transport}`);
-    if (transport === "winrm" || transport === "guestops") need("password", `transport ${transport}`);
+    // user and password may come from stack config or POD_GUEST_*: resources/shared/guest-defaults.ts checks them.
     if (transport === "docker") need("container", "transport docker");
     if (transport === "guestops") need("vmId", "transport guestops");
   })

@@ -27,8 +27,8 @@ export interface Nic {
 
 /** How to reach the guest; when set, the OS is probed in the guest during `pulumi up`. */
 export interface GuestAccess {
-  /** Guest user for OS detection and commands. */
-  user: string;
+  /** Guest user for OS detection; else stack config pod:guestUser, else POD_GUEST_USER. */
+  user?: string;
   /** Guest password (stored encrypted). */
   password?: string;
   /** PEM/OpenSSH private key (stored encrypted). */
@@ -71,11 +71,11 @@ export interface GuestTarget {
   host?: string;
   /** Transport port (22, 5985/5986). */
   port?: number;
-  /** Guest user. */
+  /** Guest user; else stack config pod:guestUser, else POD_GUEST_USER. */
   user?: string;
-  /** Guest password (stored encrypted). */
+  /** Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD. */
   password?: string;
-  /** SSH private key (stored encrypted). */
+  /** SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names. */
   privateKey?: string;
   /** Passphrase of the private key. */
   passphrase?: string;

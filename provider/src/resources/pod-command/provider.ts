@@ -4,6 +4,7 @@ import { toPodError } from "../../common/errors";
 import { targetName } from "../../execution/guest-target";
 import { urnOf } from "../shared/audit";
 import { isGuestUnreachable, resourceError } from "../shared/errors";
+import { guestTargetFailures } from "../shared/guest-defaults";
 import { configureRuntime, sharedRuntime, toDetectedOs } from "../shared/runtime";
 import { checkInputs } from "../shared/validate";
 import type { ProviderConfig } from "../shared/vsphere-connection";
@@ -21,7 +22,9 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
   }
 
   async check(_olds: PodCommandInputs, news: PodCommandInputs): Promise<pulumi.dynamic.CheckResult<PodCommandInputs>> {
-    return { inputs: news, failures: checkInputs(podCommandInputsSchema, news) };
+    // Inputs are returned as given: credentials the chain fills in stay out of state.
+    const failures = checkInputs(podCommandInputsSchema, news);
+    return { inputs: news, failures: [...failures, ...guestTargetFailures(news.target, this.#config)] };
   }
 
   async diff(_id: string, olds: PodCommandOutputs, news: PodCommandInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -2,6 +2,7 @@ import { PodError } from "../../common/errors";
 import type { CommandResult } from "../../execution/result";
 import type { PodRuntime } from "../../execution/runtime";
 import type { OsInfo } from "../../os/types";
+import { withGuestDefaults } from "../shared/guest-defaults";
 import { resourceTarget } from "../shared/runtime";
 import type { ProviderConfig } from "../shared/vsphere-connection";
 import type { PodCommandInputs } from "./args";
@@ -19,7 +20,8 @@ export async function runCommand(
 ): Promise<{ result: CommandResult; os: OsInfo; secretOutput: boolean }> {
   const podCommand = fromWireCommand(command);
   const env = environmentOf(inputs);
-  const { result, os } = await runtime.run(resourceTarget(runtime, inputs.target, config), podCommand, {
+  const target = await withGuestDefaults(inputs.target, config);
+  const { result, os } = await runtime.run(resourceTarget(runtime, target, config), podCommand, {
     timeoutMs: (inputs.timeoutSeconds ?? 600) * 1000,
     ...(env ? { env } : {}),
     ...(inputs.stdin !== undefined ? { stdin: fromWire(inputs.stdin) } : {}),

@@ -11,6 +11,7 @@ import {
 } from "../../execution/network/lifecycle";
 import { urnOf } from "../shared/audit";
 import { isGuestUnreachable, resourceError } from "../shared/errors";
+import { guestTargetFailures, withGuestDefaults } from "../shared/guest-defaults";
 import { configureRuntime, sharedRuntime } from "../shared/runtime";
 import { checkInputs } from "../shared/validate";
 import { type ProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
@@ -37,9 +38,10 @@ export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNe
       runtime,
       changes: runtime.tracker(urnOf(inputs)),
       vsphere: (fn) => runtime.vsphere(vsphere(), fn),
-      guest: (decl, reachedAt, fn) => {
-        const target = inputs.target;
-        if (!target) throw new PodError("INVALID_INPUT", "Guest interfaces need a target.", { fix: "Set target." });
+      guest: async (decl, reachedAt, fn) => {
+        if (!inputs.target)
+          throw new PodError("INVALID_INPUT", "Guest interfaces need a target.", { fix: "Set target." });
+        const target = await withGuestDefaults(inputs.target, this.#config);
         if (target.transport !== "guestops") return withGuestTarget(runtime, target, undefined, reachedAt, fn);
         const full = { ...target, vmId: target.vmId ?? decl.vm };
         const connection = resolveVsphereConnection(target.vsphere ?? inputs.connection, this.#config);
@@ -54,7 +56,9 @@ export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNe
   }
 
   async check(_olds: PodNetworkInputs, news: PodNetworkInputs): Promise<pulumi.dynamic.CheckResult<PodNetworkInputs>> {
-    return { inputs: news, failures: checkInputs(podNetworkInputsSchema, news) };
+    // Inputs are returned as given: credentials the chain fills in stay out of state.
+    const failures = checkInputs(podNetworkInputsSchema, news);
+    return { inputs: news, failures: [...failures, ...guestTargetFailures(news.target, this.#config)] };
   }
 
   async diff(_id: string, olds: PodNetworkOutputs, news: PodNetworkInputs): Promise<pulumi.dynamic.DiffResult> {

@@ -25,7 +25,11 @@ export const nicSchema = z
 
 export const guestAccessSchema = z
   .object({
-    user: z.string().min(1).describe("Guest user for OS detection and commands."),
+    user: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Guest user for OS detection; else stack config pod:guestUser, else POD_GUEST_USER."),
     password: z.string().meta({ secret: true }).optional().describe("Guest password (stored encrypted)."),
     privateKey: z.string().meta({ secret: true }).optional().describe("PEM/OpenSSH private key (stored encrypted)."),
     transport: z.enum(["ssh", "winrm", "docker", "guestops"]).optional().describe("Preferred transport."),

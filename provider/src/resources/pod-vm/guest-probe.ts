@@ -3,7 +3,9 @@ import type { PodRuntime } from "../../execution/runtime";
 import type { VmState } from "../../infra/types";
 import { osFromGuestInfo } from "../../os/guest-info";
 import type { VsphereConnectOptions } from "../../vsphere/session";
+import { guestTargetFailures, withGuestDefaults } from "../shared/guest-defaults";
 import { resourceTarget, toDetectedOs } from "../shared/runtime";
+import type { ProviderConfig } from "../shared/vsphere-connection";
 import type { DetectedOs, PodVmInputs } from "./args";
 
 export interface GuestFacts {
@@ -34,11 +36,12 @@ export async function probeGuest(
   vsphere: VsphereConnectOptions,
   state: VmState,
   guest: NonNullable<PodVmInputs["guest"]>,
+  config: ProviderConfig,
 ): Promise<GuestFacts> {
   const transport = guest.transport ?? (state.guestInfo.toolsRunning ? "guestops" : "ssh");
-  const target: GuestTarget = {
+  const given: GuestTarget = {
     transport,
-    user: guest.user,
+    ...(guest.user ? { user: guest.user } : {}),
     ...(transport === "guestops" ? { vmId: state.id } : { host: state.primaryIp ?? "" }),
     ...(guest.port ? { port: guest.port } : {}),
     ...(guest.https !== undefined ? { https: guest.https } : {}),
@@ -46,7 +49,21 @@ export async function probeGuest(
     ...(guest.privateKey ? { privateKey: guest.privateKey } : {}),
     ...(guest.hostKey ? { hostKeys: [guest.hostKey] } : {}),
   };
+  // What guest omits comes from pod:guest* / POD_GUEST_*, in memory only (shared/guest-defaults.ts).
+  const target = await withGuestDefaults(given, config, process.env, "guest");
   const exec = resourceTarget(runtime, target, {}, state.name, vsphere);
   const facts = await runtime.guestFacts({ ...exec, guestInfo: guestInfoOf(state) });
   return { os: toDetectedOs(facts.os), sshHostKeys: facts.sshHostKeys };
+}
+
+/**
+ * check's view of guest: the login it omits must come from config or env.
+ * The transport may only be known at create (guestops when VMware Tools
+ * runs), so a missing password is checked here only for a named transport.
+ */
+export function guestFailures(guest: PodVmInputs["guest"], config: ProviderConfig, env = process.env) {
+  if (!guest || typeof guest !== "object") return [];
+  const { transport, user, password } = guest;
+  const target: GuestTarget = { ...(transport ? { transport } : {}), ...(user ? { user } : {}) };
+  return guestTargetFailures({ ...target, ...(password ? { password } : {}) }, config, env, "guest");
 }

@@ -11,7 +11,7 @@ import { checkInputs } from "../shared/validate";
 import { type ProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
 import { type PodVmInputs, type PodVmOutputs, podVmInputsSchema } from "./args";
 import { diffPodVm, updateAction } from "./diff";
-import { type GuestFacts, probeGuest, vsphereFacts } from "./guest-probe";
+import { type GuestFacts, guestFailures, probeGuest, vsphereFacts } from "./guest-probe";
 import { inputsFromOutputs, toOutputs, toVmSpec } from "./state";
 
 /** The PodVm dynamic provider: CRUD only; the work happens in vsphere/. */
@@ -24,7 +24,9 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
   }
 
   async check(_olds: PodVmInputs, news: PodVmInputs): Promise<pulumi.dynamic.CheckResult<PodVmInputs>> {
-    return { inputs: news, failures: checkInputs(podVmInputsSchema, news) };
+    // A guest login that no source names fails here, before a VM is cloned (inputs are returned as given).
+    const failures = [...checkInputs(podVmInputsSchema, news), ...guestFailures(news.guest, this.#config)];
+    return { inputs: news, failures };
   }
 
   async diff(_id: string, olds: PodVmOutputs, news: PodVmInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -104,7 +106,7 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
   /** The OS from vSphere guest info, refined by a guest probe when guest credentials are given and the VM runs. */
   async #facts(vsphere: VsphereConnectOptions, inputs: PodVmInputs, state: VmState): Promise<GuestFacts> {
     if (!inputs.guest || state.powerState !== "poweredOn") return vsphereFacts(state);
-    return probeGuest(this.#runtime, vsphere, state, inputs.guest);
+    return probeGuest(this.#runtime, vsphere, state, inputs.guest, this.#config);
   }
 
   async #withInfra<T>(
