@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { type GuestContainer, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
-import { PulumiCli } from "../support/pulumi-cli";
+import { installPodInto, onStack, PulumiCli } from "../support/pulumi-cli";
 
 const repo = join(__dirname, "../..");
 
@@ -31,23 +30,10 @@ describe("lab: PodCommand guest credentials from stack config (pod:guestUser, po
   });
   let guest: GuestContainer;
 
-  const pulumi = (...args: string[]) => {
-    const r = cli.run(...args, "--stack", stack);
-    return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
-  };
-  const ok = (...args: string[]) => {
-    const r = pulumi(...args);
-    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.status}:\n${r.out}`);
-    return r.out;
-  };
+  const { pulumi, ok } = onStack(cli, stack);
 
   before(async () => {
-    execFileSync("npx", ["tsc", "-b", "provider", "sdk"], { cwd: repo, stdio: "inherit" });
-    rmSync(join(fixture, "node_modules/@pod-lab"), { recursive: true, force: true });
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"], {
-      cwd: fixture,
-      stdio: "inherit",
-    });
+    installPodInto(repo, fixture);
     guest = await startGuest();
     cli.ok("stack", "init", stack);
     ok("config", "set", "host", guest.ip);

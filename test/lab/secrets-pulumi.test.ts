@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +8,7 @@ import { listNamed } from "../../provider/src/vsphere/finder";
 import { destroyVm } from "../../provider/src/vsphere/vm-ops";
 import { type GuestContainer, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
-import { PulumiCli } from "../support/pulumi-cli";
+import { installPodInto, onStack, PulumiCli } from "../support/pulumi-cli";
 import { labSession } from "../support/vsphere";
 
 const repo = join(__dirname, "../..");
@@ -82,24 +82,10 @@ describe("lab: secrets in commands never leave the guest in clear", function () 
     const at = leaks(text).map((s) => text.slice(Math.max(0, text.indexOf(s) - 300), text.indexOf(s) + 40));
     assert.deepEqual(at, [], `${what} shows a secret`);
   };
-  const pulumi = (...args: string[]) => {
-    const r = cli.run(...args, "--stack", stack);
-    return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
-  };
-  const ok = (...args: string[]) => {
-    const r = pulumi(...args);
-    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.status}:\n${r.out}`);
-    return r.out;
-  };
+  const { pulumi, ok } = onStack(cli, stack);
 
   before(async () => {
-    // As examples/run.sh does: build pod, then install it into the program as copies (see its .npmrc).
-    execFileSync("npx", ["tsc", "-b", "provider", "sdk"], { cwd: repo, stdio: "inherit" });
-    rmSync(join(fixture, "node_modules/@pod-lab"), { recursive: true, force: true });
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"], {
-      cwd: fixture,
-      stdio: "inherit",
-    });
+    installPodInto(repo, fixture);
     guest = await startGuest();
     cli.ok("stack", "init", stack);
     ok("config", "set", "host", guest.ip);

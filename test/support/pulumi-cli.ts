@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -41,4 +41,28 @@ export class PulumiCli {
     if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
     return r.stdout;
   }
+}
+
+/** One stack's commands: `pulumi` with stdout and stderr together, `ok` failing with them on a non-zero exit. */
+export function onStack(cli: PulumiCli, stack: string) {
+  const pulumi = (...args: string[]) => {
+    const r = cli.run(...args, "--stack", stack);
+    return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
+  };
+  const ok = (...args: string[]) => {
+    const r = pulumi(...args);
+    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.status}:\n${r.out}`);
+    return r.out;
+  };
+  return { pulumi, ok };
+}
+
+/** Builds pod and installs it into a test program as copies, as examples/run.sh does (see the fixture's .npmrc). */
+export function installPodInto(repo: string, fixture: string): void {
+  execFileSync("npx", ["tsc", "-b", "provider", "sdk"], { cwd: repo, stdio: "inherit" });
+  rmSync(join(fixture, "node_modules/@pod-lab"), { recursive: true, force: true });
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"], {
+    cwd: fixture,
+    stdio: "inherit",
+  });
 }
