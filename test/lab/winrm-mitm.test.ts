@@ -10,6 +10,7 @@ import { Secret } from "../../provider/src/common/secret";
 import { WinrmConnection, type WinrmConnectionOptions } from "../../provider/src/connections/winrm/connection";
 import { Flag, MessageType } from "../../provider/src/connections/winrm/ntlm/constants";
 import { requireLab } from "../support/lab-env";
+import { hostPort, needEnv } from "../support/windows-lab-env";
 import { FORGED_401, type Mitm, startHttpMitm, startTlsInterceptor } from "../support/winrm-mitm";
 import { assertNotInCapture, FORGED_RECEIVE, sentTypes, weaken } from "../support/winrm-mitm-attacks";
 
@@ -32,28 +33,19 @@ const run = promisify(execFile);
 
 function windowsLab() {
   const labEnv = requireLab();
-  const need = (name: string): string => {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set: the lab is not up. Run \`make lab\` first.`);
-    return value;
-  };
-  const split = (hostPort: string) => ({
-    host: hostPort.replace(/:\d+$/, ""),
-    port: Number(hostPort.split(":").pop()),
-  });
-  const caFile = need("POD_WINRM_CA_FILE");
+  const caFile = needEnv("POD_WINRM_CA_FILE");
   return {
-    http: split(need("POD_WINRM_HTTP")),
-    https: split(need("POD_WINRM_HTTPS")),
+    http: hostPort(needEnv("POD_WINRM_HTTP")),
+    https: hostPort(needEnv("POD_WINRM_HTTPS")),
     caFile,
     ca: readFileSync(caFile),
     caKeyFile: join(dirname(caFile), "ca-key.pem"),
     guestLog: process.env.POD_WINDOWS_GUEST_LOG ?? join(labEnv.state, "logs", "windows-guest.log"),
-    user: need("POD_WINDOWS_USER"),
-    password: need("POD_WINDOWS_PASSWORD"),
-    py05: need("POD_PYWINRM_VENV_PYTHON"),
-    py03: need("POD_PYWINRM03_PYTHON"),
-    opensslLegacy: need("POD_OPENSSL_LEGACY_CONF"),
+    user: needEnv("POD_WINDOWS_USER"),
+    password: needEnv("POD_WINDOWS_PASSWORD"),
+    py05: needEnv("POD_PYWINRM_VENV_PYTHON"),
+    py03: needEnv("POD_PYWINRM03_PYTHON"),
+    opensslLegacy: needEnv("POD_OPENSSL_LEGACY_CONF"),
   };
 }
 

@@ -18,6 +18,7 @@ import { WinrmTransport } from "../../provider/src/connections/winrm/transport";
 import { call } from "../../provider/src/connections/winrm/wsman";
 import { requireLab } from "../support/lab-env";
 import { closedLoopbackPort } from "../support/ports";
+import { hostPort, needEnv } from "../support/windows-lab-env";
 
 /**
  * Issue 4 (WinRM): pod's WS-Man/WinRS client against the lab's Windows
@@ -28,27 +29,18 @@ import { closedLoopbackPort } from "../support/ports";
  */
 function windowsLab() {
   requireLab();
-  const need = (name: string): string => {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set: the lab is not up. Run \`make lab\` first.`);
-    return value;
-  };
-  const split = (hostPort: string) => ({
-    host: hostPort.replace(/:\d+$/, ""),
-    port: Number(hostPort.split(":").pop()),
-  });
-  const containerIp = need("POD_WINDOWS_CONTAINER_IP");
+  const containerIp = needEnv("POD_WINDOWS_CONTAINER_IP");
   return {
-    http: split(need("POD_WINRM_HTTP")),
-    https: split(need("POD_WINRM_HTTPS")),
+    http: hostPort(needEnv("POD_WINRM_HTTP")),
+    https: hostPort(needEnv("POD_WINRM_HTTPS")),
     container: { http: { host: containerIp, port: 5985 }, https: { host: containerIp, port: 5986 } },
-    ca: readFileSync(need("POD_WINRM_CA_FILE")),
-    caFile: need("POD_WINRM_CA_FILE"),
-    user: need("POD_WINDOWS_USER"),
-    password: need("POD_WINDOWS_PASSWORD"),
-    py03: need("POD_PYWINRM03_PYTHON"),
-    py05: need("POD_PYWINRM_VENV_PYTHON"),
-    opensslLegacy: need("POD_OPENSSL_LEGACY_CONF"),
+    ca: readFileSync(needEnv("POD_WINRM_CA_FILE")),
+    caFile: needEnv("POD_WINRM_CA_FILE"),
+    user: needEnv("POD_WINDOWS_USER"),
+    password: needEnv("POD_WINDOWS_PASSWORD"),
+    py03: needEnv("POD_PYWINRM03_PYTHON"),
+    py05: needEnv("POD_PYWINRM_VENV_PYTHON"),
+    opensslLegacy: needEnv("POD_OPENSSL_LEGACY_CONF"),
   };
 }
 
