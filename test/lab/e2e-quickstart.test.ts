@@ -1,43 +1,17 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import Docker = require("dockerode");
 
 import { listNamed } from "../../provider/src/vsphere/finder";
-import { resolveDatacenter } from "../../provider/src/vsphere/placement";
-import { removeStandardPortGroup } from "../../provider/src/vsphere/portgroups";
-import { destroyVm, powerOff } from "../../provider/src/vsphere/vm-ops";
+import { powerOff } from "../../provider/src/vsphere/vm-ops";
 import { requireLab } from "../support/lab-env";
+import { inventoryNames, quickstart, runQuickstart, sweepVcsim } from "../support/quickstart-stack";
 import { labSession } from "../support/vsphere";
 
-const repo = join(__dirname, "../..");
+const _repo = join(__dirname, "../..");
 
-/** examples/run.sh as a user runs it; returns the CLI's output, failing with it on a non-zero exit. */
-function example(stack: string, ...args: string[]): string {
-  const r = run(stack, ...args);
-  if (r.status !== 0) throw new Error(`examples/run.sh quickstart ${args.join(" ")} exited ${r.status}:\n${r.out}`);
-  return r.out;
-}
-
-function run(stack: string, ...args: string[]): { status: number | null; out: string } {
-  const r = spawnSync("bash", [join(repo, "examples/run.sh"), "quickstart", ...args], {
-    encoding: "utf8",
-    env: { ...process.env, POD_STACK: stack },
-    timeout: 600_000,
-  });
-  return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
-}
-
-async function inventoryNames(type: "VirtualMachine" | "Network"): Promise<string[]> {
-  const session = await labSession();
-  try {
-    return (await listNamed(session, type)).map((v) => v.name).sort();
-  } finally {
-    await session.close();
-  }
-}
 const vmNames = () => inventoryNames("VirtualMachine");
 const networkNames = () => inventoryNames("Network");
 
@@ -92,19 +66,6 @@ async function removeGuestAddress(vmName: string, cidr: string): Promise<void> {
   assert.equal(info.ExitCode, 0, `ip addr del ${cidr}`);
 }
 
-/** Removes what a stack left in the shared vcsim (the VM, then its port group), best effort. */
-async function sweepVcsim(vmName: string, portGroup: string): Promise<void> {
-  const session = await labSession();
-  try {
-    const vm = (await listNamed(session, "VirtualMachine")).find((v) => v.name === vmName);
-    if (vm) await destroyVm(session, vm.ref, 5_000).catch(() => undefined);
-    const dc = await resolveDatacenter(session);
-    await removeStandardPortGroup(session, dc, portGroup, ["DC0_C0_H0", "DC0_C0_H1"]).catch(() => undefined);
-  } finally {
-    await session.close();
-  }
-}
-
 /** Issue 6: what a user does with the real CLI, against the lab. */
 describe("e2e: examples/quickstart with the Pulumi CLI", () => {
   const lab = requireLab();
@@ -114,28 +75,28 @@ describe("e2e: examples/quickstart with the Pulumi CLI", () => {
   const vlanAddress = "10.120.0.10/24";
 
   after(async () => {
-    run(stack, "destroy");
-    run(stack, "stack", "rm", "--yes", "--force", stack);
+    runQuickstart(stack, "destroy");
+    runQuickstart(stack, "stack", "rm", "--yes", "--force", stack);
     await sweepVcsim(vmName, portGroup); // when a failed test left the destroy undone
   });
 
   it("previews a new stack without creating anything in vcsim or Docker", async () => {
-    assert.match(example(stack, "preview"), /\+ 4 to create/);
+    assert.match(quickstart(stack, "preview"), /\+ 4 to create/);
     assert.equal((await vmNames()).includes(vmName), false);
     assert.equal((await networkNames()).includes(portGroup), false);
     assert.deepEqual(await stackContainers(vmName), []);
   });
 
   it("fails an up with a wrong guest password, then converges once it is corrected", async () => {
-    example(stack, "config", "set", "--secret", "guestPassword", "wrong-Guest-Pw-5");
-    const failed = run(stack, "up");
+    quickstart(stack, "config", "set", "--secret", "guestPassword", "wrong-Guest-Pw-5");
+    const failed = runQuickstart(stack, "up");
     assert.notEqual(failed.status, 0);
     // The guest half of PodNetwork is the first to log in; its port group and NIC move are undone.
     assert.match(failed.out, /PodNetwork on .*: create failed: \[AUTH_FAILED\]/);
     assert.doesNotMatch(failed.out, /wrong-Guest-Pw-5/);
     assert.equal((await networkNames()).includes(portGroup), false, "nothing half-applied in vSphere");
-    example(stack, "config", "set", "--secret", "guestPassword", "pod");
-    const out = example(stack, "up");
+    quickstart(stack, "config", "set", "--secret", "guestPassword", "pod");
+    const out = quickstart(stack, "up");
     assert.match(out, /2 created/);
     const outputs = JSON.parse(out.slice(out.lastIndexOf("\n{"))) as Record<string, unknown>;
     assert.match(String(outputs.ipAddress), /^172\./);
@@ -147,20 +108,20 @@ describe("e2e: examples/quickstart with the Pulumi CLI", () => {
   });
 
   it("a second up reports no changes", () => {
-    assert.match(example(stack, "up"), /4 unchanged/);
+    assert.match(quickstart(stack, "up"), /4 unchanged/);
   });
 
   it("previews a change without connecting to the guest", async () => {
     const before = await sshLogins(vmName);
-    example(stack, "config", "set", "unameFlags", "--", "-a");
-    assert.match(example(stack, "preview"), /~ 1 to update/);
+    quickstart(stack, "config", "set", "unameFlags", "--", "-a");
+    assert.match(quickstart(stack, "preview"), /~ 1 to update/);
     assert.equal(await sshLogins(vmName), before, "no SSH login during preview");
-    assert.match(example(stack, "up"), /1 updated/);
+    assert.match(quickstart(stack, "up"), /1 updated/);
     assert.equal(await sshLogins(vmName), before + 1, "the up ran the command once");
   });
 
   it("keeps no plaintext password in the state", () => {
-    const state = example(stack, "stack", "export");
+    const state = quickstart(stack, "stack", "export");
     assert.ok(state.includes(vmName), "the export is the stack's state");
     assert.equal(state.includes(lab.vspherePassword), false);
     // Secret values are stored as ciphertext objects, so no password field holds a string.
@@ -193,12 +154,12 @@ describe("e2e: examples/quickstart with the Pulumi CLI", () => {
 
   it("shows an address removed in the guest as drift on refresh, and up puts it back", async () => {
     await removeGuestAddress(vmName, vlanAddress);
-    const refreshed = example(stack, "refresh", "--diff");
+    const refreshed = quickstart(stack, "refresh", "--diff");
     assert.match(refreshed, /eth0 lacks 10\.120\.0\.10\/24/, "refresh names the drift");
     assert.match(refreshed, /1 updated/);
-    assert.match(example(stack, "up"), /1 updated/);
+    assert.match(quickstart(stack, "up"), /1 updated/);
     assert.ok((await guestAddresses(vmName)).includes(vlanAddress), "up put the address back");
-    assert.match(example(stack, "refresh"), /4 unchanged/, "no drift after the repair");
+    assert.match(quickstart(stack, "refresh"), /4 unchanged/, "no drift after the repair");
   });
 
   it("shows a VM powered off outside Pulumi as drift on refresh, and up repairs it", async () => {
@@ -210,10 +171,10 @@ describe("e2e: examples/quickstart with the Pulumi CLI", () => {
     } finally {
       await session.close();
     }
-    const refreshed = example(stack, "refresh", "--diff");
+    const refreshed = quickstart(stack, "refresh", "--diff");
     assert.match(refreshed, /observedPowerState\s*: "poweredOn" => "poweredOff"/);
     assert.match(refreshed, /guest: VM vm-\d+ is poweredOff/, "the network names why it was not read");
-    const out = example(stack, "up");
+    const out = quickstart(stack, "up");
     // The restarted container may get another bridge address (the lab's Docker is shared): then the
     // command's target changes too (stored, not re-run).
     const moved = /~ ipAddress/.test(out);
@@ -228,7 +189,7 @@ describe("e2e: examples/quickstart with the Pulumi CLI", () => {
   });
 
   it("destroys everything the stack made in vcsim and Docker", async () => {
-    assert.match(example(stack, "destroy"), /4 deleted/);
+    assert.match(quickstart(stack, "destroy"), /4 deleted/);
     assert.equal((await vmNames()).includes(vmName), false);
     assert.equal((await networkNames()).includes(portGroup), false);
     assert.deepEqual(await stackContainers(vmName), []);
