@@ -18,7 +18,7 @@ for f in "$LAB_DIR"/steps/*.sh; do
 done
 
 lab_up() {
-  mkdir -p "$POD_CACHE/bin" "$POD_LAB_STATE/pids" "$POD_LAB_STATE/logs"
+  mkdir -p "$POD_CACHE/bin" "$POD_LAB_STATE/pids" "$POD_LAB_STATE/logs" "$POD_LAB_STATE/env.d"
   step preflight "free disk space under $POD_CACHE, or stop what holds the lab's ports" preflight
   step packages "check that apt-get can reach Debian's packages (apt-get update)" install_packages
   step node "check that npm can reach the npm registry" install_node
@@ -62,5 +62,11 @@ case "${1:-up}" in
   status) lab_status ;;
   down) lab_down ;;
   env) cat "$POD_LAB_STATE/lab.env" ;;
-  *) echo "usage: lab.sh up|up-deps|bench-tools|status|down|env" >&2; exit 2 ;;
+  # One step function on its own, e.g. `lab.sh only start_vault`, to bring up a
+  # component without touching the ones already running.
+  only)
+    mkdir -p "$POD_CACHE/bin" "$POD_LAB_STATE/pids" "$POD_LAB_STATE/logs" "$POD_LAB_STATE/env.d"
+    step "${2:?usage: lab.sh only <step-function>}" "see $POD_LAB_STATE/logs" "$2"
+    ;;
+  *) echo "usage: lab.sh up|up-deps|bench-tools|status|down|env|only <step-function>" >&2; exit 2 ;;
 esac

@@ -3,15 +3,24 @@
  * find vcsim, its CA, the Pulumi backend, … Tests that need the lab call
  * `requireLab()`, which fails with the fix when the lab is not up.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
 const state = process.env.POD_LAB_STATE ?? join(process.env.POD_CACHE ?? join(homedir(), ".cache", "pod-lab"), "state");
 const envFile = join(state, "lab.env");
+// Components brought up by their own step write env.d/<name>.env; read those too,
+// so a component started after lab.env was written is still found.
+const fragmentDir = join(state, "env.d");
+const fragments = existsSync(fragmentDir)
+  ? readdirSync(fragmentDir)
+      .filter((name) => name.endsWith(".env"))
+      .sort()
+      .map((name) => join(fragmentDir, name))
+  : [];
 
-if (existsSync(envFile)) {
-  for (const line of readFileSync(envFile, "utf8").split("\n")) {
+for (const file of [envFile, ...fragments].filter((f) => existsSync(f))) {
+  for (const line of readFileSync(file, "utf8").split("\n")) {
     const eq = line.indexOf("=");
     if (eq > 0) process.env[line.slice(0, eq)] ??= line.slice(eq + 1);
   }
