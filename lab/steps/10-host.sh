@@ -26,6 +26,12 @@ install_packages() {
   command -v ssh-agent >/dev/null || missing+=(openssh-client) # the agent-auth tests start one
   command -v dot >/dev/null || missing+=(graphviz) # `make layers-graph` renders docs/layers.svg
   /usr/bin/python3 -c 'import winrm' 2>/dev/null || missing+=(python3-winrm)
+  # MIT Kerberos: the KDC (67-kdc.sh), kinit, and the headers the `kerberos` npm addon compiles against.
+  command -v krb5kdc >/dev/null || missing+=(krb5-kdc)
+  command -v kadmin.local >/dev/null || missing+=(krb5-admin-server)
+  command -v kinit >/dev/null || missing+=(krb5-user)
+  command -v krb5-config >/dev/null || missing+=(libkrb5-dev)
+  command -v g++ >/dev/null || missing+=(g++ make)
   [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
 }
 
@@ -44,7 +50,25 @@ install_node() {
 install_npm_deps() {
   local stamp="$REPO_DIR/node_modules/.pod-lock-hash" want
   want=$(hash_of "$REPO_DIR/package-lock.json")
-  if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && kerberos_addon_built; then return 0; fi
   (cd "$REPO_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+  build_kerberos_addon
   echo "$want" >"$stamp"
+}
+
+# The `kerberos` package (N-API, WinRM Kerberos) has an install script that npm 11
+# skips, and its fallbacks would download a prebuilt binary or Node's headers,
+# which this network refuses. So it is compiled here with the node-gyp the lock
+# pins, against Debian's libkrb5-dev and the machine's Node headers in /usr/include/node
+# (N-API is ABI-stable, so a module built with Node 20's headers loads in the lab's Node 22).
+kerberos_addon_built() {
+  [ ! -d "$REPO_DIR/node_modules/kerberos" ] || [ -f "$REPO_DIR/node_modules/kerberos/build/Release/kerberos.node" ]
+}
+
+build_kerberos_addon() {
+  kerberos_addon_built && return 0
+  [ -f /usr/include/node/node_api.h ] || { log "no Node headers in /usr/include/node (Debian: apt-get install nodejs or libnode-dev)"; return 1; }
+  (cd "$REPO_DIR/node_modules/kerberos" && "$REPO_DIR/node_modules/.bin/node-gyp" rebuild --nodedir=/usr) \
+    >"$POD_LAB_STATE/logs/kerberos-addon.log" 2>&1 || { tail -20 "$POD_LAB_STATE/logs/kerberos-addon.log" >&2; return 1; }
+  node -e 'require("kerberos")'
 }
