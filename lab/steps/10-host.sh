@@ -50,25 +50,39 @@ install_node() {
 install_npm_deps() {
   local stamp="$REPO_DIR/node_modules/.pod-lock-hash" want
   want=$(hash_of "$REPO_DIR/package-lock.json")
-  if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && kerberos_addon_built; then return 0; fi
-  (cd "$REPO_DIR" && npm ci --no-audit --no-fund --loglevel=error)
-  build_kerberos_addon
-  echo "$want" >"$stamp"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    (cd "$REPO_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+  fi
+  kerberos_addon_built || build_kerberos_addon
 }
 
-# The `kerberos` package (N-API, WinRM Kerberos) has an install script that npm 11
-# skips, and its fallbacks would download a prebuilt binary or Node's headers,
-# which this network refuses. So it is compiled here with the node-gyp the lock
-# pins, against Debian's libkrb5-dev and the machine's Node headers in /usr/include/node
-# (N-API is ABI-stable, so a module built with Node 20's headers loads in the lab's Node 22).
+# Native addons for WinRM Kerberos, compiled here because nothing else can be:
+#  - the `kerberos` package (N-API) has an install script that npm 11 skips, and
+#    its fallbacks would download a prebuilt binary or Node's headers, which this
+#    network refuses;
+#  - pod's own provider/native/gss-iov (GSS wrap/unwrap the package lacks, see
+#    docs/credentials.md).
+# Both with the node-gyp the lock pins, against Debian's libkrb5-dev and the machine's
+# Node headers in /usr/include/node (N-API is ABI-stable: built with Node 20's headers,
+# they load in the lab's Node 22).
+NATIVE_ADDONS=(node_modules/kerberos:build/Release/kerberos.node provider/native/gss-iov:build/Release/gss_iov.node)
+
 kerberos_addon_built() {
-  [ ! -d "$REPO_DIR/node_modules/kerberos" ] || [ -f "$REPO_DIR/node_modules/kerberos/build/Release/kerberos.node" ]
+  local entry
+  for entry in "${NATIVE_ADDONS[@]}"; do
+    [ ! -d "$REPO_DIR/${entry%%:*}" ] || [ -f "$REPO_DIR/${entry%%:*}/${entry#*:}" ] || return 1
+  done
 }
 
 build_kerberos_addon() {
-  kerberos_addon_built && return 0
+  local entry dir
   [ -f /usr/include/node/node_api.h ] || { log "no Node headers in /usr/include/node (Debian: apt-get install nodejs or libnode-dev)"; return 1; }
-  (cd "$REPO_DIR/node_modules/kerberos" && "$REPO_DIR/node_modules/.bin/node-gyp" rebuild --nodedir=/usr) \
-    >"$POD_LAB_STATE/logs/kerberos-addon.log" 2>&1 || { tail -20 "$POD_LAB_STATE/logs/kerberos-addon.log" >&2; return 1; }
-  node -e 'require("kerberos")'
+  for entry in "${NATIVE_ADDONS[@]}"; do
+    dir="$REPO_DIR/${entry%%:*}"
+    [ -d "$dir" ] && [ ! -f "$dir/${entry#*:}" ] || continue
+    (cd "$dir" && "$REPO_DIR/node_modules/.bin/node-gyp" rebuild --nodedir=/usr) \
+      >"$POD_LAB_STATE/logs/native-addons.log" 2>&1 || { tail -20 "$POD_LAB_STATE/logs/native-addons.log" >&2; return 1; }
+  done
+  (cd "$REPO_DIR" && node -e 'require("kerberos"); require("./provider/native/gss-iov/build/Release/gss_iov.node")')
 }

@@ -1,0 +1,41 @@
+import type { GssIov } from "../../../provider/src/connections/winrm/kerberos/gss-native";
+import { KerberosSealer } from "../../../provider/src/connections/winrm/kerberos/session";
+
+/**
+ * The guest's Kerberos side, as a domain-joined Windows' WinRM service: an
+ * SPNEGO (or raw Kerberos) token under "Negotiate" is accepted with the
+ * keytab of HTTP/<host> (KRB5_KTNAME), in one round trip; the AP-REP goes
+ * back for mutual authentication, and the context then decrypts requests
+ * and encrypts replies (HTTP-Kerberos-session-encrypted). The principal's
+ * name before "@" is the account that owns the shells. Each login and each
+ * refusal is logged; tests read those lines.
+ */
+export interface AcceptedKerberos {
+  principal: string;
+  user: string;
+  session: KerberosSealer;
+  /** The acceptor's reply token (AP-REP inside SPNEGO). */
+  token: Buffer;
+}
+
+export function acceptKerberos(
+  gss: GssIov,
+  token: Buffer,
+  client: string,
+  log: (line: string) => void,
+): AcceptedKerberos | undefined {
+  try {
+    const context = gss.create();
+    const step = gss.step(context, token);
+    if (!step.complete || !step.token || !step.user) {
+      log(`refused Kerberos from ${client}: the exchange needs another round trip (not offered)`);
+      return undefined;
+    }
+    log(`Kerberos authenticated ${step.user} from ${client} (confidentiality: ${step.confidentiality ? "yes" : "no"})`);
+    const user = step.user.split("@")[0] ?? step.user;
+    return { principal: step.user, user, session: new KerberosSealer(gss, context), token: step.token };
+  } catch (error) {
+    log(`Kerberos authentication failed from ${client}: ${(error as Error).message}`);
+    return undefined;
+  }
+}
