@@ -157,7 +157,7 @@ async function handle(
         return challenge(res);
       }
       user = name;
-    } else if (kind === "negotiate" || kind === "ntlm") {
+    } else if (kind === "negotiate" || kind === "ntlm" || (kind === "kerberos" && o.kerberos)) {
       const raw = Buffer.from(token, "base64");
       if (raw.length < 12 || !raw.subarray(0, 8).equals(NTLMSSP_SIGNATURE)) {
         conn.user = undefined;
@@ -166,14 +166,14 @@ async function handle(
           o.log(`refused a non-NTLM ${scheme} token from ${client} (SPNEGO/Kerberos are not offered)`);
           return challenge(res);
         }
-        const accepted = acceptKerberos(o.kerberos, raw, client, o.log);
+        const accepted = acceptKerberos(o.kerberos, kind === "kerberos" ? "kerberos" : "negotiate", raw, client, o.log);
         if (!accepted) return challenge(res);
         conn.user = accepted.user;
         conn.session = accepted.session;
         conn.announced = false;
         user = accepted.user;
         // The AP-REP (mutual authentication) rides on this request's answer, whatever its status.
-        res.setHeader("WWW-Authenticate", `Negotiate ${accepted.token.toString("base64")}`);
+        res.setHeader("WWW-Authenticate", `${scheme} ${accepted.token.toString("base64")}`);
       } else {
         const type = raw.readUInt32LE(8);
         if (type === MessageType.Negotiate) {
@@ -223,8 +223,9 @@ async function handle(
     }
     try {
       xml = unsealBody(conn.session, body);
-      if (!conn.announced)
-        o.log(`encrypted session (${protocol.replace(/^application\//, "")}) with ${user} from ${client}`);
+      const mechanism = conn.session.variableSignature ? "Kerberos" : "NTLM";
+      const framing = protocol.replace(/^application\//, "");
+      if (!conn.announced) o.log(`encrypted ${mechanism} session (${framing}) with ${user} from ${client}`);
       conn.announced = true;
     } catch (error) {
       o.log(`cannot unseal a message from ${client}: ${(error as Error).message}`);

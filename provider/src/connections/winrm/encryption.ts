@@ -5,7 +5,11 @@
  * after Kerberos. Each part is a 4-byte little-endian signature length, the
  * signature (NTLM: 16 bytes; Kerberos: the GSS wrap token's header with its
  * rotated trailer, 60 bytes for AES) and the ciphertext. The same functions
- * serve the client (requests) and the lab's WinRM guest (responses). Parsing
+ * serve the client (requests) and the lab's WinRM guest (responses). The
+ * protocol name follows the HTTP scheme, not the mechanism: under
+ * "Negotiate" (SPNEGO) Windows and pywinrm say HTTP-SPNEGO-session-encrypted
+ * whether NTLM or Kerberos was chosen; HTTP-Kerberos-session-encrypted belongs
+ * to the "Kerberos" scheme (MS-WSMV 2.2.9.1.1 and 2.2.9.1.2). Parsing
  * reads the declared plaintext Length and takes exactly that many ciphertext
  * bytes (RC4 and AES-CTS keep lengths), so binary ciphertext that happens to
  * contain the boundary text cannot confuse it.
@@ -20,8 +24,10 @@ export const ENCRYPTED_CONTENT_TYPE = encryptedContentType(ENCRYPTED_PROTOCOL);
 export interface MessageSealer {
   /** False for an NTLM session without SEAL: both ends refuse to "seal" into plaintext. */
   readonly sealing: boolean;
-  /** The MIME protocol name; NTLM's when absent. */
+  /** The MIME protocol name; SPNEGO's when absent. */
   readonly protocol?: string;
+  /** Kerberos: the signature is the wrap token's header (tens of bytes); NTLM's is exactly 16. */
+  readonly variableSignature?: boolean;
   wrap(plaintext: Buffer): { sealed: Buffer; signature: Buffer };
   unwrap(sealed: Buffer, signature: Buffer): Buffer;
 }
@@ -60,7 +66,7 @@ export function unsealBody(session: MessageSealer, body: Buffer): Buffer {
   requireSealing(session);
   const protocol = session.protocol ?? ENCRYPTED_PROTOCOL;
   // NTLM signatures are 16 bytes; a Kerberos wrap header is tens of bytes (60 for AES).
-  const validSigLen = protocol === ENCRYPTED_PROTOCOL ? (n: number) => n === 16 : (n: number) => n >= 16 && n <= 1024;
+  const validSigLen = session.variableSignature ? (n: number) => n >= 16 && n <= 1024 : (n: number) => n === 16;
   const parts: Buffer[] = [];
   let at = 0;
   const expectLine = (pattern: RegExp): RegExpExecArray => {
