@@ -15,6 +15,9 @@ POD_KDC_USER="pod-user"
 POD_KDC_USER_PASSWORD="${POD_KDC_USER_PASSWORD:-pod-Lab-Krb5-4c9a}"
 POD_KDC_SERVICE_HOST="win2022-lab.pod.lab"
 KDC_DIR="$POD_CACHE/kdc"
+# pywinrm's Kerberos transport (its vendored requests-kerberos) needs pykerberos, a small C
+# extension built here against libkrb5-dev; a venv of its own, so the shared pywinrm venv stays as it is.
+POD_PYWINRM_KERBEROS_SPEC="pywinrm==0.5.0 pykerberos==1.2.4"
 
 kdc_recipe_hash() {
   hash_of "$LAB_DIR/steps/67-kdc.sh" <(echo "$POD_KDC_ADDR $POD_KDC_USER_PASSWORD"; krb5-config --version 2>/dev/null)
@@ -104,8 +107,21 @@ kdc_answers() {
   return $rc
 }
 
+install_pywinrm_kerberos_venv() {
+  local venv="$POD_CACHE/pywinrm-krb-venv"
+  [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.pod-spec" 2>/dev/null)" = "$POD_PYWINRM_KERBEROS_SPEC" ] && return 0
+  rm -rf "$venv"
+  {
+    /usr/bin/python3 -m venv "$venv"
+    # shellcheck disable=SC2086
+    "$venv/bin/pip" install -q --disable-pip-version-check $POD_PYWINRM_KERBEROS_SPEC
+  } >"$POD_LAB_STATE/logs/pywinrm-krb-venv.log" 2>&1 || { tail -5 "$POD_LAB_STATE/logs/pywinrm-krb-venv.log" >&2; return 1; }
+  echo "$POD_PYWINRM_KERBEROS_SPEC" >"$venv/.pod-spec"
+}
+
 start_kdc() {
   build_kdc
+  install_pywinrm_kerberos_venv
   local log_file="$POD_LAB_STATE/logs/kdc.log" recipe pid
   recipe=$(cat "$KDC_DIR/recipe.hash")
   if running_pid kdc krb5kdc >/dev/null && [ "$(cat "$POD_LAB_STATE/pids/kdc.recipe" 2>/dev/null)" = "$recipe" ] && kdc_answers; then
@@ -132,6 +148,7 @@ start_kdc() {
 write_kdc_env() {
   mkdir -p "$POD_LAB_STATE/env.d"
   cat >"$POD_LAB_STATE/env.d/kdc.env" <<ENV
+POD_PYWINRM_KERBEROS_PYTHON=$POD_CACHE/pywinrm-krb-venv/bin/python
 POD_KDC_ADDR=$POD_KDC_ADDR
 POD_KDC_REALM=$POD_KDC_REALM
 POD_KDC_KRB5_CONFIG=$KDC_DIR/krb5.conf
@@ -154,4 +171,6 @@ status_kdc() {
   v=$(krb5-config --version 2>/dev/null | sed 's/^Kerberos 5 release /MIT krb5 /') || v="-"
   running_pid kdc krb5kdc >/dev/null && kdc_answers && state=up
   status_line kdc "${v:--} ($POD_KDC_REALM)" "tcp/$POD_KDC_ADDR" "$state"
+  v=$("$POD_CACHE/pywinrm-krb-venv/bin/python" -c 'import kerberos, importlib.metadata as m; print(m.version("pykerberos"))' 2>/dev/null) || v="-"
+  status_line pykerberos "$v (pywinrm Kerberos)" "$POD_CACHE/pywinrm-krb-venv" "$([ "$v" = - ] && echo down || echo up)"
 }
