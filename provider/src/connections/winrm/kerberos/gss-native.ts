@@ -41,7 +41,7 @@ export function loadGssIov(file = process.env.POD_GSS_IOV_MODULE ?? GSS_IOV_MODU
   if (loaded) return loaded;
   if (!existsSync(file)) {
     throw new PodError("UNSUPPORTED", `Kerberos for WinRM needs pod's GSS-API addon, which is not built (${file}).`, {
-      fix: "Install MIT Kerberos' headers (Debian: apt-get install libkrb5-dev) and build it: `npx node-gyp rebuild --nodedir=/usr` in provider/native/gss-iov (make deps does this), or use auth: ntlm.",
+      fix: `Install MIT Kerberos' headers (Debian: apt-get install libkrb5-dev) and build it: \`npx node-gyp rebuild\` in ${path.resolve(path.dirname(file), "../..")} (in pod's repository make deps does this), or use auth: ntlm.`,
     });
   }
   loaded = require(file) as GssIov;
