@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -124,6 +124,20 @@ describe("WinRM Kerberos (lab KDC, encrypted over HTTP)", function () {
     // The user's cache now also holds the service ticket pod asked for with it.
     const { stdout } = await run("klist", ["-c", ccache], { env: { ...process.env, KRB5_CONFIG: krb5Config } });
     assert.match(stdout, new RegExp(`HTTP/${guest.spnHost.replace(/\./g, "\\.")}@POD\\.LAB`));
+  });
+
+  it("works over HTTPS too (TLS protects the bodies; no message encryption on top)", async () => {
+    const from = guest.lines.length;
+    const c = new WinrmConnection(
+      options({ https: true, port: guest.httpsPort, tls: { ca: readFileSync(needEnv("POD_WINRM_CA_FILE")) } }),
+    );
+    try {
+      assert.equal((await c.exec("echo over-tls")).stdout.trim(), "over-tls");
+    } finally {
+      await c.close();
+    }
+    assert.match(newLines(from), /Kerberos authenticated pod-user@POD\.LAB/);
+    assert.doesNotMatch(newLines(from), /encrypted Kerberos session/);
   });
 
   it("a wrong password is AUTH_FAILED from the KDC, before anything reaches the guest", async () => {

@@ -13,6 +13,8 @@ import { needEnv } from "./windows-lab-env";
 export interface KerberosGuest {
   host: string;
   port: number;
+  /** The HTTPS listener (the lab's 127.0.0.1 certificate, signed by the lab CA). */
+  httpsPort: number;
   /** The service principal's host (HTTP/<spnHost>@POD.LAB). */
   spnHost: string;
   lines: string[];
@@ -25,6 +27,7 @@ const REPO = join(__dirname, "..", "..");
 
 export async function startKerberosGuest(): Promise<KerberosGuest> {
   const port = await closedLoopbackPort();
+  const httpsPort = await closedLoopbackPort();
   const child = spawn(
     process.execPath,
     ["-r", "ts-node/register/transpile-only", join(REPO, "lab/windows-guest/src/main.ts"), "pod-windows-guest-krb"],
@@ -34,7 +37,8 @@ export async function startKerberosGuest(): Promise<KerberosGuest> {
         ...process.env,
         KRB5_CONFIG: needEnv("POD_KDC_KRB5_CONFIG"),
         POD_WINRM_HTTP: `127.0.0.1:${port}`,
-        POD_WINRM_HTTPS: "off",
+        POD_WINRM_HTTPS: `127.0.0.1:${httpsPort}`,
+        POD_WINRM_TLS_DIR: join(needEnv("POD_LAB_STATE"), "tls"),
         POD_WINDOWS_NICS: "synthetic",
         POD_WINDOWS_HOSTNAME: "WIN2022-KRB",
         POD_WINRM_KERBEROS_KEYTAB: needEnv("POD_KDC_HTTP_KEYTAB"),
@@ -80,10 +84,11 @@ export async function startKerberosGuest(): Promise<KerberosGuest> {
         },
       });
     });
-  await waitForLine(/pod-windows-guest ready/);
+  await waitForLine(/WinRM HTTPS listening/);
   return {
     host: "127.0.0.1",
     port,
+    httpsPort,
     spnHost: needEnv("POD_KDC_SERVICE_HOST"),
     lines,
     waitForLine,

@@ -35,15 +35,17 @@ export interface GssIov {
 /** Where `make deps` builds it: provider/native/gss-iov/build/Release, four folders above this file in src/ and dist/. */
 export const GSS_IOV_MODULE = path.resolve(__dirname, "../../../../native/gss-iov/build/Release/gss_iov.node");
 
-let loaded: GssIov | undefined;
+const loaded = new Map<string, GssIov>();
 
 export function loadGssIov(file = process.env.POD_GSS_IOV_MODULE ?? GSS_IOV_MODULE): GssIov {
-  if (loaded) return loaded;
+  const cached = loaded.get(file);
+  if (cached) return cached;
   if (!existsSync(file)) {
     throw new PodError("UNSUPPORTED", `Kerberos for WinRM needs pod's GSS-API addon, which is not built (${file}).`, {
       fix: `Install MIT Kerberos' headers (Debian: apt-get install libkrb5-dev) and build it: \`npx node-gyp rebuild\` in ${path.resolve(path.dirname(file), "../..")} (in pod's repository make deps does this), or use auth: ntlm.`,
     });
   }
-  loaded = require(file) as GssIov;
-  return loaded;
+  const module = require(file) as GssIov;
+  loaded.set(file, module);
+  return module;
 }
