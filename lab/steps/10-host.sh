@@ -76,7 +76,13 @@ kerberos_addon_built() {
 }
 
 build_kerberos_addon() {
-  local entry dir
+  local entry dir missing=()
+  # `make lint` (up-deps) runs before the packages step on a brand-new machine: install what the build needs.
+  command -v krb5-config >/dev/null || missing+=(libkrb5-dev)
+  command -v g++ >/dev/null || missing+=(g++)
+  command -v make >/dev/null || missing+=(make)
+  [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
+  mkdir -p "$POD_LAB_STATE/logs"
   [ -f /usr/include/node/node_api.h ] || { log "no Node headers in /usr/include/node (Debian: apt-get install nodejs or libnode-dev)"; return 1; }
   for entry in "${NATIVE_ADDONS[@]}"; do
     dir="$REPO_DIR/${entry%%:*}"
