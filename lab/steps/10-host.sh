@@ -26,6 +26,12 @@ install_packages() {
   command -v ssh-agent >/dev/null || missing+=(openssh-client) # the agent-auth tests start one
   command -v dot >/dev/null || missing+=(graphviz) # `make layers-graph` renders docs/layers.svg
   /usr/bin/python3 -c 'import winrm' 2>/dev/null || missing+=(python3-winrm)
+  # MIT Kerberos: the KDC (67-kdc.sh), kinit, and the headers the `kerberos` npm addon compiles against.
+  command -v krb5kdc >/dev/null || missing+=(krb5-kdc)
+  command -v kadmin.local >/dev/null || missing+=(krb5-admin-server)
+  command -v kinit >/dev/null || missing+=(krb5-user)
+  command -v krb5-config >/dev/null || missing+=(libkrb5-dev)
+  command -v g++ >/dev/null || missing+=(g++ make)
   [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
 }
 
@@ -44,7 +50,45 @@ install_node() {
 install_npm_deps() {
   local stamp="$REPO_DIR/node_modules/.pod-lock-hash" want
   want=$(hash_of "$REPO_DIR/package-lock.json")
-  if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then return 0; fi
-  (cd "$REPO_DIR" && npm ci --no-audit --no-fund --loglevel=error)
-  echo "$want" >"$stamp"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    (cd "$REPO_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+  fi
+  kerberos_addon_built || build_kerberos_addon
+}
+
+# Native addons for WinRM Kerberos, compiled here because nothing else can be:
+#  - the `kerberos` package (N-API) has an install script that npm 11 skips, and
+#    its fallbacks would download a prebuilt binary or Node's headers, which this
+#    network refuses;
+#  - pod's own provider/native/gss-iov (GSS wrap/unwrap the package lacks, see
+#    docs/credentials.md).
+# Both with the node-gyp the lock pins, against Debian's libkrb5-dev and the machine's
+# Node headers in /usr/include/node (N-API is ABI-stable: built with Node 20's headers,
+# they load in the lab's Node 22).
+NATIVE_ADDONS=(node_modules/kerberos:build/Release/kerberos.node provider/native/gss-iov:build/Release/gss_iov.node)
+
+kerberos_addon_built() {
+  local entry
+  for entry in "${NATIVE_ADDONS[@]}"; do
+    [ ! -d "$REPO_DIR/${entry%%:*}" ] || [ -f "$REPO_DIR/${entry%%:*}/${entry#*:}" ] || return 1
+  done
+}
+
+build_kerberos_addon() {
+  local entry dir missing=()
+  # `make lint` (up-deps) runs before the packages step on a brand-new machine: install what the build needs.
+  command -v krb5-config >/dev/null || missing+=(libkrb5-dev)
+  command -v g++ >/dev/null || missing+=(g++)
+  command -v make >/dev/null || missing+=(make)
+  [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
+  mkdir -p "$POD_LAB_STATE/logs"
+  [ -f /usr/include/node/node_api.h ] || { log "no Node headers in /usr/include/node (Debian: apt-get install nodejs or libnode-dev)"; return 1; }
+  for entry in "${NATIVE_ADDONS[@]}"; do
+    dir="$REPO_DIR/${entry%%:*}"
+    [ -d "$dir" ] && [ ! -f "$dir/${entry#*:}" ] || continue
+    (cd "$dir" && "$REPO_DIR/node_modules/.bin/node-gyp" rebuild --nodedir=/usr) \
+      >"$POD_LAB_STATE/logs/native-addons.log" 2>&1 || { tail -20 "$POD_LAB_STATE/logs/native-addons.log" >&2; return 1; }
+  done
+  (cd "$REPO_DIR" && node -e 'require("kerberos"); require("./provider/native/gss-iov/build/Release/gss_iov.node")')
 }

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type * as http from "node:http";
 import { hostname } from "node:os";
 import { join } from "node:path";
+import { loadGssIov } from "../../../provider/src/connections/winrm/kerberos/gss-native";
 import { tlsServerEndPoint } from "../../../provider/src/connections/winrm/ntlm/channel-bindings";
 import { Machine } from "./machine";
 import { createListener } from "./server";
@@ -33,7 +34,13 @@ const machine =
 machine.addUnconfiguredAdapters(Number(env.VMX_GUESTINFO_POD_EXTRA_NICS || env.POD_WINDOWS_EXTRA_NICS || 0) || 0);
 const password = env.VMX_GUESTINFO_POD_PASSWORD || env.POD_WINDOWS_PASSWORD || DEFAULT_PASSWORD;
 const shells = new ShellTable(Number(env.POD_WINRM_MAX_SHELLS ?? 30));
-const common = { machine, shells, password: () => password, log };
+// A domain-joined guest: Kerberos for HTTP/<host> with this keytab (MIT's GSS-API reads KRB5_KTNAME).
+const keytab = env.POD_WINRM_KERBEROS_KEYTAB;
+if (keytab) {
+  env.KRB5_KTNAME = `FILE:${keytab}`;
+  log(`Kerberos: accepting with keytab ${keytab}`);
+}
+const common = { machine, shells, password: () => password, log, ...(keytab ? { kerberos: loadGssIov() } : {}) };
 const servers: http.Server[] = [];
 
 function listen(server: http.Server, where: { host: string; port: number }, label: string): Promise<void> {

@@ -4,13 +4,16 @@ import * as http from "node:http";
 import * as https from "node:https";
 import type { Socket } from "node:net";
 import {
-  ENCRYPTED_CONTENT_TYPE,
+  ENCRYPTED_PROTOCOL,
+  encryptedContentType,
   isEncryptedContentType,
+  type MessageSealer,
   sealBody,
   unsealBody,
 } from "../../../provider/src/connections/winrm/encryption";
+import type { GssIov } from "../../../provider/src/connections/winrm/kerberos/gss-native";
 import { MessageType, NTLMSSP_SIGNATURE } from "../../../provider/src/connections/winrm/ntlm/constants";
-import type { SessionSecurity } from "../../../provider/src/connections/winrm/ntlm/session-security";
+import { acceptKerberos } from "./kerberos-acceptor";
 import type { Machine } from "./machine";
 import { NtlmAcceptor } from "./ntlm-acceptor";
 import type { ShellTable } from "./shells";
@@ -20,8 +23,9 @@ import { serve } from "./wsman-service";
 /**
  * The HTTP side of the guest's WinRM listeners, configured like a default
  * Windows Server 2022 plus Basic enabled for HTTPS:
- *  - auth: Negotiate (raw NTLMSSP tokens; SPNEGO/Kerberos are not offered)
- *    authenticates the TCP connection; Basic per request;
+ *  - auth: Negotiate (raw NTLMSSP tokens; SPNEGO/Kerberos too when the guest
+ *    has a keytab, see kerberos-acceptor.ts) authenticates the TCP
+ *    connection; Basic per request;
  *  - HTTP (5985) with AllowUnencrypted=false: Basic is refused (401) and an
  *    unsealed body after NTLM gets HTTP 500 with an empty body; bodies are
  *    multipart/encrypted NTLM-sealed, and so are the responses;
@@ -39,13 +43,17 @@ export interface ListenerOptions {
   channelBindings?: Buffer;
   /** MaxEnvelopeSizekb × 1024 (Windows' default is 500 KB). */
   maxEnvelopeBytes?: number;
+  /** Kerberos (SPNEGO) acceptance with the keytab of KRB5_KTNAME; absent: Kerberos tokens are refused. */
+  kerberos?: GssIov;
   log: (line: string) => void;
 }
 
 interface ConnectionAuth {
   pending?: NtlmAcceptor;
   user?: string;
-  session?: SessionSecurity;
+  session?: MessageSealer;
+  /** The first encrypted message of a session is logged (tests read it). */
+  announced?: boolean;
 }
 
 const SOAP = "application/soap+xml;charset=UTF-8";
@@ -149,38 +157,52 @@ async function handle(
         return challenge(res);
       }
       user = name;
-    } else if (kind === "negotiate" || kind === "ntlm") {
+    } else if (kind === "negotiate" || kind === "ntlm" || (kind === "kerberos" && o.kerberos)) {
       const raw = Buffer.from(token, "base64");
       if (raw.length < 12 || !raw.subarray(0, 8).equals(NTLMSSP_SIGNATURE)) {
-        o.log(`refused a non-NTLM ${scheme} token from ${client} (SPNEGO/Kerberos are not offered)`);
-        return challenge(res);
-      }
-      const type = raw.readUInt32LE(8);
-      if (type === MessageType.Negotiate) {
         conn.user = undefined;
         conn.session = undefined;
-        conn.pending = new NtlmAcceptor({
-          computerName: o.machine.hostname,
-          lookup: (u) => (u.toLowerCase() === USER.toLowerCase() ? o.password() : undefined),
-          ...(o.channelBindings ? { channelBindings: o.channelBindings } : {}),
-        });
-        const reply = conn.pending.challenge(raw);
-        return challenge(res, `${scheme} ${reply.toString("base64")}`);
-      }
-      if (type !== MessageType.Authenticate || !conn.pending) return challenge(res);
-      try {
-        const accepted = conn.pending.accept(raw);
-        // Tests read this line to see, from the guest's side, whether a client bound its authentication.
-        o.log(`NTLM authenticated ${USER} from ${client} (channel bindings: ${accepted.channelBindings})`);
-        conn.user = USER;
+        if (!o.kerberos) {
+          o.log(`refused a non-NTLM ${scheme} token from ${client} (SPNEGO/Kerberos are not offered)`);
+          return challenge(res);
+        }
+        const accepted = acceptKerberos(o.kerberos, kind === "kerberos" ? "kerberos" : "negotiate", raw, client, o.log);
+        if (!accepted) return challenge(res);
+        conn.user = accepted.user;
         conn.session = accepted.session;
-        user = USER;
-      } catch (error) {
-        o.log(`NTLM authentication failed from ${client}: ${(error as Error).message}`);
-        conn.pending = undefined;
-        return challenge(res);
-      } finally {
-        conn.pending = undefined;
+        conn.announced = false;
+        user = accepted.user;
+        // The AP-REP (mutual authentication) rides on this request's answer, whatever its status.
+        res.setHeader("WWW-Authenticate", `${scheme} ${accepted.token.toString("base64")}`);
+      } else {
+        const type = raw.readUInt32LE(8);
+        if (type === MessageType.Negotiate) {
+          conn.user = undefined;
+          conn.session = undefined;
+          conn.pending = new NtlmAcceptor({
+            computerName: o.machine.hostname,
+            lookup: (u) => (u.toLowerCase() === USER.toLowerCase() ? o.password() : undefined),
+            ...(o.channelBindings ? { channelBindings: o.channelBindings } : {}),
+          });
+          const reply = conn.pending.challenge(raw);
+          return challenge(res, `${scheme} ${reply.toString("base64")}`);
+        }
+        if (type !== MessageType.Authenticate || !conn.pending) return challenge(res);
+        try {
+          const accepted = conn.pending.accept(raw);
+          // Tests read this line to see, from the guest's side, whether a client bound its authentication.
+          o.log(`NTLM authenticated ${USER} from ${client} (channel bindings: ${accepted.channelBindings})`);
+          conn.user = USER;
+          conn.session = accepted.session;
+          conn.announced = false;
+          user = USER;
+        } catch (error) {
+          o.log(`NTLM authentication failed from ${client}: ${(error as Error).message}`);
+          conn.pending = undefined;
+          return challenge(res);
+        } finally {
+          conn.pending = undefined;
+        }
       }
     } else return challenge(res);
   } else if (conn.user) user = conn.user;
@@ -191,7 +213,8 @@ async function handle(
     res.writeHead(200, { "Content-Length": 0, Server: "Microsoft-HTTPAPI/2.0" }).end();
     return;
   }
-  const encrypted = isEncryptedContentType(req.headers["content-type"]);
+  const protocol = conn.session?.protocol ?? ENCRYPTED_PROTOCOL;
+  const encrypted = isEncryptedContentType(req.headers["content-type"], protocol);
   let xml: Buffer;
   if (encrypted) {
     if (!conn.session) {
@@ -200,6 +223,10 @@ async function handle(
     }
     try {
       xml = unsealBody(conn.session, body);
+      const mechanism = conn.session.variableSignature ? "Kerberos" : "NTLM";
+      const framing = protocol.replace(/^application\//, "");
+      if (!conn.announced) o.log(`encrypted ${mechanism} session (${framing}) with ${user} from ${client}`);
+      conn.announced = true;
     } catch (error) {
       o.log(`cannot unseal a message from ${client}: ${(error as Error).message}`);
       conn.user = undefined;
@@ -243,7 +270,7 @@ async function handle(
         });
   if (res.destroyed) return;
   const out = Buffer.from(result.xml, "utf8");
-  if (encrypted && conn.session) send(res, result.status, sealBody(conn.session, out), ENCRYPTED_CONTENT_TYPE);
+  if (encrypted && conn.session) send(res, result.status, sealBody(conn.session, out), encryptedContentType(protocol));
   else send(res, result.status, out, SOAP);
 }
 

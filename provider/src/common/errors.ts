@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   "HOST_KEY_MISMATCH",
   "HOST_KEY_UNKNOWN",
   "AUTH_FAILED",
+  /** A Kerberos ticket (or another time-limited credential) is past its end time. */
+  "CREDENTIALS_EXPIRED",
   "CONNECTION_LOST",
   "PROTOCOL_ERROR",
   "NTLM_DOWNGRADE",

@@ -3,6 +3,7 @@ import { PodError } from "../common/errors";
 import { Secret } from "../common/secret";
 import type { GuestAccess } from "../connections/factory";
 import { hostKeyPolicySchema } from "../connections/ssh/host-key-policy";
+import { winrmKerberosSchema } from "../connections/winrm/kerberos/schema";
 import { resolveTlsTrust } from "../credentials/tls-trust";
 import { vsphereConnectionSchema } from "../credentials/vsphere-schema";
 import type { VsphereConnectOptions } from "../vsphere/session";
@@ -50,6 +51,13 @@ export const guestTargetSchema = z
     caFile: z.string().optional().describe("WinRM HTTPS: CA file to trust."),
     thumbprint: z.string().optional().describe("WinRM HTTPS: pinned SHA-256 certificate thumbprint."),
     insecure: z.boolean().optional().describe("WinRM HTTPS: skip certificate checks (labs only)."),
+    auth: z
+      .enum(["ntlm", "kerberos"])
+      .optional()
+      .describe(
+        'WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).',
+      ),
+    kerberos: winrmKerberosSchema.optional(),
     container: z.string().min(1).optional().describe("Docker: the container id or name."),
     vmId: z.string().min(1).optional().describe("guestops: the VM's managed object id (a PodVm's moid)."),
     vsphere: vsphereConnectionSchema.optional(),
@@ -104,10 +112,11 @@ export function toGuestAccess(t: GuestTarget, vsphere?: VsphereConnectOptions): 
         host: t.host ?? "",
         ...(t.port ? { port: t.port } : {}),
         https: t.https ?? true,
-        auth: "ntlm",
+        auth: t.auth ?? "ntlm",
         username: t.user ?? "",
         password: new Secret(t.password ?? ""),
         ...(t.https !== false ? { tls: winrmTrust(t) } : {}),
+        ...(t.kerberos ? { kerberos: t.kerberos } : {}),
       };
     case "docker":
       return { transport: "docker", container: t.container ?? "", ...(t.user ? { user: t.user } : {}) };

@@ -93,12 +93,32 @@ export interface GuestTarget {
   thumbprint?: string;
   /** WinRM HTTPS: skip certificate checks (labs only). */
   insecure?: boolean;
+  /** WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session). */
+  auth?: "ntlm" | "kerberos";
+  /** WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password. */
+  kerberos?: GuestTargetKerberos;
   /** Docker: the container id or name. */
   container?: string;
   /** guestops: the VM's managed object id (a PodVm's moid). */
   vmId?: string;
   /** How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables. */
   vsphere?: VsphereConnection;
+}
+
+/** WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password. */
+export interface GuestTargetKerberos {
+  /** Host part of the service principal HTTP/<spnHost>; default the target host. */
+  spnHost?: string;
+  /** Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf. */
+  realm?: string;
+  /** The realm's KDC, "host" or "host:port" (needs realm). */
+  kdc?: string;
+  /** A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf. */
+  krb5Config?: string;
+  /** A keytab with the user's keys (instead of a password). */
+  keytab?: string;
+  /** An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME. */
+  ccache?: string;
 }
 
 /** A secret script for the guest's default shell. */

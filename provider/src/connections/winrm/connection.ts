@@ -8,6 +8,7 @@ import type { ConnectionHealth, ExecOptions, GetFileOptions, GuestConnection, Ra
 import { decodeClixml } from "./clixml";
 import { type CreateShellOptions, type EnvelopeContext, identify } from "./envelope";
 import { isWsmanFault } from "./faults";
+import type { KerberosOptions } from "./kerberos/options";
 import { WSMAN_FAULT } from "./namespaces";
 import { parseResponse } from "./response";
 import { type RunResult, WinrsShell } from "./shell";
@@ -21,7 +22,8 @@ import { type WinrmAuthKind, WinrmTransport } from "./transport";
  * trip), replaced when the guest forgets it. Commands on one connection run
  * one at a time. Default: NTLMv2 over HTTPS 5986 with channel binding;
  * `https: false` is the explicit choice of NTLMv2 with message encryption
- * over HTTP 5985; Basic needs HTTPS. Kerberos and CredSSP are not supported.
+ * over HTTP 5985; Basic needs HTTPS; `auth: "kerberos"` (SPNEGO, with
+ * Kerberos message encryption over HTTP). CredSSP is not supported.
  */
 export interface WinrmConnectionOptions {
   host: string;
@@ -34,9 +36,12 @@ export interface WinrmConnectionOptions {
   https?: boolean;
   /** Default "ntlm". */
   auth?: WinrmAuthKind;
-  /** "Administrator", "DOMAIN\\user" or "user@domain". */
+  /** "Administrator", "DOMAIN\\user" or "user@domain" (Kerberos: "user@REALM", or "user" with kerberos.realm). */
   username: string;
+  /** Kerberos: "" to use a keytab or an existing ticket cache. */
   password: string | Secret;
+  /** auth: "kerberos": realm/KDC, keytab, ticket cache, service principal host. */
+  kerberos?: KerberosOptions;
   /** HTTPS trust: the CA, a pinned SHA-256 thumbprint, or insecure: true (labs only). */
   tls?: TlsTrust;
   /** How long one Receive waits on the guest for output (w:OperationTimeout), seconds; default 20. */
@@ -72,6 +77,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
       username: options.username,
       password: toSecret(options.password),
       ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.kerberos ? { kerberos: options.kerberos } : {}),
     });
     const host = options.host.includes(":") ? `[${options.host}]` : options.host;
     this.#ctx = {

@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { ENCRYPTED_CONTENT_TYPE, EncryptedBodyError, isEncryptedContentType, sealBody, unsealBody } from "./encryption";
+import {
+  ENCRYPTED_CONTENT_TYPE,
+  EncryptedBodyError,
+  encryptedContentType,
+  isEncryptedContentType,
+  KERBEROS_ENCRYPTED_PROTOCOL,
+  type MessageSealer,
+  sealBody,
+  unsealBody,
+} from "./encryption";
 import { Flag, SESSION_FLAGS } from "./ntlm/constants";
 import { SessionSecurity } from "./ntlm/session-security";
 
@@ -58,5 +67,43 @@ describe("winrm NTLM message encryption: never in clear", () => {
     assert.throws(() => sealBody(session, Buffer.from("net user backup secret")), EncryptedBodyError);
     const sealed = sealBody(pair().server, Buffer.from("<s:Envelope/>"));
     assert.throws(() => unsealBody(session, sealed), EncryptedBodyError);
+  });
+});
+
+/** A Kerberos-like sealer: a 60-byte "header" (XOR key + checksum stand-in) and same-length ciphertext. */
+function fakeKerberos(protocol?: string): MessageSealer {
+  const mask = (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a));
+  return {
+    sealing: true,
+    variableSignature: true,
+    ...(protocol ? { protocol } : {}),
+    wrap: (plaintext) => ({ sealed: mask(plaintext), signature: Buffer.alloc(60, plaintext.length & 0xff) }),
+    unwrap: (sealed, signature) => {
+      if (signature.length !== 60 || signature[0] !== (sealed.length & 0xff)) throw new EncryptedBodyError("bad MIC");
+      return mask(sealed);
+    },
+  };
+}
+
+describe("winrm Kerberos message encryption (same framing, the wrap token's header as signature)", () => {
+  it("carries a 60-byte header and says the protocol of the HTTP scheme", () => {
+    const spnego = fakeKerberos();
+    const body = sealBody(spnego, Buffer.from("<s:Envelope/>"));
+    const text = body.toString("latin1");
+    assert.ok(text.includes("Content-Type: application/HTTP-SPNEGO-session-encrypted\r\n"));
+    assert.equal(body.readUInt32LE(text.indexOf("octet-stream\r\n") + 14), 60);
+    assert.deepEqual(unsealBody(spnego, body), Buffer.from("<s:Envelope/>"));
+    const kerberosScheme = fakeKerberos(KERBEROS_ENCRYPTED_PROTOCOL);
+    const viaKerberos = sealBody(kerberosScheme, Buffer.from("x"));
+    assert.ok(viaKerberos.toString("latin1").includes("application/HTTP-Kerberos-session-encrypted"));
+    assert.ok(isEncryptedContentType(encryptedContentType(KERBEROS_ENCRYPTED_PROTOCOL), KERBEROS_ENCRYPTED_PROTOCOL));
+  });
+
+  it("refuses a part of another protocol, and a 60-byte signature on an NTLM session", () => {
+    assert.throws(
+      () => unsealBody(fakeKerberos(), sealBody(fakeKerberos(KERBEROS_ENCRYPTED_PROTOCOL), Buffer.from("x"))),
+      /unexpected part type/,
+    );
+    assert.throws(() => unsealBody(pair().server, sealBody(fakeKerberos(), Buffer.from("abc"))), /truncated/);
   });
 });

@@ -4,11 +4,22 @@ import type { Secret } from "../../common/secret";
 import type { TlsTrust } from "../../common/tls";
 import { PoolEvents } from "../pool-events";
 import { createAgent, type WinrmAgent } from "./agent";
-import { ENCRYPTED_CONTENT_TYPE, EncryptedBodyError, isEncryptedContentType, sealBody, unsealBody } from "./encryption";
+import {
+  ENCRYPTED_PROTOCOL,
+  EncryptedBodyError,
+  encryptedContentType,
+  isEncryptedContentType,
+  type MessageSealer,
+  sealBody,
+  unsealBody,
+} from "./encryption";
 import { type Endpoint, exchange, type RawReply, StaleConnection } from "./http-exchange";
+import { KerberosCredentials } from "./kerberos/credentials";
+import { kerberosHandshake } from "./kerberos/handshake";
+import type { KerberosOptions } from "./kerberos/options";
 import { tlsServerEndPoint } from "./ntlm/channel-bindings";
 import { NtlmClient, NtlmClientError, NtlmDowngradeError } from "./ntlm/client";
-import { NtlmIntegrityError, type SessionSecurity } from "./ntlm/session-security";
+import { NtlmIntegrityError } from "./ntlm/session-security";
 import { downgradeError, integrityError, replayRefusedError, unsealedReplyError } from "./ntlm-errors";
 
 /**
@@ -23,14 +34,18 @@ import { downgradeError, integrityError, replayRefusedError, unsealedReplyError 
  *    (UNSEALED_REPLY), never read. A CHALLENGE that offers less than
  *    128-bit sealing with key exchange and a timestamp is refused
  *    (NTLM_DOWNGRADE) before any password proof is sent.
- * Kerberos and CredSSP are not implemented (domain accounts work with NTLM).
+ *  - kerberos: SPNEGO with a Kerberos ticket (kerberos/handshake.ts), mutual
+ *    authentication required; over HTTP every body is encrypted with the
+ *    Kerberos context (HTTP-Kerberos-session-encrypted), with the same
+ *    refusals as NTLM's sealing (unencrypted or altered replies).
+ * CredSSP is not implemented.
  * Requests are serialized: NTLM sealing is one RC4 stream per direction.
  * A 401 in the middle of a sealed session is resent (after one fresh
  * handshake) only for a replay-safe request: over plain HTTP anyone in the
  * path can forward a Command to the service and answer pod with 401, and a
  * resend would run it twice (see replayRefusedError).
  */
-export type WinrmAuthKind = "ntlm" | "basic";
+export type WinrmAuthKind = "ntlm" | "basic" | "kerberos";
 
 export interface WinrmTransportOptions {
   host: string;
@@ -42,6 +57,8 @@ export interface WinrmTransportOptions {
   username: string;
   password: Secret;
   tls?: TlsTrust;
+  /** auth: kerberos only. */
+  kerberos?: KerberosOptions;
 }
 
 /** How one request may be handled when the session fails under it. */
@@ -57,9 +74,10 @@ export interface WinrmReply {
   body: Buffer;
 }
 
+/** An authenticated connection: NTLM's session security or a Kerberos context. */
 interface NtlmContext {
   socket: Duplex;
-  session: SessionSecurity;
+  session: MessageSealer;
   seal: boolean;
 }
 
@@ -68,6 +86,7 @@ export class WinrmTransport {
   readonly #endpoint: Endpoint;
   #ctx: NtlmContext | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #kerberos: KerberosCredentials | undefined;
   readonly stats = { requests: 0, handshakes: 0, reconnects: 0, failures: 0 };
   /** Reconnects and failed requests as they happen (for metrics). */
   readonly events: PoolEvents;
@@ -83,6 +102,9 @@ export class WinrmTransport {
       );
     }
     this.events = new PoolEvents("winrm", this.target);
+    if (options.auth === "kerberos") {
+      this.#kerberos = new KerberosCredentials(options.kerberos ?? {}, options.username, options.password);
+    }
     this.#agent = createAgent(options.https, options.tls ?? {}, options.host, options.port);
     this.#endpoint = {
       host: options.host,
@@ -107,6 +129,7 @@ export class WinrmTransport {
   close(): void {
     this.#ctx = undefined;
     this.#agent.destroy();
+    this.#kerberos?.dispose();
   }
 
   async #post(body: Buffer, timeoutMs: number, options: PostOptions): Promise<WinrmReply> {
@@ -146,7 +169,8 @@ export class WinrmTransport {
     for (let attempt = 0; ; attempt++) {
       // A context made for this very request: a 401 on it is an authentication failure, not a forgotten session.
       const fresh = this.#ctx === undefined;
-      const ctx = this.#ctx ?? (await this.#handshake(timeoutMs));
+      const ctx =
+        this.#ctx ?? (await (this.#kerberos ? this.#handshakeKerberos(timeoutMs) : this.#handshake(timeoutMs)));
       let reply: RawReply;
       try {
         reply = await exchange(
@@ -154,7 +178,8 @@ export class WinrmTransport {
           (socket) => {
             if (socket !== ctx.socket) return new StaleConnection();
             if (!ctx.seal) return { headers: {} as Record<string, string>, body };
-            return { headers: { "Content-Type": ENCRYPTED_CONTENT_TYPE }, body: sealBody(ctx.session, body) };
+            const contentType = encryptedContentType(ctx.session.protocol ?? ENCRYPTED_PROTOCOL);
+            return { headers: { "Content-Type": contentType }, body: sealBody(ctx.session, body) };
           },
           timeoutMs,
         );
@@ -178,7 +203,7 @@ export class WinrmTransport {
         continue;
       }
       if (!ctx.seal) return reply;
-      if (!isEncryptedContentType(reply.contentType)) {
+      if (!isEncryptedContentType(reply.contentType, ctx.session.protocol)) {
         // Only an attacker (or a broken service) answers a sealed request in clear: drop the session.
         this.#ctx = undefined;
         throw unsealedReplyError(this.target, reply);
@@ -193,6 +218,35 @@ export class WinrmTransport {
         throw error;
       }
     }
+  }
+
+  /** One empty-body POST with the Kerberos AP-REQ; the reply's AP-REP must verify. */
+  async #handshakeKerberos(timeoutMs: number): Promise<NtlmContext> {
+    if (!this.#kerberos) throw new PodError("INTERNAL", "Kerberos handshake without Kerberos credentials.");
+    this.stats.handshakes++;
+    let socket: Duplex | undefined;
+    const session = await kerberosHandshake(
+      this.#kerberos,
+      {
+        target: this.target,
+        spnHost: this.options.kerberos?.spnHost ?? this.options.host,
+        https: this.options.https,
+        send: (authorization) =>
+          exchange(
+            this.#endpoint,
+            (s) => {
+              socket = s;
+              return { headers: { Authorization: authorization }, body: Buffer.alloc(0) };
+            },
+            timeoutMs,
+          ),
+        authFailed: (reply, why) => this.#authFailed(reply, why),
+      },
+      timeoutMs,
+    );
+    if (!socket) throw new PodError("INTERNAL", "Kerberos handshake finished without a socket.");
+    this.#ctx = { socket, session, seal: !this.options.https };
+    return this.#ctx;
   }
 
   /** Empty-body POSTs carrying NEGOTIATE, then AUTHENTICATE, on one socket (as pywinrm and Windows' winrs do). */
@@ -264,15 +318,17 @@ export class WinrmTransport {
 
   #authFailed(reply: RawReply, why?: string): PodError {
     const offered = reply.authenticate.map((h) => h.split(/\s+/)[0]).join(", ") || "none";
-    const scheme = this.options.auth === "basic" ? "Basic" : "NTLM";
+    const scheme = { basic: "Basic", ntlm: "NTLM", kerberos: "Kerberos" }[this.options.auth];
     return new PodError(
       "AUTH_FAILED",
       `The WinRM service at ${this.target} rejected ${scheme} authentication for "${this.options.username}" (HTTP 401${why ? `: ${why}` : ""}; it offers: ${offered}).`,
       {
         fix:
-          this.options.auth === "basic"
-            ? 'Check the user name and password. Basic works only for local accounts and must be enabled (winrm set winrm/config/service/auth @{Basic="true"}); use auth: ntlm for domain accounts.'
-            : `Check the user name (DOMAIN\\user for domain accounts) and password. A local account other than the built-in Administrator also needs LocalAccountTokenFilterPolicy=1.${this.options.https ? " Over https a right password is also refused when the channel binding does not match: a TLS-intercepting proxy sits between pod and the guest." : ""}`,
+          this.options.auth === "kerberos"
+            ? `The service refused a valid ticket for ${this.#kerberos?.principal}: check that the account may use WinRM and that kerberos.spnHost names this guest.`
+            : this.options.auth === "basic"
+              ? 'Check the user name and password. Basic works only for local accounts and must be enabled (winrm set winrm/config/service/auth @{Basic="true"}); use auth: ntlm for domain accounts.'
+              : `Check the user name (DOMAIN\\user for domain accounts) and password. A local account other than the built-in Administrator also needs LocalAccountTokenFilterPolicy=1.${this.options.https ? " Over https a right password is also refused when the channel binding does not match: a TLS-intercepting proxy sits between pod and the guest." : ""}`,
         details: { status: 401, offered, auth: this.options.auth },
       },
     );

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PodError } from "../../common/errors";
 import { readProviderConfig } from "../../credentials/vsphere";
+import { guestTargetSchema, toGuestAccess } from "../../execution/guest-target";
 import { PodCommandProvider } from "../pod-command/provider";
 import { guestFailures } from "../pod-vm/guest-probe";
 import { guestTargetFailures, mergeGuestTarget, withGuestDefaults } from "./guest-defaults";
@@ -47,6 +48,26 @@ describe("guest targets through the credential chain (target, stack config, POD_
     assert.match(failures[0]?.reason ?? "", /pulumi config set pod:guestUser/);
     const winrm = guestTargetFailures({ transport: "winrm", host: "h", user: "u" }, {}, noEnv);
     assert.match(winrm[0]?.reason ?? "", /pulumi config set --secret pod:guestPassword/);
+  });
+
+  it("lets a WinRM Kerberos target go without a password (keytab or ticket cache), and maps it to the connection", () => {
+    const target = {
+      transport: "winrm" as const,
+      host: "10.0.0.21",
+      user: "deploy@CORP.LAB",
+      https: false,
+      auth: "kerberos" as const,
+      kerberos: { realm: "CORP.LAB", kdc: "dc01:88", keytab: "/etc/pod/deploy.keytab" },
+    };
+    assert.deepEqual(guestTargetFailures(target, {}, noEnv), []);
+    const access = toGuestAccess(target);
+    assert.equal(access.transport, "winrm");
+    if (access.transport !== "winrm") return;
+    assert.equal(access.auth, "kerberos");
+    assert.deepEqual(access.kerberos, target.kerberos);
+    assert.equal(guestTargetSchema.safeParse(target).success, true);
+    const ntlm = guestTargetFailures({ ...target, auth: "ntlm" as const }, {}, noEnv);
+    assert.equal(ntlm[0]?.property, "target.password", "NTLM still needs one");
   });
 
   it("throws a typed INVALID_INPUT at create when the user is still missing", async () => {

@@ -68,7 +68,9 @@ export function guestTargetFailures(
   if (transport !== "docker" && !merged.user) {
     failures.push({ property: `${input}.user`, reason: `transport ${transport} needs a user. ${userFix(input)}` });
   }
-  if ((transport === "winrm" || transport === "guestops") && !merged.password) {
+  // Kerberos may log in with a keytab or an existing ticket cache instead of a password.
+  const kerberos = transport === "winrm" && merged.auth === "kerberos";
+  if ((transport === "winrm" || transport === "guestops") && !merged.password && !kerberos) {
     const reason = `transport ${transport} needs a password. ${passwordFix(input)}`;
     failures.push({ property: `${input}.password`, reason });
   }
