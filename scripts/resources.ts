@@ -1,6 +1,7 @@
 /** The resources pod publishes: name, description and the zod schemas of their inputs and outputs. */
 import type { z } from "zod";
 import { podCommandInputsSchema, podCommandOutputsSchema } from "../provider/src/resources/pod-command/args";
+import { podCopyInputsSchema, podCopyOutputsSchema } from "../provider/src/resources/pod-copy/args";
 import {
   POD_NETWORK_SECRET_OUTPUTS,
   podNetworkInputsSchema,
@@ -39,6 +40,7 @@ export const TYPE_NAMES: Record<string, string> = {
   PodCommandCreate1: "SecretText",
   PodCommandCreate3: "ShellScript",
   PodCommandTruncated: "TruncatedOutput",
+  PodCopyFiles: "CopiedFile",
   PodNetworkPortGroup: "PortGroupSpec",
   PodNetworkInterfaces: "InterfaceSpec",
   PodNetworkApplied: "AppliedInterface",
@@ -64,6 +66,15 @@ export const RESOURCES: ResourceEntry[] = [
     providerModule: "@pod-lab/provider/providers/pod-command",
     secretOutputs: ["target"],
     secretOutputsOnRequest: ["stdout", "stderr", "data", "stdin"],
+  },
+  {
+    name: "PodCopy",
+    description:
+      "Files into a guest over SSH (SFTP), WinRM, Docker or VMware Tools: a file, a folder tree or a Pulumi asset/archive, streamed (never held in memory), to an absolute path. Compared by content hash: a changed file is copied again, an unchanged one is not. Mode and owner on Linux. Destroy removes what it copied unless keepOnDelete; new triggers or another remotePath replace it.",
+    inputs: podCopyInputsSchema,
+    outputs: podCopyOutputsSchema,
+    providerModule: "@pod-lab/provider/providers/pod-copy",
+    secretOutputs: ["target"],
   },
   {
     name: "PodNetwork",

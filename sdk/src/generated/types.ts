@@ -117,6 +117,17 @@ export interface TruncatedOutput {
   stderr: number;
 }
 
+export interface CopiedFile {
+  /** The file's path in the guest. */
+  path: string;
+  /** SHA-256 of the content copied. */
+  sha256: string;
+  /** Bytes. */
+  size: number;
+  /** Permissions set (Linux). */
+  mode: number;
+}
+
 /** The vSphere port group (with its VLAN) the VM's NIC goes on. */
 export interface PortGroupSpec {
   /** Port group name; created when missing (and then removed on delete). */
