@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { toPodError } from "../../common/errors";
 import { type CopyRecord, copyToGuest, removeCopied } from "../../execution/copy/copy";
+import { checkRemotePath } from "../../execution/copy/remote-path";
 import { buildManifest, checkSource } from "../../execution/copy/source";
 import { targetName } from "../../execution/guest-target";
 import { urnOf } from "../shared/audit";
@@ -65,6 +66,8 @@ export class PodCopyProvider implements pulumi.dynamic.ResourceProvider<PodCopyI
 
   async #copy(inputs: PodCopyInputs, olds: PodCopyOutputs | undefined, action: string): Promise<PodCopyOutputs> {
     try {
+      // Bad input ends here, before anything is read or any guest is dialled.
+      checkRemotePath(inputs.remotePath);
       const manifest = await buildManifest(await copySourceOf(inputs), modeOf(inputs.mode));
       if (olds && !diffPodCopy(olds, inputs, manifest).recopy) {
         // Same bytes, mode and owner: only stored settings changed (a new address for the same guest).
