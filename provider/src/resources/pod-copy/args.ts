@@ -3,8 +3,19 @@ import { remotePathProblem } from "../../execution/copy/remote-path";
 import { guestTargetSchema } from "../../execution/guest-target";
 import { detectedOsSchema } from "../shared/detected-os";
 
-/** A Pulumi asset or archive as a dynamic provider receives it (FileAsset, StringAsset, FileArchive, AssetArchive). */
+/** Pulumi's wire signatures (sdk/go/common/resource/asset.go): the key, and its value for assets and archives. */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+export const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+
+/**
+ * A Pulumi asset or archive (FileAsset, StringAsset, FileArchive, AssetArchive):
+ * a dynamic provider receives it in the wire form (the signature key, the
+ * engine's hash, path/text/uri/assets); the SDK's own classes (fields are
+ * promises) are accepted too, for callers of the provider in the same process.
+ */
 export interface AssetOrArchive {
+  [SIG_KEY]?: string;
   __pulumiAsset?: boolean;
   __pulumiArchive?: boolean;
   path?: string | Promise<string | undefined>;
@@ -14,9 +25,10 @@ export interface AssetOrArchive {
 }
 
 export const isAssetOrArchive = (v: unknown): v is AssetOrArchive =>
-  typeof v === "object" &&
-  v !== null &&
-  ((v as AssetOrArchive).__pulumiAsset === true || (v as AssetOrArchive).__pulumiArchive === true);
+  typeof v === "object" && v !== null && (isArchive(v as AssetOrArchive) || isAsset(v as AssetOrArchive));
+
+export const isArchive = (v: AssetOrArchive): boolean => v.__pulumiArchive === true || v[SIG_KEY] === ARCHIVE_SIG;
+const isAsset = (v: AssetOrArchive): boolean => v.__pulumiAsset === true || v[SIG_KEY] === ASSET_SIG;
 
 const sourceSchema = z
   .custom<AssetOrArchive>(isAssetOrArchive, "must be a Pulumi asset or archive")

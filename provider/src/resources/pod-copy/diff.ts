@@ -1,4 +1,3 @@
-import type { Manifest } from "../../execution/copy/source";
 import type { PodCopyInputs, PodCopyOutputs } from "./args";
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -17,9 +16,9 @@ export interface CopyDiff {
  * same bytes under another asset do not. A new target alone (another address
  * or password for the same guest) only updates state, as for PodCommand.
  */
-export function diffPodCopy(olds: PodCopyOutputs, news: PodCopyInputs, manifest: Manifest): CopyDiff {
+export function diffPodCopy(olds: PodCopyOutputs, news: PodCopyInputs, sha256: string): CopyDiff {
   const replaces = (["triggers", "remotePath"] as const).filter((k) => !same(olds[k], news[k]));
-  const recopy = manifest.sha256 !== olds.sha256 || !same(olds.owner, news.owner) || !same(olds.mode, news.mode);
+  const recopy = sha256 !== olds.sha256 || !same(olds.owner, news.owner) || !same(olds.mode, news.mode);
   const other = (["target", "keepOnDelete", "strictDelete", "timeoutSeconds", "localPath"] as const).some(
     (k) => !same(olds[k], news[k]),
   );

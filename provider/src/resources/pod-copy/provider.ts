@@ -25,16 +25,24 @@ export class PodCopyProvider implements pulumi.dynamic.ResourceProvider<PodCopyI
     this.#config = configureRuntime(this.#runtime, req.config);
   }
 
+  /**
+   * Validates, and hashes the source: Pulumi hands diff assets without their
+   * paths or texts (only its own hash), so the content digest pod compares is
+   * taken here and travels to diff as `sourceSha256` (a hash, never content).
+   */
   async check(_olds: PodCopyInputs, news: PodCopyInputs): Promise<pulumi.dynamic.CheckResult<PodCopyInputs>> {
     const failures = [...checkInputs(podCopyInputsSchema, news), ...guestTargetFailures(news.target, this.#config)];
     if (!failures.length) failures.push(...(await sourceFailures(news)));
-    return { inputs: news, failures };
+    if (failures.length || hasUnknowns([news.source, news.localPath, news.mode])) return { inputs: news, failures };
+    const manifest = await buildManifest(await copySourceOf(news), modeOf(news.mode));
+    return { inputs: { ...news, sourceSha256: manifest.sha256 } as PodCopyInputs, failures };
   }
 
   async diff(_id: string, olds: PodCopyOutputs, news: PodCopyInputs): Promise<pulumi.dynamic.DiffResult> {
-    if (hasUnknowns([news.source, news.localPath])) return { changes: true };
-    const manifest = await buildManifest(await copySourceOf(news), modeOf(news.mode));
-    const { changes, replaces } = diffPodCopy(olds, news, manifest);
+    const checked = (news as { sourceSha256?: string }).sourceSha256;
+    if (checked === undefined && hasUnknowns([news.source, news.localPath])) return { changes: true };
+    const sha256 = checked ?? (await buildManifest(await copySourceOf(news), modeOf(news.mode))).sha256;
+    const { changes, replaces } = diffPodCopy(olds, news, sha256);
     // The old copy goes first: a new one at the same path must not be removed by the old one's delete.
     return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
   }
@@ -69,7 +77,7 @@ export class PodCopyProvider implements pulumi.dynamic.ResourceProvider<PodCopyI
       // Bad input ends here, before anything is read or any guest is dialled.
       checkRemotePath(inputs.remotePath);
       const manifest = await buildManifest(await copySourceOf(inputs), modeOf(inputs.mode));
-      if (olds && !diffPodCopy(olds, inputs, manifest).recopy) {
+      if (olds && !diffPodCopy(olds, inputs, manifest.sha256).recopy) {
         // Same bytes, mode and owner: only stored settings changed (a new address for the same guest).
         const { sha256, files, dirs, bytes, os } = olds;
         return { ...inputs, sha256, files, dirs, bytes, os };

@@ -5,7 +5,7 @@
  */
 import { PodError } from "../../common/errors";
 import type { CopySource } from "../../execution/copy/source";
-import { type AssetOrArchive, isAssetOrArchive, type PodCopyInputs } from "./args";
+import { type AssetOrArchive, isArchive, isAssetOrArchive, type PodCopyInputs } from "./args";
 
 const unsupported = (uri: string) =>
   new PodError("UNSUPPORTED", `PodCopy copies local files; ${uri} is a remote asset.`, {
@@ -16,7 +16,7 @@ const unsupported = (uri: string) =>
 async function fromAsset(value: AssetOrArchive): Promise<CopySource> {
   const path = await value.path;
   const uri = await value.uri;
-  if (value.__pulumiArchive) {
+  if (isArchive(value)) {
     const assets = await value.assets;
     if (assets) {
       const entries: Record<string, CopySource> = {};
