@@ -34,6 +34,7 @@ export const TYPE_NAMES: Record<string, string> = {
   PodVmConnection: "VsphereConnection",
   PodVmNics: "Nic",
   PodVmGuest: "GuestAccess",
+  GuestAccessJumpHost: "JumpHost",
   PodVmObservedNics: "ObservedNic",
   PodVmOs: "DetectedOs",
   PodCommandTarget: "GuestTarget",
@@ -60,7 +61,7 @@ export const RESOURCES: ResourceEntry[] = [
   {
     name: "PodCommand",
     description:
-      "Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command or trigger runs it again; a new target alone does not. Nothing runs during preview.",
+      "Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command runs it again (with the last output in PULUMI_COMMAND_STDOUT/STDERR); new triggers replace it; a new target alone does not run it. Nothing runs during preview.",
     inputs: podCommandInputsSchema,
     outputs: podCommandOutputsSchema,
     providerModule: "@pod-lab/provider/providers/pod-command",

@@ -44,7 +44,7 @@ const spec: DynamicResourceSpec = {
   secretOutputsOnRequest: ["stdout", "stderr", "data", "stdin"],
 };
 
-/** Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command or trigger runs it again; a new target alone does not. Nothing runs during preview. */
+/** Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command runs it again (with the last output in PULUMI_COMMAND_STDOUT/STDERR); new triggers replace it; a new target alone does not run it. Nothing runs during preview. */
 export class PodCommand extends pulumi.dynamic.Resource {
   /** How to reach the guest. Stored as a secret. */
   declare readonly target: pulumi.Output<GuestTarget>;
