@@ -23,6 +23,12 @@ describe("execution/dial-settings: jump host and dial limits on a target", () =>
     assert.equal(access.jump.username, "jump");
     assert.ok(isSecret(access.jump.password));
     assert.deepEqual(access.jump.hostKey, { policy: "strict", fingerprints: [`SHA256:${"A".repeat(43)}`] });
+    assert.equal(access.agent, undefined);
+    const withAgent = toGuestAccess(guestTargetSchema.parse({ ...base, agent: true })) as unknown as Record<
+      string,
+      unknown
+    >;
+    assert.equal(withAgent.agent, true, "agent: true asks ssh2 for $SSH_AUTH_SOCK's keys");
   });
 
   it("keys the connection cache on every jump and dial field, the jump password included", () => {
