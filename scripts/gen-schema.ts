@@ -31,6 +31,8 @@ function toProperty(node: Json, typeName: string): PulumiProperty {
     ...(description ? { description } : {}),
     ...(node.secret ? { secret: true } : {}),
   };
+  // Pulumi's own asset/archive type (zod meta pulumiType on the input).
+  if (node.pulumiType === "AssetOrArchive") return { ...base, $ref: "pulumi.json#/AssetOrArchive" };
   const anyOf = node.anyOf as Json[] | undefined;
   if (anyOf) return { ...toProperty(anyOf[0] ?? {}, typeName), ...base };
   if (node.enum) return { ...base, type: "string" };

@@ -1,6 +1,7 @@
 /** The resources pod publishes: name, description and the zod schemas of their inputs and outputs. */
 import type { z } from "zod";
 import { podCommandInputsSchema, podCommandOutputsSchema } from "../provider/src/resources/pod-command/args";
+import { podCopyInputsSchema, podCopyOutputsSchema } from "../provider/src/resources/pod-copy/args";
 import {
   POD_NETWORK_SECRET_OUTPUTS,
   podNetworkInputsSchema,
@@ -33,12 +34,14 @@ export const TYPE_NAMES: Record<string, string> = {
   PodVmConnection: "VsphereConnection",
   PodVmNics: "Nic",
   PodVmGuest: "GuestAccess",
+  GuestAccessJumpHost: "JumpHost",
   PodVmObservedNics: "ObservedNic",
   PodVmOs: "DetectedOs",
   PodCommandTarget: "GuestTarget",
   PodCommandCreate1: "SecretText",
   PodCommandCreate3: "ShellScript",
   PodCommandTruncated: "TruncatedOutput",
+  PodCopyFiles: "CopiedFile",
   PodNetworkPortGroup: "PortGroupSpec",
   PodNetworkInterfaces: "InterfaceSpec",
   PodNetworkApplied: "AppliedInterface",
@@ -58,12 +61,21 @@ export const RESOURCES: ResourceEntry[] = [
   {
     name: "PodCommand",
     description:
-      "Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command or trigger runs it again; a new target alone does not. Nothing runs during preview.",
+      "Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command runs it again (with the last output in PULUMI_COMMAND_STDOUT/STDERR); new triggers replace it; a new target alone does not run it. Nothing runs during preview.",
     inputs: podCommandInputsSchema,
     outputs: podCommandOutputsSchema,
     providerModule: "@pod-lab/provider/providers/pod-command",
     secretOutputs: ["target"],
     secretOutputsOnRequest: ["stdout", "stderr", "data", "stdin"],
+  },
+  {
+    name: "PodCopy",
+    description:
+      "Files into a guest over SSH (SFTP), WinRM, Docker or VMware Tools: a file, a folder tree or a Pulumi asset/archive, streamed (never held in memory), to an absolute path. Compared by content hash: a changed file is copied again, an unchanged one is not. Mode and owner on Linux. Destroy removes what it copied unless keepOnDelete; new triggers or another remotePath replace it.",
+    inputs: podCopyInputsSchema,
+    outputs: podCopyOutputsSchema,
+    providerModule: "@pod-lab/provider/providers/pod-copy",
+    secretOutputs: ["target"],
   },
   {
     name: "PodNetwork",

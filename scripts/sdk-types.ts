@@ -33,6 +33,8 @@ export class TypeEmitter {
 
   /** The TypeScript type of a property node; `typeName` names an object met there. */
   type(node: Json, typeName: string): string {
+    // A Pulumi asset or archive (zod meta pulumiType): the SDK's own classes.
+    if (node.pulumiType === "AssetOrArchive") return "pulumi.asset.Asset | pulumi.asset.Archive";
     const anyOf = (node.anyOf ?? node.oneOf) as Json[] | undefined;
     if (anyOf) {
       const parts = anyOf.map((n, i) => this.type(n, anyOf.length > 1 ? `${typeName}${i}` : typeName));

@@ -53,15 +53,59 @@ describe("PodCommand against lab guests", () => {
     assert.equal((outs as PodCommandOutputs).stdout, "a;b $(id) `x` |&");
   });
 
-  it("re-runs on a new command or trigger, not on a new target alone", async () => {
+  it("re-runs on a new command, is replaced on new triggers, and not re-run on a new target alone", async () => {
     const inputs: PodCommandInputs = { target: ssh(debian), create: "date +%s%N", triggers: [1] };
     const created = (await provider.create(inputs)).outs as PodCommandOutputs;
     const sameTarget = { ...inputs, target: { ...inputs.target, port: 22 } };
-    assert.equal((await provider.diff("x", created, sameTarget)).changes, true);
+    assert.deepEqual(await provider.diff("x", created, sameTarget), { changes: true, replaces: [] });
     const kept = (await provider.update("x", created, sameTarget)).outs as PodCommandOutputs;
     assert.equal(kept.stdout, created.stdout, "no re-run for a target change");
-    const rerun = (await provider.update("x", kept, { ...sameTarget, triggers: [2] })).outs as PodCommandOutputs;
-    assert.notEqual(rerun.stdout, created.stdout);
+    const rerun = (await provider.update("x", kept, { ...sameTarget, create: "date +%s%N; true" })).outs;
+    assert.notEqual((rerun as PodCommandOutputs).stdout, created.stdout);
+    // New triggers: Pulumi replaces the resource (create of the new, delete of the old; see pod-command-pulumi).
+    assert.deepEqual(await provider.diff("x", kept, { ...sameTarget, triggers: [2] }), {
+      changes: true,
+      replaces: ["triggers"],
+    });
+  });
+
+  it("gives update and delete the last run's output as PULUMI_COMMAND_STDOUT/STDERR, unless told not to", async () => {
+    const log = `/tmp/pod-prev-${process.pid}`;
+    const inputs: PodCommandInputs = {
+      target: ssh(debian),
+      create: "echo first; echo warn >&2",
+      update: 'echo "out=$PULUMI_COMMAND_STDOUT err=$PULUMI_COMMAND_STDERR"',
+      delete: `echo "deleting after: $PULUMI_COMMAND_STDOUT" > ${log}`,
+      environment: { V: "1" },
+    };
+    const created = (await provider.create(inputs)).outs as PodCommandOutputs;
+    const updated = (await provider.update("x", created, { ...inputs, environment: { V: "2" } })).outs;
+    assert.equal((updated as PodCommandOutputs).stdout, "out=first err=warn");
+    await provider.delete("x", updated as PodCommandOutputs);
+    assert.equal((await debian.run(["cat", log])).stdout, "deleting after: out=first err=warn\n");
+    const off = { ...inputs, environment: { V: "3" }, addPreviousOutputInEnv: false };
+    const without = (await provider.update("x", created, off)).outs as PodCommandOutputs;
+    assert.equal(without.stdout, "out= err=");
+  });
+
+  it("keeps a secret previous output out of errors (secret-aware)", async () => {
+    const inputs: PodCommandInputs = {
+      target: ssh(debian),
+      create: "echo token-8c1f",
+      update: 'echo "$PULUMI_COMMAND_STDOUT" >&2; exit 3',
+      environment: { V: "1" },
+    };
+    const plain = (await provider.create(inputs)).outs as PodCommandOutputs;
+    await assert.rejects(provider.update("x", plain, { ...inputs, environment: { V: "2" } }), /token-8c1f/);
+    const secret = (await provider.create({ ...inputs, secretOutputs: true })).outs as PodCommandOutputs;
+    await assert.rejects(
+      provider.update("x", secret, { ...inputs, secretOutputs: true, environment: { V: "2" } }),
+      (e: Error) => {
+        assert.doesNotMatch(e.message, /token-8c1f/);
+        assert.match(e.message, /withheld: the output is secret/);
+        return true;
+      },
+    );
   });
 
   it("fails a command with a non-accepted exit code, with stderr and the fix", async () => {

@@ -3,7 +3,21 @@
  * Tools guest operations). A connection moves bytes and runs command lines;
  * it never knows OS syntax: quoting and scripts are built by os/ handlers.
  */
+import type { Readable } from "node:stream";
 import type { TransportKind } from "../common/transport";
+
+/**
+ * A file's bytes as a stream, for files too big to hold in memory: its size
+ * (transports that announce it first need it) and a fresh stream each time
+ * it is opened. The stream must yield exactly `size` bytes.
+ */
+export interface FileStream {
+  size: number;
+  open(): Readable;
+}
+
+export const isFileStream = (content: unknown): content is FileStream =>
+  typeof content === "object" && content !== null && !Buffer.isBuffer(content) && "open" in content;
 
 export interface ExecOptions {
   stdin?: string | Buffer;
@@ -65,7 +79,8 @@ export interface GuestConnection {
   readonly target: string;
   /** Runs one command line as the guest's default shell parses it. */
   exec(command: string, options?: ExecOptions): Promise<RawExecResult>;
-  putFile(remotePath: string, content: string | Buffer, options?: { mode?: number }): Promise<void>;
+  /** Writes (replaces) a file; a FileStream is streamed, never held whole. The parent folder must exist. */
+  putFile(remotePath: string, content: string | Buffer | FileStream, options?: { mode?: number }): Promise<void>;
   /** The whole file, or TOO_LARGE when it is bigger than `maxBytes`. */
   getFile(remotePath: string, options?: GetFileOptions): Promise<Buffer>;
   health(): Promise<ConnectionHealth>;

@@ -7,6 +7,7 @@ import { winrmKerberosSchema } from "../connections/winrm/kerberos/schema";
 import { resolveTlsTrust } from "../credentials/tls-trust";
 import { vsphereConnectionSchema } from "../credentials/vsphere-schema";
 import type { VsphereConnectOptions } from "../vsphere/session";
+import { dialSettingsShape, sshDialOptions } from "./dial-settings";
 
 /**
  * How a resource reaches a guest: the transport and its credentials. Secret
@@ -61,6 +62,7 @@ export const guestTargetSchema = z
     container: z.string().min(1).optional().describe("Docker: the container id or name."),
     vmId: z.string().min(1).optional().describe("guestops: the VM's managed object id (a PodVm's moid)."),
     vsphere: vsphereConnectionSchema.optional(),
+    ...dialSettingsShape,
   })
   .superRefine((t, ctx) => {
     const transport = t.transport ?? "ssh";
@@ -71,6 +73,21 @@ export const guestTargetSchema = z
     // user and password may come from stack config or POD_GUEST_*: resources/shared/guest-defaults.ts checks them.
     if (transport === "docker") need("container", "transport docker");
     if (transport === "guestops") need("vmId", "transport guestops");
+    if (transport !== "ssh" && t.jumpHost) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["jumpHost"],
+        message: `a jump host is for transport ssh, not ${transport}`,
+      });
+    }
+    const j = t.jumpHost;
+    if (j && !j.password && !j.privateKey && !j.agent) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["jumpHost"],
+        message: "the jump host needs a password, privateKey or agent",
+      });
+    }
   })
   .describe("How to reach the guest.");
 
@@ -105,6 +122,7 @@ export function toGuestAccess(t: GuestTarget, vsphere?: VsphereConnectOptions): 
           ...(t.hostKeys?.length ? { fingerprints: t.hostKeys } : {}),
           ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}),
         },
+        ...sshDialOptions(t),
       };
     case "winrm":
       return {

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { PodError } from "../common/errors";
 import { DEFAULT_MAX_FILE_BYTES } from "../common/limits";
 import { sleep } from "../common/retry";
@@ -178,21 +179,24 @@ export class GuestOperations {
     return this.#transferPath(info.url);
   }
 
-  async upload(path: string, content: Buffer, overwrite = true): Promise<void> {
+  /** Uploads a file; a stream (with its size, which vSphere wants first) is sent as it is read. */
+  async upload(path: string, content: Buffer | { size: number; open(): Readable }, overwrite = true): Promise<void> {
+    const size = Buffer.isBuffer(content) ? content.length : content.size;
     const url = await this.session.call("InitiateFileTransferToGuest", {
       _this: this.fileManager,
       vm: this.vm,
       auth: this.#authArg(),
       guestFilePath: path,
       fileAttributes: {},
-      fileSize: content.length,
+      fileSize: size,
       overwrite,
     });
     const res = await this.session.client.transport.request({
       method: "PUT",
       path: this.#transferPath(url),
-      body: content,
-      headers: { "Content-Type": "application/octet-stream", "Content-Length": String(content.length) },
+      body: Buffer.isBuffer(content) ? content : content.open(),
+      headers: { "Content-Type": "application/octet-stream", "Content-Length": String(size) },
+      // A big file takes as long as it takes: the bound is per idle socket, not per transfer.
       timeoutMs: 120_000,
     });
     if (res.status !== 200) throw transferError("upload", path, res.status);

@@ -14,7 +14,7 @@ export interface PodCommandArgs {
   update?: DeepInput<string | SecretText | (string | SecretText)[] | ShellScript>;
   /** Runs on destroy. */
   delete?: DeepInput<string | SecretText | (string | SecretText)[] | ShellScript>;
-  /** Any values; a change re-runs the command. */
+  /** Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up. */
   triggers?: DeepInput<unknown[]>;
   /** Environment variables for the command; never on a command line in the guest. */
   environment?: DeepInput<Record<string, string | SecretText>>;
@@ -28,6 +28,8 @@ export interface PodCommandArgs {
   maxOutputBytes?: DeepInput<number>;
   /** Parses stdout into `data`. */
   parser?: DeepInput<"json" | "ip-json" | "os-release" | "key-value" | "powershell-json">;
+  /** Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command. */
+  addPreviousOutputInEnv?: DeepInput<boolean>;
   /** Fail `pulumi destroy` when the target is unreachable; by default a gone target counts as deleted. */
   strictDelete?: DeepInput<boolean>;
   /** Store stdout, stderr, data, stdin encrypted and hide them from diffs and logs. */
@@ -42,7 +44,7 @@ const spec: DynamicResourceSpec = {
   secretOutputsOnRequest: ["stdout", "stderr", "data", "stdin"],
 };
 
-/** Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command or trigger runs it again; a new target alone does not. Nothing runs during preview. */
+/** Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command runs it again (with the last output in PULUMI_COMMAND_STDOUT/STDERR); new triggers replace it; a new target alone does not run it. Nothing runs during preview. */
 export class PodCommand extends pulumi.dynamic.Resource {
   /** How to reach the guest. Stored as a secret. */
   declare readonly target: pulumi.Output<GuestTarget>;
@@ -52,7 +54,7 @@ export class PodCommand extends pulumi.dynamic.Resource {
   declare readonly update: pulumi.Output<string | SecretText | (string | SecretText)[] | ShellScript | undefined>;
   /** Runs on destroy. */
   declare readonly delete: pulumi.Output<string | SecretText | (string | SecretText)[] | ShellScript | undefined>;
-  /** Any values; a change re-runs the command. */
+  /** Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up. */
   declare readonly triggers: pulumi.Output<unknown[] | undefined>;
   /** Environment variables for the command; never on a command line in the guest. */
   declare readonly environment: pulumi.Output<Record<string, string | SecretText> | undefined>;
@@ -68,6 +70,8 @@ export class PodCommand extends pulumi.dynamic.Resource {
   declare readonly parser: pulumi.Output<
     "json" | "ip-json" | "os-release" | "key-value" | "powershell-json" | undefined
   >;
+  /** Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command. */
+  declare readonly addPreviousOutputInEnv: pulumi.Output<boolean | undefined>;
   /** Fail `pulumi destroy` when the target is unreachable; by default a gone target counts as deleted. */
   declare readonly strictDelete: pulumi.Output<boolean | undefined>;
   /** Standard output of the last run, trailing newline trimmed. Secret with `secretOutputs`. */

@@ -41,6 +41,38 @@ export interface GuestAccess {
   https?: boolean;
   /** Pinned SSH host key fingerprint ("SHA256:…"). */
   hostKey?: string;
+  /** Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own. */
+  jumpHost?: JumpHost;
+  /** SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK. */
+  agent?: boolean;
+  /** SSH: dial attempts in all before giving up (10 by default; -1 = no limit). */
+  dialErrorLimit?: number;
+  /** SSH: one attempt's limit for connect, handshake and login (15 by default). */
+  perDialTimeoutSeconds?: number;
+}
+
+/** Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own. */
+export interface JumpHost {
+  /** The jump host's address, reachable from where pod runs. */
+  host: string;
+  /** Its SSH port (22). */
+  port?: number;
+  /** User on the jump host. */
+  user: string;
+  /** Its password (stored encrypted). */
+  password?: string;
+  /** Its private key (stored encrypted). */
+  privateKey?: string;
+  /** Passphrase of that key. */
+  passphrase?: string;
+  /** Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK). */
+  agent?: boolean;
+  /** The jump host's own pinned host key fingerprints. */
+  hostKeys?: string[];
+  /** Its host key policy; "strict" by default. */
+  hostKeyPolicy?: "strict" | "accept-new" | "insecure";
+  /** known_hosts file for the jump host. */
+  knownHostsFile?: string;
 }
 
 export interface ObservedNic {
@@ -103,6 +135,14 @@ export interface GuestTarget {
   vmId?: string;
   /** How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables. */
   vsphere?: VsphereConnection;
+  /** Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own. */
+  jumpHost?: JumpHost;
+  /** SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK. */
+  agent?: boolean;
+  /** SSH: dial attempts in all before giving up (10 by default; -1 = no limit). */
+  dialErrorLimit?: number;
+  /** SSH: one attempt's limit for connect, handshake and login (15 by default). */
+  perDialTimeoutSeconds?: number;
 }
 
 /** WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password. */
@@ -135,6 +175,17 @@ export interface ShellScript {
 export interface TruncatedOutput {
   stdout: number;
   stderr: number;
+}
+
+export interface CopiedFile {
+  /** The file's path in the guest. */
+  path: string;
+  /** SHA-256 of the content copied. */
+  sha256: string;
+  /** Bytes. */
+  size: number;
+  /** Permissions set (Linux). */
+  mode: number;
 }
 
 /** The vSphere port group (with its VLAN) the VM's NIC goes on. */

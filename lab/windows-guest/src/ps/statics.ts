@@ -29,6 +29,49 @@ const encoding = (name: "UTF8" | "Unicode" | "ASCII", enc: BufferEncoding) =>
     GetBytes: (a) => Buffer.from(toText(a[0] ?? null), enc),
   });
 
+/**
+ * [IO.File]::Open(path, mode): a FileStream with Write(bytes, offset, count),
+ * Flush, Close and Dispose; modes Create, CreateNew, Append, Truncate,
+ * OpenOrCreate, Open (the string converts to FileMode as in PowerShell).
+ */
+function openFileStream(interp: Interpreter, path: string, mode: string): PSValue {
+  const machine = interp.machine;
+  const key = machine.fileKey(path);
+  const modes = ["create", "createnew", "append", "truncate", "openorcreate", "open"];
+  const m = mode.toLowerCase();
+  if (!modes.includes(m)) throw dotnetError("Open", 2, `Cannot convert argument "mode", with value: "${mode}".`);
+  if (!machine.dirExists(dirname(path))) throw dotnetError("Open", 2, `Could not find a part of the path '${path}'.`);
+  const exists = machine.files.has(key);
+  if (!exists && (m === "open" || m === "truncate")) throw dotnetError("Open", 2, `Could not find file '${path}'.`);
+  if (exists && m === "createnew") throw dotnetError("Open", 2, `The file '${path}' already exists.`, "IOException");
+  const keep = exists && (m === "append" || m === "openorcreate" || m === "open");
+  const parts: Buffer[] = keep ? [machine.files.get(key)?.data ?? Buffer.alloc(0)] : [];
+  let closed = false;
+  const flush = () => machine.files.set(key, { path, data: Buffer.concat(parts) });
+  flush();
+  const close = () => {
+    if (!closed) flush();
+    closed = true;
+    return null;
+  };
+  return new PSMethodHost("System.IO.FileStream", {
+    Write: (a) => {
+      if (closed) throw dotnetError("Write", a.length, "Cannot access a closed file.", "ObjectDisposedException");
+      const v = a[0] ?? null;
+      const bytes = Buffer.isBuffer(v) ? v : Buffer.from(enumerate(v).map((x) => toNumber(x)));
+      const offset = toNumber(a[1] ?? 0);
+      parts.push(Buffer.from(bytes.subarray(offset, offset + toNumber(a[2] ?? bytes.length))));
+      return null;
+    },
+    Flush: () => {
+      flush();
+      return null;
+    },
+    Close: close,
+    Dispose: close,
+  });
+}
+
 export async function getStatic(
   interp: Interpreter,
   typeName: string,
@@ -110,6 +153,25 @@ export async function getStatic(
         machine.files.delete(file().key);
         return null;
       }
+      if (call("open", 2)) return openFileStream(interp, toText(arg(0)), toText(arg(1)));
+      break;
+    case "io.directory":
+      // Delete(path) and Delete(path, $false) refuse a folder that still holds anything, as .NET does.
+      if (args && m === "delete" && args.length <= 2) {
+        const { path, key } = file();
+        if (!machine.dirs.has(key))
+          throw dotnetError(member, args.length, `Could not find a part of the path '${path}'.`);
+        const inside = (k: string) => k.startsWith(`${key}\\`);
+        const recursive = args.length === 2 && arg(1) === true;
+        if (!recursive && ([...machine.files.keys()].some(inside) || [...machine.dirs].some(inside))) {
+          throw dotnetError(member, args.length, "The directory is not empty.", "IOException");
+        }
+        for (const k of [...machine.files.keys()]) if (inside(k)) machine.files.delete(k);
+        for (const k of [...machine.dirs]) if (inside(k)) machine.dirs.delete(k);
+        machine.dirs.delete(key);
+        return null;
+      }
+      if (call("exists", 1)) return machine.dirs.has(file().key);
       break;
     case "io.path":
       if (args && m === "combine")

@@ -6,21 +6,28 @@ import { posix as posixPath } from "node:path";
 import type { Readable } from "node:stream";
 import type Docker from "dockerode";
 import { PodError } from "../../common/errors";
+import { type FileStream, isFileStream } from "../types";
 import { dockerError } from "./errors";
-import { readFirstEntry, type TarEntry, tarSingleFile } from "./tar";
+import { readFirstEntry, type TarEntry, tarSingleFile, tarSingleFileStream } from "./tar";
 
 export async function putFileByArchive(
   container: Docker.Container,
   target: string,
   remotePath: string,
-  content: string | Buffer,
+  content: string | Buffer | FileStream,
   mode: number,
 ): Promise<void> {
-  const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+  const name = posixPath.basename(remotePath);
+  const options = { path: posixPath.dirname(remotePath) };
   try {
-    await container.putArchive(await tarSingleFile(posixPath.basename(remotePath), data, mode), {
-      path: posixPath.dirname(remotePath),
-    });
+    if (isFileStream(content)) {
+      // The archive streams to the Engine as the file is read: nothing is held whole.
+      const { archive, written } = tarSingleFileStream(name, content.size, content.open(), mode);
+      await Promise.all([container.putArchive(archive as unknown as NodeJS.ReadableStream, options), written]);
+      return;
+    }
+    const data = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    await container.putArchive(await tarSingleFile(name, data, mode), options);
   } catch (error) {
     throw dockerError(error, target, `putFile ${remotePath}`);
   }

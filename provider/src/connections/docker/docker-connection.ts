@@ -15,7 +15,14 @@ import Docker from "dockerode";
 import { PodError } from "../../common/errors";
 import { checkByteLimit, DEFAULT_MAX_FILE_BYTES } from "../../common/limits";
 import { assertEnvName, posixKillByEnvMarker, posixWrap } from "../../os/shell/posix";
-import type { ConnectionHealth, ExecOptions, GetFileOptions, GuestConnection, RawExecResult } from "../types";
+import type {
+  ConnectionHealth,
+  ExecOptions,
+  FileStream,
+  GetFileOptions,
+  GuestConnection,
+  RawExecResult,
+} from "../types";
 import { getFileByArchive, putFileByArchive } from "./archive";
 import { DockerDemuxer } from "./demux";
 import { dockerError } from "./errors";
@@ -182,7 +189,7 @@ export class DockerExecConnection implements GuestConnection {
     return null;
   }
 
-  putFile(remotePath: string, content: string | Buffer, options: { mode?: number } = {}): Promise<void> {
+  putFile(remotePath: string, content: string | Buffer | FileStream, options: { mode?: number } = {}): Promise<void> {
     return putFileByArchive(this.#container, this.target, remotePath, content, options.mode ?? 0o644);
   }
 

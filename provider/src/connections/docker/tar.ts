@@ -5,7 +5,8 @@
  * how much of the stream is read and kept.
  */
 import type { Readable } from "node:stream";
-import { extract, type Header, pack } from "tar-stream";
+import { pipeline } from "node:stream/promises";
+import { extract, type Header, type Pack, pack } from "tar-stream";
 import { PodError } from "../../common/errors";
 import { tooLarge } from "../../common/limits";
 
@@ -44,6 +45,32 @@ export function tarSingleFile(name: string, content: Buffer, mode = 0o644, mtime
   );
   archive.finalize();
   return done;
+}
+
+/**
+ * One regular file as a tar stream, its content streamed into the entry (the
+ * header carries the size, so nothing is buffered): the archive to hand to
+ * Docker, and a promise that settles when the content has been read.
+ */
+export function tarSingleFileStream(
+  name: string,
+  size: number,
+  content: Readable,
+  mode = 0o644,
+  mtime = new Date(),
+): { archive: Pack; written: Promise<void> } {
+  if (!name || name.includes("/")) {
+    throw new PodError("INVALID_INPUT", `"${name}" is not a file name for a tar entry.`, {
+      fix: "Give the base name of the file, without a directory.",
+    });
+  }
+  const archive = pack();
+  const entry = archive.entry({ name, mode: mode & 0o7777, mtime, size, type: "file", uname: "root", gname: "root" });
+  const written = pipeline(content, entry).then(() => {
+    archive.finalize();
+  });
+  written.catch((error: unknown) => archive.destroy(error as Error));
+  return { archive, written };
 }
 
 const TYPES: Partial<Record<Header["type"], TarEntryType>> = {

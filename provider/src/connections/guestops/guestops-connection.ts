@@ -4,7 +4,15 @@ import { checkByteLimit, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_OUTPUT_BYTES } from
 import { posixQuote } from "../../os/shell/posix";
 import type { GuestOperations } from "../../vsphere/guest-ops";
 import { CappedOutput, truncation } from "../capped-output";
-import type { ConnectionHealth, ExecOptions, GetFileOptions, GuestConnection, RawExecResult } from "../types";
+import {
+  type ConnectionHealth,
+  type ExecOptions,
+  type FileStream,
+  type GetFileOptions,
+  type GuestConnection,
+  isFileStream,
+  type RawExecResult,
+} from "../types";
 import { EXEC_MARKER, endTree } from "./end-tree";
 
 /**
@@ -82,8 +90,12 @@ export class GuestOpsConnection implements GuestConnection {
     return sink;
   }
 
-  async putFile(remotePath: string, content: string | Buffer, options: { mode?: number } = {}): Promise<void> {
-    await this.ops.upload(remotePath, Buffer.from(content));
+  async putFile(
+    remotePath: string,
+    content: string | Buffer | FileStream,
+    options: { mode?: number } = {},
+  ): Promise<void> {
+    await this.ops.upload(remotePath, isFileStream(content) ? content : Buffer.from(content));
     if (options.mode !== undefined) {
       const r = await this.exec(`chmod ${options.mode.toString(8)} ${posixQuote(remotePath)}`);
       if (r.exitCode !== 0) {

@@ -8,7 +8,14 @@ import type { Secret } from "../../common/secret";
 import { GuestOperations } from "../../vsphere/guest-ops";
 import type { VsphereConnectOptions } from "../../vsphere/session";
 import type { SessionPool } from "../../vsphere/session-pool";
-import type { ConnectionHealth, ExecOptions, GetFileOptions, GuestConnection, RawExecResult } from "../types";
+import type {
+  ConnectionHealth,
+  ExecOptions,
+  FileStream,
+  GetFileOptions,
+  GuestConnection,
+  RawExecResult,
+} from "../types";
 import { GuestOpsConnection } from "./guestops-connection";
 
 export interface GuestOpsAccess {
@@ -44,7 +51,7 @@ export class PooledGuestOpsConnection implements GuestConnection {
     return this.#with((c) => c.exec(command, options));
   }
 
-  putFile(remotePath: string, content: string | Buffer, options?: { mode?: number }): Promise<void> {
+  putFile(remotePath: string, content: string | Buffer | FileStream, options?: { mode?: number }): Promise<void> {
     return this.#with((c) => c.putFile(remotePath, content, options));
   }
 

@@ -2,9 +2,11 @@
  * File transfer over the SFTP subsystem: OS-neutral (Windows OpenSSH has it
  * too) and binary-safe, unlike `cat > file` through a shell.
  */
+import { pipeline } from "node:stream/promises";
 import type { Client, SFTPWrapper, Stats } from "ssh2";
 import { PodError } from "../../common/errors";
 import { tooLarge } from "../../common/limits";
+import { type FileStream, isFileStream } from "../types";
 import { ChannelNotOpened } from "./channel-exec";
 
 function openSftp(client: Client): Promise<SFTPWrapper> {
@@ -52,15 +54,21 @@ function fileError(error: unknown, path: string, where: string, action: string):
 export async function sftpPut(
   client: Client,
   path: string,
-  content: string | Buffer,
+  content: string | Buffer | FileStream,
   mode: number | undefined,
   where: string,
 ): Promise<void> {
   const sftp = await openSftp(client);
   try {
-    await new Promise<void>((resolve, reject) =>
-      sftp.writeFile(path, content, mode === undefined ? {} : { mode }, (e) => (e ? reject(e) : resolve())),
-    );
+    const flags = mode === undefined ? {} : { mode };
+    if (isFileStream(content)) {
+      // Streamed: each chunk is written and acknowledged before the next is read (bounded memory).
+      await pipeline(content.open(), sftp.createWriteStream(path, flags));
+    } else {
+      await new Promise<void>((resolve, reject) =>
+        sftp.writeFile(path, content, flags, (e) => (e ? reject(e) : resolve())),
+      );
+    }
     // The mode given at open applies to new files only; make it true for existing ones too.
     if (mode !== undefined)
       await new Promise<void>((resolve, reject) => sftp.chmod(path, mode, (e) => (e ? reject(e) : resolve())));

@@ -9,7 +9,14 @@ import { PodError } from "../../common/errors";
 import { checkByteLimit, DEFAULT_MAX_FILE_BYTES } from "../../common/limits";
 import { posixEnvInput, posixWrap } from "../../os/shell/posix";
 import type { PoolEventListener, PoolEventSource } from "../pool-events";
-import type { ConnectionHealth, ExecOptions, GetFileOptions, GuestConnection, RawExecResult } from "../types";
+import type {
+  ConnectionHealth,
+  ExecOptions,
+  FileStream,
+  GetFileOptions,
+  GuestConnection,
+  RawExecResult,
+} from "../types";
 import { type ResolvedAuth, resolveAuth } from "./auth";
 import { ChannelNotOpened, execOnChannel } from "./channel-exec";
 import { dialWithRetry } from "./dial";
@@ -201,7 +208,7 @@ export class SshConnection implements GuestConnection, PoolEventSource {
     return result;
   }
 
-  putFile(remotePath: string, content: string | Buffer, options: { mode?: number } = {}): Promise<void> {
+  putFile(remotePath: string, content: string | Buffer | FileStream, options: { mode?: number } = {}): Promise<void> {
     return this.#withClient((client) => sftpPut(client, remotePath, content, options.mode, this.target));
   }
 

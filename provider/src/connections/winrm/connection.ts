@@ -4,10 +4,19 @@ import { type Secret, toSecret } from "../../common/secret";
 import type { TlsTrust } from "../../common/tls";
 import { psInvocation, psReadFileBase64, psWriteFileFromStdin } from "../../os/shell/powershell";
 import type { PoolEventListener, PoolEventSource } from "../pool-events";
-import type { ConnectionHealth, ExecOptions, GetFileOptions, GuestConnection, RawExecResult } from "../types";
+import {
+  type ConnectionHealth,
+  type ExecOptions,
+  type FileStream,
+  type GetFileOptions,
+  type GuestConnection,
+  isFileStream,
+  type RawExecResult,
+} from "../types";
 import { decodeClixml } from "./clixml";
 import { type CreateShellOptions, type EnvelopeContext, identify } from "./envelope";
 import { isWsmanFault } from "./faults";
+import { uploadInChunks } from "./file-upload";
 import type { KerberosOptions } from "./kerberos/options";
 import { WSMAN_FAULT } from "./namespaces";
 import { parseResponse } from "./response";
@@ -112,7 +121,14 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
     });
   }
 
-  async putFile(remotePath: string, content: string | Buffer): Promise<void> {
+  async putFile(remotePath: string, content: string | Buffer | FileStream): Promise<void> {
+    if (isFileStream(content)) {
+      const failed = await uploadInChunks(remotePath, content.open(), (line, stdin) =>
+        this.#serial(() => this.#run(line, {}, stdin)),
+      );
+      if (failed) throw this.#fileError("write", remotePath, failed);
+      return;
+    }
     const data = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
     const invocation = psInvocation(psWriteFileFromStdin(remotePath));
     const result = await this.#serial(() =>

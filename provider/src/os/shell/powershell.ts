@@ -103,6 +103,19 @@ export function psWriteFileFromStdin(path: string): string {
   return `[IO.File]::WriteAllBytes(${psQuote(path)}, [Convert]::FromBase64String([Console]::In.ReadToEnd()))`;
 }
 
+/**
+ * Writes stdin (base64 of one chunk of a file) to `path` through a FileStream:
+ * `append` false creates or truncates the file, true adds to its end. A large
+ * file goes as a series of these, so no single command holds it whole.
+ */
+export function psWriteChunkFromStdin(path: string, append: boolean): string {
+  return [
+    "$b = [Convert]::FromBase64String([Console]::In.ReadToEnd())",
+    `$s = [IO.File]::Open(${psQuote(path)}, '${append ? "Append" : "Create"}')`,
+    "try { $s.Write($b, 0, $b.Length) } finally { $s.Dispose() }",
+  ].join("; ");
+}
+
 /** Prints the file as one base64 line. */
 export function psReadFileBase64(path: string): string {
   return `[Convert]::ToBase64String([IO.File]::ReadAllBytes(${psQuote(path)}))`;

@@ -32,7 +32,12 @@ export const podCommandInputsSchema = z.object({
   create: commandSchema.describe("Runs on create, and on update when no update command is given."),
   update: commandSchema.optional().describe("Runs when a command, trigger, environment or stdin changes."),
   delete: commandSchema.optional().describe("Runs on destroy."),
-  triggers: z.array(z.unknown()).optional().describe("Any values; a change re-runs the command."),
+  triggers: z
+    .array(z.unknown())
+    .optional()
+    .describe(
+      "Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up.",
+    ),
   environment: z
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "environment names use letters, digits, '_'"), textOrSecret)
     .optional()
@@ -58,6 +63,12 @@ export const podCommandInputsSchema = z.object({
     .enum(["json", "ip-json", "os-release", "key-value", "powershell-json"])
     .optional()
     .describe("Parses stdout into `data`."),
+  addPreviousOutputInEnv: z
+    .boolean()
+    .optional()
+    .describe(
+      "Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command.",
+    ),
   secretOutputs: z
     .boolean()
     .optional()

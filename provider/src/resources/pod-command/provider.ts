@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { toPodError } from "../../common/errors";
+import type { MaybeSecret } from "../../common/secret";
 import { targetName } from "../../execution/guest-target";
 import { urnOf } from "../shared/audit";
 import { isGuestUnreachable, resourceError } from "../shared/errors";
@@ -10,6 +11,7 @@ import { checkInputs } from "../shared/validate";
 import type { ProviderConfig } from "../shared/vsphere-connection";
 import { type PodCommandInputs, type PodCommandOutputs, podCommandInputsSchema } from "./args";
 import { diffPodCommand } from "./diff";
+import { previousOutputEnv } from "./previous-output";
 import { failedRun, runCommand } from "./run";
 
 /** The PodCommand dynamic provider: CRUD only; execution/ runs the commands. */
@@ -28,7 +30,9 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
   }
 
   async diff(_id: string, olds: PodCommandOutputs, news: PodCommandInputs): Promise<pulumi.dynamic.DiffResult> {
-    return { changes: diffPodCommand(olds, news).changes };
+    const { changes, replaces } = diffPodCommand(olds, news);
+    // Replaced like @pulumi/command: the new resource's create first, then the old one's delete.
+    return { changes, replaces };
   }
 
   async create(inputs: PodCommandInputs): Promise<pulumi.dynamic.CreateResult<PodCommandOutputs>> {
@@ -47,23 +51,29 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
       const kept = { ...(data === undefined ? {} : { data }), ...(truncated === undefined ? {} : { truncated }) };
       return { outs: { ...news, stdout, stderr, exitCode, ...kept, durationMs, os } };
     }
-    return { outs: await this.#run(news, news.update ?? news.create, "update") };
+    const previous = previousOutputEnv(olds, news.addPreviousOutputInEnv);
+    return { outs: await this.#run(news, news.update ?? news.create, "update", previous) };
   }
 
   async delete(_id: string, props: PodCommandOutputs): Promise<void> {
     if (!props.delete) return;
     try {
-      await this.#run(props, props.delete, "delete");
+      await this.#run(props, props.delete, "delete", previousOutputEnv(props, props.addPreviousOutputInEnv));
     } catch (error) {
       // A gone or unreachable target counts as deleted unless strictDelete.
       if (props.strictDelete || !isGuestUnreachable(error)) throw error;
     }
   }
 
-  async #run(inputs: PodCommandInputs, command: PodCommandInputs["create"], action: string) {
+  async #run(
+    inputs: PodCommandInputs,
+    command: PodCommandInputs["create"],
+    action: string,
+    previous?: Record<string, MaybeSecret>,
+  ) {
     try {
       // The command's audit record carries the resource's URN as its correlation id.
-      const run = await runCommand(this.#runtime, this.#config, inputs, command, urnOf(inputs));
+      const run = await runCommand(this.#runtime, this.#config, inputs, command, urnOf(inputs), previous);
       const { result, os } = run;
       if (!result.success) throw failedRun(result, run.secretOutput);
       return {

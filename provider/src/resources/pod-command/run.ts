@@ -1,4 +1,5 @@
 import { PodError } from "../../common/errors";
+import type { MaybeSecret } from "../../common/secret";
 import type { CommandResult } from "../../execution/result";
 import type { PodRuntime } from "../../execution/runtime";
 import type { OsInfo } from "../../os/types";
@@ -6,6 +7,7 @@ import { withGuestDefaults } from "../shared/guest-defaults";
 import { resourceTarget } from "../shared/runtime";
 import type { ProviderConfig } from "../shared/vsphere-connection";
 import type { PodCommandInputs } from "./args";
+import { anySecret } from "./previous-output";
 import { environmentOf, fromWire, fromWireCommand, outputIsSecret } from "./secret-parts";
 
 type CommandInput = PodCommandInputs["create"];
@@ -17,9 +19,12 @@ export async function runCommand(
   inputs: PodCommandInputs,
   command: CommandInput,
   correlationId?: string,
+  previousOutput?: Record<string, MaybeSecret>,
 ): Promise<{ result: CommandResult; os: OsInfo; secretOutput: boolean }> {
   const podCommand = fromWireCommand(command);
-  const env = environmentOf(inputs);
+  // The previous output goes last, as @pulumi/command sets it after the user's environment.
+  const merged = { ...environmentOf(inputs), ...previousOutput };
+  const env = Object.keys(merged).length ? merged : undefined;
   const target = await withGuestDefaults(inputs.target, config);
   const { result, os } = await runtime.run(resourceTarget(runtime, target, config), podCommand, {
     timeoutMs: (inputs.timeoutSeconds ?? 600) * 1000,
@@ -30,7 +35,7 @@ export async function runCommand(
     ...(inputs.maxOutputBytes !== undefined ? { maxOutputBytes: inputs.maxOutputBytes } : {}),
     ...(correlationId ? { correlationId } : {}),
   });
-  return { result, os, secretOutput: outputIsSecret(inputs, podCommand) };
+  return { result, os, secretOutput: outputIsSecret(inputs, podCommand) || anySecret(previousOutput) };
 }
 
 /**

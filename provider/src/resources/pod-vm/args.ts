@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dialSettingsShape } from "../../execution/dial-settings";
 import { type DetectedOs, detectedOsSchema } from "../shared/detected-os";
 import { vsphereConnectionSchema } from "../shared/vsphere-connection";
 
@@ -39,6 +40,7 @@ export const guestAccessSchema = z
       .optional()
       .describe("WinRM: true (default) = HTTPS with channel binding; false = the explicit choice of plain HTTP."),
     hostKey: z.string().optional().describe('Pinned SSH host key fingerprint ("SHA256:…").'),
+    ...dialSettingsShape,
   })
   .describe("How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.");
 

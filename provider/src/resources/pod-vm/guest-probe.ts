@@ -1,3 +1,4 @@
+import { pickDialSettings } from "../../execution/dial-settings";
 import type { GuestTarget } from "../../execution/guest-target";
 import type { PodRuntime } from "../../execution/runtime";
 import type { VmState } from "../../infra/types";
@@ -48,6 +49,8 @@ export async function probeGuest(
     ...(guest.password ? { password: guest.password } : {}),
     ...(guest.privateKey ? { privateKey: guest.privateKey } : {}),
     ...(guest.hostKey ? { hostKeys: [guest.hostKey] } : {}),
+    // Jump host and dial settings apply to SSH only (a guestops probe needs no network path).
+    ...(transport === "ssh" ? pickDialSettings(guest) : {}),
   };
   // What guest omits comes from pod:guest* / POD_GUEST_*, in memory only (shared/guest-defaults.ts).
   const target = await withGuestDefaults(given, config, process.env, "guest");

@@ -131,6 +131,7 @@ describe("resources: audit records and the pulumiUrn input", () => {
     assert.deepEqual(diffPodCommand(cmdOut, { ...cmdIn, pulumiUrn: URN_B } as PodCommandInputs), {
       changes: false,
       rerun: false,
+      replaces: [],
     });
   });
 });

@@ -1,4 +1,5 @@
 import * as https from "node:https";
+import { Readable } from "node:stream";
 import { PodError } from "../../common/errors";
 import { DEFAULT_MAX_SOAP_RESPONSE_BYTES, tooLarge } from "../../common/limits";
 import { networkError } from "../../common/network-error";
@@ -17,7 +18,8 @@ export interface HttpRequest {
   method: "GET" | "POST" | "PUT";
   path: string;
   headers?: Record<string, string>;
-  body?: string | Buffer;
+  /** A Readable is streamed (give Content-Length in headers): large uploads are never held whole. */
+  body?: string | Buffer | Readable;
   timeoutMs: number;
   /** Bytes of body read into memory (default 64 MiB); a longer body is refused with TOO_LARGE. */
   maxBytes?: number;
@@ -108,7 +110,11 @@ export class HttpsTransport implements SoapTransport {
       );
       r.on("timeout", () => r.destroy(Object.assign(new Error("request timed out"), { code: "ETIMEDOUT" })));
       r.on("error", (e) => reject(e instanceof PodError ? e : networkError(e, this.host, this.port)));
-      r.end(req.body);
+      const body = req.body;
+      if (body instanceof Readable) {
+        body.on("error", (e) => r.destroy(e));
+        body.pipe(r);
+      } else r.end(body);
     });
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { dirname } from "node:path/win32";
 import type { Cmdlet, Invocation } from "../interpreter";
 import { toNumber } from "../operators";
@@ -274,6 +275,33 @@ const setContent = (name: "Set-Content" | "Add-Content"): Cmdlet => ({
   },
 });
 
+/** Get-FileHash (PowerShell 4.0+): the file's hash as upper-case hex, SHA256 by default. */
+const getFileHash: Cmdlet = {
+  name: "Get-FileHash",
+  module: "Microsoft.PowerShell.Utility",
+  params: [{ name: "Path", type: "strings", position: 0, aliases: ["LiteralPath"] }, { name: "Algorithm" }],
+  run(inv) {
+    const algorithm = toText(inv.get("Algorithm") ?? "SHA256").toUpperCase();
+    const out: PSValue[] = [];
+    for (const p of enumerate(inv.get("Path") ?? null).map(toText)) {
+      const f = inv.machine.files.get(inv.machine.fileKey(p));
+      if (!f) {
+        pathNotFound(inv, p);
+        continue;
+      }
+      const hash = createHash(algorithm.replace("SHA", "sha").replace("MD5", "md5")).update(f.data).digest("hex");
+      const o = new PSObject(
+        ["Microsoft.Powershell.Utility.FileHash"],
+        { Algorithm: algorithm, Hash: hash.toUpperCase(), Path: f.path },
+        ["Algorithm", "Hash", "Path"],
+      );
+      o.view = "table";
+      out.push(o);
+    }
+    return out;
+  },
+};
+
 const removeItem: Cmdlet = {
   name: "Remove-Item",
   params: [
@@ -342,4 +370,5 @@ export const SYSTEM_CMDLETS: Cmdlet[] = [
   setContent("Add-Content"),
   removeItem,
   newItem,
+  getFileHash,
 ];
