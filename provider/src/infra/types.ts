@@ -13,6 +13,22 @@ export interface NicRequest {
   adapterType?: "vmxnet3" | "e1000" | "e1000e";
 }
 
+export interface DiskRequest {
+  sizeGb: number;
+  provisioning?: "thin" | "thick" | "eagerZeroedThick";
+  /** Datastore for a disk pod adds; the VM's by default. */
+  datastore?: string;
+}
+
+export interface VmDiskState {
+  sizeGb: number;
+  provisioning: "thin" | "thick" | "eagerZeroedThick";
+  datastore: string;
+  fileName: string;
+  /** The parent disk's file, for a linked clone's child disk. */
+  parentFileName?: string;
+}
+
 export interface VmSpec {
   name: string;
   datacenter?: string;
@@ -27,6 +43,12 @@ export interface VmSpec {
   numCpus?: number;
   memoryMb?: number;
   nics?: NicRequest[];
+  /** The whole disk list in the VM's disk order; undefined = disks are not managed. */
+  disks?: DiskRequest[];
+  /** Clone from a snapshot of the template with child disks (a linked clone). */
+  linkedClone?: boolean;
+  /** The snapshot a linked clone grows from; the template's current one by default. */
+  snapshot?: string;
   power: DesiredPower;
   extraConfig?: Record<string, string>;
   /** 0 = do not wait for an IP address. */
@@ -52,6 +74,7 @@ export interface VmState {
   numCpus: number;
   memoryMb: number;
   nics: VmNicState[];
+  disks: VmDiskState[];
   ipAddresses: string[];
   primaryIp?: string;
   extraConfig: Record<string, string>;

@@ -1,9 +1,12 @@
 import { PodError } from "../common/errors";
 import type { InfraProvider, VmSpec, VmState } from "../infra/types";
+import type { DiskSpec } from "./disk-changes";
+import { checkDatastoresOnHost, checkDisksAgainst, diskState, resolveDisks } from "./disk-resolve";
 import { findOne } from "./finder";
 import { listPortGroups, type PortGroupRef, pickPortGroup } from "./networks";
-import { resolveDatacenter, resolvePlacement } from "./placement";
+import { type Datacenter, resolveDatacenter, resolvePlacement } from "./placement";
 import type { MoRef, VsphereSession } from "./session";
+import { findSnapshot } from "./snapshots";
 import { readVm, type VmInfo } from "./vm-info";
 import { cloneVm, destroyVm, ipv4Addresses, powerOn, reconfigureVm, stopVm, type VmShape, waitForIp } from "./vm-ops";
 
@@ -26,11 +29,20 @@ export class VsphereInfra implements InfraProvider {
     });
     const template = await readVm(this.session, templateRef);
     if (!template) throw new PodError("NOT_FOUND", `Template ${spec.template} vanished while being read.`);
+    // Every name is resolved and every disk change checked before the clone:
+    // a typo or a shrink fails with nothing made.
     const placement = await resolvePlacement(this.session, dc, spec);
-    const shape = await this.#shape(spec, dc.networkFolder);
+    const snapshot = spec.linkedClone
+      ? await findSnapshot(this.session, template.ref, template.name, spec.snapshot)
+      : undefined;
+    const shape = await this.#shape(spec, dc);
+    if (shape.disks) checkDisksAgainst(template, shape.disks, spec.name, snapshot !== undefined);
 
-    const ref = await cloneVm(this.session, template, spec.name, placement, shape, spec.taskTimeoutMs);
+    const ref = await cloneVm(this.session, template, spec.name, placement, shape, spec.taskTimeoutMs, {
+      ...(snapshot ? { snapshot } : {}),
+    });
     try {
+      if (shape.disks) await this.#reconfigureDisks(await this.#mustRead(ref.value), shape.disks, spec);
       return await this.#converge(ref, spec);
     } catch (error) {
       // Transactional create: a VM that cannot be brought to the declared
@@ -48,11 +60,12 @@ export class VsphereInfra implements InfraProvider {
   async updateVm(id: string, spec: VmSpec, previous?: VmSpec): Promise<VmState> {
     const vm = await this.#mustRead(id);
     const dc = await resolveDatacenter(this.session, spec.datacenter);
-    const shape = await this.#shape(spec, dc.networkFolder);
+    const shape = await this.#shape(spec, dc);
     // extraConfig keys dropped from the spec are removed (vSphere deletes a key set to "").
     for (const key of Object.keys(previous?.extraConfig ?? {})) {
       if (!(key in (spec.extraConfig ?? {}))) shape.extraConfig = { ...shape.extraConfig, [key]: "" };
     }
+    if (shape.disks) await checkDatastoresOnHost(this.session, vm, shape.disks);
     await this.#reconfigure(vm, shape, spec);
     return this.#converge(vm.ref, spec);
   }
@@ -63,6 +76,11 @@ export class VsphereInfra implements InfraProvider {
 
   async close(): Promise<void> {
     // The session belongs to the caller (it may be shared); nothing else to release.
+  }
+
+  async #reconfigureDisks(vm: VmInfo, disks: DiskSpec[], spec: VmSpec): Promise<void> {
+    await checkDatastoresOnHost(this.session, vm, disks);
+    await this.#reconfigure(vm, { disks }, spec);
   }
 
   /** CPU/memory changes that vSphere refuses hot are applied with a power cycle. */
@@ -100,10 +118,12 @@ export class VsphereInfra implements InfraProvider {
     return vm;
   }
 
-  async #shape(spec: VmSpec, networkFolder: MoRef): Promise<VmShape> {
+  async #shape(spec: VmSpec, dc: Datacenter): Promise<VmShape> {
     let portGroups: PortGroupRef[] = [];
-    if (spec.nics?.length) portGroups = await listPortGroups(this.session, networkFolder);
+    if (spec.nics?.length) portGroups = await listPortGroups(this.session, dc.networkFolder);
+    const disks = spec.disks && (await resolveDisks(this.session, dc, spec.disks));
     return {
+      ...(disks ? { disks } : {}),
       ...(spec.numCpus !== undefined ? { numCpus: spec.numCpus } : {}),
       ...(spec.memoryMb !== undefined ? { memoryMb: spec.memoryMb } : {}),
       ...(spec.extraConfig ? { extraConfig: { ...spec.extraConfig } } : {}),
@@ -128,6 +148,7 @@ export class VsphereInfra implements InfraProvider {
       numCpus: vm.numCpus,
       memoryMb: vm.memoryMb,
       nics: vm.nics.map((n) => ({ key: n.key, mac: n.mac, network: n.network, connected: n.connected })),
+      disks: vm.disks.map(diskState),
       ipAddresses: ips,
       ...(ips[0] ? { primaryIp: ips[0] } : {}),
       extraConfig: vm.extraConfig,

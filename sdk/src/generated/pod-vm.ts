@@ -2,7 +2,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type DynamicResourceSpec, dynamicResourceArgs } from "../dynamic-resource";
 import type { DeepInput } from "../inputs";
-import type { DetectedOs, GuestAccess, Nic, ObservedNic, VsphereConnection } from "./types";
+import type {
+  DetectedOs,
+  GuestAccess,
+  Nic,
+  ObservedNic,
+  PodVmDisks,
+  PodVmObservedDisks,
+  VsphereConnection,
+} from "./types";
 
 /** What PodVm is declared with. */
 export interface PodVmArgs {
@@ -30,6 +38,12 @@ export interface PodVmArgs {
   memoryMb?: DeepInput<number>;
   /** NICs in order; changed in place, never by replacement. */
   nics?: DeepInput<Nic[]>;
+  /** Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed. */
+  disks?: DeepInput<PodVmDisks[]>;
+  /** Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM. */
+  linkedClone?: DeepInput<boolean>;
+  /** Snapshot of the template a linked clone grows from; the template's current snapshot by default. */
+  snapshot?: DeepInput<string>;
   /** Desired power state; "on" by default. */
   powerState?: DeepInput<"on" | "off">;
   /** Advanced settings (the lab uses RUN.container); only keys given here are managed. */
@@ -55,6 +69,7 @@ const spec: DynamicResourceSpec = {
     "observedMemoryMb",
     "observedNics",
     "observedExtraConfig",
+    "observedDisks",
     "ipAddress",
     "ipAddresses",
     "macAddresses",
@@ -90,6 +105,12 @@ export class PodVm extends pulumi.dynamic.Resource {
   declare readonly memoryMb: pulumi.Output<number | undefined>;
   /** NICs in order; changed in place, never by replacement. */
   declare readonly nics: pulumi.Output<Nic[] | undefined>;
+  /** Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed. */
+  declare readonly disks: pulumi.Output<PodVmDisks[] | undefined>;
+  /** Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM. */
+  declare readonly linkedClone: pulumi.Output<boolean | undefined>;
+  /** Snapshot of the template a linked clone grows from; the template's current snapshot by default. */
+  declare readonly snapshot: pulumi.Output<string | undefined>;
   /** Desired power state; "on" by default. */
   declare readonly powerState: pulumi.Output<"on" | "off" | undefined>;
   /** Advanced settings (the lab uses RUN.container); only keys given here are managed. Stored as a secret. */
@@ -116,6 +137,8 @@ export class PodVm extends pulumi.dynamic.Resource {
   declare readonly observedNics: pulumi.Output<ObservedNic[]>;
   /** The managed extraConfig keys as vSphere reports them. Stored as a secret. */
   declare readonly observedExtraConfig: pulumi.Output<Record<string, string>>;
+  /** Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported. */
+  declare readonly observedDisks: pulumi.Output<PodVmObservedDisks[]>;
   /** The primary IPv4 address VMware Tools reports. */
   declare readonly ipAddress: pulumi.Output<string>;
   /** Every IPv4 address VMware Tools reports. */

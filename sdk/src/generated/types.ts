@@ -25,6 +25,15 @@ export interface Nic {
   adapterType?: "vmxnet3" | "e1000" | "e1000e";
 }
 
+export interface PodVmDisks {
+  /** Size in GiB; grows in place, never shrinks. */
+  sizeGb: number;
+  /** For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick". */
+  provisioning?: "thin" | "thick" | "eagerZeroedThick";
+  /** Datastore for a disk pod adds; the VM's by default. */
+  datastore?: string;
+}
+
 /** How to reach the guest; when set, the OS is probed in the guest during `pulumi up`. */
 export interface GuestAccess {
   /** Guest user for OS detection; else stack config pod:guestUser, else POD_GUEST_USER. */
@@ -47,6 +56,14 @@ export interface ObservedNic {
   mac: string;
   network: string;
   connected: boolean;
+}
+
+export interface PodVmObservedDisks {
+  sizeGb: number;
+  provisioning: string;
+  datastore: string;
+  fileName: string;
+  parentFileName?: string;
 }
 
 /** The guest OS pod detected. */

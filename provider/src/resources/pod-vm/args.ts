@@ -23,6 +23,20 @@ export const nicSchema = z
     message: "give exactly one of network or vlanId",
   });
 
+export const diskSchema = z.object({
+  sizeGb: z
+    .number()
+    .int()
+    .min(1)
+    .max(62 * 1024)
+    .describe("Size in GiB; grows in place, never shrinks."),
+  provisioning: z
+    .enum(["thin", "thick", "eagerZeroedThick"])
+    .optional()
+    .describe('For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".'),
+  datastore: z.string().min(1).optional().describe("Datastore for a disk pod adds; the VM's by default."),
+});
+
 export const guestAccessSchema = z
   .object({
     user: z
@@ -69,6 +83,25 @@ export const podVmInputsSchema = z.object({
     .optional()
     .describe("Memory in MiB; changed in place."),
   nics: z.array(nicSchema).max(10).optional().describe("NICs in order; changed in place, never by replacement."),
+  disks: z
+    .array(diskSchema)
+    .min(1)
+    .max(60)
+    .optional()
+    .describe(
+      "Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.",
+    ),
+  linkedClone: z
+    .boolean()
+    .optional()
+    .describe(
+      "Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.",
+    ),
+  snapshot: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Snapshot of the template a linked clone grows from; the template's current snapshot by default."),
   powerState: z.enum(["on", "off"]).optional().describe('Desired power state; "on" by default.'),
   extraConfig: z
     .record(z.string().regex(/^[A-Za-z0-9._-]+$/, "extraConfig keys use letters, digits, '.', '_', '-'"), z.string())
@@ -104,6 +137,19 @@ export const podVmOutputsSchema = podVmInputsSchema.extend({
   observedExtraConfig: z
     .record(z.string(), z.string())
     .describe("The managed extraConfig keys as vSphere reports them."),
+  observedDisks: z
+    .array(
+      z.object({
+        sizeGb: z.number(),
+        provisioning: z.string(),
+        datastore: z.string(),
+        fileName: z.string(),
+        parentFileName: z.string().optional(),
+      }),
+    )
+    .describe(
+      "Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.",
+    ),
   ipAddress: z.string().describe("The primary IPv4 address VMware Tools reports."),
   ipAddresses: z.array(z.string()).describe("Every IPv4 address VMware Tools reports."),
   macAddresses: z.array(z.string()).describe("MAC address per NIC, in NIC order."),

@@ -11,6 +11,8 @@ const REPLACE_KEYS = [
   "host",
   "resourcePool",
   "datastore",
+  "linkedClone",
+  "snapshot",
 ] as const;
 
 export interface VmDiff {
@@ -44,6 +46,7 @@ export function diffPodVm(olds: PodVmOutputs, news: PodVmInputs): VmDiff {
   if (news.memoryMb !== undefined && news.memoryMb !== olds.observedMemoryMb) reasons.memoryMb = "differs";
   if (!same(olds.nics, news.nics) || nicsDrifted(olds, news)) reasons.nics = "NIC networks differ";
   if (!same(olds.extraConfig, news.extraConfig) || extraDrifted(olds, news)) reasons.extraConfig = "differs";
+  if (!same(olds.disks, news.disks) || disksDrifted(olds, news)) reasons.disks = "disk sizes or count differ";
   for (const key of [
     "connection",
     "guest",
@@ -70,12 +73,19 @@ function nicsDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
   );
 }
 
+/** A managed disk list against what vSphere last reported: a count or a size that differs is repaired. */
+function disksDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
+  if (!news.disks || !olds.observedDisks) return false;
+  if (news.disks.length !== olds.observedDisks.length) return true;
+  return news.disks.some((d, i) => olds.observedDisks?.[i]?.sizeGb !== d.sizeGb);
+}
+
 function extraDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
   return Object.entries(news.extraConfig ?? {}).some(([k, v]) => olds.observedExtraConfig?.[k] !== v);
 }
 
 /** Settings vSphere applies to the VM itself; anything else an update changes is pod's own. */
-const VM_SETTINGS = ["numCpus", "memoryMb", "nics", "extraConfig"];
+const VM_SETTINGS = ["numCpus", "memoryMb", "nics", "extraConfig", "disks"];
 
 /**
  * How the audit log names an update: "vm.reconfigured" when hardware, NICs

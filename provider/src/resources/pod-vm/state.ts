@@ -5,10 +5,12 @@ import type { GuestFacts } from "./guest-probe";
 /** Inputs → what the infrastructure provider needs, with the documented defaults. */
 export function toVmSpec(inputs: PodVmInputs): VmSpec {
   const { numCpus, memoryMb, nics, extraConfig, datacenter, folder, cluster, host, resourcePool, datastore } = inputs;
+  const { disks, linkedClone, snapshot } = inputs;
   return {
     name: inputs.name,
     template: inputs.template,
     ...defined({ datacenter, folder, cluster, host, resourcePool, datastore, numCpus, memoryMb, nics, extraConfig }),
+    ...defined({ disks, linkedClone, snapshot }),
     power: inputs.powerState ?? "on",
     waitForIpTimeoutMs: (inputs.waitForIpTimeoutSeconds ?? 120) * 1000,
     shutdownTimeoutMs: (inputs.shutdownTimeoutSeconds ?? 30) * 1000,
@@ -32,6 +34,7 @@ export function toOutputs(inputs: PodVmInputs, state: VmState, facts: GuestFacts
     observedMemoryMb: state.memoryMb,
     observedNics: state.nics.map((n) => ({ mac: n.mac, network: n.network, connected: n.connected })),
     observedExtraConfig: pickKeys(state.extraConfig, Object.keys(inputs.extraConfig ?? {})),
+    observedDisks: state.disks,
     ipAddress: state.primaryIp ?? "",
     ipAddresses: state.ipAddresses,
     macAddresses: state.nics.map((n) => n.mac),
@@ -50,6 +53,7 @@ export function inputsFromOutputs(outs: PodVmOutputs): PodVmInputs {
     observedMemoryMb: _mem,
     observedNics: _n,
     observedExtraConfig: _e,
+    observedDisks: _d,
     ipAddress: _ip,
     ipAddresses: _ips,
     macAddresses: _macs,
