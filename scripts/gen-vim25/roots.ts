@@ -51,6 +51,7 @@ export const METHODS = [
   "CustomizeVM_Task",
   // lab tests: a second datastore to place disks on
   "CreateLocalDatastore",
+  "CreateFolder",
 ];
 
 /** Managed object type → property paths pod reads (checked against the schema). */

@@ -47,6 +47,7 @@ export interface VimMethods {
     params: { _this: T.ManagedObjectReference; spec: T.PropertyFilterSpec; partialUpdates: boolean };
     result: T.ManagedObjectReference;
   };
+  CreateFolder: { params: { _this: T.ManagedObjectReference; name: string }; result: T.ManagedObjectReference };
   CreateLocalDatastore: {
     params: { _this: T.ManagedObjectReference; name: string; path: string };
     result: T.ManagedObjectReference;

@@ -1966,6 +1966,7 @@ export const METHOD_TABLE: Record<string, readonly [string, string]> = {
     "_this:ManagedObjectReference spec:PropertyFilterSpec partialUpdates:boolean",
     "ManagedObjectReference",
   ],
+  CreateFolder: ["_this:ManagedObjectReference name:string", "ManagedObjectReference"],
   CreateLocalDatastore: ["_this:ManagedObjectReference name:string path:string", "ManagedObjectReference"],
   CreatePropertyCollector: ["_this:ManagedObjectReference", "ManagedObjectReference"],
   CreateSnapshot_Task: [
