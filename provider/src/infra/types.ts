@@ -49,6 +49,12 @@ export interface VmSpec {
   linkedClone?: boolean;
   /** The snapshot a linked clone grows from; the template's current one by default. */
   snapshot?: string;
+  /** vSphere tags (category/name) attached to the VM; only these are managed. */
+  tags?: { category: string; name: string }[];
+  /** Create missing tag categories and tags instead of failing. */
+  createTags?: boolean;
+  /** Custom attributes set on the VM; missing definitions are created for VMs. */
+  customAttributes?: Record<string, string>;
   power: DesiredPower;
   extraConfig?: Record<string, string>;
   /** 0 = do not wait for an IP address. */
@@ -75,6 +81,10 @@ export interface VmState {
   memoryMb: number;
   nics: VmNicState[];
   disks: VmDiskState[];
+  /** The VM's custom attributes by name. */
+  customAttributes: Record<string, string>;
+  /** The VM's tags as "category/name", read when tags are managed. */
+  tags?: string[];
   ipAddresses: string[];
   primaryIp?: string;
   extraConfig: Record<string, string>;

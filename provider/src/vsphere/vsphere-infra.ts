@@ -1,5 +1,6 @@
 import { PodError } from "../common/errors";
 import type { InfraProvider, VmSpec, VmState } from "../infra/types";
+import { readAttributes } from "./custom-attributes";
 import type { DiskSpec } from "./disk-changes";
 import { checkDatastoresOnHost, checkDisksAgainst, diskState, resolveDisks } from "./disk-resolve";
 import { findOne } from "./finder";
@@ -8,13 +9,18 @@ import { type Datacenter, resolveDatacenter, resolvePlacement } from "./placemen
 import type { MoRef, VsphereSession } from "./session";
 import { findSnapshot } from "./snapshots";
 import { readVm, type VmInfo } from "./vm-info";
+import { type RestFactory, VmLabels } from "./vm-labels";
 import { cloneVm, destroyVm, ipv4Addresses, powerOn, reconfigureVm, stopVm, type VmShape, waitForIp } from "./vm-ops";
 
 const vmRef = (id: string): MoRef => ({ type: "VirtualMachine", value: id });
 
 /** InfraProvider over one vSphere session. */
 export class VsphereInfra implements InfraProvider {
-  constructor(readonly session: VsphereSession) {}
+  constructor(
+    readonly session: VsphereSession,
+    /** How to reach vSphere's REST endpoint, for tags; without it, tags are refused. */
+    readonly rest?: RestFactory,
+  ) {}
 
   async createVm(spec: VmSpec): Promise<VmState> {
     const dc = await resolveDatacenter(this.session, spec.datacenter);
@@ -37,18 +43,24 @@ export class VsphereInfra implements InfraProvider {
       : undefined;
     const shape = await this.#shape(spec, dc);
     if (shape.disks) checkDisksAgainst(template, shape.disks, spec.name, snapshot !== undefined);
+    const labels = await VmLabels.prepare(this.session, spec, this.rest);
 
-    const ref = await cloneVm(this.session, template, spec.name, placement, shape, spec.taskTimeoutMs, {
-      ...(snapshot ? { snapshot } : {}),
-    });
     try {
-      if (shape.disks) await this.#reconfigureDisks(await this.#mustRead(ref.value), shape.disks, spec);
-      return await this.#converge(ref, spec);
-    } catch (error) {
-      // Transactional create: a VM that cannot be brought to the declared
-      // state is removed, so state never loses track of it.
-      await destroyVm(this.session, ref, 5_000).catch(() => undefined);
-      throw error;
+      const ref = await cloneVm(this.session, template, spec.name, placement, shape, spec.taskTimeoutMs, {
+        ...(snapshot ? { snapshot } : {}),
+      });
+      try {
+        if (shape.disks) await this.#reconfigureDisks(await this.#mustRead(ref.value), shape.disks, spec);
+        const tags = await labels.apply(ref);
+        return { ...(await this.#converge(ref, spec)), ...(tags ? { tags } : {}) };
+      } catch (error) {
+        // Transactional create: a VM that cannot be brought to the declared
+        // state is removed, so state never loses track of it.
+        await destroyVm(this.session, ref, 5_000).catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await labels.close();
     }
   }
 
@@ -66,8 +78,14 @@ export class VsphereInfra implements InfraProvider {
       if (!(key in (spec.extraConfig ?? {}))) shape.extraConfig = { ...shape.extraConfig, [key]: "" };
     }
     if (shape.disks) await checkDatastoresOnHost(this.session, vm, shape.disks);
-    await this.#reconfigure(vm, shape, spec);
-    return this.#converge(vm.ref, spec);
+    const labels = await VmLabels.prepare(this.session, spec, this.rest);
+    try {
+      await this.#reconfigure(vm, shape, spec);
+      const tags = await labels.apply(vm.ref, previous);
+      return { ...(await this.#converge(vm.ref, spec)), ...(tags ? { tags } : {}) };
+    } finally {
+      await labels.close();
+    }
   }
 
   async deleteVm(id: string, options: { shutdownTimeoutMs: number }): Promise<void> {
@@ -149,6 +167,7 @@ export class VsphereInfra implements InfraProvider {
       memoryMb: vm.memoryMb,
       nics: vm.nics.map((n) => ({ key: n.key, mac: n.mac, network: n.network, connected: n.connected })),
       disks: vm.disks.map(diskState),
+      customAttributes: await readAttributes(this.session, vm.ref),
       ipAddresses: ips,
       ...(ips[0] ? { primaryIp: ips[0] } : {}),
       extraConfig: vm.extraConfig,

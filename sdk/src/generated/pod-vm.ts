@@ -9,6 +9,7 @@ import type {
   ObservedNic,
   PodVmDisks,
   PodVmObservedDisks,
+  PodVmTags,
   VsphereConnection,
 } from "./types";
 
@@ -44,6 +45,12 @@ export interface PodVmArgs {
   linkedClone?: DeepInput<boolean>;
   /** Snapshot of the template a linked clone grows from; the template's current snapshot by default. */
   snapshot?: DeepInput<string>;
+  /** vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed. */
+  tags?: DeepInput<PodVmTags[]>;
+  /** Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error. */
+  createTags?: DeepInput<boolean>;
+  /** Custom attributes set on the VM (definitions are created for VMs when missing); changed in place. */
+  customAttributes?: DeepInput<Record<string, string>>;
   /** Desired power state; "on" by default. */
   powerState?: DeepInput<"on" | "off">;
   /** Advanced settings (the lab uses RUN.container); only keys given here are managed. */
@@ -70,6 +77,8 @@ const spec: DynamicResourceSpec = {
     "observedNics",
     "observedExtraConfig",
     "observedDisks",
+    "observedTags",
+    "observedCustomAttributes",
     "ipAddress",
     "ipAddresses",
     "macAddresses",
@@ -111,6 +120,12 @@ export class PodVm extends pulumi.dynamic.Resource {
   declare readonly linkedClone: pulumi.Output<boolean | undefined>;
   /** Snapshot of the template a linked clone grows from; the template's current snapshot by default. */
   declare readonly snapshot: pulumi.Output<string | undefined>;
+  /** vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed. */
+  declare readonly tags: pulumi.Output<PodVmTags[] | undefined>;
+  /** Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error. */
+  declare readonly createTags: pulumi.Output<boolean | undefined>;
+  /** Custom attributes set on the VM (definitions are created for VMs when missing); changed in place. */
+  declare readonly customAttributes: pulumi.Output<Record<string, string> | undefined>;
   /** Desired power state; "on" by default. */
   declare readonly powerState: pulumi.Output<"on" | "off" | undefined>;
   /** Advanced settings (the lab uses RUN.container); only keys given here are managed. Stored as a secret. */
@@ -139,6 +154,10 @@ export class PodVm extends pulumi.dynamic.Resource {
   declare readonly observedExtraConfig: pulumi.Output<Record<string, string>>;
   /** Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported. */
   declare readonly observedDisks: pulumi.Output<PodVmObservedDisks[]>;
+  /** The VM's tags as "category/name", as vSphere last reported (when tags are managed). */
+  declare readonly observedTags: pulumi.Output<string[]>;
+  /** The managed custom attributes as vSphere reports them. */
+  declare readonly observedCustomAttributes: pulumi.Output<Record<string, string>>;
   /** The primary IPv4 address VMware Tools reports. */
   declare readonly ipAddress: pulumi.Output<string>;
   /** Every IPv4 address VMware Tools reports. */

@@ -34,6 +34,11 @@ export interface PodVmDisks {
   datastore?: string;
 }
 
+export interface PodVmTags {
+  category: string;
+  name: string;
+}
+
 /** How to reach the guest; when set, the OS is probed in the guest during `pulumi up`. */
 export interface GuestAccess {
   /** Guest user for OS detection; else stack config pod:guestUser, else POD_GUEST_USER. */

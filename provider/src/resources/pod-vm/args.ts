@@ -102,6 +102,23 @@ export const podVmInputsSchema = z.object({
     .min(1)
     .optional()
     .describe("Snapshot of the template a linked clone grows from; the template's current snapshot by default."),
+  tags: z
+    .array(z.object({ category: z.string().min(1), name: z.string().min(1) }))
+    .max(50)
+    .optional()
+    .describe(
+      'vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.',
+    ),
+  createTags: z
+    .boolean()
+    .optional()
+    .describe(
+      "Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.",
+    ),
+  customAttributes: z
+    .record(z.string().min(1), z.string())
+    .optional()
+    .describe("Custom attributes set on the VM (definitions are created for VMs when missing); changed in place."),
   powerState: z.enum(["on", "off"]).optional().describe('Desired power state; "on" by default.'),
   extraConfig: z
     .record(z.string().regex(/^[A-Za-z0-9._-]+$/, "extraConfig keys use letters, digits, '.', '_', '-'"), z.string())
@@ -150,6 +167,12 @@ export const podVmOutputsSchema = podVmInputsSchema.extend({
     .describe(
       "Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.",
     ),
+  observedTags: z
+    .array(z.string())
+    .describe('The VM\'s tags as "category/name", as vSphere last reported (when tags are managed).'),
+  observedCustomAttributes: z
+    .record(z.string(), z.string())
+    .describe("The managed custom attributes as vSphere reports them."),
   ipAddress: z.string().describe("The primary IPv4 address VMware Tools reports."),
   ipAddresses: z.array(z.string()).describe("Every IPv4 address VMware Tools reports."),
   macAddresses: z.array(z.string()).describe("MAC address per NIC, in NIC order."),

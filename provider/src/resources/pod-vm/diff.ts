@@ -47,6 +47,11 @@ export function diffPodVm(olds: PodVmOutputs, news: PodVmInputs): VmDiff {
   if (!same(olds.nics, news.nics) || nicsDrifted(olds, news)) reasons.nics = "NIC networks differ";
   if (!same(olds.extraConfig, news.extraConfig) || extraDrifted(olds, news)) reasons.extraConfig = "differs";
   if (!same(olds.disks, news.disks) || disksDrifted(olds, news)) reasons.disks = "disk sizes or count differ";
+  if (!same(olds.tags, news.tags) || tagsDrifted(olds, news)) reasons.tags = "differ";
+  if (!same(olds.createTags, news.createTags)) reasons.createTags = "settings changed";
+  if (!same(olds.customAttributes, news.customAttributes) || attributesDrifted(olds, news)) {
+    reasons.customAttributes = "differ";
+  }
   for (const key of [
     "connection",
     "guest",
@@ -80,12 +85,20 @@ function disksDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
   return news.disks.some((d, i) => olds.observedDisks?.[i]?.sizeGb !== d.sizeGb);
 }
 
+function tagsDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
+  return (news.tags ?? []).some((t) => !(olds.observedTags ?? []).includes(`${t.category}/${t.name}`));
+}
+
+function attributesDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
+  return Object.entries(news.customAttributes ?? {}).some(([k, v]) => (olds.observedCustomAttributes?.[k] ?? "") !== v);
+}
+
 function extraDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
   return Object.entries(news.extraConfig ?? {}).some(([k, v]) => olds.observedExtraConfig?.[k] !== v);
 }
 
 /** Settings vSphere applies to the VM itself; anything else an update changes is pod's own. */
-const VM_SETTINGS = ["numCpus", "memoryMb", "nics", "extraConfig", "disks"];
+const VM_SETTINGS = ["numCpus", "memoryMb", "nics", "extraConfig", "disks", "tags", "customAttributes"];
 
 /**
  * How the audit log names an update: "vm.reconfigured" when hardware, NICs
