@@ -29,6 +29,15 @@ export interface VmDiskState {
   parentFileName?: string;
 }
 
+/** Guest customization applied by vSphere at the clone's first boot (Linux guests). */
+export interface GuestCustomization {
+  hostname: string;
+  domain?: string;
+  timeZone?: string;
+  /** A static IPv4 address on the first NIC; DHCP when unset. */
+  network?: { ipAddress: string; prefixLength: number; gateway?: string; dnsServers?: string[] };
+}
+
 export interface VmSpec {
   name: string;
   datacenter?: string;
@@ -49,6 +58,7 @@ export interface VmSpec {
   linkedClone?: boolean;
   /** The snapshot a linked clone grows from; the template's current one by default. */
   snapshot?: string;
+  customization?: GuestCustomization;
   /** vSphere tags (category/name) attached to the VM; only these are managed. */
   tags?: { category: string; name: string }[];
   /** Create missing tag categories and tags instead of failing. */

@@ -1,6 +1,7 @@
 import { PodError } from "../common/errors";
 import type { InfraProvider, VmSpec, VmState } from "../infra/types";
 import { readAttributes } from "./custom-attributes";
+import { customizationSpec } from "./customization";
 import type { DiskSpec } from "./disk-changes";
 import { checkDatastoresOnHost, checkDisksAgainst, diskState, resolveDisks } from "./disk-resolve";
 import { findOne } from "./finder";
@@ -43,11 +44,15 @@ export class VsphereInfra implements InfraProvider {
       : undefined;
     const shape = await this.#shape(spec, dc);
     if (shape.disks) checkDisksAgainst(template, shape.disks, spec.name, snapshot !== undefined);
+    const customization =
+      spec.customization &&
+      customizationSpec(spec.customization, shape.nics?.length ?? template.nics.length, template.guestId);
     const labels = await VmLabels.prepare(this.session, spec, this.rest);
 
     try {
       const ref = await cloneVm(this.session, template, spec.name, placement, shape, spec.taskTimeoutMs, {
         ...(snapshot ? { snapshot } : {}),
+        ...(customization ? { customization } : {}),
       });
       try {
         if (shape.disks) await this.#reconfigureDisks(await this.#mustRead(ref.value), shape.disks, spec);

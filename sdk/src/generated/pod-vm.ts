@@ -7,6 +7,7 @@ import type {
   GuestAccess,
   Nic,
   ObservedNic,
+  PodVmCustomization,
   PodVmDisks,
   PodVmObservedDisks,
   PodVmTags,
@@ -45,6 +46,8 @@ export interface PodVmArgs {
   linkedClone?: DeepInput<boolean>;
   /** Snapshot of the template a linked clone grows from; the template's current snapshot by default. */
   snapshot?: DeepInput<string>;
+  /** vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead. */
+  customization?: DeepInput<PodVmCustomization>;
   /** vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed. */
   tags?: DeepInput<PodVmTags[]>;
   /** Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error. */
@@ -120,6 +123,8 @@ export class PodVm extends pulumi.dynamic.Resource {
   declare readonly linkedClone: pulumi.Output<boolean | undefined>;
   /** Snapshot of the template a linked clone grows from; the template's current snapshot by default. */
   declare readonly snapshot: pulumi.Output<string | undefined>;
+  /** vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead. */
+  declare readonly customization: pulumi.Output<PodVmCustomization | undefined>;
   /** vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed. */
   declare readonly tags: pulumi.Output<PodVmTags[] | undefined>;
   /** Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error. */

@@ -34,6 +34,27 @@ export interface PodVmDisks {
   datastore?: string;
 }
 
+/** vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead. */
+export interface PodVmCustomization {
+  /** Guest hostname (one label; the domain goes in domain). */
+  hostname: string;
+  /** DNS domain; "local" by default. */
+  domain?: string;
+  /** tz database name, e.g. "Europe/Berlin". */
+  timeZone?: string;
+  /** Static IPv4 on the first NIC; every NIC uses DHCP when unset. */
+  network?: PodVmCustomizationNetwork;
+}
+
+/** Static IPv4 on the first NIC; every NIC uses DHCP when unset. */
+export interface PodVmCustomizationNetwork {
+  /** Static IPv4 address of the first NIC. */
+  ipAddress: string;
+  prefixLength: number;
+  gateway?: string;
+  dnsServers?: string[];
+}
+
 export interface PodVmTags {
   category: string;
   name: string;

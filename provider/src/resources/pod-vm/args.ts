@@ -102,6 +102,25 @@ export const podVmInputsSchema = z.object({
     .min(1)
     .optional()
     .describe("Snapshot of the template a linked clone grows from; the template's current snapshot by default."),
+  customization: z
+    .object({
+      hostname: z.string().min(1).max(63).describe("Guest hostname (one label; the domain goes in domain)."),
+      domain: z.string().min(1).optional().describe('DNS domain; "local" by default.'),
+      timeZone: z.string().min(1).optional().describe('tz database name, e.g. "Europe/Berlin".'),
+      network: z
+        .object({
+          ipAddress: z.string().describe("Static IPv4 address of the first NIC."),
+          prefixLength: z.number().int().min(1).max(32),
+          gateway: z.string().optional(),
+          dnsServers: z.array(z.string()).max(3).optional(),
+        })
+        .optional()
+        .describe("Static IPv4 on the first NIC; every NIC uses DHCP when unset."),
+    })
+    .optional()
+    .describe(
+      "vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.",
+    ),
   tags: z
     .array(z.object({ category: z.string().min(1), name: z.string().min(1) }))
     .max(50)

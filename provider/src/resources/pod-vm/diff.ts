@@ -13,6 +13,7 @@ const REPLACE_KEYS = [
   "datastore",
   "linkedClone",
   "snapshot",
+  "customization",
 ] as const;
 
 export interface VmDiff {

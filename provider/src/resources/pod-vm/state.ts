@@ -5,12 +5,12 @@ import type { GuestFacts } from "./guest-probe";
 /** Inputs → what the infrastructure provider needs, with the documented defaults. */
 export function toVmSpec(inputs: PodVmInputs): VmSpec {
   const { numCpus, memoryMb, nics, extraConfig, datacenter, folder, cluster, host, resourcePool, datastore } = inputs;
-  const { disks, linkedClone, snapshot, tags, createTags, customAttributes } = inputs;
+  const { disks, linkedClone, snapshot, tags, createTags, customAttributes, customization } = inputs;
   return {
     name: inputs.name,
     template: inputs.template,
     ...defined({ datacenter, folder, cluster, host, resourcePool, datastore, numCpus, memoryMb, nics, extraConfig }),
-    ...defined({ disks, linkedClone, snapshot, tags, createTags, customAttributes }),
+    ...defined({ disks, linkedClone, snapshot, tags, createTags, customAttributes, customization }),
     power: inputs.powerState ?? "on",
     waitForIpTimeoutMs: (inputs.waitForIpTimeoutSeconds ?? 120) * 1000,
     shutdownTimeoutMs: (inputs.shutdownTimeoutSeconds ?? 30) * 1000,
