@@ -69,6 +69,8 @@ export interface VmSpec {
   extraConfig?: Record<string, string>;
   /** 0 = do not wait for an IP address. */
   waitForIpTimeoutMs: number;
+  /** Wait for an address in the default gateway's subnet, not just any address. */
+  waitForGuestNetRoutable?: boolean;
   shutdownTimeoutMs: number;
   taskTimeoutMs: number;
 }

@@ -12,6 +12,7 @@ import { findSnapshot } from "./snapshots";
 import { readVm, type VmInfo } from "./vm-info";
 import { type RestFactory, VmLabels } from "./vm-labels";
 import { cloneVm, destroyVm, ipv4Addresses, powerOn, reconfigureVm, stopVm, type VmShape, waitForIp } from "./vm-ops";
+import { waitForRoutableIp } from "./vm-wait";
 
 const vmRef = (id: string): MoRef => ({ type: "VirtualMachine", value: id });
 
@@ -122,6 +123,16 @@ export class VsphereInfra implements InfraProvider {
   async #converge(ref: MoRef, spec: VmSpec): Promise<VmState> {
     if (spec.power === "on") {
       await powerOn(this.session, ref, spec.taskTimeoutMs);
+      if (spec.waitForIpTimeoutMs > 0 && spec.waitForGuestNetRoutable) {
+        const routable = await waitForRoutableIp(this.session, ref, spec.waitForIpTimeoutMs);
+        // The routable address is the VM's primary one, as with @pulumi/vsphere's default_ip_address.
+        const state = await this.#state(await this.#mustRead(ref.value));
+        return {
+          ...state,
+          primaryIp: routable,
+          ipAddresses: [routable, ...state.ipAddresses.filter((i) => i !== routable)],
+        };
+      }
       if (spec.waitForIpTimeoutMs > 0) await waitForIp(this.session, ref, spec.waitForIpTimeoutMs);
     } else {
       const vm = await this.#mustRead(ref.value);

@@ -60,8 +60,10 @@ export interface PodVmArgs {
   extraConfig?: DeepInput<Record<string, string>>;
   /** How to reach the guest; when set, the OS is probed in the guest during `pulumi up`. */
   guest?: DeepInput<GuestAccess>;
-  /** 0 = don't wait; 120 by default. */
+  /** How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default. */
   waitForIpTimeoutSeconds?: DeepInput<number>;
+  /** Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default. */
+  waitForGuestNetRoutable?: DeepInput<boolean>;
   /** Graceful shutdown wait; 30 by default. */
   shutdownTimeoutSeconds?: DeepInput<number>;
   /** Per vSphere task; 600 by default. */
@@ -137,8 +139,10 @@ export class PodVm extends pulumi.dynamic.Resource {
   declare readonly extraConfig: pulumi.Output<Record<string, string> | undefined>;
   /** How to reach the guest; when set, the OS is probed in the guest during `pulumi up`. Stored as a secret. */
   declare readonly guest: pulumi.Output<GuestAccess | undefined>;
-  /** 0 = don't wait; 120 by default. */
+  /** How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default. */
   declare readonly waitForIpTimeoutSeconds: pulumi.Output<number | undefined>;
+  /** Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default. */
+  declare readonly waitForGuestNetRoutable: pulumi.Output<boolean | undefined>;
   /** Graceful shutdown wait; 30 by default. */
   declare readonly shutdownTimeoutSeconds: pulumi.Output<number | undefined>;
   /** Per vSphere task; 600 by default. */

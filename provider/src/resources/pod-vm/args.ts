@@ -144,7 +144,20 @@ export const podVmInputsSchema = z.object({
     .optional()
     .describe("Advanced settings (the lab uses RUN.container); only keys given here are managed."),
   guest: guestAccessSchema.optional(),
-  waitForIpTimeoutSeconds: z.number().min(0).max(3600).optional().describe("0 = don't wait; 120 by default."),
+  waitForIpTimeoutSeconds: z
+    .number()
+    .min(0)
+    .max(3600)
+    .optional()
+    .describe(
+      "How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.",
+    ),
+  waitForGuestNetRoutable: z
+    .boolean()
+    .optional()
+    .describe(
+      "Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.",
+    ),
   shutdownTimeoutSeconds: z.number().min(0).max(3600).optional().describe("Graceful shutdown wait; 30 by default."),
   taskTimeoutSeconds: z
     .number()

@@ -57,6 +57,7 @@ export function diffPodVm(olds: PodVmOutputs, news: PodVmInputs): VmDiff {
     "connection",
     "guest",
     "waitForIpTimeoutSeconds",
+    "waitForGuestNetRoutable",
     "shutdownTimeoutSeconds",
     "taskTimeoutSeconds",
   ]) {

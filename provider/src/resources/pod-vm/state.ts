@@ -13,6 +13,7 @@ export function toVmSpec(inputs: PodVmInputs): VmSpec {
     ...defined({ disks, linkedClone, snapshot, tags, createTags, customAttributes, customization }),
     power: inputs.powerState ?? "on",
     waitForIpTimeoutMs: (inputs.waitForIpTimeoutSeconds ?? 120) * 1000,
+    ...(inputs.waitForGuestNetRoutable ? { waitForGuestNetRoutable: true } : {}),
     shutdownTimeoutMs: (inputs.shutdownTimeoutSeconds ?? 30) * 1000,
     taskTimeoutMs: (inputs.taskTimeoutSeconds ?? 600) * 1000,
   };
