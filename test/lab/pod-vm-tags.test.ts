@@ -91,6 +91,20 @@ describe("PodVm tags and custom attributes against vcsim", () => {
     }
   });
 
+  it("the REST login checks vSphere's certificate first: untrusted → TLS_UNTRUSTED, no credentials sent", async () => {
+    const untrusted = RestClient.connect({
+      host: lab.vsphereHost,
+      user: lab.vsphereUser,
+      password: new Secret(lab.vspherePassword),
+      trust: {}, // system roots only: the lab CA is not among them
+    });
+    await assert.rejects(untrusted, (e: Error & { code?: string }) => {
+      assert.equal(e.code, "TLS_UNTRUSTED");
+      assert.doesNotMatch(e.message, new RegExp(lab.vspherePassword));
+      return true;
+    });
+  });
+
   it("a missing tag category fails before anything is cloned, saying createTags; no category is made", async () => {
     await assert.rejects(provider.create(inputs), (e: Error) => {
       assert.match(e.message, new RegExp(`\\[NOT_FOUND\\] No tag category called "${category}" exists in vSphere`));

@@ -55,6 +55,8 @@ export async function setAttributes(
 
 /** The VM's custom attributes by name (empty values left out). */
 export async function readAttributes(session: VsphereSession, vm: MoRef): Promise<Record<string, string>> {
+  // Every read of a VM goes through here: an endpoint without custom fields (ESXi alone) simply has none.
+  if (!session.content.customFieldsManager) return {};
   const [o] = await retrieveProperties<{ customValue?: CustomFieldStringValue[] }>(session, [vm], ["customValue"]);
   const values = (o?.props.customValue ?? []).filter((v) => v.value);
   if (values.length === 0) return {};

@@ -3,6 +3,8 @@ import { isPodError, PodError } from "../../common/errors";
 import { VerifyingAgent } from "../../common/tls";
 import type { VsphereConnectOptions } from "../session";
 
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 /**
  * A small client for vSphere's vAPI REST endpoint (/rest, where vCenter and
  * vcsim serve tagging): one session per client, JSON in and out, the same TLS
@@ -78,7 +80,18 @@ export class RestClient {
         { host: this.host, port: this.port, method, path, headers, agent: this.agent, timeout: this.timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
+          let size = 0;
+          res.on("data", (c: Buffer) => {
+            size += c.length;
+            // Tagging answers are small; a body past the cap is not read into memory.
+            if (size > MAX_BODY_BYTES) {
+              req.destroy(
+                new PodError("TOO_LARGE", `vSphere's REST answer to ${method} ${path} passed ${MAX_BODY_BYTES} bytes.`),
+              );
+              return;
+            }
+            chunks.push(c);
+          });
           res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
           res.on("error", reject);
         },
