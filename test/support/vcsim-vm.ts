@@ -3,7 +3,7 @@
  * property reads (not pod's VmInfo parsing or PodVm's outputs), so lab tests
  * check outcomes from the server's side.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { retrieveByType, retrieveProperties, waitForTask } from "../../provider/src/vsphere/property";
@@ -84,6 +84,7 @@ export async function createLocalDatastore(hostName: string, name: string) {
         await waitForTask(s, await s.call("Destroy_Task", { _this: ref }));
       } finally {
         await s.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     };
     return { ref, dir, remove };
