@@ -13,7 +13,11 @@ build_vcsim() {
 }
 
 start_vcsim() {
-  running_pid vcsim pod-vcsim >/dev/null && vcsim_answers && return 0
+  # A running vcsim is kept unless the binary was rebuilt since it started
+  # (e.g. pod-vcsim gained the vAPI REST endpoint): then it is restarted.
+  local built started="$POD_LAB_STATE/pids/vcsim.hash"
+  built=$(cat "$POD_CACHE/bin/pod-vcsim.hash" 2>/dev/null)
+  running_pid vcsim pod-vcsim >/dev/null && vcsim_answers && [ "$(cat "$started" 2>/dev/null)" = "$built" ] && return 0
   stop_vcsim
   # A new vcsim knows nothing of the containers an earlier one backed its VMs with.
   remove_vcsim_containers
@@ -25,6 +29,7 @@ start_vcsim() {
     -username "$POD_VCSIM_USER" >"$log_file" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$(pidfile vcsim)"
+  echo "$built" >"$started"
   wait_for_log "$pid" "$log_file" "pod-vcsim ready" 100 0.2
 }
 

@@ -42,16 +42,37 @@ export const METHODS = [
   "DeleteFileInGuest",
   "InitiateFileTransferFromGuest",
   "InitiateFileTransferToGuest",
+  // disks, linked clones, custom attributes, guest customization (issue 14)
+  "CreateSnapshot_Task",
+  "RemoveSnapshot_Task",
+  "AddCustomFieldDef",
+  "RemoveCustomFieldDef",
+  "SetField",
+  "CustomizeVM_Task",
+  // lab tests: a second datastore to place disks on
+  "CreateLocalDatastore",
+  "CreateFolder",
 ];
 
 /** Managed object type → property paths pod reads (checked against the schema). */
 export const PROPERTIES: Record<string, string[]> = {
-  VirtualMachine: [...VM_PROPERTIES, "parent", "resourcePool"],
+  VirtualMachine: [
+    ...VM_PROPERTIES,
+    "parent",
+    "resourcePool",
+    "snapshot",
+    "customValue",
+    "guest.customizationInfo",
+    "runtime.host",
+  ],
+  VirtualMachineSnapshot: ["config.hardware.device"],
+  CustomFieldsManager: ["field"],
+  Datastore: ["name"],
   Network: ["name", "vm"],
   OpaqueNetwork: ["name", "summary"],
   DistributedVirtualPortgroup: ["name", "key", "config.distributedVirtualSwitch", "config.defaultPortConfig"],
   DistributedVirtualSwitch: ["name", "uuid"],
-  HostSystem: ["name", "parent", "configManager.networkSystem"],
+  HostSystem: ["name", "parent", "configManager.networkSystem", "configManager.datastoreSystem", "datastore"],
   HostNetworkSystem: ["networkInfo.portgroup"],
   ComputeResource: ["name", "resourcePool"],
   ClusterComputeResource: ["name", "resourcePool"],

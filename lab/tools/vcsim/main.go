@@ -18,6 +18,9 @@ import (
 	"github.com/vmware/govmomi"
 	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/simulator"
+	// vAPI REST (/rest: sessions, tagging, content libraries): registered by
+	// this package's init, served because RegisterEndpoints is set below.
+	_ "github.com/vmware/govmomi/vapi/simulator"
 	"github.com/vmware/govmomi/vim25/types"
 )
 

@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   "INVALID_ADDRESS",
   "GATEWAY_OUTSIDE_SUBNET",
   "INVALID_VLAN",
+  /** A disk asked to be smaller than it is: vSphere never shrinks a virtual disk. */
+  "DISK_SHRINK",
   // vSphere
   "NOT_FOUND",
   "INVALID_LOGIN",

@@ -13,6 +13,31 @@ export interface NicRequest {
   adapterType?: "vmxnet3" | "e1000" | "e1000e";
 }
 
+export interface DiskRequest {
+  sizeGb: number;
+  provisioning?: "thin" | "thick" | "eagerZeroedThick";
+  /** Datastore for a disk pod adds; the VM's by default. */
+  datastore?: string;
+}
+
+export interface VmDiskState {
+  sizeGb: number;
+  provisioning: "thin" | "thick" | "eagerZeroedThick";
+  datastore: string;
+  fileName: string;
+  /** The parent disk's file, for a linked clone's child disk. */
+  parentFileName?: string;
+}
+
+/** Guest customization applied by vSphere at the clone's first boot (Linux guests). */
+export interface GuestCustomization {
+  hostname: string;
+  domain?: string;
+  timeZone?: string;
+  /** A static IPv4 address on the first NIC; DHCP when unset. */
+  network?: { ipAddress: string; prefixLength: number; gateway?: string; dnsServers?: string[] };
+}
+
 export interface VmSpec {
   name: string;
   datacenter?: string;
@@ -27,10 +52,25 @@ export interface VmSpec {
   numCpus?: number;
   memoryMb?: number;
   nics?: NicRequest[];
+  /** The whole disk list in the VM's disk order; undefined = disks are not managed. */
+  disks?: DiskRequest[];
+  /** Clone from a snapshot of the template with child disks (a linked clone). */
+  linkedClone?: boolean;
+  /** The snapshot a linked clone grows from; the template's current one by default. */
+  snapshot?: string;
+  customization?: GuestCustomization;
+  /** vSphere tags (category/name) attached to the VM; only these are managed. */
+  tags?: { category: string; name: string }[];
+  /** Create missing tag categories and tags instead of failing. */
+  createTags?: boolean;
+  /** Custom attributes set on the VM; missing definitions are created for VMs. */
+  customAttributes?: Record<string, string>;
   power: DesiredPower;
   extraConfig?: Record<string, string>;
   /** 0 = do not wait for an IP address. */
   waitForIpTimeoutMs: number;
+  /** Wait for an address in the default gateway's subnet, not just any address. */
+  waitForGuestNetRoutable?: boolean;
   shutdownTimeoutMs: number;
   taskTimeoutMs: number;
 }
@@ -52,6 +92,11 @@ export interface VmState {
   numCpus: number;
   memoryMb: number;
   nics: VmNicState[];
+  disks: VmDiskState[];
+  /** The VM's custom attributes by name. */
+  customAttributes: Record<string, string>;
+  /** The VM's tags as "category/name", read when tags are managed. */
+  tags?: string[];
   ipAddresses: string[];
   primaryIp?: string;
   extraConfig: Record<string, string>;

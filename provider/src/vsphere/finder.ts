@@ -30,14 +30,15 @@ export async function findOne(
   session: VsphereSession,
   type: string,
   name: string,
-  options: { container?: MoRef; what?: string } = {},
+  options: { container?: MoRef; what?: string; also?: Named[] } = {},
 ): Promise<MoRef> {
   const what = options.what ?? type;
   if (name.includes("/")) {
     const ref = await findByPath(session, name);
     if (ref) return ref;
   }
-  const all = await listNamed(session, type, options.container);
+  // A container view lists what is inside the container, never the container itself: `also` adds it back.
+  const all = [...(options.also ?? []), ...(await listNamed(session, type, options.container))];
   const matches = all.filter((o) => o.name === name);
   const [first] = matches;
   if (matches.length === 1 && first) return first.ref;
@@ -47,8 +48,9 @@ export async function findOne(
       details: { candidates: matches.map((m) => m.ref.value) },
     });
   }
+  // For an inventory path, suggest by its last part: "DC0/vm/web-flder" → "web-folder".
   const suggestions = closestNames(
-    name,
+    name.slice(name.lastIndexOf("/") + 1),
     all.map((o) => o.name),
   );
   throw new PodError("NOT_FOUND", `No ${what} called "${name}" exists.`, {

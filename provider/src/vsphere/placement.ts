@@ -68,7 +68,11 @@ export async function resolvePlacement(
   input: PlacementInput,
 ): Promise<Placement> {
   const folder = input.folder
-    ? await findOne(session, "Folder", input.folder, { container: dc.vmFolder, what: "VM folder" })
+    ? await findOne(session, "Folder", input.folder, {
+        container: dc.vmFolder,
+        what: "VM folder",
+        also: [{ ref: dc.vmFolder, name: "vm" }],
+      })
     : dc.vmFolder;
   const datastore = input.datastore
     ? await findOne(session, "Datastore", input.datastore, { container: dc.datastoreFolder, what: "datastore" })

@@ -1,4 +1,5 @@
 import { isPodError } from "../common/errors";
+import { type ScsiController, toDisks, toScsiControllers, type VmDisk } from "./disks";
 import { retrieveProperties } from "./property";
 import type { MoRef, VsphereSession } from "./session";
 import type {
@@ -51,6 +52,9 @@ export interface VmInfo {
   memoryMb: number;
   powerState: PowerState;
   nics: VmNic[];
+  /** Virtual disks in device-key order. */
+  disks: VmDisk[];
+  scsiControllers: ScsiController[];
   extraConfig: Record<string, string>;
   guest: VmGuestInfo;
 }
@@ -153,6 +157,8 @@ function toVmInfo(ref: MoRef, p: Record<string, unknown>, networkNames: Map<stri
     memoryMb: (p["config.hardware.memoryMB"] as number) ?? 0,
     powerState: (p["runtime.powerState"] as PowerState) ?? "poweredOff",
     nics,
+    disks: toDisks(devices),
+    scsiControllers: toScsiControllers(devices),
     extraConfig: Object.fromEntries(extra.map((o) => [o.key, String(o.value ?? "")])),
     guest: {
       toolsRunning: p["guest.toolsRunningStatus"] === "guestToolsRunning",

@@ -1,11 +1,17 @@
 import { isPodError, PodError } from "../common/errors";
 import { sleep } from "../common/retry";
+import { type DiskSpec, diskChanges } from "./disk-changes";
 import { nicBacking, type PortGroupRef } from "./networks";
 import type { Placement } from "./placement";
 import { waitForTask } from "./property";
 import type { MoRef, VsphereSession } from "./session";
 import { isVimFault } from "./soap/fault";
-import type { VirtualDeviceConfigSpec, VirtualEthernetCard, VirtualMachineConfigSpec } from "./soap/generated/types";
+import type {
+  CustomizationSpec,
+  VirtualDeviceConfigSpec,
+  VirtualEthernetCard,
+  VirtualMachineConfigSpec,
+} from "./soap/generated/types";
 import { readVm, type VmInfo, type VmNic } from "./vm-info";
 
 export interface NicSpec {
@@ -18,6 +24,8 @@ export interface VmShape {
   memoryMb?: number;
   extraConfig?: Record<string, string>;
   nics?: NicSpec[];
+  /** The whole disk list, in the VM's disk order; undefined = disks are not managed. */
+  disks?: DiskSpec[];
 }
 
 const ADAPTER_TYPES = { vmxnet3: "VirtualVmxnet3", e1000: "VirtualE1000", e1000e: "VirtualE1000e" } as const;
@@ -51,7 +59,10 @@ function configSpec(shape: VmShape, current?: VmInfo): VirtualMachineConfigSpec 
   const extra = Object.entries(shape.extraConfig ?? {})
     .filter(([key, value]) => current?.extraConfig[key] !== value)
     .map(([key, value]) => ({ key, value }));
-  const deviceChange = shape.nics ? nicChanges(current?.nics ?? [], shape.nics) : [];
+  const deviceChange = [
+    ...(shape.nics ? nicChanges(current?.nics ?? [], shape.nics) : []),
+    ...(shape.disks && current ? diskChanges(current.name, current.disks, current.scsiControllers, shape.disks) : []),
+  ];
   return {
     ...(shape.numCpus !== undefined && shape.numCpus !== current?.numCpus ? { numCPUs: shape.numCpus } : {}),
     ...(shape.memoryMb !== undefined && shape.memoryMb !== current?.memoryMb ? { memoryMB: shape.memoryMb } : {}),
@@ -60,7 +71,19 @@ function configSpec(shape: VmShape, current?: VmInfo): VirtualMachineConfigSpec 
   };
 }
 
-/** Clones `template` (powered off) into the placement and returns the new VM. */
+export interface CloneOptions {
+  /** Linked clone: the source's snapshot whose disks become the clone's parents. */
+  snapshot?: MoRef;
+  /** Guest customization vSphere applies at the clone's first power-on. */
+  customization?: CustomizationSpec;
+}
+
+/**
+ * Clones `template` (powered off) into the placement and returns the new VM.
+ * Disks are not part of the clone spec: they are changed by a reconfigure
+ * right after (device keys of the source mean little in a clone), and were
+ * checked against the template before anything was cloned.
+ */
 export async function cloneVm(
   session: VsphereSession,
   template: VmInfo,
@@ -68,16 +91,22 @@ export async function cloneVm(
   placement: Placement,
   shape: VmShape,
   timeoutMs: number,
+  options: CloneOptions = {},
 ): Promise<MoRef> {
+  const { disks: _later, ...cloneShape } = shape;
   const spec = {
     location: {
       ...(placement.datastore ? { datastore: placement.datastore } : {}),
       pool: placement.pool,
       ...(placement.host ? { host: placement.host } : {}),
+      // A child disk per source disk, backed by the snapshot's: vSphere's linked clone.
+      ...(options.snapshot ? { diskMoveType: "createNewChildDiskBacking" } : {}),
     },
     template: false,
-    config: configSpec(shape, { ...template, extraConfig: {} }),
+    config: configSpec(cloneShape, { ...template, extraConfig: {} }),
+    ...(options.customization ? { customization: options.customization } : {}),
     powerOn: false,
+    ...(options.snapshot ? { snapshot: options.snapshot } : {}),
   };
   const task = await session.call("CloneVM_Task", { _this: template.ref, folder: placement.folder, name, spec });
   return waitForTask<MoRef>(session, task, { timeoutMs, what: `clone of ${template.name} to ${name}` });

@@ -1,17 +1,28 @@
 import { PodError } from "../common/errors";
 import type { InfraProvider, VmSpec, VmState } from "../infra/types";
+import { readAttributes } from "./custom-attributes";
+import { customizationSpec } from "./customization";
+import type { DiskSpec } from "./disk-changes";
+import { checkDatastoresOnHost, checkDisksAgainst, diskState, resolveDisks } from "./disk-resolve";
 import { findOne } from "./finder";
 import { listPortGroups, type PortGroupRef, pickPortGroup } from "./networks";
-import { resolveDatacenter, resolvePlacement } from "./placement";
+import { type Datacenter, resolveDatacenter, resolvePlacement } from "./placement";
 import type { MoRef, VsphereSession } from "./session";
+import { findSnapshot } from "./snapshots";
 import { readVm, type VmInfo } from "./vm-info";
+import { type RestFactory, VmLabels } from "./vm-labels";
 import { cloneVm, destroyVm, ipv4Addresses, powerOn, reconfigureVm, stopVm, type VmShape, waitForIp } from "./vm-ops";
+import { waitForRoutableIp } from "./vm-wait";
 
 const vmRef = (id: string): MoRef => ({ type: "VirtualMachine", value: id });
 
 /** InfraProvider over one vSphere session. */
 export class VsphereInfra implements InfraProvider {
-  constructor(readonly session: VsphereSession) {}
+  constructor(
+    readonly session: VsphereSession,
+    /** How to reach vSphere's REST endpoint, for tags; without it, tags are refused. */
+    readonly rest?: RestFactory,
+  ) {}
 
   async createVm(spec: VmSpec): Promise<VmState> {
     const dc = await resolveDatacenter(this.session, spec.datacenter);
@@ -26,17 +37,36 @@ export class VsphereInfra implements InfraProvider {
     });
     const template = await readVm(this.session, templateRef);
     if (!template) throw new PodError("NOT_FOUND", `Template ${spec.template} vanished while being read.`);
+    // Every name is resolved and every disk change checked before the clone:
+    // a typo or a shrink fails with nothing made.
     const placement = await resolvePlacement(this.session, dc, spec);
-    const shape = await this.#shape(spec, dc.networkFolder);
+    const snapshot = spec.linkedClone
+      ? await findSnapshot(this.session, template.ref, template.name, spec.snapshot)
+      : undefined;
+    const shape = await this.#shape(spec, dc);
+    if (shape.disks) checkDisksAgainst(template, shape.disks, spec.name, snapshot !== undefined);
+    const customization =
+      spec.customization &&
+      customizationSpec(spec.customization, shape.nics?.length ?? template.nics.length, template.guestId);
+    const labels = await VmLabels.prepare(this.session, spec, this.rest);
 
-    const ref = await cloneVm(this.session, template, spec.name, placement, shape, spec.taskTimeoutMs);
     try {
-      return await this.#converge(ref, spec);
-    } catch (error) {
-      // Transactional create: a VM that cannot be brought to the declared
-      // state is removed, so state never loses track of it.
-      await destroyVm(this.session, ref, 5_000).catch(() => undefined);
-      throw error;
+      const ref = await cloneVm(this.session, template, spec.name, placement, shape, spec.taskTimeoutMs, {
+        ...(snapshot ? { snapshot } : {}),
+        ...(customization ? { customization } : {}),
+      });
+      try {
+        if (shape.disks) await this.#reconfigureDisks(await this.#mustRead(ref.value), shape.disks, spec);
+        const tags = await labels.apply(ref);
+        return { ...(await this.#converge(ref, spec)), ...(tags ? { tags } : {}) };
+      } catch (error) {
+        // Transactional create: a VM that cannot be brought to the declared
+        // state is removed, so state never loses track of it.
+        await destroyVm(this.session, ref, 5_000).catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await labels.close();
     }
   }
 
@@ -48,13 +78,20 @@ export class VsphereInfra implements InfraProvider {
   async updateVm(id: string, spec: VmSpec, previous?: VmSpec): Promise<VmState> {
     const vm = await this.#mustRead(id);
     const dc = await resolveDatacenter(this.session, spec.datacenter);
-    const shape = await this.#shape(spec, dc.networkFolder);
+    const shape = await this.#shape(spec, dc);
     // extraConfig keys dropped from the spec are removed (vSphere deletes a key set to "").
     for (const key of Object.keys(previous?.extraConfig ?? {})) {
       if (!(key in (spec.extraConfig ?? {}))) shape.extraConfig = { ...shape.extraConfig, [key]: "" };
     }
-    await this.#reconfigure(vm, shape, spec);
-    return this.#converge(vm.ref, spec);
+    if (shape.disks) await checkDatastoresOnHost(this.session, vm, shape.disks);
+    const labels = await VmLabels.prepare(this.session, spec, this.rest);
+    try {
+      await this.#reconfigure(vm, shape, spec);
+      const tags = await labels.apply(vm.ref, previous);
+      return { ...(await this.#converge(vm.ref, spec)), ...(tags ? { tags } : {}) };
+    } finally {
+      await labels.close();
+    }
   }
 
   async deleteVm(id: string, options: { shutdownTimeoutMs: number }): Promise<void> {
@@ -63,6 +100,11 @@ export class VsphereInfra implements InfraProvider {
 
   async close(): Promise<void> {
     // The session belongs to the caller (it may be shared); nothing else to release.
+  }
+
+  async #reconfigureDisks(vm: VmInfo, disks: DiskSpec[], spec: VmSpec): Promise<void> {
+    await checkDatastoresOnHost(this.session, vm, disks);
+    await this.#reconfigure(vm, { disks }, spec);
   }
 
   /** CPU/memory changes that vSphere refuses hot are applied with a power cycle. */
@@ -81,6 +123,16 @@ export class VsphereInfra implements InfraProvider {
   async #converge(ref: MoRef, spec: VmSpec): Promise<VmState> {
     if (spec.power === "on") {
       await powerOn(this.session, ref, spec.taskTimeoutMs);
+      if (spec.waitForIpTimeoutMs > 0 && spec.waitForGuestNetRoutable) {
+        const routable = await waitForRoutableIp(this.session, ref, spec.waitForIpTimeoutMs);
+        // The routable address is the VM's primary one, as with @pulumi/vsphere's default_ip_address.
+        const state = await this.#state(await this.#mustRead(ref.value));
+        return {
+          ...state,
+          primaryIp: routable,
+          ipAddresses: [routable, ...state.ipAddresses.filter((i) => i !== routable)],
+        };
+      }
       if (spec.waitForIpTimeoutMs > 0) await waitForIp(this.session, ref, spec.waitForIpTimeoutMs);
     } else {
       const vm = await this.#mustRead(ref.value);
@@ -100,10 +152,12 @@ export class VsphereInfra implements InfraProvider {
     return vm;
   }
 
-  async #shape(spec: VmSpec, networkFolder: MoRef): Promise<VmShape> {
+  async #shape(spec: VmSpec, dc: Datacenter): Promise<VmShape> {
     let portGroups: PortGroupRef[] = [];
-    if (spec.nics?.length) portGroups = await listPortGroups(this.session, networkFolder);
+    if (spec.nics?.length) portGroups = await listPortGroups(this.session, dc.networkFolder);
+    const disks = spec.disks && (await resolveDisks(this.session, dc, spec.disks));
     return {
+      ...(disks ? { disks } : {}),
       ...(spec.numCpus !== undefined ? { numCpus: spec.numCpus } : {}),
       ...(spec.memoryMb !== undefined ? { memoryMb: spec.memoryMb } : {}),
       ...(spec.extraConfig ? { extraConfig: { ...spec.extraConfig } } : {}),
@@ -128,6 +182,8 @@ export class VsphereInfra implements InfraProvider {
       numCpus: vm.numCpus,
       memoryMb: vm.memoryMb,
       nics: vm.nics.map((n) => ({ key: n.key, mac: n.mac, network: n.network, connected: n.connected })),
+      disks: vm.disks.map(diskState),
+      customAttributes: await readAttributes(this.session, vm.ref),
       ipAddresses: ips,
       ...(ips[0] ? { primaryIp: ips[0] } : {}),
       extraConfig: vm.extraConfig,

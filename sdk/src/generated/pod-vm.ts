@@ -2,7 +2,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type DynamicResourceSpec, dynamicResourceArgs } from "../dynamic-resource";
 import type { DeepInput } from "../inputs";
-import type { DetectedOs, GuestAccess, Nic, ObservedNic, VsphereConnection } from "./types";
+import type {
+  DetectedOs,
+  GuestAccess,
+  Nic,
+  ObservedNic,
+  PodVmCustomization,
+  PodVmDisks,
+  PodVmObservedDisks,
+  PodVmTags,
+  VsphereConnection,
+} from "./types";
 
 /** What PodVm is declared with. */
 export interface PodVmArgs {
@@ -30,14 +40,30 @@ export interface PodVmArgs {
   memoryMb?: DeepInput<number>;
   /** NICs in order; changed in place, never by replacement. */
   nics?: DeepInput<Nic[]>;
+  /** Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed. */
+  disks?: DeepInput<PodVmDisks[]>;
+  /** Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM. */
+  linkedClone?: DeepInput<boolean>;
+  /** Snapshot of the template a linked clone grows from; the template's current snapshot by default. */
+  snapshot?: DeepInput<string>;
+  /** vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead. */
+  customization?: DeepInput<PodVmCustomization>;
+  /** vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed. */
+  tags?: DeepInput<PodVmTags[]>;
+  /** Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error. */
+  createTags?: DeepInput<boolean>;
+  /** Custom attributes set on the VM (definitions are created for VMs when missing); changed in place. */
+  customAttributes?: DeepInput<Record<string, string>>;
   /** Desired power state; "on" by default. */
   powerState?: DeepInput<"on" | "off">;
   /** Advanced settings (the lab uses RUN.container); only keys given here are managed. */
   extraConfig?: DeepInput<Record<string, string>>;
   /** How to reach the guest; when set, the OS is probed in the guest during `pulumi up`. */
   guest?: DeepInput<GuestAccess>;
-  /** 0 = don't wait; 120 by default. */
+  /** How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default. */
   waitForIpTimeoutSeconds?: DeepInput<number>;
+  /** Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default. */
+  waitForGuestNetRoutable?: DeepInput<boolean>;
   /** Graceful shutdown wait; 30 by default. */
   shutdownTimeoutSeconds?: DeepInput<number>;
   /** Per vSphere task; 600 by default. */
@@ -55,6 +81,9 @@ const spec: DynamicResourceSpec = {
     "observedMemoryMb",
     "observedNics",
     "observedExtraConfig",
+    "observedDisks",
+    "observedTags",
+    "observedCustomAttributes",
     "ipAddress",
     "ipAddresses",
     "macAddresses",
@@ -90,14 +119,30 @@ export class PodVm extends pulumi.dynamic.Resource {
   declare readonly memoryMb: pulumi.Output<number | undefined>;
   /** NICs in order; changed in place, never by replacement. */
   declare readonly nics: pulumi.Output<Nic[] | undefined>;
+  /** Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed. */
+  declare readonly disks: pulumi.Output<PodVmDisks[] | undefined>;
+  /** Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM. */
+  declare readonly linkedClone: pulumi.Output<boolean | undefined>;
+  /** Snapshot of the template a linked clone grows from; the template's current snapshot by default. */
+  declare readonly snapshot: pulumi.Output<string | undefined>;
+  /** vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead. */
+  declare readonly customization: pulumi.Output<PodVmCustomization | undefined>;
+  /** vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed. */
+  declare readonly tags: pulumi.Output<PodVmTags[] | undefined>;
+  /** Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error. */
+  declare readonly createTags: pulumi.Output<boolean | undefined>;
+  /** Custom attributes set on the VM (definitions are created for VMs when missing); changed in place. */
+  declare readonly customAttributes: pulumi.Output<Record<string, string> | undefined>;
   /** Desired power state; "on" by default. */
   declare readonly powerState: pulumi.Output<"on" | "off" | undefined>;
   /** Advanced settings (the lab uses RUN.container); only keys given here are managed. Stored as a secret. */
   declare readonly extraConfig: pulumi.Output<Record<string, string> | undefined>;
   /** How to reach the guest; when set, the OS is probed in the guest during `pulumi up`. Stored as a secret. */
   declare readonly guest: pulumi.Output<GuestAccess | undefined>;
-  /** 0 = don't wait; 120 by default. */
+  /** How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default. */
   declare readonly waitForIpTimeoutSeconds: pulumi.Output<number | undefined>;
+  /** Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default. */
+  declare readonly waitForGuestNetRoutable: pulumi.Output<boolean | undefined>;
   /** Graceful shutdown wait; 30 by default. */
   declare readonly shutdownTimeoutSeconds: pulumi.Output<number | undefined>;
   /** Per vSphere task; 600 by default. */
@@ -116,6 +161,12 @@ export class PodVm extends pulumi.dynamic.Resource {
   declare readonly observedNics: pulumi.Output<ObservedNic[]>;
   /** The managed extraConfig keys as vSphere reports them. Stored as a secret. */
   declare readonly observedExtraConfig: pulumi.Output<Record<string, string>>;
+  /** Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported. */
+  declare readonly observedDisks: pulumi.Output<PodVmObservedDisks[]>;
+  /** The VM's tags as "category/name", as vSphere last reported (when tags are managed). */
+  declare readonly observedTags: pulumi.Output<string[]>;
+  /** The managed custom attributes as vSphere reports them. */
+  declare readonly observedCustomAttributes: pulumi.Output<Record<string, string>>;
   /** The primary IPv4 address VMware Tools reports. */
   declare readonly ipAddress: pulumi.Output<string>;
   /** Every IPv4 address VMware Tools reports. */

@@ -25,6 +25,41 @@ export interface Nic {
   adapterType?: "vmxnet3" | "e1000" | "e1000e";
 }
 
+export interface PodVmDisks {
+  /** Size in GiB; grows in place, never shrinks. */
+  sizeGb: number;
+  /** For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick". */
+  provisioning?: "thin" | "thick" | "eagerZeroedThick";
+  /** Datastore for a disk pod adds; the VM's by default. */
+  datastore?: string;
+}
+
+/** vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead. */
+export interface PodVmCustomization {
+  /** Guest hostname (one label; the domain goes in domain). */
+  hostname: string;
+  /** DNS domain; "local" by default. */
+  domain?: string;
+  /** tz database name, e.g. "Europe/Berlin". */
+  timeZone?: string;
+  /** Static IPv4 on the first NIC; every NIC uses DHCP when unset. */
+  network?: PodVmCustomizationNetwork;
+}
+
+/** Static IPv4 on the first NIC; every NIC uses DHCP when unset. */
+export interface PodVmCustomizationNetwork {
+  /** Static IPv4 address of the first NIC. */
+  ipAddress: string;
+  prefixLength: number;
+  gateway?: string;
+  dnsServers?: string[];
+}
+
+export interface PodVmTags {
+  category: string;
+  name: string;
+}
+
 /** How to reach the guest; when set, the OS is probed in the guest during `pulumi up`. */
 export interface GuestAccess {
   /** Guest user for OS detection; else stack config pod:guestUser, else POD_GUEST_USER. */
@@ -79,6 +114,14 @@ export interface ObservedNic {
   mac: string;
   network: string;
   connected: boolean;
+}
+
+export interface PodVmObservedDisks {
+  sizeGb: number;
+  provisioning: string;
+  datastore: string;
+  fileName: string;
+  parentFileName?: string;
 }
 
 /** The guest OS pod detected. */

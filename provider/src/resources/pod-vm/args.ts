@@ -24,6 +24,20 @@ export const nicSchema = z
     message: "give exactly one of network or vlanId",
   });
 
+export const diskSchema = z.object({
+  sizeGb: z
+    .number()
+    .int()
+    .min(1)
+    .max(62 * 1024)
+    .describe("Size in GiB; grows in place, never shrinks."),
+  provisioning: z
+    .enum(["thin", "thick", "eagerZeroedThick"])
+    .optional()
+    .describe('For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".'),
+  datastore: z.string().min(1).optional().describe("Datastore for a disk pod adds; the VM's by default."),
+});
+
 export const guestAccessSchema = z
   .object({
     user: z
@@ -71,13 +85,81 @@ export const podVmInputsSchema = z.object({
     .optional()
     .describe("Memory in MiB; changed in place."),
   nics: z.array(nicSchema).max(10).optional().describe("NICs in order; changed in place, never by replacement."),
+  disks: z
+    .array(diskSchema)
+    .min(1)
+    .max(60)
+    .optional()
+    .describe(
+      "Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.",
+    ),
+  linkedClone: z
+    .boolean()
+    .optional()
+    .describe(
+      "Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.",
+    ),
+  snapshot: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Snapshot of the template a linked clone grows from; the template's current snapshot by default."),
+  customization: z
+    .object({
+      hostname: z.string().min(1).max(63).describe("Guest hostname (one label; the domain goes in domain)."),
+      domain: z.string().min(1).optional().describe('DNS domain; "local" by default.'),
+      timeZone: z.string().min(1).optional().describe('tz database name, e.g. "Europe/Berlin".'),
+      network: z
+        .object({
+          ipAddress: z.string().describe("Static IPv4 address of the first NIC."),
+          prefixLength: z.number().int().min(1).max(32),
+          gateway: z.string().optional(),
+          dnsServers: z.array(z.string()).max(3).optional(),
+        })
+        .optional()
+        .describe("Static IPv4 on the first NIC; every NIC uses DHCP when unset."),
+    })
+    .optional()
+    .describe(
+      "vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.",
+    ),
+  tags: z
+    .array(z.object({ category: z.string().min(1), name: z.string().min(1) }))
+    .max(50)
+    .optional()
+    .describe(
+      'vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.',
+    ),
+  createTags: z
+    .boolean()
+    .optional()
+    .describe(
+      "Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.",
+    ),
+  customAttributes: z
+    .record(z.string().min(1), z.string())
+    .optional()
+    .describe("Custom attributes set on the VM (definitions are created for VMs when missing); changed in place."),
   powerState: z.enum(["on", "off"]).optional().describe('Desired power state; "on" by default.'),
   extraConfig: z
     .record(z.string().regex(/^[A-Za-z0-9._-]+$/, "extraConfig keys use letters, digits, '.', '_', '-'"), z.string())
     .optional()
     .describe("Advanced settings (the lab uses RUN.container); only keys given here are managed."),
   guest: guestAccessSchema.optional(),
-  waitForIpTimeoutSeconds: z.number().min(0).max(3600).optional().describe("0 = don't wait; 120 by default."),
+  waitForIpTimeoutSeconds: z
+    .number()
+    .min(0)
+    .max(3600)
+    .optional()
+    .describe(
+      "How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.",
+    ),
+  waitForGuestNetRoutable: z
+    .boolean()
+    .optional()
+    .describe(
+      "Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.",
+    ),
   shutdownTimeoutSeconds: z.number().min(0).max(3600).optional().describe("Graceful shutdown wait; 30 by default."),
   taskTimeoutSeconds: z
     .number()
@@ -106,6 +188,25 @@ export const podVmOutputsSchema = podVmInputsSchema.extend({
   observedExtraConfig: z
     .record(z.string(), z.string())
     .describe("The managed extraConfig keys as vSphere reports them."),
+  observedDisks: z
+    .array(
+      z.object({
+        sizeGb: z.number(),
+        provisioning: z.string(),
+        datastore: z.string(),
+        fileName: z.string(),
+        parentFileName: z.string().optional(),
+      }),
+    )
+    .describe(
+      "Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.",
+    ),
+  observedTags: z
+    .array(z.string())
+    .describe('The VM\'s tags as "category/name", as vSphere last reported (when tags are managed).'),
+  observedCustomAttributes: z
+    .record(z.string(), z.string())
+    .describe("The managed custom attributes as vSphere reports them."),
   ipAddress: z.string().describe("The primary IPv4 address VMware Tools reports."),
   ipAddresses: z.array(z.string()).describe("Every IPv4 address VMware Tools reports."),
   macAddresses: z.array(z.string()).describe("MAC address per NIC, in NIC order."),

@@ -11,6 +11,9 @@ const REPLACE_KEYS = [
   "host",
   "resourcePool",
   "datastore",
+  "linkedClone",
+  "snapshot",
+  "customization",
 ] as const;
 
 export interface VmDiff {
@@ -44,10 +47,17 @@ export function diffPodVm(olds: PodVmOutputs, news: PodVmInputs): VmDiff {
   if (news.memoryMb !== undefined && news.memoryMb !== olds.observedMemoryMb) reasons.memoryMb = "differs";
   if (!same(olds.nics, news.nics) || nicsDrifted(olds, news)) reasons.nics = "NIC networks differ";
   if (!same(olds.extraConfig, news.extraConfig) || extraDrifted(olds, news)) reasons.extraConfig = "differs";
+  if (!same(olds.disks, news.disks) || disksDrifted(olds, news)) reasons.disks = "disk sizes or count differ";
+  if (!same(olds.tags, news.tags) || tagsDrifted(olds, news)) reasons.tags = "differ";
+  if (!same(olds.createTags, news.createTags)) reasons.createTags = "settings changed";
+  if (!same(olds.customAttributes, news.customAttributes) || attributesDrifted(olds, news)) {
+    reasons.customAttributes = "differ";
+  }
   for (const key of [
     "connection",
     "guest",
     "waitForIpTimeoutSeconds",
+    "waitForGuestNetRoutable",
     "shutdownTimeoutSeconds",
     "taskTimeoutSeconds",
   ]) {
@@ -70,12 +80,27 @@ function nicsDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
   );
 }
 
+/** A managed disk list against what vSphere last reported: a count or a size that differs is repaired. */
+function disksDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
+  if (!news.disks || !olds.observedDisks) return false;
+  if (news.disks.length !== olds.observedDisks.length) return true;
+  return news.disks.some((d, i) => olds.observedDisks?.[i]?.sizeGb !== d.sizeGb);
+}
+
+function tagsDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
+  return (news.tags ?? []).some((t) => !(olds.observedTags ?? []).includes(`${t.category}/${t.name}`));
+}
+
+function attributesDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
+  return Object.entries(news.customAttributes ?? {}).some(([k, v]) => (olds.observedCustomAttributes?.[k] ?? "") !== v);
+}
+
 function extraDrifted(olds: PodVmOutputs, news: PodVmInputs): boolean {
   return Object.entries(news.extraConfig ?? {}).some(([k, v]) => olds.observedExtraConfig?.[k] !== v);
 }
 
 /** Settings vSphere applies to the VM itself; anything else an update changes is pod's own. */
-const VM_SETTINGS = ["numCpus", "memoryMb", "nics", "extraConfig"];
+const VM_SETTINGS = ["numCpus", "memoryMb", "nics", "extraConfig", "disks", "tags", "customAttributes"];
 
 /**
  * How the audit log names an update: "vm.reconfigured" when hardware, NICs

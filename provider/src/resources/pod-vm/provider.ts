@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { toPodError } from "../../common/errors";
 import type { VmState } from "../../infra/types";
 import type { ChangeOutcome } from "../../observability/change-tracker";
+import { RestClient } from "../../vsphere/rest/client";
 import type { VsphereConnectOptions } from "../../vsphere/session";
 import { VsphereInfra } from "../../vsphere/vsphere-infra";
 import { urnOf } from "../shared/audit";
@@ -61,7 +62,8 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
     // the observed outputs change, so the next `up` repairs drift. The guest
     // is not probed again on refresh: the OS and host keys found at create stay.
     const facts = { os: props.os ?? vsphereFacts(state).os, sshHostKeys: props.sshHostKeys ?? [] };
-    return { id, props: toOutputs(inputs, state, facts) };
+    // Tags are read over REST only when pod changes them; refresh keeps the last ones seen.
+    return { id, props: toOutputs(inputs, { ...state, tags: state.tags ?? props.observedTags ?? [] }, facts) };
   }
 
   async update(id: string, olds: PodVmOutputs, news: PodVmInputs): Promise<pulumi.dynamic.UpdateResult<PodVmOutputs>> {
@@ -117,7 +119,8 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
   ): Promise<T> {
     try {
       const connection = resolveVsphereConnection(inputs.connection, this.#config);
-      return await this.#runtime.vsphere(connection, (session) => fn(new VsphereInfra(session), connection));
+      const rest = () => RestClient.connect(connection);
+      return await this.#runtime.vsphere(connection, (session) => fn(new VsphereInfra(session, rest), connection));
     } catch (error) {
       throw resourceError(resource, action, toPodError(error));
     }

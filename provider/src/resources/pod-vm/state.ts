@@ -5,12 +5,15 @@ import type { GuestFacts } from "./guest-probe";
 /** Inputs → what the infrastructure provider needs, with the documented defaults. */
 export function toVmSpec(inputs: PodVmInputs): VmSpec {
   const { numCpus, memoryMb, nics, extraConfig, datacenter, folder, cluster, host, resourcePool, datastore } = inputs;
+  const { disks, linkedClone, snapshot, tags, createTags, customAttributes, customization } = inputs;
   return {
     name: inputs.name,
     template: inputs.template,
     ...defined({ datacenter, folder, cluster, host, resourcePool, datastore, numCpus, memoryMb, nics, extraConfig }),
+    ...defined({ disks, linkedClone, snapshot, tags, createTags, customAttributes, customization }),
     power: inputs.powerState ?? "on",
     waitForIpTimeoutMs: (inputs.waitForIpTimeoutSeconds ?? 120) * 1000,
+    ...(inputs.waitForGuestNetRoutable ? { waitForGuestNetRoutable: true } : {}),
     shutdownTimeoutMs: (inputs.shutdownTimeoutSeconds ?? 30) * 1000,
     taskTimeoutMs: (inputs.taskTimeoutSeconds ?? 600) * 1000,
   };
@@ -32,6 +35,9 @@ export function toOutputs(inputs: PodVmInputs, state: VmState, facts: GuestFacts
     observedMemoryMb: state.memoryMb,
     observedNics: state.nics.map((n) => ({ mac: n.mac, network: n.network, connected: n.connected })),
     observedExtraConfig: pickKeys(state.extraConfig, Object.keys(inputs.extraConfig ?? {})),
+    observedDisks: state.disks,
+    observedTags: state.tags ?? [],
+    observedCustomAttributes: pickKeys(state.customAttributes, Object.keys(inputs.customAttributes ?? {})),
     ipAddress: state.primaryIp ?? "",
     ipAddresses: state.ipAddresses,
     macAddresses: state.nics.map((n) => n.mac),
@@ -50,6 +56,9 @@ export function inputsFromOutputs(outs: PodVmOutputs): PodVmInputs {
     observedMemoryMb: _mem,
     observedNics: _n,
     observedExtraConfig: _e,
+    observedDisks: _d,
+    observedTags: _t,
+    observedCustomAttributes: _ca,
     ipAddress: _ip,
     ipAddresses: _ips,
     macAddresses: _macs,

@@ -4,6 +4,16 @@ import type * as T from "./types";
 
 /** Parameters and result of each vim25 method pod calls. */
 export interface VimMethods {
+  AddCustomFieldDef: {
+    params: {
+      _this: T.ManagedObjectReference;
+      name: string;
+      moType?: string;
+      fieldDefPolicy?: T.PrivilegePolicyDef;
+      fieldPolicy?: T.PrivilegePolicyDef;
+    };
+    result: T.CustomFieldDef;
+  };
   AddDVPortgroup_Task: {
     params: { _this: T.ManagedObjectReference; spec: T.DVPortgroupConfigSpec[] };
     result: T.ManagedObjectReference;
@@ -37,7 +47,16 @@ export interface VimMethods {
     params: { _this: T.ManagedObjectReference; spec: T.PropertyFilterSpec; partialUpdates: boolean };
     result: T.ManagedObjectReference;
   };
+  CreateFolder: { params: { _this: T.ManagedObjectReference; name: string }; result: T.ManagedObjectReference };
+  CreateLocalDatastore: {
+    params: { _this: T.ManagedObjectReference; name: string; path: string };
+    result: T.ManagedObjectReference;
+  };
   CreatePropertyCollector: { params: { _this: T.ManagedObjectReference }; result: T.ManagedObjectReference };
+  CreateSnapshot_Task: {
+    params: { _this: T.ManagedObjectReference; name: string; description?: string; memory: boolean; quiesce: boolean };
+    result: T.ManagedObjectReference;
+  };
   CreateTemporaryFileInGuest: {
     params: {
       _this: T.ManagedObjectReference;
@@ -59,6 +78,10 @@ export interface VimMethods {
     result: T.ManagedObjectReference;
   };
   CurrentTime: { params: { _this: T.ManagedObjectReference }; result: string };
+  CustomizeVM_Task: {
+    params: { _this: T.ManagedObjectReference; spec: T.CustomizationSpec };
+    result: T.ManagedObjectReference;
+  };
   DeleteFileInGuest: {
     params: {
       _this: T.ManagedObjectReference;
@@ -124,12 +147,21 @@ export interface VimMethods {
     params: { _this: T.ManagedObjectReference; spec: T.DVPortgroupConfigSpec };
     result: T.ManagedObjectReference;
   };
+  RemoveCustomFieldDef: { params: { _this: T.ManagedObjectReference; key: number }; result: undefined };
   RemovePortGroup: { params: { _this: T.ManagedObjectReference; pgName: string }; result: undefined };
+  RemoveSnapshot_Task: {
+    params: { _this: T.ManagedObjectReference; removeChildren: boolean; consolidate?: boolean };
+    result: T.ManagedObjectReference;
+  };
   RetrievePropertiesEx: {
     params: { _this: T.ManagedObjectReference; specSet: T.PropertyFilterSpec[]; options: T.RetrieveOptions };
     result: T.RetrieveResult | undefined;
   };
   RetrieveServiceContent: { params: { _this: T.ManagedObjectReference }; result: T.ServiceContent };
+  SetField: {
+    params: { _this: T.ManagedObjectReference; entity: T.ManagedObjectReference; key: number; value: string };
+    result: undefined;
+  };
   ShutdownGuest: { params: { _this: T.ManagedObjectReference }; result: undefined };
   StartProgramInGuest: {
     params: {

@@ -26,6 +26,8 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   ],
   ArrayOfConflictingConfigurationConfig: ["", "ConflictingConfigurationConfig:ConflictingConfigurationConfig[]"],
   ArrayOfCryptoKeyId: ["", "CryptoKeyId:CryptoKeyId[]"],
+  ArrayOfCustomFieldDef: ["", "CustomFieldDef:CustomFieldDef[]"],
+  ArrayOfCustomFieldValue: ["", "CustomFieldValue:CustomFieldValue[]"],
   ArrayOfCustomizationAdapterMapping: ["", "CustomizationAdapterMapping:CustomizationAdapterMapping[]"],
   ArrayOfCustomizationIpV6Generator: ["", "CustomizationIpV6Generator:CustomizationIpV6Generator[]"],
   ArrayOfDVPortgroupConfigSpec: ["", "DVPortgroupConfigSpec:DVPortgroupConfigSpec[]"],
@@ -151,6 +153,7 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "",
     "VirtualMachineRelocateSpecDiskLocator:VirtualMachineRelocateSpecDiskLocator[]",
   ],
+  ArrayOfVirtualMachineSnapshotTree: ["", "VirtualMachineSnapshotTree:VirtualMachineSnapshotTree[]"],
   ArrayOfVirtualMachineVMCIDeviceFilterSpec: [
     "",
     "VirtualMachineVMCIDeviceFilterSpec:VirtualMachineVMCIDeviceFilterSpec[]",
@@ -248,6 +251,12 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   CryptoSpecNoOp: ["CryptoSpec", ""],
   CryptoSpecRegister: ["CryptoSpecNoOp", "cryptoKeyId:CryptoKeyId"],
   CryptoSpecShallowRecrypt: ["CryptoSpec", "newKeyId:CryptoKeyId"],
+  CustomFieldDef: [
+    "DynamicData",
+    "key:int name:string type:string managedObjectType:string fieldDefPrivileges:PrivilegePolicyDef fieldInstancePrivileges:PrivilegePolicyDef",
+  ],
+  CustomFieldStringValue: ["CustomFieldValue", "value:string"],
+  CustomFieldValue: ["DynamicData", "key:int"],
   CustomizationAdapterMapping: ["DynamicData", "macAddress:string adapter:CustomizationIPSettings"],
   CustomizationAutoIpV6Generator: ["CustomizationIpV6Generator", ""],
   CustomizationCloudinitPrep: ["CustomizationIdentitySettings", "metadata:string userdata:string"],
@@ -1236,6 +1245,10 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "vm:ManagedObjectReference vmName:string hostSelectionBy:FtIssuesOnHostHostSelectionType hostErrors:LocalizedMethodFault[] rootCause:LocalizedMethodFault",
   ],
   PowerOnFtSecondaryTimedout: ["Timedout", "vm:ManagedObjectReference vmName:string timeout:int"],
+  PrivilegePolicyDef: [
+    "DynamicData",
+    "createPrivilege:string readPrivilege:string updatePrivilege:string deletePrivilege:string",
+  ],
   ProfilePropertyPath: ["DynamicData", "profilePath:string policyId:string parameterId:string policyOptionId:string"],
   ProfileUpdateFailed: [
     "VimFault",
@@ -1731,6 +1744,14 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   ],
   VirtualMachineRuntimeInfoDasProtectionState: ["DynamicData", "dasProtected:boolean"],
   VirtualMachineSgxInfo: ["DynamicData", "epcSize:long flcMode:string lePubKeyHash:string requireAttestation:boolean"],
+  VirtualMachineSnapshotInfo: [
+    "DynamicData",
+    "currentSnapshot:ManagedObjectReference rootSnapshotList:VirtualMachineSnapshotTree[]",
+  ],
+  VirtualMachineSnapshotTree: [
+    "DynamicData",
+    "snapshot:ManagedObjectReference vm:ManagedObjectReference name:string description:string id:int createTime:dateTime state:VirtualMachinePowerState quiesced:boolean backupManifest:string childSnapshotList:VirtualMachineSnapshotTree[] replaySupported:boolean",
+  ],
   VirtualMachineVMCIDevice: [
     "VirtualDevice",
     "id:long allowUnrestrictedCommunication:boolean filterEnable:boolean filterInfo:VirtualMachineVMCIDeviceFilterInfo",
@@ -1924,6 +1945,10 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
 
 /** The methods pod calls: [parameters in order, result type (`[]` when it repeats)]. */
 export const METHOD_TABLE: Record<string, readonly [string, string]> = {
+  AddCustomFieldDef: [
+    "_this:ManagedObjectReference name:string moType:string fieldDefPolicy:PrivilegePolicyDef fieldPolicy:PrivilegePolicyDef",
+    "CustomFieldDef",
+  ],
   AddDVPortgroup_Task: ["_this:ManagedObjectReference spec:DVPortgroupConfigSpec[]", "ManagedObjectReference"],
   AddPortGroup: ["_this:ManagedObjectReference portgrp:HostPortGroupSpec", ""],
   CancelRetrievePropertiesEx: ["_this:ManagedObjectReference token:string", ""],
@@ -1941,7 +1966,13 @@ export const METHOD_TABLE: Record<string, readonly [string, string]> = {
     "_this:ManagedObjectReference spec:PropertyFilterSpec partialUpdates:boolean",
     "ManagedObjectReference",
   ],
+  CreateFolder: ["_this:ManagedObjectReference name:string", "ManagedObjectReference"],
+  CreateLocalDatastore: ["_this:ManagedObjectReference name:string path:string", "ManagedObjectReference"],
   CreatePropertyCollector: ["_this:ManagedObjectReference", "ManagedObjectReference"],
+  CreateSnapshot_Task: [
+    "_this:ManagedObjectReference name:string description:string memory:boolean quiesce:boolean",
+    "ManagedObjectReference",
+  ],
   CreateTemporaryFileInGuest: [
     "_this:ManagedObjectReference vm:ManagedObjectReference auth:GuestAuthentication prefix:string suffix:string directoryPath:string",
     "string",
@@ -1951,6 +1982,7 @@ export const METHOD_TABLE: Record<string, readonly [string, string]> = {
     "ManagedObjectReference",
   ],
   CurrentTime: ["_this:ManagedObjectReference", "dateTime"],
+  CustomizeVM_Task: ["_this:ManagedObjectReference spec:CustomizationSpec", "ManagedObjectReference"],
   DeleteFileInGuest: [
     "_this:ManagedObjectReference vm:ManagedObjectReference auth:GuestAuthentication filePath:string",
     "",
@@ -1978,12 +2010,18 @@ export const METHOD_TABLE: Record<string, readonly [string, string]> = {
   PowerOnVM_Task: ["_this:ManagedObjectReference host:ManagedObjectReference", "ManagedObjectReference"],
   ReconfigVM_Task: ["_this:ManagedObjectReference spec:VirtualMachineConfigSpec", "ManagedObjectReference"],
   ReconfigureDVPortgroup_Task: ["_this:ManagedObjectReference spec:DVPortgroupConfigSpec", "ManagedObjectReference"],
+  RemoveCustomFieldDef: ["_this:ManagedObjectReference key:int", ""],
   RemovePortGroup: ["_this:ManagedObjectReference pgName:string", ""],
+  RemoveSnapshot_Task: [
+    "_this:ManagedObjectReference removeChildren:boolean consolidate:boolean",
+    "ManagedObjectReference",
+  ],
   RetrievePropertiesEx: [
     "_this:ManagedObjectReference specSet:PropertyFilterSpec[] options:RetrieveOptions",
     "RetrieveResult",
   ],
   RetrieveServiceContent: ["_this:ManagedObjectReference", "ServiceContent"],
+  SetField: ["_this:ManagedObjectReference entity:ManagedObjectReference key:int value:string", ""],
   ShutdownGuest: ["_this:ManagedObjectReference", ""],
   StartProgramInGuest: [
     "_this:ManagedObjectReference vm:ManagedObjectReference auth:GuestAuthentication spec:GuestProgramSpec",

@@ -269,6 +269,20 @@ export interface CryptoSpecRegister extends CryptoSpecNoOp {
 export interface CryptoSpecShallowRecrypt extends CryptoSpec {
   newKeyId: CryptoKeyId;
 }
+export interface CustomFieldDef extends DynamicData {
+  key: number;
+  name: string;
+  type: string;
+  managedObjectType?: string;
+  fieldDefPrivileges?: PrivilegePolicyDef;
+  fieldInstancePrivileges?: PrivilegePolicyDef;
+}
+export interface CustomFieldStringValue extends CustomFieldValue {
+  value: string;
+}
+export interface CustomFieldValue extends DynamicData {
+  key: number;
+}
 export interface CustomizationAdapterMapping extends DynamicData {
   macAddress?: string;
   adapter: CustomizationIPSettings;
@@ -2624,6 +2638,12 @@ export interface PowerOnFtSecondaryTimedout extends Timedout {
   vmName: string;
   timeout: number;
 }
+export interface PrivilegePolicyDef extends DynamicData {
+  createPrivilege: string;
+  readPrivilege: string;
+  updatePrivilege: string;
+  deletePrivilege: string;
+}
 export interface ProfilePropertyPath extends DynamicData {
   profilePath: string;
   policyId?: string;
@@ -3956,6 +3976,23 @@ export interface VirtualMachineSgxInfo extends DynamicData {
   flcMode?: string;
   lePubKeyHash?: string;
   requireAttestation?: boolean;
+}
+export interface VirtualMachineSnapshotInfo extends DynamicData {
+  currentSnapshot?: ManagedObjectReference;
+  rootSnapshotList: VirtualMachineSnapshotTree[];
+}
+export interface VirtualMachineSnapshotTree extends DynamicData {
+  snapshot: ManagedObjectReference;
+  vm: ManagedObjectReference;
+  name: string;
+  description: string;
+  id: number;
+  createTime: string;
+  state: VirtualMachinePowerState;
+  quiesced: boolean;
+  backupManifest?: string;
+  childSnapshotList?: VirtualMachineSnapshotTree[];
+  replaySupported?: boolean;
 }
 export interface VirtualMachineVMCIDevice extends VirtualDevice {
   id?: number;
