@@ -20,9 +20,10 @@ lab-down: ## stop what the lab started and remove the containers it created
 deps: ## install the npm dependencies (Node 22 from the lab)
 	@bash lab/lab.sh up-deps
 
-lint: deps ## formatter, linter, type check (Biome + tsc), layer rules, generated files (schema.json, docs/api.md, SDK, vim25, docs/layers.dot) up to date
+lint: deps ## formatter, linter, type check (Biome + tsc), layer rules, generated files (schema.json, docs/api.md, SDK, vim25, docs/layers.dot) up to date, schema.json vs Pulumi's metaschema and the zod schemas
 	@$(ENV) npx biome ci . && npx tsc -p tsconfig.json --noEmit && $(DEPCRUISE) && \
 	  npx ts-node --transpile-only scripts/gen-schema.ts --check && \
+	  npx ts-node --transpile-only scripts/gen-schema-check.ts && \
 	  npx ts-node --transpile-only scripts/gen-sdk.ts --check && \
 	  npx ts-node --transpile-only scripts/gen-vim25.ts --check && \
 	  { $(DEPCRUISE_DOT) | diff -q - docs/layers.dot >/dev/null || \
