@@ -7,7 +7,9 @@
 
 PULUMI_YAML_SRC="$LAB_DIR/tools/pulumi-yaml"
 
-pulumi_yaml_version() { awk '$1 == "github.com/pulumi/pulumi-yaml" { print $2 }' "$PULUMI_YAML_SRC/go.mod"; }
+pulumi_yaml_version() {
+  awk '{ for (i = 1; i < NF; i++) if ($i == "github.com/pulumi/pulumi-yaml") print $(i + 1) }' "$PULUMI_YAML_SRC/go.mod"
+}
 
 build_pulumi_yaml() {
   local want stamp="$POD_CACHE/bin/pulumi-language-yaml.hash" version
