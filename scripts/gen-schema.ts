@@ -114,12 +114,23 @@ export function generate(): { schema: string; docs: string } {
         vsphereCaFile: { type: "string", description: "PEM file of the CA(s) to trust." },
         vsphereThumbprint: { type: "string", description: "Pinned SHA-256 thumbprint of the server certificate." },
         vsphereInsecure: { type: "boolean", description: "Skip TLS verification (labs only)." },
+        guestUser: { type: "string", description: "Guest user when a target or guest input names none." },
+        guestPassword: { type: "string", secret: true, description: "Guest password when a target gives none." },
+        guestKeyFile: { type: "string", description: "Guest SSH private key file when a target gives none." },
+        guestKeyPassphrase: { type: "string", secret: true, description: "Passphrase of guestKeyFile." },
       },
     },
     types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),
     resources,
-    language: { nodejs: { packageName: "@pod-lab/pod" } },
+    // The plugin's generated SDKs (sdk/plugin/*): names apart from the dynamic-resource package @pod-lab/pod.
+    language: {
+      nodejs: { packageName: "@pod-lab/pulumi-pod" },
+      python: { packageName: "pulumi_pod" },
+      go: { importBasePath: "github.com/pod-lab/pulumi-pod/sdk/go/pod" },
+    },
   };
+  // An explicit provider (`new pod.Provider("vc2", {...})`) takes the same settings as `pod:` config.
+  Object.assign(schema, { provider: { inputProperties: schema.config.variables } });
   return { schema: `${JSON.stringify(schema, null, 2)}\n`, docs: renderDocs(resources) };
 }
 
