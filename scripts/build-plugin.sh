@@ -22,3 +22,12 @@ SH
 chmod +x "$stage/pulumi-resource-pod"
 tar -czf "$tarball" -C "$stage" pulumi-resource-pod pulumi-resource-pod.js schema.json
 echo "$tarball"
+
+# The generated Node SDK (sdk/plugin/nodejs) compiled and packed, as npm would publish it:
+# out/pod-lab-pulumi-pod-<version>.tgz, which programs install (examples/ts-plugin-quickstart).
+sdk_stage=out/plugin-sdk-nodejs
+rm -rf "$sdk_stage" && mkdir -p "$sdk_stage"
+npx tsc -p sdk/plugin/nodejs/tsconfig.json --outDir "$sdk_stage/bin"
+cp sdk/plugin/nodejs/package.json sdk/plugin/nodejs/README.md "$sdk_stage/bin/"
+(cd "$sdk_stage/bin" && npm pack --silent --pack-destination ../.. >/dev/null)
+echo "out/pod-lab-pulumi-pod-${version}.tgz"
