@@ -26,6 +26,7 @@ lint: deps ## formatter, linter, type check (Biome + tsc), layer rules, generate
 	  npx ts-node --transpile-only scripts/gen-schema-check.ts && \
 	  npx ts-node --transpile-only scripts/gen-sdk.ts --check && \
 	  npx ts-node --transpile-only scripts/gen-vim25.ts --check && \
+	  bash scripts/gen-plugin-sdk.sh --check && \
 	  { $(DEPCRUISE_DOT) | diff -q - docs/layers.dot >/dev/null || \
 	    { echo "docs/layers.dot is stale: run make layers-graph" >&2; exit 1; }; }
 
@@ -46,6 +47,16 @@ schema: deps ## regenerate schema.json, docs/api.md and the SDK classes (sdk/src
 
 pack: deps ## build and pack the npm tarballs into out/: @pod-lab/provider and @pod-lab/pod
 	@$(ENV) bash scripts/pack.sh
+
+plugin: deps ## build the provider plugin tarball out/pulumi-resource-pod-v<version>-linux-amd64.tar.gz (esbuild bundle)
+	@$(ENV) bash scripts/build-plugin.sh
+
+plugin-install: plugin ## install the plugin into the lab's PULUMI_HOME (pulumi plugin install resource pod <version> -f <tarball>)
+	@$(ENV) v=$$(node -p 'require("./package.json").version') && \
+	  pulumi plugin install resource pod "$$v" -f "out/pulumi-resource-pod-v$$v-linux-amd64.tar.gz" --reinstall
+
+plugin-sdk: deps ## regenerate the plugin's SDKs (sdk/plugin/{nodejs,python,go}) from schema.json with Pulumi's codegen
+	@$(ENV) bash scripts/gen-plugin-sdk.sh
 
 vim25: deps ## regenerate provider/src/vsphere/soap/generated/ from govmomi's vim25 schema (needs Go)
 	@$(ENV) npx ts-node --transpile-only scripts/gen-vim25.ts
@@ -78,4 +89,4 @@ bench: lab ## benchmarks, printed as a table
 	@bash lab/lab.sh bench-tools
 	@$(ENV) npx ts-node --transpile-only bench/run.ts
 
-.PHONY: help lab lab-status lab-down deps build lint layers layers-graph schema pack vim25 format test-unit test test-file cli demo bench
+.PHONY: help lab lab-status lab-down deps build lint plugin plugin-install plugin-sdk layers layers-graph schema pack vim25 format test-unit test test-file cli demo bench

@@ -28,6 +28,10 @@ export const ENUM_NAMES: Record<string, EnumName> = {
       "How SSH host keys are checked: strict (pinned keys or known_hosts), accept-new (trust on first use) or insecure.",
   },
   ShellScriptShell: { name: "Shell", description: "The shell a script runs in." },
+  PodCommandLogging: {
+    name: "Logging",
+    description: "Which of a command's output streams reach the Pulumi engine's log while it runs.",
+  },
   PodCommandParser: { name: "OutputParser", description: "How stdout is parsed into `data`." },
   PortGroupSpecKind: {
     name: "PortGroupKind",

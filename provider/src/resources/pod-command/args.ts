@@ -68,6 +68,12 @@ export const podCommandInputsSchema = z.object({
     .boolean()
     .optional()
     .describe("Fail `pulumi destroy` when the target is unreachable; by default a gone target counts as deleted."),
+  logging: z
+    .enum(["stdout", "stderr", "stdoutAndStderr", "none"])
+    .optional()
+    .describe(
+      "Which output lines the provider plugin streams to the Pulumi engine while the command runs (stdoutAndStderr by default; never for secret output). The dynamic resources cannot log to the engine and ignore it.",
+    ),
 });
 
 export type PodCommandInputs = z.infer<typeof podCommandInputsSchema>;

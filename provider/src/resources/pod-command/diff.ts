@@ -19,7 +19,7 @@ export interface CommandDiff {
 export function diffPodCommand(olds: PodCommandOutputs, news: PodCommandInputs): CommandDiff {
   const rerun = RERUN_KEYS.some((k) => !same(olds[k], news[k]));
   const other = (
-    ["target", "delete", "timeoutSeconds", "strictDelete", "maxOutputBytes", "secretOutputs"] as const
+    ["target", "delete", "timeoutSeconds", "strictDelete", "maxOutputBytes", "secretOutputs", "logging"] as const
   ).some((k) => !same(olds[k], news[k]));
   return { changes: rerun || other, rerun };
 }
