@@ -58,6 +58,9 @@ plugin-install: plugin ## install the plugin into the lab's PULUMI_HOME (pulumi 
 plugin-sdk: deps ## regenerate the plugin's SDKs (sdk/plugin/{nodejs,python,go}) from schema.json with Pulumi's codegen
 	@$(ENV) bash scripts/gen-plugin-sdk.sh
 
+sdk-proofs: deps ## prove the plugin's Python and Go SDKs: venv install + import, go vet/build, a program on Pulumi's mocks (not end to end)
+	@$(ENV) bash scripts/gen-schema-sdk-proofs.sh
+
 vim25: deps ## regenerate provider/src/vsphere/soap/generated/ from govmomi's vim25 schema (needs Go)
 	@$(ENV) npx ts-node --transpile-only scripts/gen-vim25.ts
 
@@ -89,4 +92,4 @@ bench: lab ## benchmarks, printed as a table
 	@bash lab/lab.sh bench-tools
 	@$(ENV) npx ts-node --transpile-only bench/run.ts
 
-.PHONY: help lab lab-status lab-down deps build lint plugin plugin-install plugin-sdk layers layers-graph schema pack vim25 format test-unit test test-file cli demo bench
+.PHONY: help lab lab-status lab-down deps build lint sdk-proofs plugin plugin-install plugin-sdk layers layers-graph schema pack vim25 format test-unit test test-file cli demo bench
