@@ -19,17 +19,19 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
 python_proof() {
-  local venv="$POD_CACHE/sdk-proof-venv"
-  # One venv per Pulumi version, reused: PyPI is asked only when the version changes.
-  if [ "$(cat "$venv/.pulumi-version" 2>/dev/null)" != "$version" ]; then
+  local venv="$POD_CACHE/sdk-proof-venv" want
+  # Debian's Python (python3-venv comes with lab step 10); one venv per Pulumi version, reused:
+  # PyPI is asked only when the version changes.
+  want="pulumi==$version $(/usr/bin/python3 --version)"
+  if [ "$(cat "$venv/.pod-spec" 2>/dev/null)" != "$want" ]; then
     rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q "pulumi==$version" wheel >&2
-    echo "$version" >"$venv/.pulumi-version"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "pulumi==$version" wheel >&2
+    echo "$want" >"$venv/.pod-spec"
   fi
   cp -r sdk/plugin/python "$scratch/python"
-  "$venv/bin/pip" uninstall -q -y pulumi_pod >&2 2>/dev/null || true
-  "$venv/bin/pip" install -q --no-build-isolation "$scratch/python" >&2
+  "$venv/bin/pip" uninstall -q -y --disable-pip-version-check pulumi_pod >&2 2>/dev/null || true
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-build-isolation "$scratch/python" >&2
   (
     cd "$scratch"
     "$venv/bin/python" -c "import pulumi_pod" >&2

@@ -26,6 +26,7 @@ install_packages() {
   command -v ssh-agent >/dev/null || missing+=(openssh-client) # the agent-auth tests start one
   command -v dot >/dev/null || missing+=(graphviz) # `make layers-graph` renders docs/layers.svg
   /usr/bin/python3 -c 'import winrm' 2>/dev/null || missing+=(python3-winrm)
+  /usr/bin/python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv) # make sdk-proofs' venv
   [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
 }
 
