@@ -3,6 +3,7 @@
  *
  * One way down:
  *   front-ends   resources/, cli/, client/        (cli may use client; client and resources never meet)
+ *   plugin/      the provider plugin over resources/ (the gRPC face of the same CRUD)
  *   execution/                                     (the engine: executor, batch, OS detection, network apply)
  *   credentials/                                   (the credential chain, used by front-ends and execution)
  *   connections/, os/, network/                    (os/ and network/ are pure; network/ may use os/)
@@ -55,7 +56,7 @@ const SOCKET_OWNERS = [
   "^provider/src/observability/metrics-server\\.ts$",
 ];
 // The modules a package user or the Pulumi engine loads first; every other module must be reached from one.
-const ENTRIES = "^(provider/src/(index|cli/main|resources/[^/]+/instance)|sdk/src/index)\\.ts$";
+const ENTRIES = "^(provider/src/(index|cli/main|plugin/main|resources/[^/]+/instance)|sdk/src/index)\\.ts$";
 
 module.exports = {
   forbidden: [
@@ -154,6 +155,24 @@ module.exports = {
       ],
       "The CLI is a front-end over PodClient and the engine, never over the Pulumi resources.",
     ),
+    forbidUp(
+      "plugin-over-resources",
+      ["plugin"],
+      [
+        "resources",
+        "execution",
+        "credentials",
+        "connections",
+        "os",
+        "network",
+        "vsphere",
+        "infra",
+        "observability",
+        "common",
+      ],
+      "The provider plugin (pulumi-resource-pod) is the gRPC face of the Pulumi resources: it calls their CRUD and " +
+        "diffs so both protocols behave alike; it never reaches PodClient or the CLI, and nothing imports it.",
+    ),
     {
       name: "pure-layers-do-no-io",
       comment:
@@ -187,7 +206,10 @@ module.exports = {
       name: "no-orphans",
       comment: "A module nothing imports is dead code (or a barrel nobody uses): remove it or import it.",
       severity: "error",
-      from: { orphan: true, pathNot: ["\\.test\\.ts$", "\\.d\\.ts$", "^provider/src/(index|cli/main)\\.ts$"] },
+      from: {
+        orphan: true,
+        pathNot: ["\\.test\\.ts$", "\\.d\\.ts$", "^provider/src/(index|cli/main|plugin/main)\\.ts$"],
+      },
       to: {},
     },
     {

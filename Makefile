@@ -20,11 +20,13 @@ lab-down: ## stop what the lab started and remove the containers it created
 deps: ## install the npm dependencies (Node 22 from the lab)
 	@bash lab/lab.sh up-deps
 
-lint: deps ## formatter, linter, type check (Biome + tsc), layer rules, generated files (schema.json, docs/api.md, SDK, vim25, docs/layers.dot) up to date
+lint: deps ## formatter, linter, type check (Biome + tsc), layer rules, generated files (schema.json, docs/api.md, SDK, vim25, docs/layers.dot) up to date, schema.json vs Pulumi's metaschema and the zod schemas
 	@$(ENV) npx biome ci . && npx tsc -p tsconfig.json --noEmit && $(DEPCRUISE) && \
 	  npx ts-node --transpile-only scripts/gen-schema.ts --check && \
+	  npx ts-node --transpile-only scripts/gen-schema-check.ts && \
 	  npx ts-node --transpile-only scripts/gen-sdk.ts --check && \
 	  npx ts-node --transpile-only scripts/gen-vim25.ts --check && \
+	  bash scripts/gen-plugin-sdk.sh --check && \
 	  { $(DEPCRUISE_DOT) | diff -q - docs/layers.dot >/dev/null || \
 	    { echo "docs/layers.dot is stale: run make layers-graph" >&2; exit 1; }; }
 
@@ -45,6 +47,19 @@ schema: deps ## regenerate schema.json, docs/api.md and the SDK classes (sdk/src
 
 pack: deps ## build and pack the npm tarballs into out/: @pod-lab/provider and @pod-lab/pod
 	@$(ENV) bash scripts/pack.sh
+
+plugin: deps ## build the provider plugin tarball out/pulumi-resource-pod-v<version>-linux-amd64.tar.gz (esbuild bundle)
+	@$(ENV) bash scripts/build-plugin.sh
+
+plugin-install: plugin ## install the plugin into the lab's PULUMI_HOME (pulumi plugin install resource pod <version> -f <tarball>)
+	@$(ENV) v=$$(node -p 'require("./package.json").version') && \
+	  pulumi plugin install resource pod "$$v" -f "out/pulumi-resource-pod-v$$v-linux-amd64.tar.gz" --reinstall
+
+plugin-sdk: deps ## regenerate the plugin's SDKs (sdk/plugin/{nodejs,python,go}) from schema.json with Pulumi's codegen
+	@$(ENV) bash scripts/gen-plugin-sdk.sh
+
+sdk-proofs: deps ## prove the plugin's Python and Go SDKs: venv install + import, go vet/build, a program on Pulumi's mocks (not end to end)
+	@$(ENV) bash scripts/gen-schema-sdk-proofs.sh
 
 vim25: deps ## regenerate provider/src/vsphere/soap/generated/ from govmomi's vim25 schema (needs Go)
 	@$(ENV) npx ts-node --transpile-only scripts/gen-vim25.ts
@@ -77,4 +92,4 @@ bench: lab ## benchmarks, printed as a table
 	@bash lab/lab.sh bench-tools
 	@$(ENV) npx ts-node --transpile-only bench/run.ts
 
-.PHONY: help lab lab-status lab-down deps build lint layers layers-graph schema pack vim25 format test-unit test test-file cli demo bench
+.PHONY: help lab lab-status lab-down deps build lint sdk-proofs plugin plugin-install plugin-sdk layers layers-graph schema pack vim25 format test-unit test test-file cli demo bench

@@ -29,6 +29,7 @@ lab_up() {
   step vcsim-build "see $POD_LAB_STATE/logs/vcsim-build.log (Go module proxy reachable?)" build_vcsim
   step vcsim "see $POD_LAB_STATE/logs/vcsim.log; is $POD_VCSIM_ADDR taken by another program?" start_vcsim
   step pulumi-build "see $POD_LAB_STATE/logs/pulumi-build.log (Go module proxy reachable?)" build_pulumi
+  step pulumi-yaml-build "see $POD_LAB_STATE/logs/pulumi-yaml-build.log (Go module proxy reachable?)" build_pulumi_yaml
   step windows-guest "see $POD_LAB_STATE/logs/windows-guest-build.log and windows-guest.log; is $POD_WINRM_HTTP_ADDR taken?" up_windows_guest
   step kdc "see $POD_LAB_STATE/logs/kdc-build.log and kdc.log; is $POD_KDC_ADDR taken?" start_kdc
   step env-file "check that $POD_LAB_STATE is writable" write_env_file
@@ -40,6 +41,7 @@ lab_status() {
   status_images
   status_vcsim
   status_pulumi
+  status_pulumi_yaml
   status_windows_guest
   status_kdc
 }

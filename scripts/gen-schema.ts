@@ -1,164 +1,103 @@
 /**
- * Generates schema.json (Pulumi package schema) and docs/api.md from the zod
- * schemas the providers validate with: one source of truth for inputs,
- * outputs, descriptions and which inputs are secret.
+ * Generates schema.json (the Pulumi package schema of pod's provider plugin)
+ * and docs/api.md from the zod schemas the providers validate with: one
+ * source of truth for inputs, outputs, unions, enums, descriptions and which
+ * values are secret. scripts/gen-schema-check.ts checks the result against
+ * Pulumi's metaschema and, independently, against the zod schemas.
  *   ts-node scripts/gen-schema.ts          write both files
- *   ts-node scripts/gen-schema.ts --check  fail when either is stale (CI)
+ *   ts-node scripts/gen-schema.ts --check  fail when either is stale (make lint)
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { RESOURCES } from "./resources";
-
-type Json = { [key: string]: unknown };
-
-interface PulumiProperty {
-  type?: string;
-  $ref?: string;
-  items?: PulumiProperty;
-  additionalProperties?: PulumiProperty;
-  description?: string;
-  secret?: boolean;
-}
+import { providerConfigSchema } from "../provider/src/credentials/provider-config-schema";
+import { renderDocs } from "./gen-schema-docs";
+import { ENUM_NAMES, SCHEMA_TYPE_NAMES } from "./gen-schema-names";
+import { type Json, SchemaTypes, token } from "./gen-schema-types";
+import { RESOURCES, TYPE_NAMES } from "./resources";
 
 const root = join(__dirname, "..");
-const types: Record<string, Json> = {};
 
-/** A JSON-schema node → a Pulumi property; nested objects become named types. */
-function toProperty(node: Json, typeName: string): PulumiProperty {
-  const description = node.description as string | undefined;
-  const base: PulumiProperty = {
-    ...(description ? { description } : {}),
-    ...(node.secret ? { secret: true } : {}),
-  };
-  // Pulumi's own asset/archive type (zod meta pulumiType on the input).
-  if (node.pulumiType === "AssetOrArchive") return { ...base, $ref: "pulumi.json#/AssetOrArchive" };
-  const anyOf = node.anyOf as Json[] | undefined;
-  if (anyOf) return { ...toProperty(anyOf[0] ?? {}, typeName), ...base };
-  if (node.enum) return { ...base, type: "string" };
-  switch (node.type) {
-    case "string":
-    case "boolean":
-    case "integer":
-    case "number":
-      return { ...base, type: node.type };
-    case "array":
-      return { ...base, type: "array", items: toProperty((node.items as Json) ?? {}, typeName) };
-    case "object": {
-      if (!node.properties && node.additionalProperties) {
-        return {
-          ...base,
-          type: "object",
-          additionalProperties: toProperty(node.additionalProperties as Json, typeName),
-        };
-      }
-      const token = `pod:index:${typeName}`;
-      types[token] = {
-        type: "object",
-        ...(description ? { description } : {}),
-        properties: properties(node, typeName),
-        ...(Array.isArray(node.required) && node.required.length ? { required: node.required } : {}),
-      };
-      return { ...base, $ref: `#/types/${token}` };
-    }
-    default:
-      return { ...base, $ref: "pulumi.json#/Any" };
-  }
-}
+export const PACKAGE_NAMES = {
+  nodejs: "@pod-lab/pulumi-pod",
+  python: "pulumi_pod",
+  go: "github.com/pod-lab/pulumi-pod/sdk/go/pod",
+} as const;
 
-function properties(node: Json, typeName: string): Record<string, PulumiProperty> {
-  const props = (node.properties ?? {}) as Record<string, Json>;
-  return Object.fromEntries(
-    Object.entries(props).map(([name, child]) => [
-      name,
-      toProperty(child, `${typeName}${name.charAt(0).toUpperCase()}${name.slice(1)}`),
-    ]),
-  );
-}
-
-function jsonSchema(schema: z.ZodType): Json {
+export function jsonSchema(schema: z.ZodType): Json {
   return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Json;
 }
 
-export function generate(): { schema: string; docs: string } {
+export function buildSchema(): Json {
   const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+  const types = new SchemaTypes({ ...TYPE_NAMES, ...SCHEMA_TYPE_NAMES }, ENUM_NAMES);
   const resources: Record<string, Json> = {};
   for (const r of RESOURCES) {
     const inputs = jsonSchema(r.inputs);
     const outputs = jsonSchema(r.outputs);
-    resources[`pod:index:${r.name}`] = {
+    const secret = new Set<string>(r.secretOutputs);
+    resources[token(r.name)] = {
       description: r.description,
-      inputProperties: properties(inputs, r.name),
+      inputProperties: types.properties(inputs, r.name),
       requiredInputs: inputs.required ?? [],
-      // Outputs that carry credentials are stored as secrets (the SDK's additionalSecretOutputs).
+      // Outputs that carry credentials are stored as secrets (the SDKs' additionalSecretOutputs).
       properties: Object.fromEntries(
-        Object.entries(properties(outputs, r.name)).map(([n, p]) => [
+        Object.entries(types.properties(outputs, r.name)).map(([n, p]) => [
           n,
-          r.secretOutputs.includes(n) ? { ...p, secret: true } : p,
+          secret.has(n) ? { ...p, secret: true } : p,
         ]),
       ),
       required: outputs.required ?? [],
     };
   }
-  const schema = {
+  const config = types.properties(jsonSchema(providerConfigSchema), "Provider");
+  const stale = types.unused([...Object.keys(SCHEMA_TYPE_NAMES), ...Object.keys(ENUM_NAMES)]);
+  if (stale.length) throw new Error(`scripts/gen-schema-names.ts names types that do not exist: ${stale.join(", ")}`);
+  if (types.undescribed.length) {
+    throw new Error(`describe these in the zod schemas (.describe(…)): ${types.undescribed.join(", ")}`);
+  }
+  return {
     name: "pod",
     displayName: "pod",
     version,
     description: "Pulumi resources for vSphere test labs: VMs, VLAN port groups, guest networks and commands.",
-    keywords: ["pulumi", "vsphere", "vmware", "lab", "category/infrastructure"],
+    keywords: ["pulumi", "vsphere", "vmware", "lab", "category/infrastructure", "kind/native"],
     license: "Apache-2.0",
     repository: "https://example.invalid/pod",
-    config: {
-      variables: {
-        vsphereHost: { type: "string", description: 'vCenter or ESXi address ("host" or "host:port").' },
-        vsphereUser: { type: "string", description: "vSphere user name." },
-        vspherePassword: { type: "string", secret: true, description: "vSphere password." },
-        vsphereCaFile: { type: "string", description: "PEM file of the CA(s) to trust." },
-        vsphereThumbprint: { type: "string", description: "Pinned SHA-256 thumbprint of the server certificate." },
-        vsphereInsecure: { type: "boolean", description: "Skip TLS verification (labs only)." },
+    publisher: "pod",
+    config: { variables: config },
+    provider: {
+      description:
+        "The pod provider: how resources reach vSphere and guests when they do not say. Give an explicit provider to talk to a second vCenter from the same program; every field is optional and falls back to POD_VSPHERE_* / POD_GUEST_* variables.",
+      inputProperties: config,
+    },
+    types: Object.fromEntries([...types.types].sort(([a], [b]) => a.localeCompare(b))),
+    resources,
+    language: {
+      nodejs: {
+        packageName: PACKAGE_NAMES.nodejs,
+        packageDescription: "pod's provider plugin SDK: PodVm, PodNetwork and PodCommand for any Pulumi program.",
+        dependencies: { "@pulumi/pulumi": "^3.260.0" },
+        respectSchemaVersion: true,
+      },
+      python: {
+        packageName: PACKAGE_NAMES.python,
+        requires: { pulumi: ">=3.260.0,<4.0.0" },
+        pyproject: { enabled: true },
+        respectSchemaVersion: true,
+      },
+      go: {
+        importBasePath: PACKAGE_NAMES.go,
+        generateResourceContainerTypes: true,
+        respectSchemaVersion: true,
       },
     },
-    types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),
-    resources,
-    language: { nodejs: { packageName: "@pod-lab/pod" } },
   };
-  return { schema: `${JSON.stringify(schema, null, 2)}\n`, docs: renderDocs(resources) };
 }
 
-/** docs/api.md: one table of inputs and one of outputs per resource, from the schema. */
-function renderDocs(resources: Record<string, Json>): string {
-  const lines = ["# API reference", "", "Generated from the providers' zod schemas by `make schema`; do not edit.", ""];
-  const row = (name: string, p: PulumiProperty, required: string[]) => {
-    const type = p.$ref
-      ? p.$ref.replace(/^#\/types\/pod:index:/, "")
-      : p.type === "array"
-        ? `${p.items?.type ?? p.items?.$ref?.split(":").pop()}[]`
-        : (p.type ?? "any");
-    const flags = [required.includes(name) ? "required" : "", p.secret ? "secret" : ""].filter(Boolean).join(", ");
-    return `| \`${name}\` | ${type} | ${flags} | ${(p.description ?? "").replaceAll("|", "\\|")} |`;
-  };
-  for (const [token, r] of Object.entries(resources)) {
-    lines.push(`## ${token.split(":").pop()}`, "", String(r.description), "", "### Inputs", "");
-    lines.push("| name | type | | description |", "|---|---|---|---|");
-    for (const [n, p] of Object.entries(r.inputProperties as Record<string, PulumiProperty>)) {
-      lines.push(row(n, p, r.requiredInputs as string[]));
-    }
-    lines.push("", "### Outputs", "", "| name | type | | description |", "|---|---|---|---|");
-    const inputs = r.inputProperties as Record<string, unknown>;
-    for (const [n, p] of Object.entries(r.properties as Record<string, PulumiProperty>)) {
-      if (!(n in inputs)) lines.push(row(n, p, []));
-    }
-    lines.push("");
-  }
-  lines.push("## Types", "");
-  for (const [token, t] of Object.entries(types)) {
-    lines.push(`### ${token.split(":").pop()}`, "", "| name | type | | description |", "|---|---|---|---|");
-    for (const [n, p] of Object.entries(t.properties as Record<string, PulumiProperty>)) {
-      lines.push(row(n, p, (t.required as string[]) ?? []));
-    }
-    lines.push("");
-  }
-  return `${lines.join("\n")}\n`;
+export function generate(): { schema: string; docs: string } {
+  const schema = buildSchema();
+  return { schema: `${JSON.stringify(schema, null, 2)}\n`, docs: renderDocs(schema) };
 }
 
 function main(): void {
@@ -184,4 +123,4 @@ function main(): void {
   for (const [file, text] of files) writeFileSync(file, text);
 }
 
-main();
+if (require.main === module) main();

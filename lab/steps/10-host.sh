@@ -32,6 +32,7 @@ install_packages() {
   command -v kinit >/dev/null || missing+=(krb5-user)
   command -v krb5-config >/dev/null || missing+=(libkrb5-dev)
   command -v g++ >/dev/null || missing+=(g++ make)
+  /usr/bin/python3 -m venv --help >/dev/null 2>&1 || missing+=(python3-venv) # make sdk-proofs' venv
   [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
 }
 

@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   "UNSUPPORTED",
   // transport
   "TIMEOUT",
+  /** The Pulumi engine cancelled the step (Ctrl-C reaching the provider plugin). */
+  "CANCELLED",
   "UNREACHABLE",
   "TLS_UNTRUSTED",
   "HOST_KEY_MISMATCH",

@@ -32,6 +32,8 @@ export interface PodCommandArgs {
   addPreviousOutputInEnv?: DeepInput<boolean>;
   /** Fail `pulumi destroy` when the target is unreachable; by default a gone target counts as deleted. */
   strictDelete?: DeepInput<boolean>;
+  /** Which output lines the provider plugin streams to the Pulumi engine while the command runs (stdoutAndStderr by default; never for secret output). The dynamic resources cannot log to the engine and ignore it. */
+  logging?: DeepInput<"stdout" | "stderr" | "stdoutAndStderr" | "none">;
   /** Store stdout, stderr, data, stdin encrypted and hide them from diffs and logs. */
   secretOutputs?: boolean;
 }
@@ -74,6 +76,8 @@ export class PodCommand extends pulumi.dynamic.Resource {
   declare readonly addPreviousOutputInEnv: pulumi.Output<boolean | undefined>;
   /** Fail `pulumi destroy` when the target is unreachable; by default a gone target counts as deleted. */
   declare readonly strictDelete: pulumi.Output<boolean | undefined>;
+  /** Which output lines the provider plugin streams to the Pulumi engine while the command runs (stdoutAndStderr by default; never for secret output). The dynamic resources cannot log to the engine and ignore it. */
+  declare readonly logging: pulumi.Output<"stdout" | "stderr" | "stdoutAndStderr" | "none" | undefined>;
   /** Standard output of the last run, trailing newline trimmed. Secret with `secretOutputs`. */
   declare readonly stdout: pulumi.Output<string>;
   /** Standard error of the last run. Secret with `secretOutputs`. */

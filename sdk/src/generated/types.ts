@@ -16,6 +16,7 @@ export interface VsphereConnection {
   insecure?: boolean;
 }
 
+/** One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId). */
 export interface Nic {
   /** Port group (standard or distributed) to put the NIC on. */
   network?: string;
@@ -110,9 +111,13 @@ export interface JumpHost {
   knownHostsFile?: string;
 }
 
+/** One NIC as vSphere reports it. */
 export interface ObservedNic {
+  /** The NIC's MAC address. */
   mac: string;
+  /** The port group the NIC is on. */
   network: string;
+  /** Whether the NIC is connected. */
   connected: boolean;
 }
 
@@ -209,14 +214,19 @@ export interface SecretText {
   secret: string;
 }
 
+/** A script for a named shell. */
 export interface ShellScript {
+  /** The script text. */
   script: string | SecretText;
+  /** The shell that runs it. */
   shell: "sh" | "bash" | "powershell" | "cmd";
 }
 
 /** Set when the last run printed more than maxOutputBytes: the bytes dropped from each stream. */
 export interface TruncatedOutput {
+  /** Bytes of stdout dropped. */
   stdout: number;
+  /** Bytes of stderr dropped. */
   stderr: number;
 }
 
@@ -249,8 +259,11 @@ export interface PortGroupSpec {
   trunk?: PortGroupSpecTrunk[];
 }
 
+/** A range of VLAN ids. */
 export interface PortGroupSpecTrunk {
+  /** First VLAN id of the range. */
   start: number;
+  /** Last VLAN id of the range (inclusive). */
   end: number;
 }
 
@@ -288,6 +301,7 @@ export interface InterfaceSpecAddresses {
 export interface AppliedInterface {
   /** Interface carrying the settings (Linux VLAN: the sub-interface). */
   name: string;
+  /** MAC address of the interface. */
   mac: string;
   /** In-guest VLAN id; 0 = none. */
   vlanId: number;
@@ -295,23 +309,33 @@ export interface AppliedInterface {
   addresses: string[];
   /** Default gateway through this interface; empty = none. */
   gateway: string;
+  /** DNS servers in order. */
   dns: string[];
+  /** MTU in bytes. */
   mtu: number;
 }
 
 /** An interface as it was before pod first changed it: what delete restores. */
 export interface RecordedInterface {
+  /** Interface name. */
   name: string;
   /** False when pod created it (a VLAN sub-interface): delete removes it. */
   existed: boolean;
   /** Settings delete restores. */
   managed: ("addresses" | "added-addresses" | "gateway" | "dns" | "mtu" | "vlan")[];
+  /** MAC address of the interface. */
   mac: string;
+  /** In-guest VLAN id; 0 = none. */
   vlanId: number;
+  /** IPv4 addresses as "a.b.c.d/prefix". */
   addresses: string[];
+  /** Default gateway through this interface; empty = none. */
   gateway: string;
+  /** DNS servers in order. */
   dns: string[];
+  /** MTU in bytes. */
   mtu: number;
+  /** Whether the interface took its address from DHCP. */
   dhcp: boolean;
   /** Addresses pod added (keepExistingAddresses); delete removes only these. */
   added?: string[];

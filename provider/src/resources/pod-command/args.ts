@@ -20,10 +20,12 @@ export const commandSchema = z
     z.string().min(1).describe("A script for the guest's default shell (sh on Linux, PowerShell on Windows)."),
     secretTextSchema.describe("A secret script for the guest's default shell."),
     z.array(textOrSecret).min(1).describe("An argv; every word is quoted for the guest by pod."),
-    z.object({
-      script: z.union([z.string().min(1), secretTextSchema]),
-      shell: z.enum(["sh", "bash", "powershell", "cmd"]),
-    }),
+    z
+      .object({
+        script: z.union([z.string().min(1), secretTextSchema]).describe("The script text."),
+        shell: z.enum(["sh", "bash", "powershell", "cmd"]).describe("The shell that runs it."),
+      })
+      .describe("A script for a named shell."),
   ])
   .describe("A command: a script string, an argv array, or { script, shell }.");
 
@@ -77,6 +79,12 @@ export const podCommandInputsSchema = z.object({
     .boolean()
     .optional()
     .describe("Fail `pulumi destroy` when the target is unreachable; by default a gone target counts as deleted."),
+  logging: z
+    .enum(["stdout", "stderr", "stdoutAndStderr", "none"])
+    .optional()
+    .describe(
+      "Which output lines the provider plugin streams to the Pulumi engine while the command runs (stdoutAndStderr by default; never for secret output). The dynamic resources cannot log to the engine and ignore it.",
+    ),
 });
 
 export type PodCommandInputs = z.infer<typeof podCommandInputsSchema>;
@@ -88,7 +96,10 @@ export const podCommandOutputsSchema = podCommandInputsSchema.extend({
   data: z.unknown().optional().describe("stdout parsed by `parser`."),
   durationMs: z.number().describe("How long the last run took."),
   truncated: z
-    .object({ stdout: z.number().int(), stderr: z.number().int() })
+    .object({
+      stdout: z.number().int().describe("Bytes of stdout dropped."),
+      stderr: z.number().int().describe("Bytes of stderr dropped."),
+    })
     .optional()
     .describe("Set when the last run printed more than maxOutputBytes: the bytes dropped from each stream."),
   os: detectedOsSchema,

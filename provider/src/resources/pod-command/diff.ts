@@ -31,6 +31,7 @@ export function diffPodCommand(olds: PodCommandOutputs, news: PodCommandInputs):
       "maxOutputBytes",
       "secretOutputs",
       "addPreviousOutputInEnv",
+      "logging",
     ] as const
   ).some((k) => !same(olds[k], news[k]));
   return { changes: rerun || other || replaces.length > 0, rerun, replaces };

@@ -1,18 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { toPodError } from "../../common/errors";
 import type { MaybeSecret } from "../../common/secret";
-import { targetName } from "../../execution/guest-target";
 import { urnOf } from "../shared/audit";
-import { isGuestUnreachable, resourceError } from "../shared/errors";
+import { isGuestUnreachable } from "../shared/errors";
 import { guestTargetFailures } from "../shared/guest-defaults";
-import { configureRuntime, sharedRuntime, toDetectedOs } from "../shared/runtime";
+import { configureRuntime, sharedRuntime } from "../shared/runtime";
 import { checkInputs } from "../shared/validate";
 import type { ProviderConfig } from "../shared/vsphere-connection";
 import { type PodCommandInputs, type PodCommandOutputs, podCommandInputsSchema } from "./args";
 import { diffPodCommand } from "./diff";
+import { commandOutputs, keptOutputs } from "./outputs";
 import { previousOutputEnv } from "./previous-output";
-import { failedRun, runCommand } from "./run";
 
 /** The PodCommand dynamic provider: CRUD only; execution/ runs the commands. */
 export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCommandInputs, PodCommandOutputs> {
@@ -45,12 +43,7 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
     olds: PodCommandOutputs,
     news: PodCommandInputs,
   ): Promise<pulumi.dynamic.UpdateResult<PodCommandOutputs>> {
-    if (!diffPodCommand(olds, news).rerun) {
-      // Keep the last run's results; undefined values must not reach Pulumi's serializer.
-      const { stdout, stderr, exitCode, data, durationMs, os, truncated } = olds;
-      const kept = { ...(data === undefined ? {} : { data }), ...(truncated === undefined ? {} : { truncated }) };
-      return { outs: { ...news, stdout, stderr, exitCode, ...kept, durationMs, os } };
-    }
+    if (!diffPodCommand(olds, news).rerun) return { outs: keptOutputs(olds, news) };
     const previous = previousOutputEnv(olds, news.addPreviousOutputInEnv);
     return { outs: await this.#run(news, news.update ?? news.create, "update", previous) };
   }
@@ -65,30 +58,16 @@ export class PodCommandProvider implements pulumi.dynamic.ResourceProvider<PodCo
     }
   }
 
-  async #run(
+  #run(
     inputs: PodCommandInputs,
     command: PodCommandInputs["create"],
     action: string,
-    previous?: Record<string, MaybeSecret>,
+    previousOutput?: Record<string, MaybeSecret>,
   ) {
-    try {
-      // The command's audit record carries the resource's URN as its correlation id.
-      const run = await runCommand(this.#runtime, this.#config, inputs, command, urnOf(inputs), previous);
-      const { result, os } = run;
-      if (!result.success) throw failedRun(result, run.secretOutput);
-      return {
-        ...inputs,
-        stdout: result.stdout,
-        stderr: result.stderr,
-        exitCode: result.exitCode ?? -1,
-        ...(result.data !== undefined ? { data: result.data } : {}),
-        durationMs: result.durationMs,
-        ...(result.truncated ? { truncated: result.truncated } : {}),
-        os: toDetectedOs(os),
-      };
-    } catch (error) {
-      const e = toPodError(error);
-      throw resourceError(`PodCommand on ${targetName(inputs.target)}`, action, e);
-    }
+    return commandOutputs(this.#runtime, this.#config, inputs, command, {
+      action,
+      correlationId: urnOf(inputs),
+      previousOutput,
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { PodError } from "../../common/errors";
 import type { MaybeSecret } from "../../common/secret";
+import type { RunOptions } from "../../execution/executor";
 import type { CommandResult } from "../../execution/result";
 import type { PodRuntime } from "../../execution/runtime";
 import type { OsInfo } from "../../os/types";
@@ -12,6 +13,13 @@ import { environmentOf, fromWire, fromWireCommand, outputIsSecret } from "./secr
 
 type CommandInput = PodCommandInputs["create"];
 
+/**
+ * What a front-end adds to one run: the plugin streams output lines to the
+ * engine and bounds the run by the resource's customTimeouts (a shorter
+ * timeout than timeoutSeconds wins; the guest-side kill is the same).
+ */
+export type RunHooks = Pick<RunOptions, "onStdout" | "onStderr" | "timeoutMs">;
+
 /** Runs one of the resource's commands through the runtime (a string: the guest's own shell). */
 export async function runCommand(
   runtime: PodRuntime,
@@ -19,6 +27,7 @@ export async function runCommand(
   inputs: PodCommandInputs,
   command: CommandInput,
   correlationId?: string,
+  hooks: RunHooks = {},
   previousOutput?: Record<string, MaybeSecret>,
 ): Promise<{ result: CommandResult; os: OsInfo; secretOutput: boolean }> {
   const podCommand = fromWireCommand(command);
@@ -27,7 +36,9 @@ export async function runCommand(
   const env = Object.keys(merged).length ? merged : undefined;
   const target = await withGuestDefaults(inputs.target, config);
   const { result, os } = await runtime.run(resourceTarget(runtime, target, config), podCommand, {
-    timeoutMs: (inputs.timeoutSeconds ?? 600) * 1000,
+    timeoutMs: Math.min((inputs.timeoutSeconds ?? 600) * 1000, hooks.timeoutMs ?? Number.POSITIVE_INFINITY),
+    ...(hooks.onStdout ? { onStdout: hooks.onStdout } : {}),
+    ...(hooks.onStderr ? { onStderr: hooks.onStderr } : {}),
     ...(env ? { env } : {}),
     ...(inputs.stdin !== undefined ? { stdin: fromWire(inputs.stdin) } : {}),
     ...(inputs.acceptExitCodes ? { acceptExitCodes: inputs.acceptExitCodes } : {}),

@@ -23,7 +23,14 @@ export const portGroupSpecSchema = z
     hosts: z.array(z.string().min(1)).optional().describe("Standard: the hosts to add it to (all by default)."),
     dvSwitch: z.string().min(1).optional().describe("Distributed: the switch (optional when there is one)."),
     trunk: z
-      .array(z.object({ start: z.number().int().min(0).max(4094), end: z.number().int().min(0).max(4094) }))
+      .array(
+        z
+          .object({
+            start: z.number().int().min(0).max(4094).describe("First VLAN id of the range."),
+            end: z.number().int().min(0).max(4094).describe("Last VLAN id of the range (inclusive)."),
+          })
+          .describe("A range of VLAN ids."),
+      )
       .optional()
       .describe("Distributed: trunk VLAN ranges (instead of vlanId); guests tag with an in-guest vlanId."),
   })
@@ -93,29 +100,29 @@ export type PodNetworkInputs = z.infer<typeof podNetworkInputsSchema>;
 export const appliedInterfaceSchema = z
   .object({
     name: z.string().describe("Interface carrying the settings (Linux VLAN: the sub-interface)."),
-    mac: z.string(),
+    mac: z.string().describe("MAC address of the interface."),
     vlanId: z.number().int().describe("In-guest VLAN id; 0 = none."),
     addresses: z.array(z.string()).describe('IPv4 addresses as "a.b.c.d/prefix".'),
     gateway: z.string().describe("Default gateway through this interface; empty = none."),
-    dns: z.array(z.string()),
-    mtu: z.number().int(),
+    dns: z.array(z.string()).describe("DNS servers in order."),
+    mtu: z.number().int().describe("MTU in bytes."),
   })
   .describe("One interface as read back from the guest.");
 
 export const recordedInterfaceSchema = z
   .object({
-    name: z.string(),
+    name: z.string().describe("Interface name."),
     existed: z.boolean().describe("False when pod created it (a VLAN sub-interface): delete removes it."),
     managed: z
       .array(z.enum(["addresses", "added-addresses", "gateway", "dns", "mtu", "vlan"]))
       .describe("Settings delete restores."),
-    mac: z.string(),
-    vlanId: z.number().int(),
-    addresses: z.array(z.string()),
-    gateway: z.string(),
-    dns: z.array(z.string()),
-    mtu: z.number().int(),
-    dhcp: z.boolean(),
+    mac: z.string().describe("MAC address of the interface."),
+    vlanId: z.number().int().describe("In-guest VLAN id; 0 = none."),
+    addresses: z.array(z.string()).describe('IPv4 addresses as "a.b.c.d/prefix".'),
+    gateway: z.string().describe("Default gateway through this interface; empty = none."),
+    dns: z.array(z.string()).describe("DNS servers in order."),
+    mtu: z.number().int().describe("MTU in bytes."),
+    dhcp: z.boolean().describe("Whether the interface took its address from DHCP."),
     added: z
       .array(z.string())
       .optional()

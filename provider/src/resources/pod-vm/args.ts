@@ -22,7 +22,8 @@ export const nicSchema = z
   })
   .refine((n) => (n.network === undefined) !== (n.vlanId === undefined), {
     message: "give exactly one of network or vlanId",
-  });
+  })
+  .describe("One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).");
 
 export const diskSchema = z.object({
   sizeGb: z
@@ -183,7 +184,15 @@ export const podVmOutputsSchema = podVmInputsSchema.extend({
   observedNumCpus: z.number().int().describe("Virtual CPUs, as vSphere last reported."),
   observedMemoryMb: z.number().int().describe("Memory in MiB, as vSphere last reported."),
   observedNics: z
-    .array(z.object({ mac: z.string(), network: z.string(), connected: z.boolean() }))
+    .array(
+      z
+        .object({
+          mac: z.string().describe("The NIC's MAC address."),
+          network: z.string().describe("The port group the NIC is on."),
+          connected: z.boolean().describe("Whether the NIC is connected."),
+        })
+        .describe("One NIC as vSphere reports it."),
+    )
     .describe("Each NIC's MAC address and port group, as vSphere last reported."),
   observedExtraConfig: z
     .record(z.string(), z.string())

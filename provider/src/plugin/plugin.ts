@@ -1,0 +1,104 @@
+/**
+ * The provider behind the gRPC server: one handler per resource token, the
+ * provider's configuration, Cancel, and the conversion between wire values
+ * (secrets wrapped) and the plain values the handlers work on.
+ */
+import { PodError } from "../common/errors";
+import { sharedRuntime } from "../resources/shared/runtime";
+import { type ConfigSource, providerConfig } from "./config";
+import type { ResourceDiff } from "./detailed-diff";
+import type { EngineLog } from "./engine-log";
+import type { Props, ResourceHandler, StepContext } from "./handler";
+import { PodCommandHandler } from "./pod-command";
+import { PodNetworkHandler } from "./pod-network";
+import { PodVmHandler } from "./pod-vm";
+import { reveal, secretKeys, wrapOutputs } from "./wire";
+
+type Configurable = ResourceHandler & { configure(): Promise<void> };
+
+export class PodPlugin {
+  #handlers = new Map<string, Configurable>();
+  #cancel = new AbortController();
+
+  constructor(readonly log: EngineLog) {
+    this.#install(providerConfig(undefined, new Map()));
+  }
+
+  #install(config: ConfigSource): void {
+    this.#handlers = new Map<string, Configurable>([
+      ["pod:index:PodVm", new PodVmHandler(config)],
+      ["pod:index:PodCommand", new PodCommandHandler(config)],
+      ["pod:index:PodNetwork", new PodNetworkHandler(config)],
+    ]);
+  }
+
+  async configure(args: Props | undefined, variables: Map<string, string>): Promise<void> {
+    this.#install(providerConfig(args, variables));
+    await Promise.all([...this.#handlers.values()].map((h) => h.configure()));
+  }
+
+  /** Cancel: running steps fail with CANCELLED and guest connections close, so no new work starts. */
+  async cancel(): Promise<void> {
+    this.#cancel.abort();
+    const runtime = sharedRuntime();
+    await runtime.connections.closeAll().catch(() => undefined);
+  }
+
+  async check(urn: string, news: Props) {
+    return this.#handler(urn).check(this.#handler(urn).plainInputs(news));
+  }
+
+  diff(urn: string, olds: Props, news: Props): ResourceDiff {
+    const h = this.#handler(urn);
+    return h.diff(reveal(olds) as Props, h.plainInputs(news));
+  }
+
+  async create(urn: string, wire: Props, timeoutMs?: number) {
+    const h = this.#handler(urn);
+    const inputs = h.plainInputs(wire);
+    const { id, outs } = await h.create(inputs, this.#ctx(urn, timeoutMs));
+    return { id, outs: this.#wrap(h, wire, inputs, outs) };
+  }
+
+  async read(urn: string, id: string, wireOuts: Props, wireInputs: Props, timeoutMs?: number) {
+    const h = this.#handler(urn);
+    const hasState = Object.keys(wireOuts).length > 0;
+    const read = await h.read(id, hasState ? (reveal(wireOuts) as Props) : undefined, this.#ctx(urn, timeoutMs));
+    if (!read) return undefined;
+    const inputs = read.inputs ?? (reveal(wireInputs) as Props);
+    const secretWire = read.inputs ? {} : wireInputs;
+    const outs = this.#wrap(h, { ...secretWire, ...wireOuts }, inputs, read.outs);
+    return { id: read.id, outs, inputs: read.inputs ? wrapOutputs(inputs, h.secretOutputs(inputs)) : wireInputs };
+  }
+
+  async update(urn: string, id: string, olds: Props, wire: Props, timeoutMs?: number) {
+    const h = this.#handler(urn);
+    const news = h.plainInputs(wire);
+    const outs = await h.update(id, reveal(olds) as Props, news, this.#ctx(urn, timeoutMs));
+    return this.#wrap(h, wire, news, outs);
+  }
+
+  async delete(urn: string, id: string, outs: Props, timeoutMs?: number) {
+    await this.#handler(urn).delete(id, reveal(outs) as Props, this.#ctx(urn, timeoutMs));
+  }
+
+  /** Outputs to store: what the inputs held secret stays secret, plus the resource's own list. */
+  #wrap(h: ResourceHandler, wire: Props, inputs: Props, outs: Props): Props {
+    return wrapOutputs(outs, [...secretKeys(wire), ...h.secretOutputs(inputs)]);
+  }
+
+  #ctx(urn: string, timeoutMs?: number): StepContext {
+    return { urn, timeoutMs, log: (message) => this.log(urn, message), signal: this.#cancel.signal };
+  }
+
+  #handler(urn: string): Configurable {
+    const type = urn.split("::")[2]?.split("$").pop() ?? urn;
+    const handler = this.#handlers.get(type);
+    if (!handler) {
+      throw new PodError("UNSUPPORTED", `pod has no resource type ${type}.`, {
+        fix: "Use pod:index:PodVm, pod:index:PodNetwork or pod:index:PodCommand.",
+      });
+    }
+    return handler;
+  }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the provider plugin tarball out/pulumi-resource-pod-v<version>-linux-amd64.tar.gz:
+# one esbuild bundle of provider/src/plugin/main.ts (the engine, grpc-js and the protobuf
+# messages it uses; no node_modules to ship), schema.json beside it, and a launcher named
+# as Pulumi looks for it. The launcher runs the `node` on PATH (the lab's Node 22 after
+# `source lab/env.sh`), or $POD_PLUGIN_NODE when set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=$(node -p 'require("./package.json").version')
+stage=out/plugin
+tarball="out/pulumi-resource-pod-v${version}-linux-amd64.tar.gz"
+rm -rf "$stage" && mkdir -p "$stage"
+# ssh2's optional native addons are loaded with try/require; left out, ssh2 uses its JS crypto.
+npx esbuild provider/src/plugin/main.ts --bundle --platform=node --target=node22 --format=cjs \
+  --external:cpu-features --external:./crypto/build/Release/sshcrypto.node \
+  --outfile="$stage/pulumi-resource-pod.js" --log-level=warning
+cp schema.json "$stage/schema.json"
+cat > "$stage/pulumi-resource-pod" <<'SH'
+#!/bin/sh
+exec "${POD_PLUGIN_NODE:-node}" "$(dirname "$0")/pulumi-resource-pod.js" "$@"
+SH
+chmod +x "$stage/pulumi-resource-pod"
+tar -czf "$tarball" -C "$stage" pulumi-resource-pod pulumi-resource-pod.js schema.json
+echo "$tarball"
+
+# The generated Node SDK (sdk/plugin/nodejs) compiled and packed, as npm would publish it:
+# out/pod-lab-pulumi-pod-<version>.tgz, which programs install (examples/ts-plugin-quickstart).
+sdk_stage=out/plugin-sdk-nodejs
+rm -rf "$sdk_stage" && mkdir -p "$sdk_stage"
+npx tsc -p sdk/plugin/nodejs/tsconfig.json --outDir "$sdk_stage/bin"
+cp sdk/plugin/nodejs/package.json sdk/plugin/nodejs/README.md "$sdk_stage/bin/"
+(cd "$sdk_stage/bin" && npm pack --silent --pack-destination ../.. >/dev/null)
+echo "out/pod-lab-pulumi-pod-${version}.tgz"
