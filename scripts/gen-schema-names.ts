@@ -22,7 +22,7 @@ export const ENUM_NAMES: Record<string, EnumName> = {
     description: "How pod reaches a guest: SSH, WinRM, Docker exec or VMware Tools guest operations.",
   },
   PodVmPowerState: { name: "PowerState", description: "A VM's desired power state." },
-  GuestTargetHostKeyPolicy: {
+  JumpHostHostKeyPolicy: {
     name: "HostKeyPolicy",
     description:
       "How SSH host keys are checked: strict (pinned keys or known_hosts), accept-new (trust on first use) or insecure.",

@@ -25,8 +25,8 @@ export interface PulumiProperty extends PulumiType {
 }
 
 export const ANY = "pulumi.json#/Any";
-/** Pulumi's own asset/archive type, for inputs whose zod schema carries meta `pulumiType: "AssetOrArchive"`. */
-export const ASSET_OR_ARCHIVE = "pulumi.json#/AssetOrArchive";
+/** Pulumi's own asset and archive types, for inputs whose zod schema carries meta `pulumiType: "AssetOrArchive"`. */
+export const ASSET_OR_ARCHIVE: PulumiType = { oneOf: [{ $ref: "pulumi.json#/Asset" }, { $ref: "pulumi.json#/Archive" }] };
 export const TYPE_PREFIX = "#/types/";
 export const token = (name: string): string => `pod:index:${name}`;
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
@@ -75,7 +75,7 @@ export class SchemaTypes {
   }
 
   type(node: Json, typeName: string): PulumiType {
-    if (node.pulumiType === "AssetOrArchive") return { $ref: ASSET_OR_ARCHIVE };
+    if (node.pulumiType === "AssetOrArchive") return ASSET_OR_ARCHIVE;
     const members = (node.anyOf ?? node.oneOf) as Json[] | undefined;
     if (members) return this.union(members, typeName);
     if (Array.isArray(node.enum)) return { $ref: `${TYPE_PREFIX}${this.enumType(node, typeName)}` };

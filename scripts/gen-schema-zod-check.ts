@@ -69,7 +69,8 @@ export function zodMismatches(schema: Json, resources: CheckedResource[], provid
   /** The mismatch between one zod node and its schema.json type, if any (nested ones are reported as found). */
   const mismatch = (zod: Json, spec: Json, path: string): string | undefined => {
     if (zod.pulumiType === "AssetOrArchive") {
-      return spec.$ref === "pulumi.json#/AssetOrArchive" ? undefined : "an asset or archive in zod, not in schema.json";
+      const refs = ((spec.oneOf as Json[] | undefined) ?? []).map((m) => m.$ref).join();
+      return refs === "pulumi.json#/Asset,pulumi.json#/Archive" ? undefined : "an asset or archive in zod, not in schema.json";
     }
     const members = (zod.anyOf ?? zod.oneOf) as Json[] | undefined;
     if (members) {

@@ -10,6 +10,11 @@ export type PodCommand = import("./podCommand").PodCommand;
 export const PodCommand: typeof import("./podCommand").PodCommand = null as any;
 utilities.lazyLoad(exports, ["PodCommand"], () => require("./podCommand"));
 
+export { PodCopyArgs } from "./podCopy";
+export type PodCopy = import("./podCopy").PodCopy;
+export const PodCopy: typeof import("./podCopy").PodCopy = null as any;
+utilities.lazyLoad(exports, ["PodCopy"], () => require("./podCopy"));
+
 export { PodNetworkArgs } from "./podNetwork";
 export type PodNetwork = import("./podNetwork").PodNetwork;
 export const PodNetwork: typeof import("./podNetwork").PodNetwork = null as any;
@@ -44,6 +49,8 @@ const _module = {
         switch (type) {
             case "pod:index:PodCommand":
                 return new PodCommand(name, <any>undefined, { urn })
+            case "pod:index:PodCopy":
+                return new PodCopy(name, <any>undefined, { urn })
             case "pod:index:PodNetwork":
                 return new PodNetwork(name, <any>undefined, { urn })
             case "pod:index:PodVm":

@@ -8,7 +8,7 @@ import * as enums from "./types/enums";
 import * as utilities from "./utilities";
 
 /**
- * Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command or trigger runs it again; a new target alone does not. Nothing runs during preview.
+ * Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command runs it again (with the last output in PULUMI_COMMAND_STDOUT/STDERR); new triggers replace it; a new target alone does not run it. Nothing runs during preview.
  */
 export class PodCommand extends pulumi.CustomResource {
     /**
@@ -41,6 +41,10 @@ export class PodCommand extends pulumi.CustomResource {
      * Exit codes that count as success; [0] by default.
      */
     declare public readonly acceptExitCodes: pulumi.Output<number[] | undefined>;
+    /**
+     * Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command.
+     */
+    declare public readonly addPreviousOutputInEnv: pulumi.Output<boolean | undefined>;
     /**
      * Runs on create, and on update when no update command is given.
      */
@@ -110,7 +114,7 @@ export class PodCommand extends pulumi.CustomResource {
      */
     declare public readonly timeoutSeconds: pulumi.Output<number | undefined>;
     /**
-     * Any values; a change re-runs the command.
+     * Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up.
      */
     declare public readonly triggers: pulumi.Output<any[] | undefined>;
     /**
@@ -140,6 +144,7 @@ export class PodCommand extends pulumi.CustomResource {
                 throw new Error("Missing required property 'target'");
             }
             resourceInputs["acceptExitCodes"] = args?.acceptExitCodes;
+            resourceInputs["addPreviousOutputInEnv"] = args?.addPreviousOutputInEnv;
             resourceInputs["create"] = args?.create;
             resourceInputs["delete"] = args?.delete;
             resourceInputs["environment"] = args?.environment;
@@ -162,6 +167,7 @@ export class PodCommand extends pulumi.CustomResource {
             resourceInputs["truncated"] = undefined /*out*/;
         } else {
             resourceInputs["acceptExitCodes"] = undefined /*out*/;
+            resourceInputs["addPreviousOutputInEnv"] = undefined /*out*/;
             resourceInputs["create"] = undefined /*out*/;
             resourceInputs["data"] = undefined /*out*/;
             resourceInputs["delete"] = undefined /*out*/;
@@ -198,6 +204,10 @@ export interface PodCommandArgs {
      * Exit codes that count as success; [0] by default.
      */
     acceptExitCodes?: pulumi.Input<pulumi.Input<number>[] | undefined>;
+    /**
+     * Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command.
+     */
+    addPreviousOutputInEnv?: pulumi.Input<boolean | undefined>;
     /**
      * Runs on create, and on update when no update command is given.
      */
@@ -243,7 +253,7 @@ export interface PodCommandArgs {
      */
     timeoutSeconds?: pulumi.Input<number | undefined>;
     /**
-     * Any values; a change re-runs the command.
+     * Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up.
      */
     triggers?: pulumi.Input<any[] | undefined>;
     /**

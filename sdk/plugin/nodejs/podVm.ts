@@ -46,6 +46,18 @@ export class PodVm extends pulumi.CustomResource {
      */
     declare public readonly connection: pulumi.Output<outputs.VsphereConnection | undefined>;
     /**
+     * Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
+     */
+    declare public readonly createTags: pulumi.Output<boolean | undefined>;
+    /**
+     * Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
+     */
+    declare public readonly customAttributes: pulumi.Output<{[key: string]: string} | undefined>;
+    /**
+     * vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+     */
+    declare public readonly customization: pulumi.Output<outputs.PodVmCustomization | undefined>;
+    /**
      * Datacenter; optional when vSphere has only one.
      */
     declare public readonly datacenter: pulumi.Output<string | undefined>;
@@ -53,6 +65,10 @@ export class PodVm extends pulumi.CustomResource {
      * Datastore for the VM's files; the template's by default.
      */
     declare public readonly datastore: pulumi.Output<string | undefined>;
+    /**
+     * Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
+     */
+    declare public readonly disks: pulumi.Output<outputs.PodVmDisks[] | undefined>;
     /**
      * Advanced settings (the lab uses RUN.container); only keys given here are managed.
      */
@@ -82,6 +98,10 @@ export class PodVm extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly ipAddresses: pulumi.Output<string[]>;
     /**
+     * Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.
+     */
+    declare public readonly linkedClone: pulumi.Output<boolean | undefined>;
+    /**
      * MAC address per NIC, in NIC order.
      */
     declare public /*out*/ readonly macAddresses: pulumi.Output<string[]>;
@@ -106,6 +126,14 @@ export class PodVm extends pulumi.CustomResource {
      */
     declare public readonly numCpus: pulumi.Output<number | undefined>;
     /**
+     * The managed custom attributes as vSphere reports them.
+     */
+    declare public /*out*/ readonly observedCustomAttributes: pulumi.Output<{[key: string]: string}>;
+    /**
+     * Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.
+     */
+    declare public /*out*/ readonly observedDisks: pulumi.Output<outputs.PodVmObservedDisks[]>;
+    /**
      * The managed extraConfig keys as vSphere reports them.
      */
     declare public /*out*/ readonly observedExtraConfig: pulumi.Output<{[key: string]: string}>;
@@ -126,6 +154,10 @@ export class PodVm extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly observedPowerState: pulumi.Output<string>;
     /**
+     * The VM's tags as "category/name", as vSphere last reported (when tags are managed).
+     */
+    declare public /*out*/ readonly observedTags: pulumi.Output<string[]>;
+    /**
      * The guest OS pod detected.
      */
     declare public /*out*/ readonly os: pulumi.Output<outputs.DetectedOs>;
@@ -142,9 +174,17 @@ export class PodVm extends pulumi.CustomResource {
      */
     declare public readonly shutdownTimeoutSeconds: pulumi.Output<number | undefined>;
     /**
+     * Snapshot of the template a linked clone grows from; the template's current snapshot by default.
+     */
+    declare public readonly snapshot: pulumi.Output<string | undefined>;
+    /**
      * SSH host key fingerprints read through VMware Tools at create; pin them in PodCommand targets.
      */
     declare public /*out*/ readonly sshHostKeys: pulumi.Output<string[]>;
+    /**
+     * vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
+     */
+    declare public readonly tags: pulumi.Output<outputs.PodVmTags[] | undefined>;
     /**
      * Per vSphere task; 600 by default.
      */
@@ -154,7 +194,11 @@ export class PodVm extends pulumi.CustomResource {
      */
     declare public readonly template: pulumi.Output<string>;
     /**
-     * 0 = don't wait; 120 by default.
+     * Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
+     */
+    declare public readonly waitForGuestNetRoutable: pulumi.Output<boolean | undefined>;
+    /**
+     * How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.
      */
     declare public readonly waitForIpTimeoutSeconds: pulumi.Output<number | undefined>;
 
@@ -177,12 +221,17 @@ export class PodVm extends pulumi.CustomResource {
             }
             resourceInputs["cluster"] = args?.cluster;
             resourceInputs["connection"] = args?.connection;
+            resourceInputs["createTags"] = args?.createTags;
+            resourceInputs["customAttributes"] = args?.customAttributes;
+            resourceInputs["customization"] = args?.customization;
             resourceInputs["datacenter"] = args?.datacenter;
             resourceInputs["datastore"] = args?.datastore;
+            resourceInputs["disks"] = args?.disks;
             resourceInputs["extraConfig"] = args?.extraConfig;
             resourceInputs["folder"] = args?.folder;
             resourceInputs["guest"] = args?.guest;
             resourceInputs["host"] = args?.host;
+            resourceInputs["linkedClone"] = args?.linkedClone;
             resourceInputs["memoryMb"] = args?.memoryMb;
             resourceInputs["name"] = args?.name;
             resourceInputs["nics"] = args?.nics;
@@ -190,26 +239,36 @@ export class PodVm extends pulumi.CustomResource {
             resourceInputs["powerState"] = args?.powerState;
             resourceInputs["resourcePool"] = args?.resourcePool;
             resourceInputs["shutdownTimeoutSeconds"] = args?.shutdownTimeoutSeconds;
+            resourceInputs["snapshot"] = args?.snapshot;
+            resourceInputs["tags"] = args?.tags;
             resourceInputs["taskTimeoutSeconds"] = args?.taskTimeoutSeconds;
             resourceInputs["template"] = args?.template;
+            resourceInputs["waitForGuestNetRoutable"] = args?.waitForGuestNetRoutable;
             resourceInputs["waitForIpTimeoutSeconds"] = args?.waitForIpTimeoutSeconds;
             resourceInputs["instanceUuid"] = undefined /*out*/;
             resourceInputs["ipAddress"] = undefined /*out*/;
             resourceInputs["ipAddresses"] = undefined /*out*/;
             resourceInputs["macAddresses"] = undefined /*out*/;
             resourceInputs["moid"] = undefined /*out*/;
+            resourceInputs["observedCustomAttributes"] = undefined /*out*/;
+            resourceInputs["observedDisks"] = undefined /*out*/;
             resourceInputs["observedExtraConfig"] = undefined /*out*/;
             resourceInputs["observedMemoryMb"] = undefined /*out*/;
             resourceInputs["observedNics"] = undefined /*out*/;
             resourceInputs["observedNumCpus"] = undefined /*out*/;
             resourceInputs["observedPowerState"] = undefined /*out*/;
+            resourceInputs["observedTags"] = undefined /*out*/;
             resourceInputs["os"] = undefined /*out*/;
             resourceInputs["sshHostKeys"] = undefined /*out*/;
         } else {
             resourceInputs["cluster"] = undefined /*out*/;
             resourceInputs["connection"] = undefined /*out*/;
+            resourceInputs["createTags"] = undefined /*out*/;
+            resourceInputs["customAttributes"] = undefined /*out*/;
+            resourceInputs["customization"] = undefined /*out*/;
             resourceInputs["datacenter"] = undefined /*out*/;
             resourceInputs["datastore"] = undefined /*out*/;
+            resourceInputs["disks"] = undefined /*out*/;
             resourceInputs["extraConfig"] = undefined /*out*/;
             resourceInputs["folder"] = undefined /*out*/;
             resourceInputs["guest"] = undefined /*out*/;
@@ -217,24 +276,31 @@ export class PodVm extends pulumi.CustomResource {
             resourceInputs["instanceUuid"] = undefined /*out*/;
             resourceInputs["ipAddress"] = undefined /*out*/;
             resourceInputs["ipAddresses"] = undefined /*out*/;
+            resourceInputs["linkedClone"] = undefined /*out*/;
             resourceInputs["macAddresses"] = undefined /*out*/;
             resourceInputs["memoryMb"] = undefined /*out*/;
             resourceInputs["moid"] = undefined /*out*/;
             resourceInputs["name"] = undefined /*out*/;
             resourceInputs["nics"] = undefined /*out*/;
             resourceInputs["numCpus"] = undefined /*out*/;
+            resourceInputs["observedCustomAttributes"] = undefined /*out*/;
+            resourceInputs["observedDisks"] = undefined /*out*/;
             resourceInputs["observedExtraConfig"] = undefined /*out*/;
             resourceInputs["observedMemoryMb"] = undefined /*out*/;
             resourceInputs["observedNics"] = undefined /*out*/;
             resourceInputs["observedNumCpus"] = undefined /*out*/;
             resourceInputs["observedPowerState"] = undefined /*out*/;
+            resourceInputs["observedTags"] = undefined /*out*/;
             resourceInputs["os"] = undefined /*out*/;
             resourceInputs["powerState"] = undefined /*out*/;
             resourceInputs["resourcePool"] = undefined /*out*/;
             resourceInputs["shutdownTimeoutSeconds"] = undefined /*out*/;
+            resourceInputs["snapshot"] = undefined /*out*/;
             resourceInputs["sshHostKeys"] = undefined /*out*/;
+            resourceInputs["tags"] = undefined /*out*/;
             resourceInputs["taskTimeoutSeconds"] = undefined /*out*/;
             resourceInputs["template"] = undefined /*out*/;
+            resourceInputs["waitForGuestNetRoutable"] = undefined /*out*/;
             resourceInputs["waitForIpTimeoutSeconds"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
@@ -257,6 +323,18 @@ export interface PodVmArgs {
      */
     connection?: pulumi.Input<inputs.VsphereConnectionArgs | undefined>;
     /**
+     * Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
+     */
+    createTags?: pulumi.Input<boolean | undefined>;
+    /**
+     * Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
+     */
+    customAttributes?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+     */
+    customization?: pulumi.Input<inputs.PodVmCustomizationArgs | undefined>;
+    /**
      * Datacenter; optional when vSphere has only one.
      */
     datacenter?: pulumi.Input<string | undefined>;
@@ -264,6 +342,10 @@ export interface PodVmArgs {
      * Datastore for the VM's files; the template's by default.
      */
     datastore?: pulumi.Input<string | undefined>;
+    /**
+     * Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
+     */
+    disks?: pulumi.Input<pulumi.Input<inputs.PodVmDisksArgs>[] | undefined>;
     /**
      * Advanced settings (the lab uses RUN.container); only keys given here are managed.
      */
@@ -280,6 +362,10 @@ export interface PodVmArgs {
      * Host to run the VM on.
      */
     host?: pulumi.Input<string | undefined>;
+    /**
+     * Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.
+     */
+    linkedClone?: pulumi.Input<boolean | undefined>;
     /**
      * Memory in MiB; changed in place.
      */
@@ -309,6 +395,14 @@ export interface PodVmArgs {
      */
     shutdownTimeoutSeconds?: pulumi.Input<number | undefined>;
     /**
+     * Snapshot of the template a linked clone grows from; the template's current snapshot by default.
+     */
+    snapshot?: pulumi.Input<string | undefined>;
+    /**
+     * vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
+     */
+    tags?: pulumi.Input<pulumi.Input<inputs.PodVmTagsArgs>[] | undefined>;
+    /**
      * Per vSphere task; 600 by default.
      */
     taskTimeoutSeconds?: pulumi.Input<number | undefined>;
@@ -317,7 +411,11 @@ export interface PodVmArgs {
      */
     template: pulumi.Input<string>;
     /**
-     * 0 = don't wait; 120 by default.
+     * Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
+     */
+    waitForGuestNetRoutable?: pulumi.Input<boolean | undefined>;
+    /**
+     * How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.
      */
     waitForIpTimeoutSeconds?: pulumi.Input<number | undefined>;
 }

@@ -26,6 +26,7 @@ export interface Nic {
   adapterType?: "vmxnet3" | "e1000" | "e1000e";
 }
 
+/** One virtual disk, in the VM's disk order. */
 export interface PodVmDisks {
   /** Size in GiB; grows in place, never shrinks. */
   sizeGb: number;
@@ -51,13 +52,19 @@ export interface PodVmCustomization {
 export interface PodVmCustomizationNetwork {
   /** Static IPv4 address of the first NIC. */
   ipAddress: string;
+  /** Prefix length of the address (24 for /24). */
   prefixLength: number;
+  /** Default gateway; none when unset. */
   gateway?: string;
+  /** Up to three DNS servers. */
   dnsServers?: string[];
 }
 
+/** One vSphere tag, by category and name. */
 export interface PodVmTags {
+  /** Tag category name. */
   category: string;
+  /** Tag name within the category. */
   name: string;
 }
 
@@ -121,11 +128,17 @@ export interface ObservedNic {
   connected: boolean;
 }
 
+/** One disk as vSphere last reported it. */
 export interface PodVmObservedDisks {
+  /** Size in GiB. */
   sizeGb: number;
+  /** "thin", "thick" or "eagerZeroedThick". */
   provisioning: string;
+  /** Datastore holding the disk's file. */
   datastore: string;
+  /** The disk's file, as a datastore path. */
   fileName: string;
+  /** A linked clone's parent disk file. */
   parentFileName?: string;
 }
 
@@ -230,6 +243,7 @@ export interface TruncatedOutput {
   stderr: number;
 }
 
+/** One file pod copied into the guest. */
 export interface CopiedFile {
   /** The file's path in the guest. */
   path: string;

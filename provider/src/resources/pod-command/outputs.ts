@@ -29,15 +29,7 @@ export async function commandOutputs(
 ): Promise<PodCommandOutputs> {
   try {
     // The command's audit record carries the resource's URN as its correlation id.
-    const run = await runCommand(
-      runtime,
-      config,
-      inputs,
-      command,
-      step.correlationId,
-      step.hooks,
-      step.previousOutput,
-    );
+    const run = await runCommand(runtime, config, inputs, command, step.correlationId, step.hooks, step.previousOutput);
     const { result, os } = run;
     if (!result.success) throw failedRun(result, run.secretOutput);
     return {

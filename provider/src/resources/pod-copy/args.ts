@@ -91,12 +91,14 @@ export const podCopyInputsSchema = z
 
 export type PodCopyInputs = z.infer<typeof podCopyInputsSchema>;
 
-const copiedFileSchema = z.object({
-  path: z.string().describe("The file's path in the guest."),
-  sha256: z.string().describe("SHA-256 of the content copied."),
-  size: z.number().int().describe("Bytes."),
-  mode: z.number().int().describe("Permissions set (Linux)."),
-});
+const copiedFileSchema = z
+  .object({
+    path: z.string().describe("The file's path in the guest."),
+    sha256: z.string().describe("SHA-256 of the content copied."),
+    size: z.number().int().describe("Bytes."),
+    mode: z.number().int().describe("Permissions set (Linux)."),
+  })
+  .describe("One file pod copied into the guest.");
 
 export const podCopyOutputsSchema = podCopyInputsSchema.safeExtend({
   sha256: z.string().describe("One SHA-256 over every copied file's path, mode and content: what the diff compares."),

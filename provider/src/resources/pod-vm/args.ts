@@ -25,19 +25,21 @@ export const nicSchema = z
   })
   .describe("One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).");
 
-export const diskSchema = z.object({
-  sizeGb: z
-    .number()
-    .int()
-    .min(1)
-    .max(62 * 1024)
-    .describe("Size in GiB; grows in place, never shrinks."),
-  provisioning: z
-    .enum(["thin", "thick", "eagerZeroedThick"])
-    .optional()
-    .describe('For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".'),
-  datastore: z.string().min(1).optional().describe("Datastore for a disk pod adds; the VM's by default."),
-});
+export const diskSchema = z
+  .object({
+    sizeGb: z
+      .number()
+      .int()
+      .min(1)
+      .max(62 * 1024)
+      .describe("Size in GiB; grows in place, never shrinks."),
+    provisioning: z
+      .enum(["thin", "thick", "eagerZeroedThick"])
+      .optional()
+      .describe('For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".'),
+    datastore: z.string().min(1).optional().describe("Datastore for a disk pod adds; the VM's by default."),
+  })
+  .describe("One virtual disk, in the VM's disk order.");
 
 export const guestAccessSchema = z
   .object({
@@ -113,9 +115,9 @@ export const podVmInputsSchema = z.object({
       network: z
         .object({
           ipAddress: z.string().describe("Static IPv4 address of the first NIC."),
-          prefixLength: z.number().int().min(1).max(32),
-          gateway: z.string().optional(),
-          dnsServers: z.array(z.string()).max(3).optional(),
+          prefixLength: z.number().int().min(1).max(32).describe("Prefix length of the address (24 for /24)."),
+          gateway: z.string().optional().describe("Default gateway; none when unset."),
+          dnsServers: z.array(z.string()).max(3).optional().describe("Up to three DNS servers."),
         })
         .optional()
         .describe("Static IPv4 on the first NIC; every NIC uses DHCP when unset."),
@@ -125,7 +127,14 @@ export const podVmInputsSchema = z.object({
       "vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.",
     ),
   tags: z
-    .array(z.object({ category: z.string().min(1), name: z.string().min(1) }))
+    .array(
+      z
+        .object({
+          category: z.string().min(1).describe("Tag category name."),
+          name: z.string().min(1).describe("Tag name within the category."),
+        })
+        .describe("One vSphere tag, by category and name."),
+    )
     .max(50)
     .optional()
     .describe(
@@ -199,13 +208,15 @@ export const podVmOutputsSchema = podVmInputsSchema.extend({
     .describe("The managed extraConfig keys as vSphere reports them."),
   observedDisks: z
     .array(
-      z.object({
-        sizeGb: z.number(),
-        provisioning: z.string(),
-        datastore: z.string(),
-        fileName: z.string(),
-        parentFileName: z.string().optional(),
-      }),
+      z
+        .object({
+          sizeGb: z.number().describe("Size in GiB."),
+          provisioning: z.string().describe('"thin", "thick" or "eagerZeroedThick".'),
+          datastore: z.string().describe("Datastore holding the disk's file."),
+          fileName: z.string().describe("The disk's file, as a datastore path."),
+          parentFileName: z.string().optional().describe("A linked clone's parent disk file."),
+        })
+        .describe("One disk as vSphere last reported it."),
     )
     .describe(
       "Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.",

@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "pod:index:PodCommand":
 		r = &PodCommand{}
+	case "pod:index:PodCopy":
+		r = &PodCopy{}
 	case "pod:index:PodNetwork":
 		r = &PodNetwork{}
 	case "pod:index:PodVm":

@@ -12,12 +12,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command or trigger runs it again; a new target alone does not. Nothing runs during preview.
+// Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command runs it again (with the last output in PULUMI_COMMAND_STDOUT/STDERR); new triggers replace it; a new target alone does not run it. Nothing runs during preview.
 type PodCommand struct {
 	pulumi.CustomResourceState
 
 	// Exit codes that count as success; [0] by default.
 	AcceptExitCodes pulumi.IntArrayOutput `pulumi:"acceptExitCodes"`
+	// Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command.
+	AddPreviousOutputInEnv pulumi.BoolPtrOutput `pulumi:"addPreviousOutputInEnv"`
 	// Runs on create, and on update when no update command is given.
 	Create pulumi.AnyOutput `pulumi:"create"`
 	// stdout parsed by `parser`.
@@ -52,7 +54,7 @@ type PodCommand struct {
 	Target GuestTargetOutput `pulumi:"target"`
 	// Ends the command on the guest; 600 by default.
 	TimeoutSeconds pulumi.Float64PtrOutput `pulumi:"timeoutSeconds"`
-	// Any values; a change re-runs the command.
+	// Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up.
 	Triggers pulumi.ArrayOutput `pulumi:"triggers"`
 	// Set when the last run printed more than maxOutputBytes: the bytes dropped from each stream.
 	Truncated TruncatedOutputPtrOutput `pulumi:"truncated"`
@@ -112,6 +114,8 @@ func (PodCommandState) ElementType() reflect.Type {
 type podCommandArgs struct {
 	// Exit codes that count as success; [0] by default.
 	AcceptExitCodes []int `pulumi:"acceptExitCodes"`
+	// Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command.
+	AddPreviousOutputInEnv *bool `pulumi:"addPreviousOutputInEnv"`
 	// Runs on create, and on update when no update command is given.
 	Create interface{} `pulumi:"create"`
 	// Runs on destroy.
@@ -134,7 +138,7 @@ type podCommandArgs struct {
 	Target GuestTarget `pulumi:"target"`
 	// Ends the command on the guest; 600 by default.
 	TimeoutSeconds *float64 `pulumi:"timeoutSeconds"`
-	// Any values; a change re-runs the command.
+	// Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up.
 	Triggers []interface{} `pulumi:"triggers"`
 	// Runs when a command, trigger, environment or stdin changes.
 	Update interface{} `pulumi:"update"`
@@ -144,6 +148,8 @@ type podCommandArgs struct {
 type PodCommandArgs struct {
 	// Exit codes that count as success; [0] by default.
 	AcceptExitCodes pulumi.IntArrayInput
+	// Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command.
+	AddPreviousOutputInEnv pulumi.BoolPtrInput
 	// Runs on create, and on update when no update command is given.
 	Create pulumi.Input
 	// Runs on destroy.
@@ -166,7 +172,7 @@ type PodCommandArgs struct {
 	Target GuestTargetInput
 	// Ends the command on the guest; 600 by default.
 	TimeoutSeconds pulumi.Float64PtrInput
-	// Any values; a change re-runs the command.
+	// Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up.
 	Triggers pulumi.ArrayInput
 	// Runs when a command, trigger, environment or stdin changes.
 	Update pulumi.Input
@@ -264,6 +270,11 @@ func (o PodCommandOutput) AcceptExitCodes() pulumi.IntArrayOutput {
 	return o.ApplyT(func(v *PodCommand) pulumi.IntArrayOutput { return v.AcceptExitCodes }).(pulumi.IntArrayOutput)
 }
 
+// Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command.
+func (o PodCommandOutput) AddPreviousOutputInEnv() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PodCommand) pulumi.BoolPtrOutput { return v.AddPreviousOutputInEnv }).(pulumi.BoolPtrOutput)
+}
+
 // Runs on create, and on update when no update command is given.
 func (o PodCommandOutput) Create() pulumi.AnyOutput {
 	return o.ApplyT(func(v *PodCommand) pulumi.AnyOutput { return v.Create }).(pulumi.AnyOutput)
@@ -349,7 +360,7 @@ func (o PodCommandOutput) TimeoutSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *PodCommand) pulumi.Float64PtrOutput { return v.TimeoutSeconds }).(pulumi.Float64PtrOutput)
 }
 
-// Any values; a change re-runs the command.
+// Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up.
 func (o PodCommandOutput) Triggers() pulumi.ArrayOutput {
 	return o.ApplyT(func(v *PodCommand) pulumi.ArrayOutput { return v.Triggers }).(pulumi.ArrayOutput)
 }

@@ -20,10 +20,18 @@ type PodVm struct {
 	Cluster pulumi.StringPtrOutput `pulumi:"cluster"`
 	// How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
 	Connection VsphereConnectionPtrOutput `pulumi:"connection"`
+	// Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
+	CreateTags pulumi.BoolPtrOutput `pulumi:"createTags"`
+	// Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
+	CustomAttributes pulumi.StringMapOutput `pulumi:"customAttributes"`
+	// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+	Customization PodVmCustomizationPtrOutput `pulumi:"customization"`
 	// Datacenter; optional when vSphere has only one.
 	Datacenter pulumi.StringPtrOutput `pulumi:"datacenter"`
 	// Datastore for the VM's files; the template's by default.
 	Datastore pulumi.StringPtrOutput `pulumi:"datastore"`
+	// Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
+	Disks PodVmDisksArrayOutput `pulumi:"disks"`
 	// Advanced settings (the lab uses RUN.container); only keys given here are managed.
 	ExtraConfig pulumi.StringMapOutput `pulumi:"extraConfig"`
 	// VM folder (name or path); the datacenter's VM folder by default.
@@ -38,6 +46,8 @@ type PodVm struct {
 	IpAddress pulumi.StringOutput `pulumi:"ipAddress"`
 	// Every IPv4 address VMware Tools reports.
 	IpAddresses pulumi.StringArrayOutput `pulumi:"ipAddresses"`
+	// Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.
+	LinkedClone pulumi.BoolPtrOutput `pulumi:"linkedClone"`
 	// MAC address per NIC, in NIC order.
 	MacAddresses pulumi.StringArrayOutput `pulumi:"macAddresses"`
 	// Memory in MiB; changed in place.
@@ -50,6 +60,10 @@ type PodVm struct {
 	Nics NicArrayOutput `pulumi:"nics"`
 	// Virtual CPUs; changed in place.
 	NumCpus pulumi.IntPtrOutput `pulumi:"numCpus"`
+	// The managed custom attributes as vSphere reports them.
+	ObservedCustomAttributes pulumi.StringMapOutput `pulumi:"observedCustomAttributes"`
+	// Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.
+	ObservedDisks PodVmObservedDisksArrayOutput `pulumi:"observedDisks"`
 	// The managed extraConfig keys as vSphere reports them.
 	ObservedExtraConfig pulumi.StringMapOutput `pulumi:"observedExtraConfig"`
 	// Memory in MiB, as vSphere last reported.
@@ -60,6 +74,8 @@ type PodVm struct {
 	ObservedNumCpus pulumi.IntOutput `pulumi:"observedNumCpus"`
 	// poweredOn, poweredOff or suspended, as vSphere last reported.
 	ObservedPowerState pulumi.StringOutput `pulumi:"observedPowerState"`
+	// The VM's tags as "category/name", as vSphere last reported (when tags are managed).
+	ObservedTags pulumi.StringArrayOutput `pulumi:"observedTags"`
 	// The guest OS pod detected.
 	Os DetectedOsOutput `pulumi:"os"`
 	// Desired power state; "on" by default.
@@ -68,13 +84,19 @@ type PodVm struct {
 	ResourcePool pulumi.StringPtrOutput `pulumi:"resourcePool"`
 	// Graceful shutdown wait; 30 by default.
 	ShutdownTimeoutSeconds pulumi.Float64PtrOutput `pulumi:"shutdownTimeoutSeconds"`
+	// Snapshot of the template a linked clone grows from; the template's current snapshot by default.
+	Snapshot pulumi.StringPtrOutput `pulumi:"snapshot"`
 	// SSH host key fingerprints read through VMware Tools at create; pin them in PodCommand targets.
 	SshHostKeys pulumi.StringArrayOutput `pulumi:"sshHostKeys"`
+	// vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
+	Tags PodVmTagsArrayOutput `pulumi:"tags"`
 	// Per vSphere task; 600 by default.
 	TaskTimeoutSeconds pulumi.Float64PtrOutput `pulumi:"taskTimeoutSeconds"`
 	// Template or VM to clone, by name or inventory path.
 	Template pulumi.StringOutput `pulumi:"template"`
-	// 0 = don't wait; 120 by default.
+	// Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
+	WaitForGuestNetRoutable pulumi.BoolPtrOutput `pulumi:"waitForGuestNetRoutable"`
+	// How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.
 	WaitForIpTimeoutSeconds pulumi.Float64PtrOutput `pulumi:"waitForIpTimeoutSeconds"`
 }
 
@@ -135,10 +157,18 @@ type podVmArgs struct {
 	Cluster *string `pulumi:"cluster"`
 	// How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
 	Connection *VsphereConnection `pulumi:"connection"`
+	// Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
+	CreateTags *bool `pulumi:"createTags"`
+	// Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
+	CustomAttributes map[string]string `pulumi:"customAttributes"`
+	// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+	Customization *PodVmCustomization `pulumi:"customization"`
 	// Datacenter; optional when vSphere has only one.
 	Datacenter *string `pulumi:"datacenter"`
 	// Datastore for the VM's files; the template's by default.
 	Datastore *string `pulumi:"datastore"`
+	// Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
+	Disks []PodVmDisks `pulumi:"disks"`
 	// Advanced settings (the lab uses RUN.container); only keys given here are managed.
 	ExtraConfig map[string]string `pulumi:"extraConfig"`
 	// VM folder (name or path); the datacenter's VM folder by default.
@@ -147,6 +177,8 @@ type podVmArgs struct {
 	Guest *GuestAccess `pulumi:"guest"`
 	// Host to run the VM on.
 	Host *string `pulumi:"host"`
+	// Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.
+	LinkedClone *bool `pulumi:"linkedClone"`
 	// Memory in MiB; changed in place.
 	MemoryMb *int `pulumi:"memoryMb"`
 	// VM name; changing it replaces the VM.
@@ -161,11 +193,17 @@ type podVmArgs struct {
 	ResourcePool *string `pulumi:"resourcePool"`
 	// Graceful shutdown wait; 30 by default.
 	ShutdownTimeoutSeconds *float64 `pulumi:"shutdownTimeoutSeconds"`
+	// Snapshot of the template a linked clone grows from; the template's current snapshot by default.
+	Snapshot *string `pulumi:"snapshot"`
+	// vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
+	Tags []PodVmTags `pulumi:"tags"`
 	// Per vSphere task; 600 by default.
 	TaskTimeoutSeconds *float64 `pulumi:"taskTimeoutSeconds"`
 	// Template or VM to clone, by name or inventory path.
 	Template string `pulumi:"template"`
-	// 0 = don't wait; 120 by default.
+	// Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
+	WaitForGuestNetRoutable *bool `pulumi:"waitForGuestNetRoutable"`
+	// How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.
 	WaitForIpTimeoutSeconds *float64 `pulumi:"waitForIpTimeoutSeconds"`
 }
 
@@ -175,10 +213,18 @@ type PodVmArgs struct {
 	Cluster pulumi.StringPtrInput
 	// How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
 	Connection VsphereConnectionPtrInput
+	// Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
+	CreateTags pulumi.BoolPtrInput
+	// Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
+	CustomAttributes pulumi.StringMapInput
+	// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+	Customization PodVmCustomizationPtrInput
 	// Datacenter; optional when vSphere has only one.
 	Datacenter pulumi.StringPtrInput
 	// Datastore for the VM's files; the template's by default.
 	Datastore pulumi.StringPtrInput
+	// Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
+	Disks PodVmDisksArrayInput
 	// Advanced settings (the lab uses RUN.container); only keys given here are managed.
 	ExtraConfig pulumi.StringMapInput
 	// VM folder (name or path); the datacenter's VM folder by default.
@@ -187,6 +233,8 @@ type PodVmArgs struct {
 	Guest GuestAccessPtrInput
 	// Host to run the VM on.
 	Host pulumi.StringPtrInput
+	// Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.
+	LinkedClone pulumi.BoolPtrInput
 	// Memory in MiB; changed in place.
 	MemoryMb pulumi.IntPtrInput
 	// VM name; changing it replaces the VM.
@@ -201,11 +249,17 @@ type PodVmArgs struct {
 	ResourcePool pulumi.StringPtrInput
 	// Graceful shutdown wait; 30 by default.
 	ShutdownTimeoutSeconds pulumi.Float64PtrInput
+	// Snapshot of the template a linked clone grows from; the template's current snapshot by default.
+	Snapshot pulumi.StringPtrInput
+	// vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
+	Tags PodVmTagsArrayInput
 	// Per vSphere task; 600 by default.
 	TaskTimeoutSeconds pulumi.Float64PtrInput
 	// Template or VM to clone, by name or inventory path.
 	Template pulumi.StringInput
-	// 0 = don't wait; 120 by default.
+	// Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
+	WaitForGuestNetRoutable pulumi.BoolPtrInput
+	// How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.
 	WaitForIpTimeoutSeconds pulumi.Float64PtrInput
 }
 
@@ -306,6 +360,21 @@ func (o PodVmOutput) Connection() VsphereConnectionPtrOutput {
 	return o.ApplyT(func(v *PodVm) VsphereConnectionPtrOutput { return v.Connection }).(VsphereConnectionPtrOutput)
 }
 
+// Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
+func (o PodVmOutput) CreateTags() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PodVm) pulumi.BoolPtrOutput { return v.CreateTags }).(pulumi.BoolPtrOutput)
+}
+
+// Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
+func (o PodVmOutput) CustomAttributes() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *PodVm) pulumi.StringMapOutput { return v.CustomAttributes }).(pulumi.StringMapOutput)
+}
+
+// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+func (o PodVmOutput) Customization() PodVmCustomizationPtrOutput {
+	return o.ApplyT(func(v *PodVm) PodVmCustomizationPtrOutput { return v.Customization }).(PodVmCustomizationPtrOutput)
+}
+
 // Datacenter; optional when vSphere has only one.
 func (o PodVmOutput) Datacenter() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PodVm) pulumi.StringPtrOutput { return v.Datacenter }).(pulumi.StringPtrOutput)
@@ -314,6 +383,11 @@ func (o PodVmOutput) Datacenter() pulumi.StringPtrOutput {
 // Datastore for the VM's files; the template's by default.
 func (o PodVmOutput) Datastore() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PodVm) pulumi.StringPtrOutput { return v.Datastore }).(pulumi.StringPtrOutput)
+}
+
+// Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
+func (o PodVmOutput) Disks() PodVmDisksArrayOutput {
+	return o.ApplyT(func(v *PodVm) PodVmDisksArrayOutput { return v.Disks }).(PodVmDisksArrayOutput)
 }
 
 // Advanced settings (the lab uses RUN.container); only keys given here are managed.
@@ -351,6 +425,11 @@ func (o PodVmOutput) IpAddresses() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *PodVm) pulumi.StringArrayOutput { return v.IpAddresses }).(pulumi.StringArrayOutput)
 }
 
+// Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.
+func (o PodVmOutput) LinkedClone() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PodVm) pulumi.BoolPtrOutput { return v.LinkedClone }).(pulumi.BoolPtrOutput)
+}
+
 // MAC address per NIC, in NIC order.
 func (o PodVmOutput) MacAddresses() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *PodVm) pulumi.StringArrayOutput { return v.MacAddresses }).(pulumi.StringArrayOutput)
@@ -381,6 +460,16 @@ func (o PodVmOutput) NumCpus() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *PodVm) pulumi.IntPtrOutput { return v.NumCpus }).(pulumi.IntPtrOutput)
 }
 
+// The managed custom attributes as vSphere reports them.
+func (o PodVmOutput) ObservedCustomAttributes() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *PodVm) pulumi.StringMapOutput { return v.ObservedCustomAttributes }).(pulumi.StringMapOutput)
+}
+
+// Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.
+func (o PodVmOutput) ObservedDisks() PodVmObservedDisksArrayOutput {
+	return o.ApplyT(func(v *PodVm) PodVmObservedDisksArrayOutput { return v.ObservedDisks }).(PodVmObservedDisksArrayOutput)
+}
+
 // The managed extraConfig keys as vSphere reports them.
 func (o PodVmOutput) ObservedExtraConfig() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *PodVm) pulumi.StringMapOutput { return v.ObservedExtraConfig }).(pulumi.StringMapOutput)
@@ -406,6 +495,11 @@ func (o PodVmOutput) ObservedPowerState() pulumi.StringOutput {
 	return o.ApplyT(func(v *PodVm) pulumi.StringOutput { return v.ObservedPowerState }).(pulumi.StringOutput)
 }
 
+// The VM's tags as "category/name", as vSphere last reported (when tags are managed).
+func (o PodVmOutput) ObservedTags() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *PodVm) pulumi.StringArrayOutput { return v.ObservedTags }).(pulumi.StringArrayOutput)
+}
+
 // The guest OS pod detected.
 func (o PodVmOutput) Os() DetectedOsOutput {
 	return o.ApplyT(func(v *PodVm) DetectedOsOutput { return v.Os }).(DetectedOsOutput)
@@ -426,9 +520,19 @@ func (o PodVmOutput) ShutdownTimeoutSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *PodVm) pulumi.Float64PtrOutput { return v.ShutdownTimeoutSeconds }).(pulumi.Float64PtrOutput)
 }
 
+// Snapshot of the template a linked clone grows from; the template's current snapshot by default.
+func (o PodVmOutput) Snapshot() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PodVm) pulumi.StringPtrOutput { return v.Snapshot }).(pulumi.StringPtrOutput)
+}
+
 // SSH host key fingerprints read through VMware Tools at create; pin them in PodCommand targets.
 func (o PodVmOutput) SshHostKeys() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *PodVm) pulumi.StringArrayOutput { return v.SshHostKeys }).(pulumi.StringArrayOutput)
+}
+
+// vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
+func (o PodVmOutput) Tags() PodVmTagsArrayOutput {
+	return o.ApplyT(func(v *PodVm) PodVmTagsArrayOutput { return v.Tags }).(PodVmTagsArrayOutput)
 }
 
 // Per vSphere task; 600 by default.
@@ -441,7 +545,12 @@ func (o PodVmOutput) Template() pulumi.StringOutput {
 	return o.ApplyT(func(v *PodVm) pulumi.StringOutput { return v.Template }).(pulumi.StringOutput)
 }
 
-// 0 = don't wait; 120 by default.
+// Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
+func (o PodVmOutput) WaitForGuestNetRoutable() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PodVm) pulumi.BoolPtrOutput { return v.WaitForGuestNetRoutable }).(pulumi.BoolPtrOutput)
+}
+
+// How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.
 func (o PodVmOutput) WaitForIpTimeoutSeconds() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v *PodVm) pulumi.Float64PtrOutput { return v.WaitForIpTimeoutSeconds }).(pulumi.Float64PtrOutput)
 }

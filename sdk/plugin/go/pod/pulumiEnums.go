@@ -178,6 +178,172 @@ func (in *adapterTypePtr) ToAdapterTypePtrOutputWithContext(ctx context.Context)
 	return pulumi.ToOutputWithContext(ctx, in).(AdapterTypePtrOutput)
 }
 
+// WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+type GuestTargetAuth string
+
+const (
+	GuestTargetAuthNtlm     = GuestTargetAuth("ntlm")
+	GuestTargetAuthKerberos = GuestTargetAuth("kerberos")
+)
+
+func (GuestTargetAuth) ElementType() reflect.Type {
+	return reflect.TypeOf((*GuestTargetAuth)(nil)).Elem()
+}
+
+func (e GuestTargetAuth) ToGuestTargetAuthOutput() GuestTargetAuthOutput {
+	return pulumi.ToOutput(e).(GuestTargetAuthOutput)
+}
+
+func (e GuestTargetAuth) ToGuestTargetAuthOutputWithContext(ctx context.Context) GuestTargetAuthOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(GuestTargetAuthOutput)
+}
+
+func (e GuestTargetAuth) ToGuestTargetAuthPtrOutput() GuestTargetAuthPtrOutput {
+	return e.ToGuestTargetAuthPtrOutputWithContext(context.Background())
+}
+
+func (e GuestTargetAuth) ToGuestTargetAuthPtrOutputWithContext(ctx context.Context) GuestTargetAuthPtrOutput {
+	return GuestTargetAuth(e).ToGuestTargetAuthOutputWithContext(ctx).ToGuestTargetAuthPtrOutputWithContext(ctx)
+}
+
+func (e GuestTargetAuth) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e GuestTargetAuth) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e GuestTargetAuth) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e GuestTargetAuth) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type GuestTargetAuthOutput struct{ *pulumi.OutputState }
+
+func (GuestTargetAuthOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GuestTargetAuth)(nil)).Elem()
+}
+
+func (o GuestTargetAuthOutput) ToGuestTargetAuthOutput() GuestTargetAuthOutput {
+	return o
+}
+
+func (o GuestTargetAuthOutput) ToGuestTargetAuthOutputWithContext(ctx context.Context) GuestTargetAuthOutput {
+	return o
+}
+
+func (o GuestTargetAuthOutput) ToGuestTargetAuthPtrOutput() GuestTargetAuthPtrOutput {
+	return o.ToGuestTargetAuthPtrOutputWithContext(context.Background())
+}
+
+func (o GuestTargetAuthOutput) ToGuestTargetAuthPtrOutputWithContext(ctx context.Context) GuestTargetAuthPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v GuestTargetAuth) *GuestTargetAuth {
+		return &v
+	}).(GuestTargetAuthPtrOutput)
+}
+
+func (o GuestTargetAuthOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o GuestTargetAuthOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e GuestTargetAuth) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o GuestTargetAuthOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o GuestTargetAuthOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e GuestTargetAuth) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type GuestTargetAuthPtrOutput struct{ *pulumi.OutputState }
+
+func (GuestTargetAuthPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GuestTargetAuth)(nil)).Elem()
+}
+
+func (o GuestTargetAuthPtrOutput) ToGuestTargetAuthPtrOutput() GuestTargetAuthPtrOutput {
+	return o
+}
+
+func (o GuestTargetAuthPtrOutput) ToGuestTargetAuthPtrOutputWithContext(ctx context.Context) GuestTargetAuthPtrOutput {
+	return o
+}
+
+func (o GuestTargetAuthPtrOutput) Elem() GuestTargetAuthOutput {
+	return o.ApplyT(func(v *GuestTargetAuth) GuestTargetAuth {
+		if v != nil {
+			return *v
+		}
+		var ret GuestTargetAuth
+		return ret
+	}).(GuestTargetAuthOutput)
+}
+
+func (o GuestTargetAuthPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o GuestTargetAuthPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *GuestTargetAuth) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// GuestTargetAuthInput is an input type that accepts values of the GuestTargetAuth enum
+// A concrete instance of `GuestTargetAuthInput` can be one of the following:
+//
+//	GuestTargetAuthNtlm
+//	GuestTargetAuthKerberos
+type GuestTargetAuthInput interface {
+	pulumi.Input
+
+	ToGuestTargetAuthOutput() GuestTargetAuthOutput
+	ToGuestTargetAuthOutputWithContext(context.Context) GuestTargetAuthOutput
+}
+
+var guestTargetAuthPtrType = reflect.TypeOf((**GuestTargetAuth)(nil)).Elem()
+
+type GuestTargetAuthPtrInput interface {
+	pulumi.Input
+
+	ToGuestTargetAuthPtrOutput() GuestTargetAuthPtrOutput
+	ToGuestTargetAuthPtrOutputWithContext(context.Context) GuestTargetAuthPtrOutput
+}
+
+type guestTargetAuthPtr string
+
+func GuestTargetAuthPtr(v string) GuestTargetAuthPtrInput {
+	return (*guestTargetAuthPtr)(&v)
+}
+
+func (*guestTargetAuthPtr) ElementType() reflect.Type {
+	return guestTargetAuthPtrType
+}
+
+func (in *guestTargetAuthPtr) ToGuestTargetAuthPtrOutput() GuestTargetAuthPtrOutput {
+	return pulumi.ToOutput(in).(GuestTargetAuthPtrOutput)
+}
+
+func (in *guestTargetAuthPtr) ToGuestTargetAuthPtrOutputWithContext(ctx context.Context) GuestTargetAuthPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(GuestTargetAuthPtrOutput)
+}
+
 // How SSH host keys are checked: strict (pinned keys or known_hosts), accept-new (trust on first use) or insecure.
 type HostKeyPolicy string
 
@@ -801,6 +967,174 @@ func (in *outputParserPtr) ToOutputParserPtrOutput() OutputParserPtrOutput {
 
 func (in *outputParserPtr) ToOutputParserPtrOutputWithContext(ctx context.Context) OutputParserPtrOutput {
 	return pulumi.ToOutputWithContext(ctx, in).(OutputParserPtrOutput)
+}
+
+// For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+type PodVmDisksProvisioning string
+
+const (
+	PodVmDisksProvisioningThin             = PodVmDisksProvisioning("thin")
+	PodVmDisksProvisioningThick            = PodVmDisksProvisioning("thick")
+	PodVmDisksProvisioningEagerZeroedThick = PodVmDisksProvisioning("eagerZeroedThick")
+)
+
+func (PodVmDisksProvisioning) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodVmDisksProvisioning)(nil)).Elem()
+}
+
+func (e PodVmDisksProvisioning) ToPodVmDisksProvisioningOutput() PodVmDisksProvisioningOutput {
+	return pulumi.ToOutput(e).(PodVmDisksProvisioningOutput)
+}
+
+func (e PodVmDisksProvisioning) ToPodVmDisksProvisioningOutputWithContext(ctx context.Context) PodVmDisksProvisioningOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(PodVmDisksProvisioningOutput)
+}
+
+func (e PodVmDisksProvisioning) ToPodVmDisksProvisioningPtrOutput() PodVmDisksProvisioningPtrOutput {
+	return e.ToPodVmDisksProvisioningPtrOutputWithContext(context.Background())
+}
+
+func (e PodVmDisksProvisioning) ToPodVmDisksProvisioningPtrOutputWithContext(ctx context.Context) PodVmDisksProvisioningPtrOutput {
+	return PodVmDisksProvisioning(e).ToPodVmDisksProvisioningOutputWithContext(ctx).ToPodVmDisksProvisioningPtrOutputWithContext(ctx)
+}
+
+func (e PodVmDisksProvisioning) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e PodVmDisksProvisioning) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e PodVmDisksProvisioning) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e PodVmDisksProvisioning) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type PodVmDisksProvisioningOutput struct{ *pulumi.OutputState }
+
+func (PodVmDisksProvisioningOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodVmDisksProvisioning)(nil)).Elem()
+}
+
+func (o PodVmDisksProvisioningOutput) ToPodVmDisksProvisioningOutput() PodVmDisksProvisioningOutput {
+	return o
+}
+
+func (o PodVmDisksProvisioningOutput) ToPodVmDisksProvisioningOutputWithContext(ctx context.Context) PodVmDisksProvisioningOutput {
+	return o
+}
+
+func (o PodVmDisksProvisioningOutput) ToPodVmDisksProvisioningPtrOutput() PodVmDisksProvisioningPtrOutput {
+	return o.ToPodVmDisksProvisioningPtrOutputWithContext(context.Background())
+}
+
+func (o PodVmDisksProvisioningOutput) ToPodVmDisksProvisioningPtrOutputWithContext(ctx context.Context) PodVmDisksProvisioningPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v PodVmDisksProvisioning) *PodVmDisksProvisioning {
+		return &v
+	}).(PodVmDisksProvisioningPtrOutput)
+}
+
+func (o PodVmDisksProvisioningOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o PodVmDisksProvisioningOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e PodVmDisksProvisioning) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o PodVmDisksProvisioningOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o PodVmDisksProvisioningOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e PodVmDisksProvisioning) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type PodVmDisksProvisioningPtrOutput struct{ *pulumi.OutputState }
+
+func (PodVmDisksProvisioningPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PodVmDisksProvisioning)(nil)).Elem()
+}
+
+func (o PodVmDisksProvisioningPtrOutput) ToPodVmDisksProvisioningPtrOutput() PodVmDisksProvisioningPtrOutput {
+	return o
+}
+
+func (o PodVmDisksProvisioningPtrOutput) ToPodVmDisksProvisioningPtrOutputWithContext(ctx context.Context) PodVmDisksProvisioningPtrOutput {
+	return o
+}
+
+func (o PodVmDisksProvisioningPtrOutput) Elem() PodVmDisksProvisioningOutput {
+	return o.ApplyT(func(v *PodVmDisksProvisioning) PodVmDisksProvisioning {
+		if v != nil {
+			return *v
+		}
+		var ret PodVmDisksProvisioning
+		return ret
+	}).(PodVmDisksProvisioningOutput)
+}
+
+func (o PodVmDisksProvisioningPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o PodVmDisksProvisioningPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *PodVmDisksProvisioning) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// PodVmDisksProvisioningInput is an input type that accepts values of the PodVmDisksProvisioning enum
+// A concrete instance of `PodVmDisksProvisioningInput` can be one of the following:
+//
+//	PodVmDisksProvisioningThin
+//	PodVmDisksProvisioningThick
+//	PodVmDisksProvisioningEagerZeroedThick
+type PodVmDisksProvisioningInput interface {
+	pulumi.Input
+
+	ToPodVmDisksProvisioningOutput() PodVmDisksProvisioningOutput
+	ToPodVmDisksProvisioningOutputWithContext(context.Context) PodVmDisksProvisioningOutput
+}
+
+var podVmDisksProvisioningPtrType = reflect.TypeOf((**PodVmDisksProvisioning)(nil)).Elem()
+
+type PodVmDisksProvisioningPtrInput interface {
+	pulumi.Input
+
+	ToPodVmDisksProvisioningPtrOutput() PodVmDisksProvisioningPtrOutput
+	ToPodVmDisksProvisioningPtrOutputWithContext(context.Context) PodVmDisksProvisioningPtrOutput
+}
+
+type podVmDisksProvisioningPtr string
+
+func PodVmDisksProvisioningPtr(v string) PodVmDisksProvisioningPtrInput {
+	return (*podVmDisksProvisioningPtr)(&v)
+}
+
+func (*podVmDisksProvisioningPtr) ElementType() reflect.Type {
+	return podVmDisksProvisioningPtrType
+}
+
+func (in *podVmDisksProvisioningPtr) ToPodVmDisksProvisioningPtrOutput() PodVmDisksProvisioningPtrOutput {
+	return pulumi.ToOutput(in).(PodVmDisksProvisioningPtrOutput)
+}
+
+func (in *podVmDisksProvisioningPtr) ToPodVmDisksProvisioningPtrOutputWithContext(ctx context.Context) PodVmDisksProvisioningPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(PodVmDisksProvisioningPtrOutput)
 }
 
 // A port group on a standard vSwitch or on a distributed switch.
@@ -1478,12 +1812,16 @@ func (in *transportPtr) ToTransportPtrOutputWithContext(ctx context.Context) Tra
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AdapterTypeInput)(nil)).Elem(), AdapterType("vmxnet3"))
 	pulumi.RegisterInputType(reflect.TypeOf((*AdapterTypePtrInput)(nil)).Elem(), AdapterType("vmxnet3"))
+	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetAuthInput)(nil)).Elem(), GuestTargetAuth("ntlm"))
+	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetAuthPtrInput)(nil)).Elem(), GuestTargetAuth("ntlm"))
 	pulumi.RegisterInputType(reflect.TypeOf((*HostKeyPolicyInput)(nil)).Elem(), HostKeyPolicy("strict"))
 	pulumi.RegisterInputType(reflect.TypeOf((*HostKeyPolicyPtrInput)(nil)).Elem(), HostKeyPolicy("strict"))
 	pulumi.RegisterInputType(reflect.TypeOf((*LoggingInput)(nil)).Elem(), Logging("stdout"))
 	pulumi.RegisterInputType(reflect.TypeOf((*LoggingPtrInput)(nil)).Elem(), Logging("stdout"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OutputParserInput)(nil)).Elem(), OutputParser("json"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OutputParserPtrInput)(nil)).Elem(), OutputParser("json"))
+	pulumi.RegisterInputType(reflect.TypeOf((*PodVmDisksProvisioningInput)(nil)).Elem(), PodVmDisksProvisioning("thin"))
+	pulumi.RegisterInputType(reflect.TypeOf((*PodVmDisksProvisioningPtrInput)(nil)).Elem(), PodVmDisksProvisioning("thin"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PortGroupKindInput)(nil)).Elem(), PortGroupKind("standard"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PortGroupKindPtrInput)(nil)).Elem(), PortGroupKind("standard"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PowerStateInput)(nil)).Elem(), PowerState("on"))
@@ -1494,6 +1832,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*TransportPtrInput)(nil)).Elem(), Transport("ssh"))
 	pulumi.RegisterOutputType(AdapterTypeOutput{})
 	pulumi.RegisterOutputType(AdapterTypePtrOutput{})
+	pulumi.RegisterOutputType(GuestTargetAuthOutput{})
+	pulumi.RegisterOutputType(GuestTargetAuthPtrOutput{})
 	pulumi.RegisterOutputType(HostKeyPolicyOutput{})
 	pulumi.RegisterOutputType(HostKeyPolicyPtrOutput{})
 	pulumi.RegisterOutputType(LoggingOutput{})
@@ -1503,6 +1843,8 @@ func init() {
 	pulumi.RegisterOutputType(ManagedSettingArrayOutput{})
 	pulumi.RegisterOutputType(OutputParserOutput{})
 	pulumi.RegisterOutputType(OutputParserPtrOutput{})
+	pulumi.RegisterOutputType(PodVmDisksProvisioningOutput{})
+	pulumi.RegisterOutputType(PodVmDisksProvisioningPtrOutput{})
 	pulumi.RegisterOutputType(PortGroupKindOutput{})
 	pulumi.RegisterOutputType(PortGroupKindPtrOutput{})
 	pulumi.RegisterOutputType(PowerStateOutput{})

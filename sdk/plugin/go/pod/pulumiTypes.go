@@ -219,6 +219,73 @@ func (o AppliedInterfaceArrayOutput) Index(i pulumi.IntInput) AppliedInterfaceOu
 	}).(AppliedInterfaceOutput)
 }
 
+// One file pod copied into the guest.
+type CopiedFile struct {
+	// Permissions set (Linux).
+	Mode int `pulumi:"mode"`
+	// The file's path in the guest.
+	Path string `pulumi:"path"`
+	// SHA-256 of the content copied.
+	Sha256 string `pulumi:"sha256"`
+	// Bytes.
+	Size int `pulumi:"size"`
+}
+
+// One file pod copied into the guest.
+type CopiedFileOutput struct{ *pulumi.OutputState }
+
+func (CopiedFileOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*CopiedFile)(nil)).Elem()
+}
+
+func (o CopiedFileOutput) ToCopiedFileOutput() CopiedFileOutput {
+	return o
+}
+
+func (o CopiedFileOutput) ToCopiedFileOutputWithContext(ctx context.Context) CopiedFileOutput {
+	return o
+}
+
+// Permissions set (Linux).
+func (o CopiedFileOutput) Mode() pulumi.IntOutput {
+	return o.ApplyT(func(v CopiedFile) int { return v.Mode }).(pulumi.IntOutput)
+}
+
+// The file's path in the guest.
+func (o CopiedFileOutput) Path() pulumi.StringOutput {
+	return o.ApplyT(func(v CopiedFile) string { return v.Path }).(pulumi.StringOutput)
+}
+
+// SHA-256 of the content copied.
+func (o CopiedFileOutput) Sha256() pulumi.StringOutput {
+	return o.ApplyT(func(v CopiedFile) string { return v.Sha256 }).(pulumi.StringOutput)
+}
+
+// Bytes.
+func (o CopiedFileOutput) Size() pulumi.IntOutput {
+	return o.ApplyT(func(v CopiedFile) int { return v.Size }).(pulumi.IntOutput)
+}
+
+type CopiedFileArrayOutput struct{ *pulumi.OutputState }
+
+func (CopiedFileArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]CopiedFile)(nil)).Elem()
+}
+
+func (o CopiedFileArrayOutput) ToCopiedFileArrayOutput() CopiedFileArrayOutput {
+	return o
+}
+
+func (o CopiedFileArrayOutput) ToCopiedFileArrayOutputWithContext(ctx context.Context) CopiedFileArrayOutput {
+	return o
+}
+
+func (o CopiedFileArrayOutput) Index(i pulumi.IntInput) CopiedFileOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) CopiedFile {
+		return vs[0].([]CopiedFile)[vs[1].(int)]
+	}).(CopiedFileOutput)
+}
+
 // The guest OS pod detected.
 type DetectedOs struct {
 	// Windows build number; empty elsewhere.
@@ -275,12 +342,20 @@ func (o DetectedOsOutput) Version() pulumi.StringOutput {
 
 // How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
 type GuestAccess struct {
+	// SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+	Agent *bool `pulumi:"agent"`
+	// SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+	DialErrorLimit *int `pulumi:"dialErrorLimit"`
 	// Pinned SSH host key fingerprint ("SHA256:…").
 	HostKey *string `pulumi:"hostKey"`
 	// WinRM: true (default) = HTTPS with channel binding; false = the explicit choice of plain HTTP.
 	Https *bool `pulumi:"https"`
+	// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+	JumpHost *JumpHost `pulumi:"jumpHost"`
 	// Guest password (stored encrypted).
 	Password *string `pulumi:"password"`
+	// SSH: one attempt's limit for connect, handshake and login (15 by default).
+	PerDialTimeoutSeconds *float64 `pulumi:"perDialTimeoutSeconds"`
 	// Port of the transport (22, 5986, …).
 	Port *int `pulumi:"port"`
 	// PEM/OpenSSH private key (stored encrypted).
@@ -304,12 +379,20 @@ type GuestAccessInput interface {
 
 // How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
 type GuestAccessArgs struct {
+	// SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+	Agent pulumi.BoolPtrInput `pulumi:"agent"`
+	// SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+	DialErrorLimit pulumi.IntPtrInput `pulumi:"dialErrorLimit"`
 	// Pinned SSH host key fingerprint ("SHA256:…").
 	HostKey pulumi.StringPtrInput `pulumi:"hostKey"`
 	// WinRM: true (default) = HTTPS with channel binding; false = the explicit choice of plain HTTP.
 	Https pulumi.BoolPtrInput `pulumi:"https"`
+	// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+	JumpHost JumpHostPtrInput `pulumi:"jumpHost"`
 	// Guest password (stored encrypted).
 	Password pulumi.StringPtrInput `pulumi:"password"`
+	// SSH: one attempt's limit for connect, handshake and login (15 by default).
+	PerDialTimeoutSeconds pulumi.Float64PtrInput `pulumi:"perDialTimeoutSeconds"`
 	// Port of the transport (22, 5986, …).
 	Port pulumi.IntPtrInput `pulumi:"port"`
 	// PEM/OpenSSH private key (stored encrypted).
@@ -398,6 +481,16 @@ func (o GuestAccessOutput) ToGuestAccessPtrOutputWithContext(ctx context.Context
 	}).(GuestAccessPtrOutput)
 }
 
+// SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+func (o GuestAccessOutput) Agent() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v GuestAccess) *bool { return v.Agent }).(pulumi.BoolPtrOutput)
+}
+
+// SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+func (o GuestAccessOutput) DialErrorLimit() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v GuestAccess) *int { return v.DialErrorLimit }).(pulumi.IntPtrOutput)
+}
+
 // Pinned SSH host key fingerprint ("SHA256:…").
 func (o GuestAccessOutput) HostKey() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GuestAccess) *string { return v.HostKey }).(pulumi.StringPtrOutput)
@@ -408,9 +501,19 @@ func (o GuestAccessOutput) Https() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GuestAccess) *bool { return v.Https }).(pulumi.BoolPtrOutput)
 }
 
+// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+func (o GuestAccessOutput) JumpHost() JumpHostPtrOutput {
+	return o.ApplyT(func(v GuestAccess) *JumpHost { return v.JumpHost }).(JumpHostPtrOutput)
+}
+
 // Guest password (stored encrypted).
 func (o GuestAccessOutput) Password() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GuestAccess) *string { return v.Password }).(pulumi.StringPtrOutput)
+}
+
+// SSH: one attempt's limit for connect, handshake and login (15 by default).
+func (o GuestAccessOutput) PerDialTimeoutSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v GuestAccess) *float64 { return v.PerDialTimeoutSeconds }).(pulumi.Float64PtrOutput)
 }
 
 // Port of the transport (22, 5986, …).
@@ -457,6 +560,26 @@ func (o GuestAccessPtrOutput) Elem() GuestAccessOutput {
 	}).(GuestAccessOutput)
 }
 
+// SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+func (o GuestAccessPtrOutput) Agent() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *GuestAccess) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Agent
+	}).(pulumi.BoolPtrOutput)
+}
+
+// SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+func (o GuestAccessPtrOutput) DialErrorLimit() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *GuestAccess) *int {
+		if v == nil {
+			return nil
+		}
+		return v.DialErrorLimit
+	}).(pulumi.IntPtrOutput)
+}
+
 // Pinned SSH host key fingerprint ("SHA256:…").
 func (o GuestAccessPtrOutput) HostKey() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GuestAccess) *string {
@@ -477,6 +600,16 @@ func (o GuestAccessPtrOutput) Https() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+func (o GuestAccessPtrOutput) JumpHost() JumpHostPtrOutput {
+	return o.ApplyT(func(v *GuestAccess) *JumpHost {
+		if v == nil {
+			return nil
+		}
+		return v.JumpHost
+	}).(JumpHostPtrOutput)
+}
+
 // Guest password (stored encrypted).
 func (o GuestAccessPtrOutput) Password() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GuestAccess) *string {
@@ -485,6 +618,16 @@ func (o GuestAccessPtrOutput) Password() pulumi.StringPtrOutput {
 		}
 		return v.Password
 	}).(pulumi.StringPtrOutput)
+}
+
+// SSH: one attempt's limit for connect, handshake and login (15 by default).
+func (o GuestAccessPtrOutput) PerDialTimeoutSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *GuestAccess) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.PerDialTimeoutSeconds
+	}).(pulumi.Float64PtrOutput)
 }
 
 // Port of the transport (22, 5986, …).
@@ -529,10 +672,16 @@ func (o GuestAccessPtrOutput) User() pulumi.StringPtrOutput {
 
 // How to reach the guest.
 type GuestTarget struct {
+	// SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+	Agent *bool `pulumi:"agent"`
+	// WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+	Auth *GuestTargetAuth `pulumi:"auth"`
 	// WinRM HTTPS: CA file to trust.
 	CaFile *string `pulumi:"caFile"`
 	// Docker: the container id or name.
 	Container *string `pulumi:"container"`
+	// SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+	DialErrorLimit *int `pulumi:"dialErrorLimit"`
 	// Guest address (ssh, winrm); typically a PodVm's ipAddress.
 	Host *string `pulumi:"host"`
 	// SSH host key policy; "strict" by default (pinned keys or known_hosts).
@@ -543,12 +692,18 @@ type GuestTarget struct {
 	Https *bool `pulumi:"https"`
 	// WinRM HTTPS: skip certificate checks (labs only).
 	Insecure *bool `pulumi:"insecure"`
+	// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+	JumpHost *JumpHost `pulumi:"jumpHost"`
+	// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+	Kerberos *GuestTargetKerberos `pulumi:"kerberos"`
 	// known_hosts file for strict/accept-new.
 	KnownHostsFile *string `pulumi:"knownHostsFile"`
 	// Passphrase of the private key.
 	Passphrase *string `pulumi:"passphrase"`
 	// Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD.
 	Password *string `pulumi:"password"`
+	// SSH: one attempt's limit for connect, handshake and login (15 by default).
+	PerDialTimeoutSeconds *float64 `pulumi:"perDialTimeoutSeconds"`
 	// Transport port (22, 5985/5986).
 	Port *int `pulumi:"port"`
 	// SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
@@ -578,10 +733,16 @@ type GuestTargetInput interface {
 
 // How to reach the guest.
 type GuestTargetArgs struct {
+	// SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+	Agent pulumi.BoolPtrInput `pulumi:"agent"`
+	// WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+	Auth GuestTargetAuthPtrInput `pulumi:"auth"`
 	// WinRM HTTPS: CA file to trust.
 	CaFile pulumi.StringPtrInput `pulumi:"caFile"`
 	// Docker: the container id or name.
 	Container pulumi.StringPtrInput `pulumi:"container"`
+	// SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+	DialErrorLimit pulumi.IntPtrInput `pulumi:"dialErrorLimit"`
 	// Guest address (ssh, winrm); typically a PodVm's ipAddress.
 	Host pulumi.StringPtrInput `pulumi:"host"`
 	// SSH host key policy; "strict" by default (pinned keys or known_hosts).
@@ -592,12 +753,18 @@ type GuestTargetArgs struct {
 	Https pulumi.BoolPtrInput `pulumi:"https"`
 	// WinRM HTTPS: skip certificate checks (labs only).
 	Insecure pulumi.BoolPtrInput `pulumi:"insecure"`
+	// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+	JumpHost JumpHostPtrInput `pulumi:"jumpHost"`
+	// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+	Kerberos GuestTargetKerberosPtrInput `pulumi:"kerberos"`
 	// known_hosts file for strict/accept-new.
 	KnownHostsFile pulumi.StringPtrInput `pulumi:"knownHostsFile"`
 	// Passphrase of the private key.
 	Passphrase pulumi.StringPtrInput `pulumi:"passphrase"`
 	// Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD.
 	Password pulumi.StringPtrInput `pulumi:"password"`
+	// SSH: one attempt's limit for connect, handshake and login (15 by default).
+	PerDialTimeoutSeconds pulumi.Float64PtrInput `pulumi:"perDialTimeoutSeconds"`
 	// Transport port (22, 5985/5986).
 	Port pulumi.IntPtrInput `pulumi:"port"`
 	// SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
@@ -692,6 +859,16 @@ func (o GuestTargetOutput) ToGuestTargetPtrOutputWithContext(ctx context.Context
 	}).(GuestTargetPtrOutput)
 }
 
+// SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+func (o GuestTargetOutput) Agent() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v GuestTarget) *bool { return v.Agent }).(pulumi.BoolPtrOutput)
+}
+
+// WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+func (o GuestTargetOutput) Auth() GuestTargetAuthPtrOutput {
+	return o.ApplyT(func(v GuestTarget) *GuestTargetAuth { return v.Auth }).(GuestTargetAuthPtrOutput)
+}
+
 // WinRM HTTPS: CA file to trust.
 func (o GuestTargetOutput) CaFile() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GuestTarget) *string { return v.CaFile }).(pulumi.StringPtrOutput)
@@ -700,6 +877,11 @@ func (o GuestTargetOutput) CaFile() pulumi.StringPtrOutput {
 // Docker: the container id or name.
 func (o GuestTargetOutput) Container() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GuestTarget) *string { return v.Container }).(pulumi.StringPtrOutput)
+}
+
+// SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+func (o GuestTargetOutput) DialErrorLimit() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v GuestTarget) *int { return v.DialErrorLimit }).(pulumi.IntPtrOutput)
 }
 
 // Guest address (ssh, winrm); typically a PodVm's ipAddress.
@@ -727,6 +909,16 @@ func (o GuestTargetOutput) Insecure() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GuestTarget) *bool { return v.Insecure }).(pulumi.BoolPtrOutput)
 }
 
+// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+func (o GuestTargetOutput) JumpHost() JumpHostPtrOutput {
+	return o.ApplyT(func(v GuestTarget) *JumpHost { return v.JumpHost }).(JumpHostPtrOutput)
+}
+
+// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+func (o GuestTargetOutput) Kerberos() GuestTargetKerberosPtrOutput {
+	return o.ApplyT(func(v GuestTarget) *GuestTargetKerberos { return v.Kerberos }).(GuestTargetKerberosPtrOutput)
+}
+
 // known_hosts file for strict/accept-new.
 func (o GuestTargetOutput) KnownHostsFile() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GuestTarget) *string { return v.KnownHostsFile }).(pulumi.StringPtrOutput)
@@ -740,6 +932,11 @@ func (o GuestTargetOutput) Passphrase() pulumi.StringPtrOutput {
 // Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD.
 func (o GuestTargetOutput) Password() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GuestTarget) *string { return v.Password }).(pulumi.StringPtrOutput)
+}
+
+// SSH: one attempt's limit for connect, handshake and login (15 by default).
+func (o GuestTargetOutput) PerDialTimeoutSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v GuestTarget) *float64 { return v.PerDialTimeoutSeconds }).(pulumi.Float64PtrOutput)
 }
 
 // Transport port (22, 5985/5986).
@@ -801,6 +998,26 @@ func (o GuestTargetPtrOutput) Elem() GuestTargetOutput {
 	}).(GuestTargetOutput)
 }
 
+// SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+func (o GuestTargetPtrOutput) Agent() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *GuestTarget) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Agent
+	}).(pulumi.BoolPtrOutput)
+}
+
+// WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+func (o GuestTargetPtrOutput) Auth() GuestTargetAuthPtrOutput {
+	return o.ApplyT(func(v *GuestTarget) *GuestTargetAuth {
+		if v == nil {
+			return nil
+		}
+		return v.Auth
+	}).(GuestTargetAuthPtrOutput)
+}
+
 // WinRM HTTPS: CA file to trust.
 func (o GuestTargetPtrOutput) CaFile() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GuestTarget) *string {
@@ -819,6 +1036,16 @@ func (o GuestTargetPtrOutput) Container() pulumi.StringPtrOutput {
 		}
 		return v.Container
 	}).(pulumi.StringPtrOutput)
+}
+
+// SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+func (o GuestTargetPtrOutput) DialErrorLimit() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *GuestTarget) *int {
+		if v == nil {
+			return nil
+		}
+		return v.DialErrorLimit
+	}).(pulumi.IntPtrOutput)
 }
 
 // Guest address (ssh, winrm); typically a PodVm's ipAddress.
@@ -871,6 +1098,26 @@ func (o GuestTargetPtrOutput) Insecure() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+func (o GuestTargetPtrOutput) JumpHost() JumpHostPtrOutput {
+	return o.ApplyT(func(v *GuestTarget) *JumpHost {
+		if v == nil {
+			return nil
+		}
+		return v.JumpHost
+	}).(JumpHostPtrOutput)
+}
+
+// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+func (o GuestTargetPtrOutput) Kerberos() GuestTargetKerberosPtrOutput {
+	return o.ApplyT(func(v *GuestTarget) *GuestTargetKerberos {
+		if v == nil {
+			return nil
+		}
+		return v.Kerberos
+	}).(GuestTargetKerberosPtrOutput)
+}
+
 // known_hosts file for strict/accept-new.
 func (o GuestTargetPtrOutput) KnownHostsFile() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *GuestTarget) *string {
@@ -899,6 +1146,16 @@ func (o GuestTargetPtrOutput) Password() pulumi.StringPtrOutput {
 		}
 		return v.Password
 	}).(pulumi.StringPtrOutput)
+}
+
+// SSH: one attempt's limit for connect, handshake and login (15 by default).
+func (o GuestTargetPtrOutput) PerDialTimeoutSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *GuestTarget) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.PerDialTimeoutSeconds
+	}).(pulumi.Float64PtrOutput)
 }
 
 // Transport port (22, 5985/5986).
@@ -969,6 +1226,241 @@ func (o GuestTargetPtrOutput) Vsphere() VsphereConnectionPtrOutput {
 		}
 		return v.Vsphere
 	}).(VsphereConnectionPtrOutput)
+}
+
+// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+type GuestTargetKerberos struct {
+	// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+	Ccache *string `pulumi:"ccache"`
+	// The realm's KDC, "host" or "host:port" (needs realm).
+	Kdc *string `pulumi:"kdc"`
+	// A keytab with the user's keys (instead of a password).
+	Keytab *string `pulumi:"keytab"`
+	// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+	Krb5Config *string `pulumi:"krb5Config"`
+	// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+	Realm *string `pulumi:"realm"`
+	// Host part of the service principal HTTP/<spnHost>; default the target host.
+	SpnHost *string `pulumi:"spnHost"`
+}
+
+// GuestTargetKerberosInput is an input type that accepts GuestTargetKerberosArgs and GuestTargetKerberosOutput values.
+// You can construct a concrete instance of `GuestTargetKerberosInput` via:
+//
+//	GuestTargetKerberosArgs{...}
+type GuestTargetKerberosInput interface {
+	pulumi.Input
+
+	ToGuestTargetKerberosOutput() GuestTargetKerberosOutput
+	ToGuestTargetKerberosOutputWithContext(context.Context) GuestTargetKerberosOutput
+}
+
+// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+type GuestTargetKerberosArgs struct {
+	// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+	Ccache pulumi.StringPtrInput `pulumi:"ccache"`
+	// The realm's KDC, "host" or "host:port" (needs realm).
+	Kdc pulumi.StringPtrInput `pulumi:"kdc"`
+	// A keytab with the user's keys (instead of a password).
+	Keytab pulumi.StringPtrInput `pulumi:"keytab"`
+	// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+	Krb5Config pulumi.StringPtrInput `pulumi:"krb5Config"`
+	// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+	Realm pulumi.StringPtrInput `pulumi:"realm"`
+	// Host part of the service principal HTTP/<spnHost>; default the target host.
+	SpnHost pulumi.StringPtrInput `pulumi:"spnHost"`
+}
+
+func (GuestTargetKerberosArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*GuestTargetKerberos)(nil)).Elem()
+}
+
+func (i GuestTargetKerberosArgs) ToGuestTargetKerberosOutput() GuestTargetKerberosOutput {
+	return i.ToGuestTargetKerberosOutputWithContext(context.Background())
+}
+
+func (i GuestTargetKerberosArgs) ToGuestTargetKerberosOutputWithContext(ctx context.Context) GuestTargetKerberosOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GuestTargetKerberosOutput)
+}
+
+func (i GuestTargetKerberosArgs) ToGuestTargetKerberosPtrOutput() GuestTargetKerberosPtrOutput {
+	return i.ToGuestTargetKerberosPtrOutputWithContext(context.Background())
+}
+
+func (i GuestTargetKerberosArgs) ToGuestTargetKerberosPtrOutputWithContext(ctx context.Context) GuestTargetKerberosPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GuestTargetKerberosOutput).ToGuestTargetKerberosPtrOutputWithContext(ctx)
+}
+
+// GuestTargetKerberosPtrInput is an input type that accepts GuestTargetKerberosArgs, GuestTargetKerberosPtr and GuestTargetKerberosPtrOutput values.
+// You can construct a concrete instance of `GuestTargetKerberosPtrInput` via:
+//
+//	        GuestTargetKerberosArgs{...}
+//
+//	or:
+//
+//	        nil
+type GuestTargetKerberosPtrInput interface {
+	pulumi.Input
+
+	ToGuestTargetKerberosPtrOutput() GuestTargetKerberosPtrOutput
+	ToGuestTargetKerberosPtrOutputWithContext(context.Context) GuestTargetKerberosPtrOutput
+}
+
+type guestTargetKerberosPtrType GuestTargetKerberosArgs
+
+func GuestTargetKerberosPtr(v *GuestTargetKerberosArgs) GuestTargetKerberosPtrInput {
+	return (*guestTargetKerberosPtrType)(v)
+}
+
+func (*guestTargetKerberosPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**GuestTargetKerberos)(nil)).Elem()
+}
+
+func (i *guestTargetKerberosPtrType) ToGuestTargetKerberosPtrOutput() GuestTargetKerberosPtrOutput {
+	return i.ToGuestTargetKerberosPtrOutputWithContext(context.Background())
+}
+
+func (i *guestTargetKerberosPtrType) ToGuestTargetKerberosPtrOutputWithContext(ctx context.Context) GuestTargetKerberosPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GuestTargetKerberosPtrOutput)
+}
+
+// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+type GuestTargetKerberosOutput struct{ *pulumi.OutputState }
+
+func (GuestTargetKerberosOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GuestTargetKerberos)(nil)).Elem()
+}
+
+func (o GuestTargetKerberosOutput) ToGuestTargetKerberosOutput() GuestTargetKerberosOutput {
+	return o
+}
+
+func (o GuestTargetKerberosOutput) ToGuestTargetKerberosOutputWithContext(ctx context.Context) GuestTargetKerberosOutput {
+	return o
+}
+
+func (o GuestTargetKerberosOutput) ToGuestTargetKerberosPtrOutput() GuestTargetKerberosPtrOutput {
+	return o.ToGuestTargetKerberosPtrOutputWithContext(context.Background())
+}
+
+func (o GuestTargetKerberosOutput) ToGuestTargetKerberosPtrOutputWithContext(ctx context.Context) GuestTargetKerberosPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v GuestTargetKerberos) *GuestTargetKerberos {
+		return &v
+	}).(GuestTargetKerberosPtrOutput)
+}
+
+// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+func (o GuestTargetKerberosOutput) Ccache() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.Ccache }).(pulumi.StringPtrOutput)
+}
+
+// The realm's KDC, "host" or "host:port" (needs realm).
+func (o GuestTargetKerberosOutput) Kdc() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.Kdc }).(pulumi.StringPtrOutput)
+}
+
+// A keytab with the user's keys (instead of a password).
+func (o GuestTargetKerberosOutput) Keytab() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.Keytab }).(pulumi.StringPtrOutput)
+}
+
+// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+func (o GuestTargetKerberosOutput) Krb5Config() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.Krb5Config }).(pulumi.StringPtrOutput)
+}
+
+// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+func (o GuestTargetKerberosOutput) Realm() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.Realm }).(pulumi.StringPtrOutput)
+}
+
+// Host part of the service principal HTTP/<spnHost>; default the target host.
+func (o GuestTargetKerberosOutput) SpnHost() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.SpnHost }).(pulumi.StringPtrOutput)
+}
+
+type GuestTargetKerberosPtrOutput struct{ *pulumi.OutputState }
+
+func (GuestTargetKerberosPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GuestTargetKerberos)(nil)).Elem()
+}
+
+func (o GuestTargetKerberosPtrOutput) ToGuestTargetKerberosPtrOutput() GuestTargetKerberosPtrOutput {
+	return o
+}
+
+func (o GuestTargetKerberosPtrOutput) ToGuestTargetKerberosPtrOutputWithContext(ctx context.Context) GuestTargetKerberosPtrOutput {
+	return o
+}
+
+func (o GuestTargetKerberosPtrOutput) Elem() GuestTargetKerberosOutput {
+	return o.ApplyT(func(v *GuestTargetKerberos) GuestTargetKerberos {
+		if v != nil {
+			return *v
+		}
+		var ret GuestTargetKerberos
+		return ret
+	}).(GuestTargetKerberosOutput)
+}
+
+// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+func (o GuestTargetKerberosPtrOutput) Ccache() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestTargetKerberos) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Ccache
+	}).(pulumi.StringPtrOutput)
+}
+
+// The realm's KDC, "host" or "host:port" (needs realm).
+func (o GuestTargetKerberosPtrOutput) Kdc() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestTargetKerberos) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Kdc
+	}).(pulumi.StringPtrOutput)
+}
+
+// A keytab with the user's keys (instead of a password).
+func (o GuestTargetKerberosPtrOutput) Keytab() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestTargetKerberos) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Keytab
+	}).(pulumi.StringPtrOutput)
+}
+
+// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+func (o GuestTargetKerberosPtrOutput) Krb5Config() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestTargetKerberos) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Krb5Config
+	}).(pulumi.StringPtrOutput)
+}
+
+// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+func (o GuestTargetKerberosPtrOutput) Realm() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestTargetKerberos) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Realm
+	}).(pulumi.StringPtrOutput)
+}
+
+// Host part of the service principal HTTP/<spnHost>; default the target host.
+func (o GuestTargetKerberosPtrOutput) SpnHost() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestTargetKerberos) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SpnHost
+	}).(pulumi.StringPtrOutput)
 }
 
 // Desired network state of one guest interface, chosen by name or MAC.
@@ -1132,6 +1624,317 @@ func (o InterfaceSpecArrayOutput) Index(i pulumi.IntInput) InterfaceSpecOutput {
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) InterfaceSpec {
 		return vs[0].([]InterfaceSpec)[vs[1].(int)]
 	}).(InterfaceSpecOutput)
+}
+
+// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+type JumpHost struct {
+	// Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK).
+	Agent *bool `pulumi:"agent"`
+	// The jump host's address, reachable from where pod runs.
+	Host string `pulumi:"host"`
+	// Its host key policy; "strict" by default.
+	HostKeyPolicy *HostKeyPolicy `pulumi:"hostKeyPolicy"`
+	// The jump host's own pinned host key fingerprints.
+	HostKeys []string `pulumi:"hostKeys"`
+	// known_hosts file for the jump host.
+	KnownHostsFile *string `pulumi:"knownHostsFile"`
+	// Passphrase of that key.
+	Passphrase *string `pulumi:"passphrase"`
+	// Its password (stored encrypted).
+	Password *string `pulumi:"password"`
+	// Its SSH port (22).
+	Port *int `pulumi:"port"`
+	// Its private key (stored encrypted).
+	PrivateKey *string `pulumi:"privateKey"`
+	// User on the jump host.
+	User string `pulumi:"user"`
+}
+
+// JumpHostInput is an input type that accepts JumpHostArgs and JumpHostOutput values.
+// You can construct a concrete instance of `JumpHostInput` via:
+//
+//	JumpHostArgs{...}
+type JumpHostInput interface {
+	pulumi.Input
+
+	ToJumpHostOutput() JumpHostOutput
+	ToJumpHostOutputWithContext(context.Context) JumpHostOutput
+}
+
+// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+type JumpHostArgs struct {
+	// Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK).
+	Agent pulumi.BoolPtrInput `pulumi:"agent"`
+	// The jump host's address, reachable from where pod runs.
+	Host pulumi.StringInput `pulumi:"host"`
+	// Its host key policy; "strict" by default.
+	HostKeyPolicy HostKeyPolicyPtrInput `pulumi:"hostKeyPolicy"`
+	// The jump host's own pinned host key fingerprints.
+	HostKeys pulumi.StringArrayInput `pulumi:"hostKeys"`
+	// known_hosts file for the jump host.
+	KnownHostsFile pulumi.StringPtrInput `pulumi:"knownHostsFile"`
+	// Passphrase of that key.
+	Passphrase pulumi.StringPtrInput `pulumi:"passphrase"`
+	// Its password (stored encrypted).
+	Password pulumi.StringPtrInput `pulumi:"password"`
+	// Its SSH port (22).
+	Port pulumi.IntPtrInput `pulumi:"port"`
+	// Its private key (stored encrypted).
+	PrivateKey pulumi.StringPtrInput `pulumi:"privateKey"`
+	// User on the jump host.
+	User pulumi.StringInput `pulumi:"user"`
+}
+
+func (JumpHostArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*JumpHost)(nil)).Elem()
+}
+
+func (i JumpHostArgs) ToJumpHostOutput() JumpHostOutput {
+	return i.ToJumpHostOutputWithContext(context.Background())
+}
+
+func (i JumpHostArgs) ToJumpHostOutputWithContext(ctx context.Context) JumpHostOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(JumpHostOutput)
+}
+
+func (i JumpHostArgs) ToJumpHostPtrOutput() JumpHostPtrOutput {
+	return i.ToJumpHostPtrOutputWithContext(context.Background())
+}
+
+func (i JumpHostArgs) ToJumpHostPtrOutputWithContext(ctx context.Context) JumpHostPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(JumpHostOutput).ToJumpHostPtrOutputWithContext(ctx)
+}
+
+// JumpHostPtrInput is an input type that accepts JumpHostArgs, JumpHostPtr and JumpHostPtrOutput values.
+// You can construct a concrete instance of `JumpHostPtrInput` via:
+//
+//	        JumpHostArgs{...}
+//
+//	or:
+//
+//	        nil
+type JumpHostPtrInput interface {
+	pulumi.Input
+
+	ToJumpHostPtrOutput() JumpHostPtrOutput
+	ToJumpHostPtrOutputWithContext(context.Context) JumpHostPtrOutput
+}
+
+type jumpHostPtrType JumpHostArgs
+
+func JumpHostPtr(v *JumpHostArgs) JumpHostPtrInput {
+	return (*jumpHostPtrType)(v)
+}
+
+func (*jumpHostPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**JumpHost)(nil)).Elem()
+}
+
+func (i *jumpHostPtrType) ToJumpHostPtrOutput() JumpHostPtrOutput {
+	return i.ToJumpHostPtrOutputWithContext(context.Background())
+}
+
+func (i *jumpHostPtrType) ToJumpHostPtrOutputWithContext(ctx context.Context) JumpHostPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(JumpHostPtrOutput)
+}
+
+// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+type JumpHostOutput struct{ *pulumi.OutputState }
+
+func (JumpHostOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*JumpHost)(nil)).Elem()
+}
+
+func (o JumpHostOutput) ToJumpHostOutput() JumpHostOutput {
+	return o
+}
+
+func (o JumpHostOutput) ToJumpHostOutputWithContext(ctx context.Context) JumpHostOutput {
+	return o
+}
+
+func (o JumpHostOutput) ToJumpHostPtrOutput() JumpHostPtrOutput {
+	return o.ToJumpHostPtrOutputWithContext(context.Background())
+}
+
+func (o JumpHostOutput) ToJumpHostPtrOutputWithContext(ctx context.Context) JumpHostPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v JumpHost) *JumpHost {
+		return &v
+	}).(JumpHostPtrOutput)
+}
+
+// Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK).
+func (o JumpHostOutput) Agent() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v JumpHost) *bool { return v.Agent }).(pulumi.BoolPtrOutput)
+}
+
+// The jump host's address, reachable from where pod runs.
+func (o JumpHostOutput) Host() pulumi.StringOutput {
+	return o.ApplyT(func(v JumpHost) string { return v.Host }).(pulumi.StringOutput)
+}
+
+// Its host key policy; "strict" by default.
+func (o JumpHostOutput) HostKeyPolicy() HostKeyPolicyPtrOutput {
+	return o.ApplyT(func(v JumpHost) *HostKeyPolicy { return v.HostKeyPolicy }).(HostKeyPolicyPtrOutput)
+}
+
+// The jump host's own pinned host key fingerprints.
+func (o JumpHostOutput) HostKeys() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v JumpHost) []string { return v.HostKeys }).(pulumi.StringArrayOutput)
+}
+
+// known_hosts file for the jump host.
+func (o JumpHostOutput) KnownHostsFile() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v JumpHost) *string { return v.KnownHostsFile }).(pulumi.StringPtrOutput)
+}
+
+// Passphrase of that key.
+func (o JumpHostOutput) Passphrase() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v JumpHost) *string { return v.Passphrase }).(pulumi.StringPtrOutput)
+}
+
+// Its password (stored encrypted).
+func (o JumpHostOutput) Password() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v JumpHost) *string { return v.Password }).(pulumi.StringPtrOutput)
+}
+
+// Its SSH port (22).
+func (o JumpHostOutput) Port() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v JumpHost) *int { return v.Port }).(pulumi.IntPtrOutput)
+}
+
+// Its private key (stored encrypted).
+func (o JumpHostOutput) PrivateKey() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v JumpHost) *string { return v.PrivateKey }).(pulumi.StringPtrOutput)
+}
+
+// User on the jump host.
+func (o JumpHostOutput) User() pulumi.StringOutput {
+	return o.ApplyT(func(v JumpHost) string { return v.User }).(pulumi.StringOutput)
+}
+
+type JumpHostPtrOutput struct{ *pulumi.OutputState }
+
+func (JumpHostPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**JumpHost)(nil)).Elem()
+}
+
+func (o JumpHostPtrOutput) ToJumpHostPtrOutput() JumpHostPtrOutput {
+	return o
+}
+
+func (o JumpHostPtrOutput) ToJumpHostPtrOutputWithContext(ctx context.Context) JumpHostPtrOutput {
+	return o
+}
+
+func (o JumpHostPtrOutput) Elem() JumpHostOutput {
+	return o.ApplyT(func(v *JumpHost) JumpHost {
+		if v != nil {
+			return *v
+		}
+		var ret JumpHost
+		return ret
+	}).(JumpHostOutput)
+}
+
+// Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK).
+func (o JumpHostPtrOutput) Agent() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *JumpHost) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.Agent
+	}).(pulumi.BoolPtrOutput)
+}
+
+// The jump host's address, reachable from where pod runs.
+func (o JumpHostPtrOutput) Host() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *JumpHost) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Host
+	}).(pulumi.StringPtrOutput)
+}
+
+// Its host key policy; "strict" by default.
+func (o JumpHostPtrOutput) HostKeyPolicy() HostKeyPolicyPtrOutput {
+	return o.ApplyT(func(v *JumpHost) *HostKeyPolicy {
+		if v == nil {
+			return nil
+		}
+		return v.HostKeyPolicy
+	}).(HostKeyPolicyPtrOutput)
+}
+
+// The jump host's own pinned host key fingerprints.
+func (o JumpHostPtrOutput) HostKeys() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *JumpHost) []string {
+		if v == nil {
+			return nil
+		}
+		return v.HostKeys
+	}).(pulumi.StringArrayOutput)
+}
+
+// known_hosts file for the jump host.
+func (o JumpHostPtrOutput) KnownHostsFile() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *JumpHost) *string {
+		if v == nil {
+			return nil
+		}
+		return v.KnownHostsFile
+	}).(pulumi.StringPtrOutput)
+}
+
+// Passphrase of that key.
+func (o JumpHostPtrOutput) Passphrase() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *JumpHost) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Passphrase
+	}).(pulumi.StringPtrOutput)
+}
+
+// Its password (stored encrypted).
+func (o JumpHostPtrOutput) Password() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *JumpHost) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Password
+	}).(pulumi.StringPtrOutput)
+}
+
+// Its SSH port (22).
+func (o JumpHostPtrOutput) Port() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *JumpHost) *int {
+		if v == nil {
+			return nil
+		}
+		return v.Port
+	}).(pulumi.IntPtrOutput)
+}
+
+// Its private key (stored encrypted).
+func (o JumpHostPtrOutput) PrivateKey() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *JumpHost) *string {
+		if v == nil {
+			return nil
+		}
+		return v.PrivateKey
+	}).(pulumi.StringPtrOutput)
+}
+
+// User on the jump host.
+func (o JumpHostPtrOutput) User() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *JumpHost) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.User
+	}).(pulumi.StringPtrOutput)
 }
 
 // One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).
@@ -1310,6 +2113,701 @@ func (o ObservedNicArrayOutput) Index(i pulumi.IntInput) ObservedNicOutput {
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ObservedNic {
 		return vs[0].([]ObservedNic)[vs[1].(int)]
 	}).(ObservedNicOutput)
+}
+
+// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+type PodVmCustomization struct {
+	// DNS domain; "local" by default.
+	Domain *string `pulumi:"domain"`
+	// Guest hostname (one label; the domain goes in domain).
+	Hostname string `pulumi:"hostname"`
+	// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+	Network *PodVmCustomizationNetwork `pulumi:"network"`
+	// tz database name, e.g. "Europe/Berlin".
+	TimeZone *string `pulumi:"timeZone"`
+}
+
+// PodVmCustomizationInput is an input type that accepts PodVmCustomizationArgs and PodVmCustomizationOutput values.
+// You can construct a concrete instance of `PodVmCustomizationInput` via:
+//
+//	PodVmCustomizationArgs{...}
+type PodVmCustomizationInput interface {
+	pulumi.Input
+
+	ToPodVmCustomizationOutput() PodVmCustomizationOutput
+	ToPodVmCustomizationOutputWithContext(context.Context) PodVmCustomizationOutput
+}
+
+// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+type PodVmCustomizationArgs struct {
+	// DNS domain; "local" by default.
+	Domain pulumi.StringPtrInput `pulumi:"domain"`
+	// Guest hostname (one label; the domain goes in domain).
+	Hostname pulumi.StringInput `pulumi:"hostname"`
+	// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+	Network PodVmCustomizationNetworkPtrInput `pulumi:"network"`
+	// tz database name, e.g. "Europe/Berlin".
+	TimeZone pulumi.StringPtrInput `pulumi:"timeZone"`
+}
+
+func (PodVmCustomizationArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodVmCustomization)(nil)).Elem()
+}
+
+func (i PodVmCustomizationArgs) ToPodVmCustomizationOutput() PodVmCustomizationOutput {
+	return i.ToPodVmCustomizationOutputWithContext(context.Background())
+}
+
+func (i PodVmCustomizationArgs) ToPodVmCustomizationOutputWithContext(ctx context.Context) PodVmCustomizationOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationOutput)
+}
+
+func (i PodVmCustomizationArgs) ToPodVmCustomizationPtrOutput() PodVmCustomizationPtrOutput {
+	return i.ToPodVmCustomizationPtrOutputWithContext(context.Background())
+}
+
+func (i PodVmCustomizationArgs) ToPodVmCustomizationPtrOutputWithContext(ctx context.Context) PodVmCustomizationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationOutput).ToPodVmCustomizationPtrOutputWithContext(ctx)
+}
+
+// PodVmCustomizationPtrInput is an input type that accepts PodVmCustomizationArgs, PodVmCustomizationPtr and PodVmCustomizationPtrOutput values.
+// You can construct a concrete instance of `PodVmCustomizationPtrInput` via:
+//
+//	        PodVmCustomizationArgs{...}
+//
+//	or:
+//
+//	        nil
+type PodVmCustomizationPtrInput interface {
+	pulumi.Input
+
+	ToPodVmCustomizationPtrOutput() PodVmCustomizationPtrOutput
+	ToPodVmCustomizationPtrOutputWithContext(context.Context) PodVmCustomizationPtrOutput
+}
+
+type podVmCustomizationPtrType PodVmCustomizationArgs
+
+func PodVmCustomizationPtr(v *PodVmCustomizationArgs) PodVmCustomizationPtrInput {
+	return (*podVmCustomizationPtrType)(v)
+}
+
+func (*podVmCustomizationPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**PodVmCustomization)(nil)).Elem()
+}
+
+func (i *podVmCustomizationPtrType) ToPodVmCustomizationPtrOutput() PodVmCustomizationPtrOutput {
+	return i.ToPodVmCustomizationPtrOutputWithContext(context.Background())
+}
+
+func (i *podVmCustomizationPtrType) ToPodVmCustomizationPtrOutputWithContext(ctx context.Context) PodVmCustomizationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationPtrOutput)
+}
+
+// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+type PodVmCustomizationOutput struct{ *pulumi.OutputState }
+
+func (PodVmCustomizationOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodVmCustomization)(nil)).Elem()
+}
+
+func (o PodVmCustomizationOutput) ToPodVmCustomizationOutput() PodVmCustomizationOutput {
+	return o
+}
+
+func (o PodVmCustomizationOutput) ToPodVmCustomizationOutputWithContext(ctx context.Context) PodVmCustomizationOutput {
+	return o
+}
+
+func (o PodVmCustomizationOutput) ToPodVmCustomizationPtrOutput() PodVmCustomizationPtrOutput {
+	return o.ToPodVmCustomizationPtrOutputWithContext(context.Background())
+}
+
+func (o PodVmCustomizationOutput) ToPodVmCustomizationPtrOutputWithContext(ctx context.Context) PodVmCustomizationPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v PodVmCustomization) *PodVmCustomization {
+		return &v
+	}).(PodVmCustomizationPtrOutput)
+}
+
+// DNS domain; "local" by default.
+func (o PodVmCustomizationOutput) Domain() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PodVmCustomization) *string { return v.Domain }).(pulumi.StringPtrOutput)
+}
+
+// Guest hostname (one label; the domain goes in domain).
+func (o PodVmCustomizationOutput) Hostname() pulumi.StringOutput {
+	return o.ApplyT(func(v PodVmCustomization) string { return v.Hostname }).(pulumi.StringOutput)
+}
+
+// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+func (o PodVmCustomizationOutput) Network() PodVmCustomizationNetworkPtrOutput {
+	return o.ApplyT(func(v PodVmCustomization) *PodVmCustomizationNetwork { return v.Network }).(PodVmCustomizationNetworkPtrOutput)
+}
+
+// tz database name, e.g. "Europe/Berlin".
+func (o PodVmCustomizationOutput) TimeZone() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PodVmCustomization) *string { return v.TimeZone }).(pulumi.StringPtrOutput)
+}
+
+type PodVmCustomizationPtrOutput struct{ *pulumi.OutputState }
+
+func (PodVmCustomizationPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PodVmCustomization)(nil)).Elem()
+}
+
+func (o PodVmCustomizationPtrOutput) ToPodVmCustomizationPtrOutput() PodVmCustomizationPtrOutput {
+	return o
+}
+
+func (o PodVmCustomizationPtrOutput) ToPodVmCustomizationPtrOutputWithContext(ctx context.Context) PodVmCustomizationPtrOutput {
+	return o
+}
+
+func (o PodVmCustomizationPtrOutput) Elem() PodVmCustomizationOutput {
+	return o.ApplyT(func(v *PodVmCustomization) PodVmCustomization {
+		if v != nil {
+			return *v
+		}
+		var ret PodVmCustomization
+		return ret
+	}).(PodVmCustomizationOutput)
+}
+
+// DNS domain; "local" by default.
+func (o PodVmCustomizationPtrOutput) Domain() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PodVmCustomization) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Domain
+	}).(pulumi.StringPtrOutput)
+}
+
+// Guest hostname (one label; the domain goes in domain).
+func (o PodVmCustomizationPtrOutput) Hostname() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PodVmCustomization) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Hostname
+	}).(pulumi.StringPtrOutput)
+}
+
+// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+func (o PodVmCustomizationPtrOutput) Network() PodVmCustomizationNetworkPtrOutput {
+	return o.ApplyT(func(v *PodVmCustomization) *PodVmCustomizationNetwork {
+		if v == nil {
+			return nil
+		}
+		return v.Network
+	}).(PodVmCustomizationNetworkPtrOutput)
+}
+
+// tz database name, e.g. "Europe/Berlin".
+func (o PodVmCustomizationPtrOutput) TimeZone() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PodVmCustomization) *string {
+		if v == nil {
+			return nil
+		}
+		return v.TimeZone
+	}).(pulumi.StringPtrOutput)
+}
+
+// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+type PodVmCustomizationNetwork struct {
+	// Up to three DNS servers.
+	DnsServers []string `pulumi:"dnsServers"`
+	// Default gateway; none when unset.
+	Gateway *string `pulumi:"gateway"`
+	// Static IPv4 address of the first NIC.
+	IpAddress string `pulumi:"ipAddress"`
+	// Prefix length of the address (24 for /24).
+	PrefixLength int `pulumi:"prefixLength"`
+}
+
+// PodVmCustomizationNetworkInput is an input type that accepts PodVmCustomizationNetworkArgs and PodVmCustomizationNetworkOutput values.
+// You can construct a concrete instance of `PodVmCustomizationNetworkInput` via:
+//
+//	PodVmCustomizationNetworkArgs{...}
+type PodVmCustomizationNetworkInput interface {
+	pulumi.Input
+
+	ToPodVmCustomizationNetworkOutput() PodVmCustomizationNetworkOutput
+	ToPodVmCustomizationNetworkOutputWithContext(context.Context) PodVmCustomizationNetworkOutput
+}
+
+// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+type PodVmCustomizationNetworkArgs struct {
+	// Up to three DNS servers.
+	DnsServers pulumi.StringArrayInput `pulumi:"dnsServers"`
+	// Default gateway; none when unset.
+	Gateway pulumi.StringPtrInput `pulumi:"gateway"`
+	// Static IPv4 address of the first NIC.
+	IpAddress pulumi.StringInput `pulumi:"ipAddress"`
+	// Prefix length of the address (24 for /24).
+	PrefixLength pulumi.IntInput `pulumi:"prefixLength"`
+}
+
+func (PodVmCustomizationNetworkArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodVmCustomizationNetwork)(nil)).Elem()
+}
+
+func (i PodVmCustomizationNetworkArgs) ToPodVmCustomizationNetworkOutput() PodVmCustomizationNetworkOutput {
+	return i.ToPodVmCustomizationNetworkOutputWithContext(context.Background())
+}
+
+func (i PodVmCustomizationNetworkArgs) ToPodVmCustomizationNetworkOutputWithContext(ctx context.Context) PodVmCustomizationNetworkOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationNetworkOutput)
+}
+
+func (i PodVmCustomizationNetworkArgs) ToPodVmCustomizationNetworkPtrOutput() PodVmCustomizationNetworkPtrOutput {
+	return i.ToPodVmCustomizationNetworkPtrOutputWithContext(context.Background())
+}
+
+func (i PodVmCustomizationNetworkArgs) ToPodVmCustomizationNetworkPtrOutputWithContext(ctx context.Context) PodVmCustomizationNetworkPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationNetworkOutput).ToPodVmCustomizationNetworkPtrOutputWithContext(ctx)
+}
+
+// PodVmCustomizationNetworkPtrInput is an input type that accepts PodVmCustomizationNetworkArgs, PodVmCustomizationNetworkPtr and PodVmCustomizationNetworkPtrOutput values.
+// You can construct a concrete instance of `PodVmCustomizationNetworkPtrInput` via:
+//
+//	        PodVmCustomizationNetworkArgs{...}
+//
+//	or:
+//
+//	        nil
+type PodVmCustomizationNetworkPtrInput interface {
+	pulumi.Input
+
+	ToPodVmCustomizationNetworkPtrOutput() PodVmCustomizationNetworkPtrOutput
+	ToPodVmCustomizationNetworkPtrOutputWithContext(context.Context) PodVmCustomizationNetworkPtrOutput
+}
+
+type podVmCustomizationNetworkPtrType PodVmCustomizationNetworkArgs
+
+func PodVmCustomizationNetworkPtr(v *PodVmCustomizationNetworkArgs) PodVmCustomizationNetworkPtrInput {
+	return (*podVmCustomizationNetworkPtrType)(v)
+}
+
+func (*podVmCustomizationNetworkPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**PodVmCustomizationNetwork)(nil)).Elem()
+}
+
+func (i *podVmCustomizationNetworkPtrType) ToPodVmCustomizationNetworkPtrOutput() PodVmCustomizationNetworkPtrOutput {
+	return i.ToPodVmCustomizationNetworkPtrOutputWithContext(context.Background())
+}
+
+func (i *podVmCustomizationNetworkPtrType) ToPodVmCustomizationNetworkPtrOutputWithContext(ctx context.Context) PodVmCustomizationNetworkPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationNetworkPtrOutput)
+}
+
+// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+type PodVmCustomizationNetworkOutput struct{ *pulumi.OutputState }
+
+func (PodVmCustomizationNetworkOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodVmCustomizationNetwork)(nil)).Elem()
+}
+
+func (o PodVmCustomizationNetworkOutput) ToPodVmCustomizationNetworkOutput() PodVmCustomizationNetworkOutput {
+	return o
+}
+
+func (o PodVmCustomizationNetworkOutput) ToPodVmCustomizationNetworkOutputWithContext(ctx context.Context) PodVmCustomizationNetworkOutput {
+	return o
+}
+
+func (o PodVmCustomizationNetworkOutput) ToPodVmCustomizationNetworkPtrOutput() PodVmCustomizationNetworkPtrOutput {
+	return o.ToPodVmCustomizationNetworkPtrOutputWithContext(context.Background())
+}
+
+func (o PodVmCustomizationNetworkOutput) ToPodVmCustomizationNetworkPtrOutputWithContext(ctx context.Context) PodVmCustomizationNetworkPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v PodVmCustomizationNetwork) *PodVmCustomizationNetwork {
+		return &v
+	}).(PodVmCustomizationNetworkPtrOutput)
+}
+
+// Up to three DNS servers.
+func (o PodVmCustomizationNetworkOutput) DnsServers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v PodVmCustomizationNetwork) []string { return v.DnsServers }).(pulumi.StringArrayOutput)
+}
+
+// Default gateway; none when unset.
+func (o PodVmCustomizationNetworkOutput) Gateway() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PodVmCustomizationNetwork) *string { return v.Gateway }).(pulumi.StringPtrOutput)
+}
+
+// Static IPv4 address of the first NIC.
+func (o PodVmCustomizationNetworkOutput) IpAddress() pulumi.StringOutput {
+	return o.ApplyT(func(v PodVmCustomizationNetwork) string { return v.IpAddress }).(pulumi.StringOutput)
+}
+
+// Prefix length of the address (24 for /24).
+func (o PodVmCustomizationNetworkOutput) PrefixLength() pulumi.IntOutput {
+	return o.ApplyT(func(v PodVmCustomizationNetwork) int { return v.PrefixLength }).(pulumi.IntOutput)
+}
+
+type PodVmCustomizationNetworkPtrOutput struct{ *pulumi.OutputState }
+
+func (PodVmCustomizationNetworkPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PodVmCustomizationNetwork)(nil)).Elem()
+}
+
+func (o PodVmCustomizationNetworkPtrOutput) ToPodVmCustomizationNetworkPtrOutput() PodVmCustomizationNetworkPtrOutput {
+	return o
+}
+
+func (o PodVmCustomizationNetworkPtrOutput) ToPodVmCustomizationNetworkPtrOutputWithContext(ctx context.Context) PodVmCustomizationNetworkPtrOutput {
+	return o
+}
+
+func (o PodVmCustomizationNetworkPtrOutput) Elem() PodVmCustomizationNetworkOutput {
+	return o.ApplyT(func(v *PodVmCustomizationNetwork) PodVmCustomizationNetwork {
+		if v != nil {
+			return *v
+		}
+		var ret PodVmCustomizationNetwork
+		return ret
+	}).(PodVmCustomizationNetworkOutput)
+}
+
+// Up to three DNS servers.
+func (o PodVmCustomizationNetworkPtrOutput) DnsServers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *PodVmCustomizationNetwork) []string {
+		if v == nil {
+			return nil
+		}
+		return v.DnsServers
+	}).(pulumi.StringArrayOutput)
+}
+
+// Default gateway; none when unset.
+func (o PodVmCustomizationNetworkPtrOutput) Gateway() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PodVmCustomizationNetwork) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Gateway
+	}).(pulumi.StringPtrOutput)
+}
+
+// Static IPv4 address of the first NIC.
+func (o PodVmCustomizationNetworkPtrOutput) IpAddress() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PodVmCustomizationNetwork) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.IpAddress
+	}).(pulumi.StringPtrOutput)
+}
+
+// Prefix length of the address (24 for /24).
+func (o PodVmCustomizationNetworkPtrOutput) PrefixLength() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *PodVmCustomizationNetwork) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.PrefixLength
+	}).(pulumi.IntPtrOutput)
+}
+
+// One virtual disk, in the VM's disk order.
+type PodVmDisks struct {
+	// Datastore for a disk pod adds; the VM's by default.
+	Datastore *string `pulumi:"datastore"`
+	// For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+	Provisioning *PodVmDisksProvisioning `pulumi:"provisioning"`
+	// Size in GiB; grows in place, never shrinks.
+	SizeGb int `pulumi:"sizeGb"`
+}
+
+// PodVmDisksInput is an input type that accepts PodVmDisksArgs and PodVmDisksOutput values.
+// You can construct a concrete instance of `PodVmDisksInput` via:
+//
+//	PodVmDisksArgs{...}
+type PodVmDisksInput interface {
+	pulumi.Input
+
+	ToPodVmDisksOutput() PodVmDisksOutput
+	ToPodVmDisksOutputWithContext(context.Context) PodVmDisksOutput
+}
+
+// One virtual disk, in the VM's disk order.
+type PodVmDisksArgs struct {
+	// Datastore for a disk pod adds; the VM's by default.
+	Datastore pulumi.StringPtrInput `pulumi:"datastore"`
+	// For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+	Provisioning PodVmDisksProvisioningPtrInput `pulumi:"provisioning"`
+	// Size in GiB; grows in place, never shrinks.
+	SizeGb pulumi.IntInput `pulumi:"sizeGb"`
+}
+
+func (PodVmDisksArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodVmDisks)(nil)).Elem()
+}
+
+func (i PodVmDisksArgs) ToPodVmDisksOutput() PodVmDisksOutput {
+	return i.ToPodVmDisksOutputWithContext(context.Background())
+}
+
+func (i PodVmDisksArgs) ToPodVmDisksOutputWithContext(ctx context.Context) PodVmDisksOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodVmDisksOutput)
+}
+
+// PodVmDisksArrayInput is an input type that accepts PodVmDisksArray and PodVmDisksArrayOutput values.
+// You can construct a concrete instance of `PodVmDisksArrayInput` via:
+//
+//	PodVmDisksArray{ PodVmDisksArgs{...} }
+type PodVmDisksArrayInput interface {
+	pulumi.Input
+
+	ToPodVmDisksArrayOutput() PodVmDisksArrayOutput
+	ToPodVmDisksArrayOutputWithContext(context.Context) PodVmDisksArrayOutput
+}
+
+type PodVmDisksArray []PodVmDisksInput
+
+func (PodVmDisksArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PodVmDisks)(nil)).Elem()
+}
+
+func (i PodVmDisksArray) ToPodVmDisksArrayOutput() PodVmDisksArrayOutput {
+	return i.ToPodVmDisksArrayOutputWithContext(context.Background())
+}
+
+func (i PodVmDisksArray) ToPodVmDisksArrayOutputWithContext(ctx context.Context) PodVmDisksArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodVmDisksArrayOutput)
+}
+
+// One virtual disk, in the VM's disk order.
+type PodVmDisksOutput struct{ *pulumi.OutputState }
+
+func (PodVmDisksOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodVmDisks)(nil)).Elem()
+}
+
+func (o PodVmDisksOutput) ToPodVmDisksOutput() PodVmDisksOutput {
+	return o
+}
+
+func (o PodVmDisksOutput) ToPodVmDisksOutputWithContext(ctx context.Context) PodVmDisksOutput {
+	return o
+}
+
+// Datastore for a disk pod adds; the VM's by default.
+func (o PodVmDisksOutput) Datastore() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PodVmDisks) *string { return v.Datastore }).(pulumi.StringPtrOutput)
+}
+
+// For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+func (o PodVmDisksOutput) Provisioning() PodVmDisksProvisioningPtrOutput {
+	return o.ApplyT(func(v PodVmDisks) *PodVmDisksProvisioning { return v.Provisioning }).(PodVmDisksProvisioningPtrOutput)
+}
+
+// Size in GiB; grows in place, never shrinks.
+func (o PodVmDisksOutput) SizeGb() pulumi.IntOutput {
+	return o.ApplyT(func(v PodVmDisks) int { return v.SizeGb }).(pulumi.IntOutput)
+}
+
+type PodVmDisksArrayOutput struct{ *pulumi.OutputState }
+
+func (PodVmDisksArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PodVmDisks)(nil)).Elem()
+}
+
+func (o PodVmDisksArrayOutput) ToPodVmDisksArrayOutput() PodVmDisksArrayOutput {
+	return o
+}
+
+func (o PodVmDisksArrayOutput) ToPodVmDisksArrayOutputWithContext(ctx context.Context) PodVmDisksArrayOutput {
+	return o
+}
+
+func (o PodVmDisksArrayOutput) Index(i pulumi.IntInput) PodVmDisksOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PodVmDisks {
+		return vs[0].([]PodVmDisks)[vs[1].(int)]
+	}).(PodVmDisksOutput)
+}
+
+// One disk as vSphere last reported it.
+type PodVmObservedDisks struct {
+	// Datastore holding the disk's file.
+	Datastore string `pulumi:"datastore"`
+	// The disk's file, as a datastore path.
+	FileName string `pulumi:"fileName"`
+	// A linked clone's parent disk file.
+	ParentFileName *string `pulumi:"parentFileName"`
+	// "thin", "thick" or "eagerZeroedThick".
+	Provisioning string `pulumi:"provisioning"`
+	// Size in GiB.
+	SizeGb float64 `pulumi:"sizeGb"`
+}
+
+// One disk as vSphere last reported it.
+type PodVmObservedDisksOutput struct{ *pulumi.OutputState }
+
+func (PodVmObservedDisksOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodVmObservedDisks)(nil)).Elem()
+}
+
+func (o PodVmObservedDisksOutput) ToPodVmObservedDisksOutput() PodVmObservedDisksOutput {
+	return o
+}
+
+func (o PodVmObservedDisksOutput) ToPodVmObservedDisksOutputWithContext(ctx context.Context) PodVmObservedDisksOutput {
+	return o
+}
+
+// Datastore holding the disk's file.
+func (o PodVmObservedDisksOutput) Datastore() pulumi.StringOutput {
+	return o.ApplyT(func(v PodVmObservedDisks) string { return v.Datastore }).(pulumi.StringOutput)
+}
+
+// The disk's file, as a datastore path.
+func (o PodVmObservedDisksOutput) FileName() pulumi.StringOutput {
+	return o.ApplyT(func(v PodVmObservedDisks) string { return v.FileName }).(pulumi.StringOutput)
+}
+
+// A linked clone's parent disk file.
+func (o PodVmObservedDisksOutput) ParentFileName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v PodVmObservedDisks) *string { return v.ParentFileName }).(pulumi.StringPtrOutput)
+}
+
+// "thin", "thick" or "eagerZeroedThick".
+func (o PodVmObservedDisksOutput) Provisioning() pulumi.StringOutput {
+	return o.ApplyT(func(v PodVmObservedDisks) string { return v.Provisioning }).(pulumi.StringOutput)
+}
+
+// Size in GiB.
+func (o PodVmObservedDisksOutput) SizeGb() pulumi.Float64Output {
+	return o.ApplyT(func(v PodVmObservedDisks) float64 { return v.SizeGb }).(pulumi.Float64Output)
+}
+
+type PodVmObservedDisksArrayOutput struct{ *pulumi.OutputState }
+
+func (PodVmObservedDisksArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PodVmObservedDisks)(nil)).Elem()
+}
+
+func (o PodVmObservedDisksArrayOutput) ToPodVmObservedDisksArrayOutput() PodVmObservedDisksArrayOutput {
+	return o
+}
+
+func (o PodVmObservedDisksArrayOutput) ToPodVmObservedDisksArrayOutputWithContext(ctx context.Context) PodVmObservedDisksArrayOutput {
+	return o
+}
+
+func (o PodVmObservedDisksArrayOutput) Index(i pulumi.IntInput) PodVmObservedDisksOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PodVmObservedDisks {
+		return vs[0].([]PodVmObservedDisks)[vs[1].(int)]
+	}).(PodVmObservedDisksOutput)
+}
+
+// One vSphere tag, by category and name.
+type PodVmTags struct {
+	// Tag category name.
+	Category string `pulumi:"category"`
+	// Tag name within the category.
+	Name string `pulumi:"name"`
+}
+
+// PodVmTagsInput is an input type that accepts PodVmTagsArgs and PodVmTagsOutput values.
+// You can construct a concrete instance of `PodVmTagsInput` via:
+//
+//	PodVmTagsArgs{...}
+type PodVmTagsInput interface {
+	pulumi.Input
+
+	ToPodVmTagsOutput() PodVmTagsOutput
+	ToPodVmTagsOutputWithContext(context.Context) PodVmTagsOutput
+}
+
+// One vSphere tag, by category and name.
+type PodVmTagsArgs struct {
+	// Tag category name.
+	Category pulumi.StringInput `pulumi:"category"`
+	// Tag name within the category.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (PodVmTagsArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodVmTags)(nil)).Elem()
+}
+
+func (i PodVmTagsArgs) ToPodVmTagsOutput() PodVmTagsOutput {
+	return i.ToPodVmTagsOutputWithContext(context.Background())
+}
+
+func (i PodVmTagsArgs) ToPodVmTagsOutputWithContext(ctx context.Context) PodVmTagsOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodVmTagsOutput)
+}
+
+// PodVmTagsArrayInput is an input type that accepts PodVmTagsArray and PodVmTagsArrayOutput values.
+// You can construct a concrete instance of `PodVmTagsArrayInput` via:
+//
+//	PodVmTagsArray{ PodVmTagsArgs{...} }
+type PodVmTagsArrayInput interface {
+	pulumi.Input
+
+	ToPodVmTagsArrayOutput() PodVmTagsArrayOutput
+	ToPodVmTagsArrayOutputWithContext(context.Context) PodVmTagsArrayOutput
+}
+
+type PodVmTagsArray []PodVmTagsInput
+
+func (PodVmTagsArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PodVmTags)(nil)).Elem()
+}
+
+func (i PodVmTagsArray) ToPodVmTagsArrayOutput() PodVmTagsArrayOutput {
+	return i.ToPodVmTagsArrayOutputWithContext(context.Background())
+}
+
+func (i PodVmTagsArray) ToPodVmTagsArrayOutputWithContext(ctx context.Context) PodVmTagsArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(PodVmTagsArrayOutput)
+}
+
+// One vSphere tag, by category and name.
+type PodVmTagsOutput struct{ *pulumi.OutputState }
+
+func (PodVmTagsOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PodVmTags)(nil)).Elem()
+}
+
+func (o PodVmTagsOutput) ToPodVmTagsOutput() PodVmTagsOutput {
+	return o
+}
+
+func (o PodVmTagsOutput) ToPodVmTagsOutputWithContext(ctx context.Context) PodVmTagsOutput {
+	return o
+}
+
+// Tag category name.
+func (o PodVmTagsOutput) Category() pulumi.StringOutput {
+	return o.ApplyT(func(v PodVmTags) string { return v.Category }).(pulumi.StringOutput)
+}
+
+// Tag name within the category.
+func (o PodVmTagsOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v PodVmTags) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type PodVmTagsArrayOutput struct{ *pulumi.OutputState }
+
+func (PodVmTagsArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]PodVmTags)(nil)).Elem()
+}
+
+func (o PodVmTagsArrayOutput) ToPodVmTagsArrayOutput() PodVmTagsArrayOutput {
+	return o
+}
+
+func (o PodVmTagsArrayOutput) ToPodVmTagsArrayOutputWithContext(ctx context.Context) PodVmTagsArrayOutput {
+	return o
+}
+
+func (o PodVmTagsArrayOutput) Index(i pulumi.IntInput) PodVmTagsOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PodVmTags {
+		return vs[0].([]PodVmTags)[vs[1].(int)]
+	}).(PodVmTagsOutput)
 }
 
 // The vSphere port group (with its VLAN) the VM's NIC goes on.
@@ -2269,10 +3767,22 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestAccessPtrInput)(nil)).Elem(), GuestAccessArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetInput)(nil)).Elem(), GuestTargetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetPtrInput)(nil)).Elem(), GuestTargetArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetKerberosInput)(nil)).Elem(), GuestTargetKerberosArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetKerberosPtrInput)(nil)).Elem(), GuestTargetKerberosArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InterfaceSpecInput)(nil)).Elem(), InterfaceSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InterfaceSpecArrayInput)(nil)).Elem(), InterfaceSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*JumpHostInput)(nil)).Elem(), JumpHostArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*JumpHostPtrInput)(nil)).Elem(), JumpHostArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NicInput)(nil)).Elem(), NicArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NicArrayInput)(nil)).Elem(), NicArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodVmCustomizationInput)(nil)).Elem(), PodVmCustomizationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodVmCustomizationPtrInput)(nil)).Elem(), PodVmCustomizationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodVmCustomizationNetworkInput)(nil)).Elem(), PodVmCustomizationNetworkArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodVmCustomizationNetworkPtrInput)(nil)).Elem(), PodVmCustomizationNetworkArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodVmDisksInput)(nil)).Elem(), PodVmDisksArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodVmDisksArrayInput)(nil)).Elem(), PodVmDisksArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodVmTagsInput)(nil)).Elem(), PodVmTagsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*PodVmTagsArrayInput)(nil)).Elem(), PodVmTagsArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PortGroupSpecInput)(nil)).Elem(), PortGroupSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PortGroupSpecPtrInput)(nil)).Elem(), PortGroupSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ShellScriptInput)(nil)).Elem(), ShellScriptArgs{})
@@ -2285,17 +3795,33 @@ func init() {
 	pulumi.RegisterOutputType(AddressSpecArrayOutput{})
 	pulumi.RegisterOutputType(AppliedInterfaceOutput{})
 	pulumi.RegisterOutputType(AppliedInterfaceArrayOutput{})
+	pulumi.RegisterOutputType(CopiedFileOutput{})
+	pulumi.RegisterOutputType(CopiedFileArrayOutput{})
 	pulumi.RegisterOutputType(DetectedOsOutput{})
 	pulumi.RegisterOutputType(GuestAccessOutput{})
 	pulumi.RegisterOutputType(GuestAccessPtrOutput{})
 	pulumi.RegisterOutputType(GuestTargetOutput{})
 	pulumi.RegisterOutputType(GuestTargetPtrOutput{})
+	pulumi.RegisterOutputType(GuestTargetKerberosOutput{})
+	pulumi.RegisterOutputType(GuestTargetKerberosPtrOutput{})
 	pulumi.RegisterOutputType(InterfaceSpecOutput{})
 	pulumi.RegisterOutputType(InterfaceSpecArrayOutput{})
+	pulumi.RegisterOutputType(JumpHostOutput{})
+	pulumi.RegisterOutputType(JumpHostPtrOutput{})
 	pulumi.RegisterOutputType(NicOutput{})
 	pulumi.RegisterOutputType(NicArrayOutput{})
 	pulumi.RegisterOutputType(ObservedNicOutput{})
 	pulumi.RegisterOutputType(ObservedNicArrayOutput{})
+	pulumi.RegisterOutputType(PodVmCustomizationOutput{})
+	pulumi.RegisterOutputType(PodVmCustomizationPtrOutput{})
+	pulumi.RegisterOutputType(PodVmCustomizationNetworkOutput{})
+	pulumi.RegisterOutputType(PodVmCustomizationNetworkPtrOutput{})
+	pulumi.RegisterOutputType(PodVmDisksOutput{})
+	pulumi.RegisterOutputType(PodVmDisksArrayOutput{})
+	pulumi.RegisterOutputType(PodVmObservedDisksOutput{})
+	pulumi.RegisterOutputType(PodVmObservedDisksArrayOutput{})
+	pulumi.RegisterOutputType(PodVmTagsOutput{})
+	pulumi.RegisterOutputType(PodVmTagsArrayOutput{})
 	pulumi.RegisterOutputType(PortGroupSpecOutput{})
 	pulumi.RegisterOutputType(PortGroupSpecPtrOutput{})
 	pulumi.RegisterOutputType(RecordedInterfaceOutput{})

@@ -29,6 +29,14 @@ export interface AddressSpecArgs {
  */
 export interface GuestAccessArgs {
     /**
+     * SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+     */
+    agent?: pulumi.Input<boolean | undefined>;
+    /**
+     * SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+     */
+    dialErrorLimit?: pulumi.Input<number | undefined>;
+    /**
      * Pinned SSH host key fingerprint ("SHA256:…").
      */
     hostKey?: pulumi.Input<string | undefined>;
@@ -37,9 +45,17 @@ export interface GuestAccessArgs {
      */
     https?: pulumi.Input<boolean | undefined>;
     /**
+     * Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+     */
+    jumpHost?: pulumi.Input<inputs.JumpHostArgs | undefined>;
+    /**
      * Guest password (stored encrypted).
      */
     password?: pulumi.Input<string | undefined>;
+    /**
+     * SSH: one attempt's limit for connect, handshake and login (15 by default).
+     */
+    perDialTimeoutSeconds?: pulumi.Input<number | undefined>;
     /**
      * Port of the transport (22, 5986, …).
      */
@@ -63,6 +79,14 @@ export interface GuestAccessArgs {
  */
 export interface GuestTargetArgs {
     /**
+     * SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+     */
+    agent?: pulumi.Input<boolean | undefined>;
+    /**
+     * WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+     */
+    auth?: pulumi.Input<enums.GuestTargetAuth | undefined>;
+    /**
      * WinRM HTTPS: CA file to trust.
      */
     caFile?: pulumi.Input<string | undefined>;
@@ -70,6 +94,10 @@ export interface GuestTargetArgs {
      * Docker: the container id or name.
      */
     container?: pulumi.Input<string | undefined>;
+    /**
+     * SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+     */
+    dialErrorLimit?: pulumi.Input<number | undefined>;
     /**
      * Guest address (ssh, winrm); typically a PodVm's ipAddress.
      */
@@ -91,6 +119,14 @@ export interface GuestTargetArgs {
      */
     insecure?: pulumi.Input<boolean | undefined>;
     /**
+     * Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+     */
+    jumpHost?: pulumi.Input<inputs.JumpHostArgs | undefined>;
+    /**
+     * WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+     */
+    kerberos?: pulumi.Input<inputs.GuestTargetKerberosArgs | undefined>;
+    /**
      * known_hosts file for strict/accept-new.
      */
     knownHostsFile?: pulumi.Input<string | undefined>;
@@ -102,6 +138,10 @@ export interface GuestTargetArgs {
      * Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD.
      */
     password?: pulumi.Input<string | undefined>;
+    /**
+     * SSH: one attempt's limit for connect, handshake and login (15 by default).
+     */
+    perDialTimeoutSeconds?: pulumi.Input<number | undefined>;
     /**
      * Transport port (22, 5985/5986).
      */
@@ -130,6 +170,36 @@ export interface GuestTargetArgs {
      * How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
      */
     vsphere?: pulumi.Input<inputs.VsphereConnectionArgs | undefined>;
+}
+
+/**
+ * WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+ */
+export interface GuestTargetKerberosArgs {
+    /**
+     * An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+     */
+    ccache?: pulumi.Input<string | undefined>;
+    /**
+     * The realm's KDC, "host" or "host:port" (needs realm).
+     */
+    kdc?: pulumi.Input<string | undefined>;
+    /**
+     * A keytab with the user's keys (instead of a password).
+     */
+    keytab?: pulumi.Input<string | undefined>;
+    /**
+     * A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+     */
+    krb5Config?: pulumi.Input<string | undefined>;
+    /**
+     * Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+     */
+    realm?: pulumi.Input<string | undefined>;
+    /**
+     * Host part of the service principal HTTP/<spnHost>; default the target host.
+     */
+    spnHost?: pulumi.Input<string | undefined>;
 }
 
 /**
@@ -171,6 +241,52 @@ export interface InterfaceSpecArgs {
 }
 
 /**
+ * Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+ */
+export interface JumpHostArgs {
+    /**
+     * Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK).
+     */
+    agent?: pulumi.Input<boolean | undefined>;
+    /**
+     * The jump host's address, reachable from where pod runs.
+     */
+    host: pulumi.Input<string>;
+    /**
+     * Its host key policy; "strict" by default.
+     */
+    hostKeyPolicy?: pulumi.Input<enums.HostKeyPolicy | undefined>;
+    /**
+     * The jump host's own pinned host key fingerprints.
+     */
+    hostKeys?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * known_hosts file for the jump host.
+     */
+    knownHostsFile?: pulumi.Input<string | undefined>;
+    /**
+     * Passphrase of that key.
+     */
+    passphrase?: pulumi.Input<string | undefined>;
+    /**
+     * Its password (stored encrypted).
+     */
+    password?: pulumi.Input<string | undefined>;
+    /**
+     * Its SSH port (22).
+     */
+    port?: pulumi.Input<number | undefined>;
+    /**
+     * Its private key (stored encrypted).
+     */
+    privateKey?: pulumi.Input<string | undefined>;
+    /**
+     * User on the jump host.
+     */
+    user: pulumi.Input<string>;
+}
+
+/**
  * One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).
  */
 export interface NicArgs {
@@ -186,6 +302,82 @@ export interface NicArgs {
      * Put the NIC on the one port group that carries this VLAN.
      */
     vlanId?: pulumi.Input<number | undefined>;
+}
+
+/**
+ * vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+ */
+export interface PodVmCustomizationArgs {
+    /**
+     * DNS domain; "local" by default.
+     */
+    domain?: pulumi.Input<string | undefined>;
+    /**
+     * Guest hostname (one label; the domain goes in domain).
+     */
+    hostname: pulumi.Input<string>;
+    /**
+     * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+     */
+    network?: pulumi.Input<inputs.PodVmCustomizationNetworkArgs | undefined>;
+    /**
+     * tz database name, e.g. "Europe/Berlin".
+     */
+    timeZone?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+ */
+export interface PodVmCustomizationNetworkArgs {
+    /**
+     * Up to three DNS servers.
+     */
+    dnsServers?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Default gateway; none when unset.
+     */
+    gateway?: pulumi.Input<string | undefined>;
+    /**
+     * Static IPv4 address of the first NIC.
+     */
+    ipAddress: pulumi.Input<string>;
+    /**
+     * Prefix length of the address (24 for /24).
+     */
+    prefixLength: pulumi.Input<number>;
+}
+
+/**
+ * One virtual disk, in the VM's disk order.
+ */
+export interface PodVmDisksArgs {
+    /**
+     * Datastore for a disk pod adds; the VM's by default.
+     */
+    datastore?: pulumi.Input<string | undefined>;
+    /**
+     * For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+     */
+    provisioning?: pulumi.Input<enums.PodVmDisksProvisioning | undefined>;
+    /**
+     * Size in GiB; grows in place, never shrinks.
+     */
+    sizeGb: pulumi.Input<number>;
+}
+
+/**
+ * One vSphere tag, by category and name.
+ */
+export interface PodVmTagsArgs {
+    /**
+     * Tag category name.
+     */
+    category: pulumi.Input<string>;
+    /**
+     * Tag name within the category.
+     */
+    name: pulumi.Input<string>;
 }
 
 /**

@@ -59,6 +59,28 @@ export interface AppliedInterface {
 }
 
 /**
+ * One file pod copied into the guest.
+ */
+export interface CopiedFile {
+    /**
+     * Permissions set (Linux).
+     */
+    mode: number;
+    /**
+     * The file's path in the guest.
+     */
+    path: string;
+    /**
+     * SHA-256 of the content copied.
+     */
+    sha256: string;
+    /**
+     * Bytes.
+     */
+    size: number;
+}
+
+/**
  * The guest OS pod detected.
  */
 export interface DetectedOs {
@@ -89,6 +111,14 @@ export interface DetectedOs {
  */
 export interface GuestAccess {
     /**
+     * SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+     */
+    agent?: boolean;
+    /**
+     * SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+     */
+    dialErrorLimit?: number;
+    /**
      * Pinned SSH host key fingerprint ("SHA256:…").
      */
     hostKey?: string;
@@ -97,9 +127,17 @@ export interface GuestAccess {
      */
     https?: boolean;
     /**
+     * Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+     */
+    jumpHost?: outputs.JumpHost;
+    /**
      * Guest password (stored encrypted).
      */
     password?: string;
+    /**
+     * SSH: one attempt's limit for connect, handshake and login (15 by default).
+     */
+    perDialTimeoutSeconds?: number;
     /**
      * Port of the transport (22, 5986, …).
      */
@@ -123,6 +161,14 @@ export interface GuestAccess {
  */
 export interface GuestTarget {
     /**
+     * SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+     */
+    agent?: boolean;
+    /**
+     * WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+     */
+    auth?: enums.GuestTargetAuth;
+    /**
      * WinRM HTTPS: CA file to trust.
      */
     caFile?: string;
@@ -130,6 +176,10 @@ export interface GuestTarget {
      * Docker: the container id or name.
      */
     container?: string;
+    /**
+     * SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+     */
+    dialErrorLimit?: number;
     /**
      * Guest address (ssh, winrm); typically a PodVm's ipAddress.
      */
@@ -151,6 +201,14 @@ export interface GuestTarget {
      */
     insecure?: boolean;
     /**
+     * Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+     */
+    jumpHost?: outputs.JumpHost;
+    /**
+     * WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+     */
+    kerberos?: outputs.GuestTargetKerberos;
+    /**
      * known_hosts file for strict/accept-new.
      */
     knownHostsFile?: string;
@@ -162,6 +220,10 @@ export interface GuestTarget {
      * Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD.
      */
     password?: string;
+    /**
+     * SSH: one attempt's limit for connect, handshake and login (15 by default).
+     */
+    perDialTimeoutSeconds?: number;
     /**
      * Transport port (22, 5985/5986).
      */
@@ -190,6 +252,36 @@ export interface GuestTarget {
      * How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
      */
     vsphere?: outputs.VsphereConnection;
+}
+
+/**
+ * WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+ */
+export interface GuestTargetKerberos {
+    /**
+     * An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+     */
+    ccache?: string;
+    /**
+     * The realm's KDC, "host" or "host:port" (needs realm).
+     */
+    kdc?: string;
+    /**
+     * A keytab with the user's keys (instead of a password).
+     */
+    keytab?: string;
+    /**
+     * A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+     */
+    krb5Config?: string;
+    /**
+     * Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+     */
+    realm?: string;
+    /**
+     * Host part of the service principal HTTP/<spnHost>; default the target host.
+     */
+    spnHost?: string;
 }
 
 /**
@@ -231,6 +323,52 @@ export interface InterfaceSpec {
 }
 
 /**
+ * Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+ */
+export interface JumpHost {
+    /**
+     * Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK).
+     */
+    agent?: boolean;
+    /**
+     * The jump host's address, reachable from where pod runs.
+     */
+    host: string;
+    /**
+     * Its host key policy; "strict" by default.
+     */
+    hostKeyPolicy?: enums.HostKeyPolicy;
+    /**
+     * The jump host's own pinned host key fingerprints.
+     */
+    hostKeys?: string[];
+    /**
+     * known_hosts file for the jump host.
+     */
+    knownHostsFile?: string;
+    /**
+     * Passphrase of that key.
+     */
+    passphrase?: string;
+    /**
+     * Its password (stored encrypted).
+     */
+    password?: string;
+    /**
+     * Its SSH port (22).
+     */
+    port?: number;
+    /**
+     * Its private key (stored encrypted).
+     */
+    privateKey?: string;
+    /**
+     * User on the jump host.
+     */
+    user: string;
+}
+
+/**
  * One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).
  */
 export interface Nic {
@@ -264,6 +402,108 @@ export interface ObservedNic {
      * The port group the NIC is on.
      */
     network: string;
+}
+
+/**
+ * vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+ */
+export interface PodVmCustomization {
+    /**
+     * DNS domain; "local" by default.
+     */
+    domain?: string;
+    /**
+     * Guest hostname (one label; the domain goes in domain).
+     */
+    hostname: string;
+    /**
+     * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+     */
+    network?: outputs.PodVmCustomizationNetwork;
+    /**
+     * tz database name, e.g. "Europe/Berlin".
+     */
+    timeZone?: string;
+}
+
+/**
+ * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+ */
+export interface PodVmCustomizationNetwork {
+    /**
+     * Up to three DNS servers.
+     */
+    dnsServers?: string[];
+    /**
+     * Default gateway; none when unset.
+     */
+    gateway?: string;
+    /**
+     * Static IPv4 address of the first NIC.
+     */
+    ipAddress: string;
+    /**
+     * Prefix length of the address (24 for /24).
+     */
+    prefixLength: number;
+}
+
+/**
+ * One virtual disk, in the VM's disk order.
+ */
+export interface PodVmDisks {
+    /**
+     * Datastore for a disk pod adds; the VM's by default.
+     */
+    datastore?: string;
+    /**
+     * For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+     */
+    provisioning?: enums.PodVmDisksProvisioning;
+    /**
+     * Size in GiB; grows in place, never shrinks.
+     */
+    sizeGb: number;
+}
+
+/**
+ * One disk as vSphere last reported it.
+ */
+export interface PodVmObservedDisks {
+    /**
+     * Datastore holding the disk's file.
+     */
+    datastore: string;
+    /**
+     * The disk's file, as a datastore path.
+     */
+    fileName: string;
+    /**
+     * A linked clone's parent disk file.
+     */
+    parentFileName?: string;
+    /**
+     * "thin", "thick" or "eagerZeroedThick".
+     */
+    provisioning: string;
+    /**
+     * Size in GiB.
+     */
+    sizeGb: number;
+}
+
+/**
+ * One vSphere tag, by category and name.
+ */
+export interface PodVmTags {
+    /**
+     * Tag category name.
+     */
+    category: string;
+    /**
+     * Tag name within the category.
+     */
+    name: string;
 }
 
 /**

@@ -8,6 +8,7 @@ import typing
 # Export this package's modules as members:
 from ._enums import *
 from .pod_command import *
+from .pod_copy import *
 from .pod_network import *
 from .pod_vm import *
 from .provider import *
@@ -30,6 +31,7 @@ _utilities.register(
   "fqn": "pulumi_pod",
   "classes": {
    "pod:index:PodCommand": "PodCommand",
+   "pod:index:PodCopy": "PodCopy",
    "pod:index:PodNetwork": "PodNetwork",
    "pod:index:PodVm": "PodVm"
   }

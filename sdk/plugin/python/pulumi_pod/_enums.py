@@ -8,10 +8,12 @@ from enum import Enum
 
 __all__ = [
     'AdapterType',
+    'GuestTargetAuth',
     'HostKeyPolicy',
     'Logging',
     'ManagedSetting',
     'OutputParser',
+    'PodVmDisksProvisioning',
     'PortGroupKind',
     'PowerState',
     'Shell',
@@ -27,6 +29,15 @@ class AdapterType(_builtins.str, Enum):
     VMXNET3 = "vmxnet3"
     E1000 = "e1000"
     E1000E = "e1000e"
+
+
+@pulumi.type_token("pod:index:GuestTargetAuth")
+class GuestTargetAuth(_builtins.str, Enum):
+    """
+    WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+    """
+    NTLM = "ntlm"
+    KERBEROS = "kerberos"
 
 
 @pulumi.type_token("pod:index:HostKeyPolicy")
@@ -73,6 +84,16 @@ class OutputParser(_builtins.str, Enum):
     OS_RELEASE = "os-release"
     KEY_VALUE = "key-value"
     POWERSHELL_JSON = "powershell-json"
+
+
+@pulumi.type_token("pod:index:PodVmDisksProvisioning")
+class PodVmDisksProvisioning(_builtins.str, Enum):
+    """
+    For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+    """
+    THIN = "thin"
+    THICK = "thick"
+    EAGER_ZEROED_THICK = "eagerZeroedThick"
 
 
 @pulumi.type_token("pod:index:PortGroupKind")

@@ -22,10 +22,22 @@ __all__ = [
     'GuestAccessArgsDict',
     'GuestTargetArgs',
     'GuestTargetArgsDict',
+    'GuestTargetKerberosArgs',
+    'GuestTargetKerberosArgsDict',
     'InterfaceSpecArgs',
     'InterfaceSpecArgsDict',
+    'JumpHostArgs',
+    'JumpHostArgsDict',
     'NicArgs',
     'NicArgsDict',
+    'PodVmCustomizationArgs',
+    'PodVmCustomizationArgsDict',
+    'PodVmCustomizationNetworkArgs',
+    'PodVmCustomizationNetworkArgsDict',
+    'PodVmDisksArgs',
+    'PodVmDisksArgsDict',
+    'PodVmTagsArgs',
+    'PodVmTagsArgsDict',
     'PortGroupSpecArgs',
     'PortGroupSpecArgsDict',
     'ShellScriptArgs',
@@ -113,6 +125,14 @@ class GuestAccessArgsDict(TypedDict):
     """
     How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
     """
+    agent: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+    """
+    dial_error_limit: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+    """
     host_key: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Pinned SSH host key fingerprint ("SHA256:…").
@@ -121,9 +141,17 @@ class GuestAccessArgsDict(TypedDict):
     """
     WinRM: true (default) = HTTPS with channel binding; false = the explicit choice of plain HTTP.
     """
+    jump_host: NotRequired[pulumi.Input[Optional['JumpHostArgsDict']]]
+    """
+    Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+    """
     password: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Guest password (stored encrypted).
+    """
+    per_dial_timeout_seconds: NotRequired[pulumi.Input[Optional[_builtins.float]]]
+    """
+    SSH: one attempt's limit for connect, handshake and login (15 by default).
     """
     port: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -145,9 +173,13 @@ class GuestAccessArgsDict(TypedDict):
 @pulumi.input_type
 class GuestAccessArgs:
     def __init__(__self__, *,
+                 agent: pulumi.Input[Optional[_builtins.bool]] = None,
+                 dial_error_limit: pulumi.Input[Optional[_builtins.int]] = None,
                  host_key: pulumi.Input[Optional[_builtins.str]] = None,
                  https: pulumi.Input[Optional[_builtins.bool]] = None,
+                 jump_host: pulumi.Input[Optional['JumpHostArgs']] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
+                 per_dial_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  port: pulumi.Input[Optional[_builtins.int]] = None,
                  private_key: pulumi.Input[Optional[_builtins.str]] = None,
                  transport: pulumi.Input[Optional['Transport']] = None,
@@ -155,20 +187,32 @@ class GuestAccessArgs:
         """
         How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
 
+        :param pulumi.Input[_builtins.bool] agent: SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+        :param pulumi.Input[_builtins.int] dial_error_limit: SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
         :param pulumi.Input[_builtins.str] host_key: Pinned SSH host key fingerprint ("SHA256:…").
         :param pulumi.Input[_builtins.bool] https: WinRM: true (default) = HTTPS with channel binding; false = the explicit choice of plain HTTP.
+        :param pulumi.Input['JumpHostArgs'] jump_host: Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
         :param pulumi.Input[_builtins.str] password: Guest password (stored encrypted).
+        :param pulumi.Input[_builtins.float] per_dial_timeout_seconds: SSH: one attempt's limit for connect, handshake and login (15 by default).
         :param pulumi.Input[_builtins.int] port: Port of the transport (22, 5986, …).
         :param pulumi.Input[_builtins.str] private_key: PEM/OpenSSH private key (stored encrypted).
         :param pulumi.Input['Transport'] transport: Preferred transport.
         :param pulumi.Input[_builtins.str] user: Guest user for OS detection; else stack config pod:guestUser, else POD_GUEST_USER.
         """
+        if agent is not None:
+            pulumi.set(__self__, "agent", agent)
+        if dial_error_limit is not None:
+            pulumi.set(__self__, "dial_error_limit", dial_error_limit)
         if host_key is not None:
             pulumi.set(__self__, "host_key", host_key)
         if https is not None:
             pulumi.set(__self__, "https", https)
+        if jump_host is not None:
+            pulumi.set(__self__, "jump_host", jump_host)
         if password is not None:
             pulumi.set(__self__, "password", password)
+        if per_dial_timeout_seconds is not None:
+            pulumi.set(__self__, "per_dial_timeout_seconds", per_dial_timeout_seconds)
         if port is not None:
             pulumi.set(__self__, "port", port)
         if private_key is not None:
@@ -177,6 +221,30 @@ class GuestAccessArgs:
             pulumi.set(__self__, "transport", transport)
         if user is not None:
             pulumi.set(__self__, "user", user)
+
+    @_builtins.property
+    @pulumi.getter
+    def agent(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+        """
+        return pulumi.get(self, "agent")
+
+    @agent.setter
+    def agent(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "agent", value)
+
+    @_builtins.property
+    @pulumi.getter(name="dialErrorLimit")
+    def dial_error_limit(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+        """
+        return pulumi.get(self, "dial_error_limit")
+
+    @dial_error_limit.setter
+    def dial_error_limit(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "dial_error_limit", value)
 
     @_builtins.property
     @pulumi.getter(name="hostKey")
@@ -203,6 +271,18 @@ class GuestAccessArgs:
         pulumi.set(self, "https", value)
 
     @_builtins.property
+    @pulumi.getter(name="jumpHost")
+    def jump_host(self) -> pulumi.Input[Optional['JumpHostArgs']]:
+        """
+        Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+        """
+        return pulumi.get(self, "jump_host")
+
+    @jump_host.setter
+    def jump_host(self, value: pulumi.Input[Optional['JumpHostArgs']]):
+        pulumi.set(self, "jump_host", value)
+
+    @_builtins.property
     @pulumi.getter
     def password(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -213,6 +293,18 @@ class GuestAccessArgs:
     @password.setter
     def password(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "password", value)
+
+    @_builtins.property
+    @pulumi.getter(name="perDialTimeoutSeconds")
+    def per_dial_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        SSH: one attempt's limit for connect, handshake and login (15 by default).
+        """
+        return pulumi.get(self, "per_dial_timeout_seconds")
+
+    @per_dial_timeout_seconds.setter
+    def per_dial_timeout_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "per_dial_timeout_seconds", value)
 
     @_builtins.property
     @pulumi.getter
@@ -267,6 +359,14 @@ class GuestTargetArgsDict(TypedDict):
     """
     How to reach the guest.
     """
+    agent: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+    """
+    auth: NotRequired[pulumi.Input[Optional['GuestTargetAuth']]]
+    """
+    WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+    """
     ca_file: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     WinRM HTTPS: CA file to trust.
@@ -274,6 +374,10 @@ class GuestTargetArgsDict(TypedDict):
     container: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Docker: the container id or name.
+    """
+    dial_error_limit: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
     """
     host: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -295,6 +399,14 @@ class GuestTargetArgsDict(TypedDict):
     """
     WinRM HTTPS: skip certificate checks (labs only).
     """
+    jump_host: NotRequired[pulumi.Input[Optional['JumpHostArgsDict']]]
+    """
+    Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+    """
+    kerberos: NotRequired[pulumi.Input[Optional['GuestTargetKerberosArgsDict']]]
+    """
+    WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+    """
     known_hosts_file: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     known_hosts file for strict/accept-new.
@@ -306,6 +418,10 @@ class GuestTargetArgsDict(TypedDict):
     password: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD.
+    """
+    per_dial_timeout_seconds: NotRequired[pulumi.Input[Optional[_builtins.float]]]
+    """
+    SSH: one attempt's limit for connect, handshake and login (15 by default).
     """
     port: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
@@ -339,16 +455,22 @@ class GuestTargetArgsDict(TypedDict):
 @pulumi.input_type
 class GuestTargetArgs:
     def __init__(__self__, *,
+                 agent: pulumi.Input[Optional[_builtins.bool]] = None,
+                 auth: pulumi.Input[Optional['GuestTargetAuth']] = None,
                  ca_file: pulumi.Input[Optional[_builtins.str]] = None,
                  container: pulumi.Input[Optional[_builtins.str]] = None,
+                 dial_error_limit: pulumi.Input[Optional[_builtins.int]] = None,
                  host: pulumi.Input[Optional[_builtins.str]] = None,
                  host_key_policy: pulumi.Input[Optional['HostKeyPolicy']] = None,
                  host_keys: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  https: pulumi.Input[Optional[_builtins.bool]] = None,
                  insecure: pulumi.Input[Optional[_builtins.bool]] = None,
+                 jump_host: pulumi.Input[Optional['JumpHostArgs']] = None,
+                 kerberos: pulumi.Input[Optional['GuestTargetKerberosArgs']] = None,
                  known_hosts_file: pulumi.Input[Optional[_builtins.str]] = None,
                  passphrase: pulumi.Input[Optional[_builtins.str]] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
+                 per_dial_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  port: pulumi.Input[Optional[_builtins.int]] = None,
                  private_key: pulumi.Input[Optional[_builtins.str]] = None,
                  thumbprint: pulumi.Input[Optional[_builtins.str]] = None,
@@ -359,16 +481,22 @@ class GuestTargetArgs:
         """
         How to reach the guest.
 
+        :param pulumi.Input[_builtins.bool] agent: SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+        :param pulumi.Input['GuestTargetAuth'] auth: WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
         :param pulumi.Input[_builtins.str] ca_file: WinRM HTTPS: CA file to trust.
         :param pulumi.Input[_builtins.str] container: Docker: the container id or name.
+        :param pulumi.Input[_builtins.int] dial_error_limit: SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
         :param pulumi.Input[_builtins.str] host: Guest address (ssh, winrm); typically a PodVm's ipAddress.
         :param pulumi.Input['HostKeyPolicy'] host_key_policy: SSH host key policy; "strict" by default (pinned keys or known_hosts).
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] host_keys: Pinned SSH host key fingerprints; a PodVm's sshHostKeys.
         :param pulumi.Input[_builtins.bool] https: WinRM: true (default) = HTTPS 5986, NTLM with channel binding; false = the explicit choice of plain HTTP 5985 with NTLM message encryption.
         :param pulumi.Input[_builtins.bool] insecure: WinRM HTTPS: skip certificate checks (labs only).
+        :param pulumi.Input['JumpHostArgs'] jump_host: Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+        :param pulumi.Input['GuestTargetKerberosArgs'] kerberos: WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
         :param pulumi.Input[_builtins.str] known_hosts_file: known_hosts file for strict/accept-new.
         :param pulumi.Input[_builtins.str] passphrase: Passphrase of the private key.
         :param pulumi.Input[_builtins.str] password: Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD.
+        :param pulumi.Input[_builtins.float] per_dial_timeout_seconds: SSH: one attempt's limit for connect, handshake and login (15 by default).
         :param pulumi.Input[_builtins.int] port: Transport port (22, 5985/5986).
         :param pulumi.Input[_builtins.str] private_key: SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
         :param pulumi.Input[_builtins.str] thumbprint: WinRM HTTPS: pinned SHA-256 certificate thumbprint.
@@ -377,10 +505,16 @@ class GuestTargetArgs:
         :param pulumi.Input[_builtins.str] vm_id: guestops: the VM's managed object id (a PodVm's moid).
         :param pulumi.Input['VsphereConnectionArgs'] vsphere: How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
         """
+        if agent is not None:
+            pulumi.set(__self__, "agent", agent)
+        if auth is not None:
+            pulumi.set(__self__, "auth", auth)
         if ca_file is not None:
             pulumi.set(__self__, "ca_file", ca_file)
         if container is not None:
             pulumi.set(__self__, "container", container)
+        if dial_error_limit is not None:
+            pulumi.set(__self__, "dial_error_limit", dial_error_limit)
         if host is not None:
             pulumi.set(__self__, "host", host)
         if host_key_policy is not None:
@@ -391,12 +525,18 @@ class GuestTargetArgs:
             pulumi.set(__self__, "https", https)
         if insecure is not None:
             pulumi.set(__self__, "insecure", insecure)
+        if jump_host is not None:
+            pulumi.set(__self__, "jump_host", jump_host)
+        if kerberos is not None:
+            pulumi.set(__self__, "kerberos", kerberos)
         if known_hosts_file is not None:
             pulumi.set(__self__, "known_hosts_file", known_hosts_file)
         if passphrase is not None:
             pulumi.set(__self__, "passphrase", passphrase)
         if password is not None:
             pulumi.set(__self__, "password", password)
+        if per_dial_timeout_seconds is not None:
+            pulumi.set(__self__, "per_dial_timeout_seconds", per_dial_timeout_seconds)
         if port is not None:
             pulumi.set(__self__, "port", port)
         if private_key is not None:
@@ -411,6 +551,30 @@ class GuestTargetArgs:
             pulumi.set(__self__, "vm_id", vm_id)
         if vsphere is not None:
             pulumi.set(__self__, "vsphere", vsphere)
+
+    @_builtins.property
+    @pulumi.getter
+    def agent(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+        """
+        return pulumi.get(self, "agent")
+
+    @agent.setter
+    def agent(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "agent", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def auth(self) -> pulumi.Input[Optional['GuestTargetAuth']]:
+        """
+        WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+        """
+        return pulumi.get(self, "auth")
+
+    @auth.setter
+    def auth(self, value: pulumi.Input[Optional['GuestTargetAuth']]):
+        pulumi.set(self, "auth", value)
 
     @_builtins.property
     @pulumi.getter(name="caFile")
@@ -435,6 +599,18 @@ class GuestTargetArgs:
     @container.setter
     def container(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "container", value)
+
+    @_builtins.property
+    @pulumi.getter(name="dialErrorLimit")
+    def dial_error_limit(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+        """
+        return pulumi.get(self, "dial_error_limit")
+
+    @dial_error_limit.setter
+    def dial_error_limit(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "dial_error_limit", value)
 
     @_builtins.property
     @pulumi.getter
@@ -497,6 +673,30 @@ class GuestTargetArgs:
         pulumi.set(self, "insecure", value)
 
     @_builtins.property
+    @pulumi.getter(name="jumpHost")
+    def jump_host(self) -> pulumi.Input[Optional['JumpHostArgs']]:
+        """
+        Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+        """
+        return pulumi.get(self, "jump_host")
+
+    @jump_host.setter
+    def jump_host(self, value: pulumi.Input[Optional['JumpHostArgs']]):
+        pulumi.set(self, "jump_host", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def kerberos(self) -> pulumi.Input[Optional['GuestTargetKerberosArgs']]:
+        """
+        WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+        """
+        return pulumi.get(self, "kerberos")
+
+    @kerberos.setter
+    def kerberos(self, value: pulumi.Input[Optional['GuestTargetKerberosArgs']]):
+        pulumi.set(self, "kerberos", value)
+
+    @_builtins.property
     @pulumi.getter(name="knownHostsFile")
     def known_hosts_file(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -531,6 +731,18 @@ class GuestTargetArgs:
     @password.setter
     def password(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "password", value)
+
+    @_builtins.property
+    @pulumi.getter(name="perDialTimeoutSeconds")
+    def per_dial_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        SSH: one attempt's limit for connect, handshake and login (15 by default).
+        """
+        return pulumi.get(self, "per_dial_timeout_seconds")
+
+    @per_dial_timeout_seconds.setter
+    def per_dial_timeout_seconds(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "per_dial_timeout_seconds", value)
 
     @_builtins.property
     @pulumi.getter
@@ -615,6 +827,140 @@ class GuestTargetArgs:
     @vsphere.setter
     def vsphere(self, value: pulumi.Input[Optional['VsphereConnectionArgs']]):
         pulumi.set(self, "vsphere", value)
+
+
+class GuestTargetKerberosArgsDict(TypedDict):
+    """
+    WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+    """
+    ccache: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+    """
+    kdc: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The realm's KDC, "host" or "host:port" (needs realm).
+    """
+    keytab: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A keytab with the user's keys (instead of a password).
+    """
+    krb5_config: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+    """
+    realm: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+    """
+    spn_host: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Host part of the service principal HTTP/<spnHost>; default the target host.
+    """
+
+@pulumi.input_type
+class GuestTargetKerberosArgs:
+    def __init__(__self__, *,
+                 ccache: pulumi.Input[Optional[_builtins.str]] = None,
+                 kdc: pulumi.Input[Optional[_builtins.str]] = None,
+                 keytab: pulumi.Input[Optional[_builtins.str]] = None,
+                 krb5_config: pulumi.Input[Optional[_builtins.str]] = None,
+                 realm: pulumi.Input[Optional[_builtins.str]] = None,
+                 spn_host: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+
+        :param pulumi.Input[_builtins.str] ccache: An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+        :param pulumi.Input[_builtins.str] kdc: The realm's KDC, "host" or "host:port" (needs realm).
+        :param pulumi.Input[_builtins.str] keytab: A keytab with the user's keys (instead of a password).
+        :param pulumi.Input[_builtins.str] krb5_config: A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+        :param pulumi.Input[_builtins.str] realm: Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+        :param pulumi.Input[_builtins.str] spn_host: Host part of the service principal HTTP/<spnHost>; default the target host.
+        """
+        if ccache is not None:
+            pulumi.set(__self__, "ccache", ccache)
+        if kdc is not None:
+            pulumi.set(__self__, "kdc", kdc)
+        if keytab is not None:
+            pulumi.set(__self__, "keytab", keytab)
+        if krb5_config is not None:
+            pulumi.set(__self__, "krb5_config", krb5_config)
+        if realm is not None:
+            pulumi.set(__self__, "realm", realm)
+        if spn_host is not None:
+            pulumi.set(__self__, "spn_host", spn_host)
+
+    @_builtins.property
+    @pulumi.getter
+    def ccache(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+        """
+        return pulumi.get(self, "ccache")
+
+    @ccache.setter
+    def ccache(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "ccache", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def kdc(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The realm's KDC, "host" or "host:port" (needs realm).
+        """
+        return pulumi.get(self, "kdc")
+
+    @kdc.setter
+    def kdc(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "kdc", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def keytab(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A keytab with the user's keys (instead of a password).
+        """
+        return pulumi.get(self, "keytab")
+
+    @keytab.setter
+    def keytab(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "keytab", value)
+
+    @_builtins.property
+    @pulumi.getter(name="krb5Config")
+    def krb5_config(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+        """
+        return pulumi.get(self, "krb5_config")
+
+    @krb5_config.setter
+    def krb5_config(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "krb5_config", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def realm(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+        """
+        return pulumi.get(self, "realm")
+
+    @realm.setter
+    def realm(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "realm", value)
+
+    @_builtins.property
+    @pulumi.getter(name="spnHost")
+    def spn_host(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Host part of the service principal HTTP/<spnHost>; default the target host.
+        """
+        return pulumi.get(self, "spn_host")
+
+    @spn_host.setter
+    def spn_host(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "spn_host", value)
 
 
 class InterfaceSpecArgsDict(TypedDict):
@@ -791,6 +1137,218 @@ class InterfaceSpecArgs:
         pulumi.set(self, "vlan_id", value)
 
 
+class JumpHostArgsDict(TypedDict):
+    """
+    Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+    """
+    host: pulumi.Input[_builtins.str]
+    """
+    The jump host's address, reachable from where pod runs.
+    """
+    user: pulumi.Input[_builtins.str]
+    """
+    User on the jump host.
+    """
+    agent: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK).
+    """
+    host_key_policy: NotRequired[pulumi.Input[Optional['HostKeyPolicy']]]
+    """
+    Its host key policy; "strict" by default.
+    """
+    host_keys: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    The jump host's own pinned host key fingerprints.
+    """
+    known_hosts_file: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    known_hosts file for the jump host.
+    """
+    passphrase: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Passphrase of that key.
+    """
+    password: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Its password (stored encrypted).
+    """
+    port: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    Its SSH port (22).
+    """
+    private_key: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Its private key (stored encrypted).
+    """
+
+@pulumi.input_type
+class JumpHostArgs:
+    def __init__(__self__, *,
+                 host: pulumi.Input[_builtins.str],
+                 user: pulumi.Input[_builtins.str],
+                 agent: pulumi.Input[Optional[_builtins.bool]] = None,
+                 host_key_policy: pulumi.Input[Optional['HostKeyPolicy']] = None,
+                 host_keys: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 known_hosts_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 passphrase: pulumi.Input[Optional[_builtins.str]] = None,
+                 password: pulumi.Input[Optional[_builtins.str]] = None,
+                 port: pulumi.Input[Optional[_builtins.int]] = None,
+                 private_key: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+
+        :param pulumi.Input[_builtins.str] host: The jump host's address, reachable from where pod runs.
+        :param pulumi.Input[_builtins.str] user: User on the jump host.
+        :param pulumi.Input[_builtins.bool] agent: Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK).
+        :param pulumi.Input['HostKeyPolicy'] host_key_policy: Its host key policy; "strict" by default.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] host_keys: The jump host's own pinned host key fingerprints.
+        :param pulumi.Input[_builtins.str] known_hosts_file: known_hosts file for the jump host.
+        :param pulumi.Input[_builtins.str] passphrase: Passphrase of that key.
+        :param pulumi.Input[_builtins.str] password: Its password (stored encrypted).
+        :param pulumi.Input[_builtins.int] port: Its SSH port (22).
+        :param pulumi.Input[_builtins.str] private_key: Its private key (stored encrypted).
+        """
+        pulumi.set(__self__, "host", host)
+        pulumi.set(__self__, "user", user)
+        if agent is not None:
+            pulumi.set(__self__, "agent", agent)
+        if host_key_policy is not None:
+            pulumi.set(__self__, "host_key_policy", host_key_policy)
+        if host_keys is not None:
+            pulumi.set(__self__, "host_keys", host_keys)
+        if known_hosts_file is not None:
+            pulumi.set(__self__, "known_hosts_file", known_hosts_file)
+        if passphrase is not None:
+            pulumi.set(__self__, "passphrase", passphrase)
+        if password is not None:
+            pulumi.set(__self__, "password", password)
+        if port is not None:
+            pulumi.set(__self__, "port", port)
+        if private_key is not None:
+            pulumi.set(__self__, "private_key", private_key)
+
+    @_builtins.property
+    @pulumi.getter
+    def host(self) -> pulumi.Input[_builtins.str]:
+        """
+        The jump host's address, reachable from where pod runs.
+        """
+        return pulumi.get(self, "host")
+
+    @host.setter
+    def host(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "host", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def user(self) -> pulumi.Input[_builtins.str]:
+        """
+        User on the jump host.
+        """
+        return pulumi.get(self, "user")
+
+    @user.setter
+    def user(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "user", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def agent(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK).
+        """
+        return pulumi.get(self, "agent")
+
+    @agent.setter
+    def agent(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "agent", value)
+
+    @_builtins.property
+    @pulumi.getter(name="hostKeyPolicy")
+    def host_key_policy(self) -> pulumi.Input[Optional['HostKeyPolicy']]:
+        """
+        Its host key policy; "strict" by default.
+        """
+        return pulumi.get(self, "host_key_policy")
+
+    @host_key_policy.setter
+    def host_key_policy(self, value: pulumi.Input[Optional['HostKeyPolicy']]):
+        pulumi.set(self, "host_key_policy", value)
+
+    @_builtins.property
+    @pulumi.getter(name="hostKeys")
+    def host_keys(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The jump host's own pinned host key fingerprints.
+        """
+        return pulumi.get(self, "host_keys")
+
+    @host_keys.setter
+    def host_keys(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "host_keys", value)
+
+    @_builtins.property
+    @pulumi.getter(name="knownHostsFile")
+    def known_hosts_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        known_hosts file for the jump host.
+        """
+        return pulumi.get(self, "known_hosts_file")
+
+    @known_hosts_file.setter
+    def known_hosts_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "known_hosts_file", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def passphrase(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Passphrase of that key.
+        """
+        return pulumi.get(self, "passphrase")
+
+    @passphrase.setter
+    def passphrase(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "passphrase", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def password(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Its password (stored encrypted).
+        """
+        return pulumi.get(self, "password")
+
+    @password.setter
+    def password(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "password", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def port(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        Its SSH port (22).
+        """
+        return pulumi.get(self, "port")
+
+    @port.setter
+    def port(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "port", value)
+
+    @_builtins.property
+    @pulumi.getter(name="privateKey")
+    def private_key(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Its private key (stored encrypted).
+        """
+        return pulumi.get(self, "private_key")
+
+    @private_key.setter
+    def private_key(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "private_key", value)
+
+
 class NicArgsDict(TypedDict):
     """
     One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).
@@ -863,6 +1421,316 @@ class NicArgs:
     @vlan_id.setter
     def vlan_id(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "vlan_id", value)
+
+
+class PodVmCustomizationArgsDict(TypedDict):
+    """
+    vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+    """
+    hostname: pulumi.Input[_builtins.str]
+    """
+    Guest hostname (one label; the domain goes in domain).
+    """
+    domain: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    DNS domain; "local" by default.
+    """
+    network: NotRequired[pulumi.Input[Optional['PodVmCustomizationNetworkArgsDict']]]
+    """
+    Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+    """
+    time_zone: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    tz database name, e.g. "Europe/Berlin".
+    """
+
+@pulumi.input_type
+class PodVmCustomizationArgs:
+    def __init__(__self__, *,
+                 hostname: pulumi.Input[_builtins.str],
+                 domain: pulumi.Input[Optional[_builtins.str]] = None,
+                 network: pulumi.Input[Optional['PodVmCustomizationNetworkArgs']] = None,
+                 time_zone: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+
+        :param pulumi.Input[_builtins.str] hostname: Guest hostname (one label; the domain goes in domain).
+        :param pulumi.Input[_builtins.str] domain: DNS domain; "local" by default.
+        :param pulumi.Input['PodVmCustomizationNetworkArgs'] network: Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+        :param pulumi.Input[_builtins.str] time_zone: tz database name, e.g. "Europe/Berlin".
+        """
+        pulumi.set(__self__, "hostname", hostname)
+        if domain is not None:
+            pulumi.set(__self__, "domain", domain)
+        if network is not None:
+            pulumi.set(__self__, "network", network)
+        if time_zone is not None:
+            pulumi.set(__self__, "time_zone", time_zone)
+
+    @_builtins.property
+    @pulumi.getter
+    def hostname(self) -> pulumi.Input[_builtins.str]:
+        """
+        Guest hostname (one label; the domain goes in domain).
+        """
+        return pulumi.get(self, "hostname")
+
+    @hostname.setter
+    def hostname(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "hostname", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def domain(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        DNS domain; "local" by default.
+        """
+        return pulumi.get(self, "domain")
+
+    @domain.setter
+    def domain(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "domain", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def network(self) -> pulumi.Input[Optional['PodVmCustomizationNetworkArgs']]:
+        """
+        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+        """
+        return pulumi.get(self, "network")
+
+    @network.setter
+    def network(self, value: pulumi.Input[Optional['PodVmCustomizationNetworkArgs']]):
+        pulumi.set(self, "network", value)
+
+    @_builtins.property
+    @pulumi.getter(name="timeZone")
+    def time_zone(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        tz database name, e.g. "Europe/Berlin".
+        """
+        return pulumi.get(self, "time_zone")
+
+    @time_zone.setter
+    def time_zone(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "time_zone", value)
+
+
+class PodVmCustomizationNetworkArgsDict(TypedDict):
+    """
+    Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+    """
+    ip_address: pulumi.Input[_builtins.str]
+    """
+    Static IPv4 address of the first NIC.
+    """
+    prefix_length: pulumi.Input[_builtins.int]
+    """
+    Prefix length of the address (24 for /24).
+    """
+    dns_servers: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Up to three DNS servers.
+    """
+    gateway: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Default gateway; none when unset.
+    """
+
+@pulumi.input_type
+class PodVmCustomizationNetworkArgs:
+    def __init__(__self__, *,
+                 ip_address: pulumi.Input[_builtins.str],
+                 prefix_length: pulumi.Input[_builtins.int],
+                 dns_servers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 gateway: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+
+        :param pulumi.Input[_builtins.str] ip_address: Static IPv4 address of the first NIC.
+        :param pulumi.Input[_builtins.int] prefix_length: Prefix length of the address (24 for /24).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] dns_servers: Up to three DNS servers.
+        :param pulumi.Input[_builtins.str] gateway: Default gateway; none when unset.
+        """
+        pulumi.set(__self__, "ip_address", ip_address)
+        pulumi.set(__self__, "prefix_length", prefix_length)
+        if dns_servers is not None:
+            pulumi.set(__self__, "dns_servers", dns_servers)
+        if gateway is not None:
+            pulumi.set(__self__, "gateway", gateway)
+
+    @_builtins.property
+    @pulumi.getter(name="ipAddress")
+    def ip_address(self) -> pulumi.Input[_builtins.str]:
+        """
+        Static IPv4 address of the first NIC.
+        """
+        return pulumi.get(self, "ip_address")
+
+    @ip_address.setter
+    def ip_address(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "ip_address", value)
+
+    @_builtins.property
+    @pulumi.getter(name="prefixLength")
+    def prefix_length(self) -> pulumi.Input[_builtins.int]:
+        """
+        Prefix length of the address (24 for /24).
+        """
+        return pulumi.get(self, "prefix_length")
+
+    @prefix_length.setter
+    def prefix_length(self, value: pulumi.Input[_builtins.int]):
+        pulumi.set(self, "prefix_length", value)
+
+    @_builtins.property
+    @pulumi.getter(name="dnsServers")
+    def dns_servers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Up to three DNS servers.
+        """
+        return pulumi.get(self, "dns_servers")
+
+    @dns_servers.setter
+    def dns_servers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "dns_servers", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def gateway(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Default gateway; none when unset.
+        """
+        return pulumi.get(self, "gateway")
+
+    @gateway.setter
+    def gateway(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "gateway", value)
+
+
+class PodVmDisksArgsDict(TypedDict):
+    """
+    One virtual disk, in the VM's disk order.
+    """
+    size_gb: pulumi.Input[_builtins.int]
+    """
+    Size in GiB; grows in place, never shrinks.
+    """
+    datastore: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Datastore for a disk pod adds; the VM's by default.
+    """
+    provisioning: NotRequired[pulumi.Input[Optional['PodVmDisksProvisioning']]]
+    """
+    For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+    """
+
+@pulumi.input_type
+class PodVmDisksArgs:
+    def __init__(__self__, *,
+                 size_gb: pulumi.Input[_builtins.int],
+                 datastore: pulumi.Input[Optional[_builtins.str]] = None,
+                 provisioning: pulumi.Input[Optional['PodVmDisksProvisioning']] = None):
+        """
+        One virtual disk, in the VM's disk order.
+
+        :param pulumi.Input[_builtins.int] size_gb: Size in GiB; grows in place, never shrinks.
+        :param pulumi.Input[_builtins.str] datastore: Datastore for a disk pod adds; the VM's by default.
+        :param pulumi.Input['PodVmDisksProvisioning'] provisioning: For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+        """
+        pulumi.set(__self__, "size_gb", size_gb)
+        if datastore is not None:
+            pulumi.set(__self__, "datastore", datastore)
+        if provisioning is not None:
+            pulumi.set(__self__, "provisioning", provisioning)
+
+    @_builtins.property
+    @pulumi.getter(name="sizeGb")
+    def size_gb(self) -> pulumi.Input[_builtins.int]:
+        """
+        Size in GiB; grows in place, never shrinks.
+        """
+        return pulumi.get(self, "size_gb")
+
+    @size_gb.setter
+    def size_gb(self, value: pulumi.Input[_builtins.int]):
+        pulumi.set(self, "size_gb", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def datastore(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Datastore for a disk pod adds; the VM's by default.
+        """
+        return pulumi.get(self, "datastore")
+
+    @datastore.setter
+    def datastore(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "datastore", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def provisioning(self) -> pulumi.Input[Optional['PodVmDisksProvisioning']]:
+        """
+        For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+        """
+        return pulumi.get(self, "provisioning")
+
+    @provisioning.setter
+    def provisioning(self, value: pulumi.Input[Optional['PodVmDisksProvisioning']]):
+        pulumi.set(self, "provisioning", value)
+
+
+class PodVmTagsArgsDict(TypedDict):
+    """
+    One vSphere tag, by category and name.
+    """
+    category: pulumi.Input[_builtins.str]
+    """
+    Tag category name.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Tag name within the category.
+    """
+
+@pulumi.input_type
+class PodVmTagsArgs:
+    def __init__(__self__, *,
+                 category: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        One vSphere tag, by category and name.
+
+        :param pulumi.Input[_builtins.str] category: Tag category name.
+        :param pulumi.Input[_builtins.str] name: Tag name within the category.
+        """
+        pulumi.set(__self__, "category", category)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def category(self) -> pulumi.Input[_builtins.str]:
+        """
+        Tag category name.
+        """
+        return pulumi.get(self, "category")
+
+    @category.setter
+    def category(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "category", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Tag name within the category.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
 
 
 class PortGroupSpecArgsDict(TypedDict):

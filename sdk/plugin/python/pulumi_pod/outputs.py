@@ -19,12 +19,20 @@ from ._enums import *
 __all__ = [
     'AddressSpec',
     'AppliedInterface',
+    'CopiedFile',
     'DetectedOs',
     'GuestAccess',
     'GuestTarget',
+    'GuestTargetKerberos',
     'InterfaceSpec',
+    'JumpHost',
     'Nic',
     'ObservedNic',
+    'PodVmCustomization',
+    'PodVmCustomizationNetwork',
+    'PodVmDisks',
+    'PodVmObservedDisks',
+    'PodVmTags',
     'PortGroupSpec',
     'RecordedInterface',
     'ShellScript',
@@ -187,6 +195,62 @@ class AppliedInterface(dict):
 
 
 @pulumi.output_type
+class CopiedFile(dict):
+    """
+    One file pod copied into the guest.
+    """
+    def __init__(__self__, *,
+                 mode: _builtins.int,
+                 path: _builtins.str,
+                 sha256: _builtins.str,
+                 size: _builtins.int):
+        """
+        One file pod copied into the guest.
+
+        :param _builtins.int mode: Permissions set (Linux).
+        :param _builtins.str path: The file's path in the guest.
+        :param _builtins.str sha256: SHA-256 of the content copied.
+        :param _builtins.int size: Bytes.
+        """
+        pulumi.set(__self__, "mode", mode)
+        pulumi.set(__self__, "path", path)
+        pulumi.set(__self__, "sha256", sha256)
+        pulumi.set(__self__, "size", size)
+
+    @_builtins.property
+    @pulumi.getter
+    def mode(self) -> _builtins.int:
+        """
+        Permissions set (Linux).
+        """
+        return pulumi.get(self, "mode")
+
+    @_builtins.property
+    @pulumi.getter
+    def path(self) -> _builtins.str:
+        """
+        The file's path in the guest.
+        """
+        return pulumi.get(self, "path")
+
+    @_builtins.property
+    @pulumi.getter
+    def sha256(self) -> _builtins.str:
+        """
+        SHA-256 of the content copied.
+        """
+        return pulumi.get(self, "sha256")
+
+    @_builtins.property
+    @pulumi.getter
+    def size(self) -> _builtins.int:
+        """
+        Bytes.
+        """
+        return pulumi.get(self, "size")
+
+
+@pulumi.output_type
 class DetectedOs(dict):
     """
     The guest OS pod detected.
@@ -261,8 +325,14 @@ class GuestAccess(dict):
     @staticmethod
     def __key_warning(key: str):
         suggest = None
-        if key == "hostKey":
+        if key == "dialErrorLimit":
+            suggest = "dial_error_limit"
+        elif key == "hostKey":
             suggest = "host_key"
+        elif key == "jumpHost":
+            suggest = "jump_host"
+        elif key == "perDialTimeoutSeconds":
+            suggest = "per_dial_timeout_seconds"
         elif key == "privateKey":
             suggest = "private_key"
 
@@ -278,9 +348,13 @@ class GuestAccess(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
+                 agent: Optional[_builtins.bool] = None,
+                 dial_error_limit: Optional[_builtins.int] = None,
                  host_key: Optional[_builtins.str] = None,
                  https: Optional[_builtins.bool] = None,
+                 jump_host: Optional['outputs.JumpHost'] = None,
                  password: Optional[_builtins.str] = None,
+                 per_dial_timeout_seconds: Optional[_builtins.float] = None,
                  port: Optional[_builtins.int] = None,
                  private_key: Optional[_builtins.str] = None,
                  transport: Optional['Transport'] = None,
@@ -288,20 +362,32 @@ class GuestAccess(dict):
         """
         How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
 
+        :param _builtins.bool agent: SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+        :param _builtins.int dial_error_limit: SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
         :param _builtins.str host_key: Pinned SSH host key fingerprint ("SHA256:…").
         :param _builtins.bool https: WinRM: true (default) = HTTPS with channel binding; false = the explicit choice of plain HTTP.
+        :param 'JumpHost' jump_host: Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
         :param _builtins.str password: Guest password (stored encrypted).
+        :param _builtins.float per_dial_timeout_seconds: SSH: one attempt's limit for connect, handshake and login (15 by default).
         :param _builtins.int port: Port of the transport (22, 5986, …).
         :param _builtins.str private_key: PEM/OpenSSH private key (stored encrypted).
         :param 'Transport' transport: Preferred transport.
         :param _builtins.str user: Guest user for OS detection; else stack config pod:guestUser, else POD_GUEST_USER.
         """
+        if agent is not None:
+            pulumi.set(__self__, "agent", agent)
+        if dial_error_limit is not None:
+            pulumi.set(__self__, "dial_error_limit", dial_error_limit)
         if host_key is not None:
             pulumi.set(__self__, "host_key", host_key)
         if https is not None:
             pulumi.set(__self__, "https", https)
+        if jump_host is not None:
+            pulumi.set(__self__, "jump_host", jump_host)
         if password is not None:
             pulumi.set(__self__, "password", password)
+        if per_dial_timeout_seconds is not None:
+            pulumi.set(__self__, "per_dial_timeout_seconds", per_dial_timeout_seconds)
         if port is not None:
             pulumi.set(__self__, "port", port)
         if private_key is not None:
@@ -310,6 +396,22 @@ class GuestAccess(dict):
             pulumi.set(__self__, "transport", transport)
         if user is not None:
             pulumi.set(__self__, "user", user)
+
+    @_builtins.property
+    @pulumi.getter
+    def agent(self) -> Optional[_builtins.bool]:
+        """
+        SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+        """
+        return pulumi.get(self, "agent")
+
+    @_builtins.property
+    @pulumi.getter(name="dialErrorLimit")
+    def dial_error_limit(self) -> Optional[_builtins.int]:
+        """
+        SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+        """
+        return pulumi.get(self, "dial_error_limit")
 
     @_builtins.property
     @pulumi.getter(name="hostKey")
@@ -328,12 +430,28 @@ class GuestAccess(dict):
         return pulumi.get(self, "https")
 
     @_builtins.property
+    @pulumi.getter(name="jumpHost")
+    def jump_host(self) -> Optional['outputs.JumpHost']:
+        """
+        Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+        """
+        return pulumi.get(self, "jump_host")
+
+    @_builtins.property
     @pulumi.getter
     def password(self) -> Optional[_builtins.str]:
         """
         Guest password (stored encrypted).
         """
         return pulumi.get(self, "password")
+
+    @_builtins.property
+    @pulumi.getter(name="perDialTimeoutSeconds")
+    def per_dial_timeout_seconds(self) -> Optional[_builtins.float]:
+        """
+        SSH: one attempt's limit for connect, handshake and login (15 by default).
+        """
+        return pulumi.get(self, "per_dial_timeout_seconds")
 
     @_builtins.property
     @pulumi.getter
@@ -378,12 +496,18 @@ class GuestTarget(dict):
         suggest = None
         if key == "caFile":
             suggest = "ca_file"
+        elif key == "dialErrorLimit":
+            suggest = "dial_error_limit"
         elif key == "hostKeyPolicy":
             suggest = "host_key_policy"
         elif key == "hostKeys":
             suggest = "host_keys"
+        elif key == "jumpHost":
+            suggest = "jump_host"
         elif key == "knownHostsFile":
             suggest = "known_hosts_file"
+        elif key == "perDialTimeoutSeconds":
+            suggest = "per_dial_timeout_seconds"
         elif key == "privateKey":
             suggest = "private_key"
         elif key == "vmId":
@@ -401,16 +525,22 @@ class GuestTarget(dict):
         return super().get(key, default)
 
     def __init__(__self__, *,
+                 agent: Optional[_builtins.bool] = None,
+                 auth: Optional['GuestTargetAuth'] = None,
                  ca_file: Optional[_builtins.str] = None,
                  container: Optional[_builtins.str] = None,
+                 dial_error_limit: Optional[_builtins.int] = None,
                  host: Optional[_builtins.str] = None,
                  host_key_policy: Optional['HostKeyPolicy'] = None,
                  host_keys: Optional[Sequence[_builtins.str]] = None,
                  https: Optional[_builtins.bool] = None,
                  insecure: Optional[_builtins.bool] = None,
+                 jump_host: Optional['outputs.JumpHost'] = None,
+                 kerberos: Optional['outputs.GuestTargetKerberos'] = None,
                  known_hosts_file: Optional[_builtins.str] = None,
                  passphrase: Optional[_builtins.str] = None,
                  password: Optional[_builtins.str] = None,
+                 per_dial_timeout_seconds: Optional[_builtins.float] = None,
                  port: Optional[_builtins.int] = None,
                  private_key: Optional[_builtins.str] = None,
                  thumbprint: Optional[_builtins.str] = None,
@@ -421,16 +551,22 @@ class GuestTarget(dict):
         """
         How to reach the guest.
 
+        :param _builtins.bool agent: SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+        :param 'GuestTargetAuth' auth: WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
         :param _builtins.str ca_file: WinRM HTTPS: CA file to trust.
         :param _builtins.str container: Docker: the container id or name.
+        :param _builtins.int dial_error_limit: SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
         :param _builtins.str host: Guest address (ssh, winrm); typically a PodVm's ipAddress.
         :param 'HostKeyPolicy' host_key_policy: SSH host key policy; "strict" by default (pinned keys or known_hosts).
         :param Sequence[_builtins.str] host_keys: Pinned SSH host key fingerprints; a PodVm's sshHostKeys.
         :param _builtins.bool https: WinRM: true (default) = HTTPS 5986, NTLM with channel binding; false = the explicit choice of plain HTTP 5985 with NTLM message encryption.
         :param _builtins.bool insecure: WinRM HTTPS: skip certificate checks (labs only).
+        :param 'JumpHost' jump_host: Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+        :param 'GuestTargetKerberos' kerberos: WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
         :param _builtins.str known_hosts_file: known_hosts file for strict/accept-new.
         :param _builtins.str passphrase: Passphrase of the private key.
         :param _builtins.str password: Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD.
+        :param _builtins.float per_dial_timeout_seconds: SSH: one attempt's limit for connect, handshake and login (15 by default).
         :param _builtins.int port: Transport port (22, 5985/5986).
         :param _builtins.str private_key: SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
         :param _builtins.str thumbprint: WinRM HTTPS: pinned SHA-256 certificate thumbprint.
@@ -439,10 +575,16 @@ class GuestTarget(dict):
         :param _builtins.str vm_id: guestops: the VM's managed object id (a PodVm's moid).
         :param 'VsphereConnection' vsphere: How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
         """
+        if agent is not None:
+            pulumi.set(__self__, "agent", agent)
+        if auth is not None:
+            pulumi.set(__self__, "auth", auth)
         if ca_file is not None:
             pulumi.set(__self__, "ca_file", ca_file)
         if container is not None:
             pulumi.set(__self__, "container", container)
+        if dial_error_limit is not None:
+            pulumi.set(__self__, "dial_error_limit", dial_error_limit)
         if host is not None:
             pulumi.set(__self__, "host", host)
         if host_key_policy is not None:
@@ -453,12 +595,18 @@ class GuestTarget(dict):
             pulumi.set(__self__, "https", https)
         if insecure is not None:
             pulumi.set(__self__, "insecure", insecure)
+        if jump_host is not None:
+            pulumi.set(__self__, "jump_host", jump_host)
+        if kerberos is not None:
+            pulumi.set(__self__, "kerberos", kerberos)
         if known_hosts_file is not None:
             pulumi.set(__self__, "known_hosts_file", known_hosts_file)
         if passphrase is not None:
             pulumi.set(__self__, "passphrase", passphrase)
         if password is not None:
             pulumi.set(__self__, "password", password)
+        if per_dial_timeout_seconds is not None:
+            pulumi.set(__self__, "per_dial_timeout_seconds", per_dial_timeout_seconds)
         if port is not None:
             pulumi.set(__self__, "port", port)
         if private_key is not None:
@@ -475,6 +623,22 @@ class GuestTarget(dict):
             pulumi.set(__self__, "vsphere", vsphere)
 
     @_builtins.property
+    @pulumi.getter
+    def agent(self) -> Optional[_builtins.bool]:
+        """
+        SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
+        """
+        return pulumi.get(self, "agent")
+
+    @_builtins.property
+    @pulumi.getter
+    def auth(self) -> Optional['GuestTargetAuth']:
+        """
+        WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+        """
+        return pulumi.get(self, "auth")
+
+    @_builtins.property
     @pulumi.getter(name="caFile")
     def ca_file(self) -> Optional[_builtins.str]:
         """
@@ -489,6 +653,14 @@ class GuestTarget(dict):
         Docker: the container id or name.
         """
         return pulumi.get(self, "container")
+
+    @_builtins.property
+    @pulumi.getter(name="dialErrorLimit")
+    def dial_error_limit(self) -> Optional[_builtins.int]:
+        """
+        SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
+        """
+        return pulumi.get(self, "dial_error_limit")
 
     @_builtins.property
     @pulumi.getter
@@ -531,6 +703,22 @@ class GuestTarget(dict):
         return pulumi.get(self, "insecure")
 
     @_builtins.property
+    @pulumi.getter(name="jumpHost")
+    def jump_host(self) -> Optional['outputs.JumpHost']:
+        """
+        Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+        """
+        return pulumi.get(self, "jump_host")
+
+    @_builtins.property
+    @pulumi.getter
+    def kerberos(self) -> Optional['outputs.GuestTargetKerberos']:
+        """
+        WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+        """
+        return pulumi.get(self, "kerberos")
+
+    @_builtins.property
     @pulumi.getter(name="knownHostsFile")
     def known_hosts_file(self) -> Optional[_builtins.str]:
         """
@@ -553,6 +741,14 @@ class GuestTarget(dict):
         Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD.
         """
         return pulumi.get(self, "password")
+
+    @_builtins.property
+    @pulumi.getter(name="perDialTimeoutSeconds")
+    def per_dial_timeout_seconds(self) -> Optional[_builtins.float]:
+        """
+        SSH: one attempt's limit for connect, handshake and login (15 by default).
+        """
+        return pulumi.get(self, "per_dial_timeout_seconds")
 
     @_builtins.property
     @pulumi.getter
@@ -609,6 +805,109 @@ class GuestTarget(dict):
         How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
         """
         return pulumi.get(self, "vsphere")
+
+
+@pulumi.output_type
+class GuestTargetKerberos(dict):
+    """
+    WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "krb5Config":
+            suggest = "krb5_config"
+        elif key == "spnHost":
+            suggest = "spn_host"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in GuestTargetKerberos. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        GuestTargetKerberos.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        GuestTargetKerberos.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 ccache: Optional[_builtins.str] = None,
+                 kdc: Optional[_builtins.str] = None,
+                 keytab: Optional[_builtins.str] = None,
+                 krb5_config: Optional[_builtins.str] = None,
+                 realm: Optional[_builtins.str] = None,
+                 spn_host: Optional[_builtins.str] = None):
+        """
+        WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+
+        :param _builtins.str ccache: An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+        :param _builtins.str kdc: The realm's KDC, "host" or "host:port" (needs realm).
+        :param _builtins.str keytab: A keytab with the user's keys (instead of a password).
+        :param _builtins.str krb5_config: A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+        :param _builtins.str realm: Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+        :param _builtins.str spn_host: Host part of the service principal HTTP/<spnHost>; default the target host.
+        """
+        if ccache is not None:
+            pulumi.set(__self__, "ccache", ccache)
+        if kdc is not None:
+            pulumi.set(__self__, "kdc", kdc)
+        if keytab is not None:
+            pulumi.set(__self__, "keytab", keytab)
+        if krb5_config is not None:
+            pulumi.set(__self__, "krb5_config", krb5_config)
+        if realm is not None:
+            pulumi.set(__self__, "realm", realm)
+        if spn_host is not None:
+            pulumi.set(__self__, "spn_host", spn_host)
+
+    @_builtins.property
+    @pulumi.getter
+    def ccache(self) -> Optional[_builtins.str]:
+        """
+        An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+        """
+        return pulumi.get(self, "ccache")
+
+    @_builtins.property
+    @pulumi.getter
+    def kdc(self) -> Optional[_builtins.str]:
+        """
+        The realm's KDC, "host" or "host:port" (needs realm).
+        """
+        return pulumi.get(self, "kdc")
+
+    @_builtins.property
+    @pulumi.getter
+    def keytab(self) -> Optional[_builtins.str]:
+        """
+        A keytab with the user's keys (instead of a password).
+        """
+        return pulumi.get(self, "keytab")
+
+    @_builtins.property
+    @pulumi.getter(name="krb5Config")
+    def krb5_config(self) -> Optional[_builtins.str]:
+        """
+        A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+        """
+        return pulumi.get(self, "krb5_config")
+
+    @_builtins.property
+    @pulumi.getter
+    def realm(self) -> Optional[_builtins.str]:
+        """
+        Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+        """
+        return pulumi.get(self, "realm")
+
+    @_builtins.property
+    @pulumi.getter(name="spnHost")
+    def spn_host(self) -> Optional[_builtins.str]:
+        """
+        Host part of the service principal HTTP/<spnHost>; default the target host.
+        """
+        return pulumi.get(self, "spn_host")
 
 
 @pulumi.output_type
@@ -739,6 +1038,159 @@ class InterfaceSpec(dict):
 
 
 @pulumi.output_type
+class JumpHost(dict):
+    """
+    Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "hostKeyPolicy":
+            suggest = "host_key_policy"
+        elif key == "hostKeys":
+            suggest = "host_keys"
+        elif key == "knownHostsFile":
+            suggest = "known_hosts_file"
+        elif key == "privateKey":
+            suggest = "private_key"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in JumpHost. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        JumpHost.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        JumpHost.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 host: _builtins.str,
+                 user: _builtins.str,
+                 agent: Optional[_builtins.bool] = None,
+                 host_key_policy: Optional['HostKeyPolicy'] = None,
+                 host_keys: Optional[Sequence[_builtins.str]] = None,
+                 known_hosts_file: Optional[_builtins.str] = None,
+                 passphrase: Optional[_builtins.str] = None,
+                 password: Optional[_builtins.str] = None,
+                 port: Optional[_builtins.int] = None,
+                 private_key: Optional[_builtins.str] = None):
+        """
+        Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
+
+        :param _builtins.str host: The jump host's address, reachable from where pod runs.
+        :param _builtins.str user: User on the jump host.
+        :param _builtins.bool agent: Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK).
+        :param 'HostKeyPolicy' host_key_policy: Its host key policy; "strict" by default.
+        :param Sequence[_builtins.str] host_keys: The jump host's own pinned host key fingerprints.
+        :param _builtins.str known_hosts_file: known_hosts file for the jump host.
+        :param _builtins.str passphrase: Passphrase of that key.
+        :param _builtins.str password: Its password (stored encrypted).
+        :param _builtins.int port: Its SSH port (22).
+        :param _builtins.str private_key: Its private key (stored encrypted).
+        """
+        pulumi.set(__self__, "host", host)
+        pulumi.set(__self__, "user", user)
+        if agent is not None:
+            pulumi.set(__self__, "agent", agent)
+        if host_key_policy is not None:
+            pulumi.set(__self__, "host_key_policy", host_key_policy)
+        if host_keys is not None:
+            pulumi.set(__self__, "host_keys", host_keys)
+        if known_hosts_file is not None:
+            pulumi.set(__self__, "known_hosts_file", known_hosts_file)
+        if passphrase is not None:
+            pulumi.set(__self__, "passphrase", passphrase)
+        if password is not None:
+            pulumi.set(__self__, "password", password)
+        if port is not None:
+            pulumi.set(__self__, "port", port)
+        if private_key is not None:
+            pulumi.set(__self__, "private_key", private_key)
+
+    @_builtins.property
+    @pulumi.getter
+    def host(self) -> _builtins.str:
+        """
+        The jump host's address, reachable from where pod runs.
+        """
+        return pulumi.get(self, "host")
+
+    @_builtins.property
+    @pulumi.getter
+    def user(self) -> _builtins.str:
+        """
+        User on the jump host.
+        """
+        return pulumi.get(self, "user")
+
+    @_builtins.property
+    @pulumi.getter
+    def agent(self) -> Optional[_builtins.bool]:
+        """
+        Log in to the jump host with the SSH agent ($SSH_AUTH_SOCK).
+        """
+        return pulumi.get(self, "agent")
+
+    @_builtins.property
+    @pulumi.getter(name="hostKeyPolicy")
+    def host_key_policy(self) -> Optional['HostKeyPolicy']:
+        """
+        Its host key policy; "strict" by default.
+        """
+        return pulumi.get(self, "host_key_policy")
+
+    @_builtins.property
+    @pulumi.getter(name="hostKeys")
+    def host_keys(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        The jump host's own pinned host key fingerprints.
+        """
+        return pulumi.get(self, "host_keys")
+
+    @_builtins.property
+    @pulumi.getter(name="knownHostsFile")
+    def known_hosts_file(self) -> Optional[_builtins.str]:
+        """
+        known_hosts file for the jump host.
+        """
+        return pulumi.get(self, "known_hosts_file")
+
+    @_builtins.property
+    @pulumi.getter
+    def passphrase(self) -> Optional[_builtins.str]:
+        """
+        Passphrase of that key.
+        """
+        return pulumi.get(self, "passphrase")
+
+    @_builtins.property
+    @pulumi.getter
+    def password(self) -> Optional[_builtins.str]:
+        """
+        Its password (stored encrypted).
+        """
+        return pulumi.get(self, "password")
+
+    @_builtins.property
+    @pulumi.getter
+    def port(self) -> Optional[_builtins.int]:
+        """
+        Its SSH port (22).
+        """
+        return pulumi.get(self, "port")
+
+    @_builtins.property
+    @pulumi.getter(name="privateKey")
+    def private_key(self) -> Optional[_builtins.str]:
+        """
+        Its private key (stored encrypted).
+        """
+        return pulumi.get(self, "private_key")
+
+
+@pulumi.output_type
 class Nic(dict):
     """
     One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).
@@ -848,6 +1300,348 @@ class ObservedNic(dict):
         The port group the NIC is on.
         """
         return pulumi.get(self, "network")
+
+
+@pulumi.output_type
+class PodVmCustomization(dict):
+    """
+    vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "timeZone":
+            suggest = "time_zone"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in PodVmCustomization. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        PodVmCustomization.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        PodVmCustomization.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 hostname: _builtins.str,
+                 domain: Optional[_builtins.str] = None,
+                 network: Optional['outputs.PodVmCustomizationNetwork'] = None,
+                 time_zone: Optional[_builtins.str] = None):
+        """
+        vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+
+        :param _builtins.str hostname: Guest hostname (one label; the domain goes in domain).
+        :param _builtins.str domain: DNS domain; "local" by default.
+        :param 'PodVmCustomizationNetwork' network: Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+        :param _builtins.str time_zone: tz database name, e.g. "Europe/Berlin".
+        """
+        pulumi.set(__self__, "hostname", hostname)
+        if domain is not None:
+            pulumi.set(__self__, "domain", domain)
+        if network is not None:
+            pulumi.set(__self__, "network", network)
+        if time_zone is not None:
+            pulumi.set(__self__, "time_zone", time_zone)
+
+    @_builtins.property
+    @pulumi.getter
+    def hostname(self) -> _builtins.str:
+        """
+        Guest hostname (one label; the domain goes in domain).
+        """
+        return pulumi.get(self, "hostname")
+
+    @_builtins.property
+    @pulumi.getter
+    def domain(self) -> Optional[_builtins.str]:
+        """
+        DNS domain; "local" by default.
+        """
+        return pulumi.get(self, "domain")
+
+    @_builtins.property
+    @pulumi.getter
+    def network(self) -> Optional['outputs.PodVmCustomizationNetwork']:
+        """
+        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+        """
+        return pulumi.get(self, "network")
+
+    @_builtins.property
+    @pulumi.getter(name="timeZone")
+    def time_zone(self) -> Optional[_builtins.str]:
+        """
+        tz database name, e.g. "Europe/Berlin".
+        """
+        return pulumi.get(self, "time_zone")
+
+
+@pulumi.output_type
+class PodVmCustomizationNetwork(dict):
+    """
+    Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "ipAddress":
+            suggest = "ip_address"
+        elif key == "prefixLength":
+            suggest = "prefix_length"
+        elif key == "dnsServers":
+            suggest = "dns_servers"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in PodVmCustomizationNetwork. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        PodVmCustomizationNetwork.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        PodVmCustomizationNetwork.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 ip_address: _builtins.str,
+                 prefix_length: _builtins.int,
+                 dns_servers: Optional[Sequence[_builtins.str]] = None,
+                 gateway: Optional[_builtins.str] = None):
+        """
+        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+
+        :param _builtins.str ip_address: Static IPv4 address of the first NIC.
+        :param _builtins.int prefix_length: Prefix length of the address (24 for /24).
+        :param Sequence[_builtins.str] dns_servers: Up to three DNS servers.
+        :param _builtins.str gateway: Default gateway; none when unset.
+        """
+        pulumi.set(__self__, "ip_address", ip_address)
+        pulumi.set(__self__, "prefix_length", prefix_length)
+        if dns_servers is not None:
+            pulumi.set(__self__, "dns_servers", dns_servers)
+        if gateway is not None:
+            pulumi.set(__self__, "gateway", gateway)
+
+    @_builtins.property
+    @pulumi.getter(name="ipAddress")
+    def ip_address(self) -> _builtins.str:
+        """
+        Static IPv4 address of the first NIC.
+        """
+        return pulumi.get(self, "ip_address")
+
+    @_builtins.property
+    @pulumi.getter(name="prefixLength")
+    def prefix_length(self) -> _builtins.int:
+        """
+        Prefix length of the address (24 for /24).
+        """
+        return pulumi.get(self, "prefix_length")
+
+    @_builtins.property
+    @pulumi.getter(name="dnsServers")
+    def dns_servers(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Up to three DNS servers.
+        """
+        return pulumi.get(self, "dns_servers")
+
+    @_builtins.property
+    @pulumi.getter
+    def gateway(self) -> Optional[_builtins.str]:
+        """
+        Default gateway; none when unset.
+        """
+        return pulumi.get(self, "gateway")
+
+
+@pulumi.output_type
+class PodVmDisks(dict):
+    """
+    One virtual disk, in the VM's disk order.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "sizeGb":
+            suggest = "size_gb"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in PodVmDisks. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        PodVmDisks.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        PodVmDisks.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 size_gb: _builtins.int,
+                 datastore: Optional[_builtins.str] = None,
+                 provisioning: Optional['PodVmDisksProvisioning'] = None):
+        """
+        One virtual disk, in the VM's disk order.
+
+        :param _builtins.int size_gb: Size in GiB; grows in place, never shrinks.
+        :param _builtins.str datastore: Datastore for a disk pod adds; the VM's by default.
+        :param 'PodVmDisksProvisioning' provisioning: For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+        """
+        pulumi.set(__self__, "size_gb", size_gb)
+        if datastore is not None:
+            pulumi.set(__self__, "datastore", datastore)
+        if provisioning is not None:
+            pulumi.set(__self__, "provisioning", provisioning)
+
+    @_builtins.property
+    @pulumi.getter(name="sizeGb")
+    def size_gb(self) -> _builtins.int:
+        """
+        Size in GiB; grows in place, never shrinks.
+        """
+        return pulumi.get(self, "size_gb")
+
+    @_builtins.property
+    @pulumi.getter
+    def datastore(self) -> Optional[_builtins.str]:
+        """
+        Datastore for a disk pod adds; the VM's by default.
+        """
+        return pulumi.get(self, "datastore")
+
+    @_builtins.property
+    @pulumi.getter
+    def provisioning(self) -> Optional['PodVmDisksProvisioning']:
+        """
+        For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+        """
+        return pulumi.get(self, "provisioning")
+
+
+@pulumi.output_type
+class PodVmObservedDisks(dict):
+    """
+    One disk as vSphere last reported it.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "fileName":
+            suggest = "file_name"
+        elif key == "sizeGb":
+            suggest = "size_gb"
+        elif key == "parentFileName":
+            suggest = "parent_file_name"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in PodVmObservedDisks. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        PodVmObservedDisks.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        PodVmObservedDisks.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 datastore: _builtins.str,
+                 file_name: _builtins.str,
+                 provisioning: _builtins.str,
+                 size_gb: _builtins.float,
+                 parent_file_name: Optional[_builtins.str] = None):
+        """
+        One disk as vSphere last reported it.
+
+        :param _builtins.str datastore: Datastore holding the disk's file.
+        :param _builtins.str file_name: The disk's file, as a datastore path.
+        :param _builtins.str provisioning: "thin", "thick" or "eagerZeroedThick".
+        :param _builtins.float size_gb: Size in GiB.
+        :param _builtins.str parent_file_name: A linked clone's parent disk file.
+        """
+        pulumi.set(__self__, "datastore", datastore)
+        pulumi.set(__self__, "file_name", file_name)
+        pulumi.set(__self__, "provisioning", provisioning)
+        pulumi.set(__self__, "size_gb", size_gb)
+        if parent_file_name is not None:
+            pulumi.set(__self__, "parent_file_name", parent_file_name)
+
+    @_builtins.property
+    @pulumi.getter
+    def datastore(self) -> _builtins.str:
+        """
+        Datastore holding the disk's file.
+        """
+        return pulumi.get(self, "datastore")
+
+    @_builtins.property
+    @pulumi.getter(name="fileName")
+    def file_name(self) -> _builtins.str:
+        """
+        The disk's file, as a datastore path.
+        """
+        return pulumi.get(self, "file_name")
+
+    @_builtins.property
+    @pulumi.getter
+    def provisioning(self) -> _builtins.str:
+        """
+        "thin", "thick" or "eagerZeroedThick".
+        """
+        return pulumi.get(self, "provisioning")
+
+    @_builtins.property
+    @pulumi.getter(name="sizeGb")
+    def size_gb(self) -> _builtins.float:
+        """
+        Size in GiB.
+        """
+        return pulumi.get(self, "size_gb")
+
+    @_builtins.property
+    @pulumi.getter(name="parentFileName")
+    def parent_file_name(self) -> Optional[_builtins.str]:
+        """
+        A linked clone's parent disk file.
+        """
+        return pulumi.get(self, "parent_file_name")
+
+
+@pulumi.output_type
+class PodVmTags(dict):
+    """
+    One vSphere tag, by category and name.
+    """
+    def __init__(__self__, *,
+                 category: _builtins.str,
+                 name: _builtins.str):
+        """
+        One vSphere tag, by category and name.
+
+        :param _builtins.str category: Tag category name.
+        :param _builtins.str name: Tag name within the category.
+        """
+        pulumi.set(__self__, "category", category)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def category(self) -> _builtins.str:
+        """
+        Tag category name.
+        """
+        return pulumi.get(self, "category")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Tag name within the category.
+        """
+        return pulumi.get(self, "name")
 
 
 @pulumi.output_type

@@ -25,6 +25,7 @@ class PodCommandArgs:
                  create: pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], 'ShellScriptArgs']],
                  target: pulumi.Input['GuestTargetArgs'],
                  accept_exit_codes: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.int]]]] = None,
+                 add_previous_output_in_env: pulumi.Input[Optional[_builtins.bool]] = None,
                  delete: pulumi.Input[Optional[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], 'ShellScriptArgs']]] = None,
                  environment: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  logging: pulumi.Input[Optional['Logging']] = None,
@@ -42,6 +43,7 @@ class PodCommandArgs:
         :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], 'ShellScriptArgs']] create: Runs on create, and on update when no update command is given.
         :param pulumi.Input['GuestTargetArgs'] target: How to reach the guest.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.int]]] accept_exit_codes: Exit codes that count as success; [0] by default.
+        :param pulumi.Input[_builtins.bool] add_previous_output_in_env: Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command.
         :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], 'ShellScriptArgs']] delete: Runs on destroy.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] environment: Environment variables for the command; never on a command line in the guest.
         :param pulumi.Input['Logging'] logging: Which output lines the provider plugin streams to the Pulumi engine while the command runs (stdoutAndStderr by default; never for secret output). The dynamic resources cannot log to the engine and ignore it.
@@ -51,13 +53,15 @@ class PodCommandArgs:
         :param pulumi.Input[_builtins.str] stdin: Sent to the command's standard input.
         :param pulumi.Input[_builtins.bool] strict_delete: Fail `pulumi destroy` when the target is unreachable; by default a gone target counts as deleted.
         :param pulumi.Input[_builtins.float] timeout_seconds: Ends the command on the guest; 600 by default.
-        :param pulumi.Input[Sequence[Any]] triggers: Any values; a change re-runs the command.
+        :param pulumi.Input[Sequence[Any]] triggers: Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up.
         :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], 'ShellScriptArgs']] update: Runs when a command, trigger, environment or stdin changes.
         """
         pulumi.set(__self__, "create", create)
         pulumi.set(__self__, "target", target)
         if accept_exit_codes is not None:
             pulumi.set(__self__, "accept_exit_codes", accept_exit_codes)
+        if add_previous_output_in_env is not None:
+            pulumi.set(__self__, "add_previous_output_in_env", add_previous_output_in_env)
         if delete is not None:
             pulumi.set(__self__, "delete", delete)
         if environment is not None:
@@ -116,6 +120,18 @@ class PodCommandArgs:
     @accept_exit_codes.setter
     def accept_exit_codes(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.int]]]]):
         pulumi.set(self, "accept_exit_codes", value)
+
+    @_builtins.property
+    @pulumi.getter(name="addPreviousOutputInEnv")
+    def add_previous_output_in_env(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command.
+        """
+        return pulumi.get(self, "add_previous_output_in_env")
+
+    @add_previous_output_in_env.setter
+    def add_previous_output_in_env(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "add_previous_output_in_env", value)
 
     @_builtins.property
     @pulumi.getter
@@ -229,7 +245,7 @@ class PodCommandArgs:
     @pulumi.getter
     def triggers(self) -> pulumi.Input[Optional[Sequence[Any]]]:
         """
-        Any values; a change re-runs the command.
+        Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up.
         """
         return pulumi.get(self, "triggers")
 
@@ -257,6 +273,7 @@ class PodCommand(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_exit_codes: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.int]]]] = None,
+                 add_previous_output_in_env: pulumi.Input[Optional[_builtins.bool]] = None,
                  create: pulumi.Input[Optional[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], Union['ShellScriptArgs', 'ShellScriptArgsDict']]]] = None,
                  delete: pulumi.Input[Optional[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], Union['ShellScriptArgs', 'ShellScriptArgsDict']]]] = None,
                  environment: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
@@ -272,11 +289,12 @@ class PodCommand(pulumi.CustomResource):
                  update: pulumi.Input[Optional[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], Union['ShellScriptArgs', 'ShellScriptArgsDict']]]] = None,
                  __props__=None):
         """
-        Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command or trigger runs it again; a new target alone does not. Nothing runs during preview.
+        Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command runs it again (with the last output in PULUMI_COMMAND_STDOUT/STDERR); new triggers replace it; a new target alone does not run it. Nothing runs during preview.
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.int]]] accept_exit_codes: Exit codes that count as success; [0] by default.
+        :param pulumi.Input[_builtins.bool] add_previous_output_in_env: Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command.
         :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], Union['ShellScriptArgs', 'ShellScriptArgsDict']]] create: Runs on create, and on update when no update command is given.
         :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], Union['ShellScriptArgs', 'ShellScriptArgsDict']]] delete: Runs on destroy.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] environment: Environment variables for the command; never on a command line in the guest.
@@ -288,7 +306,7 @@ class PodCommand(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] strict_delete: Fail `pulumi destroy` when the target is unreachable; by default a gone target counts as deleted.
         :param pulumi.Input[Union['GuestTargetArgs', 'GuestTargetArgsDict']] target: How to reach the guest.
         :param pulumi.Input[_builtins.float] timeout_seconds: Ends the command on the guest; 600 by default.
-        :param pulumi.Input[Sequence[Any]] triggers: Any values; a change re-runs the command.
+        :param pulumi.Input[Sequence[Any]] triggers: Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up.
         :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], Union['ShellScriptArgs', 'ShellScriptArgsDict']]] update: Runs when a command, trigger, environment or stdin changes.
         """
         ...
@@ -298,7 +316,7 @@ class PodCommand(pulumi.CustomResource):
                  args: PodCommandArgs,
                  opts: Optional[pulumi.ResourceOptions] = None):
         """
-        Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command or trigger runs it again; a new target alone does not. Nothing runs during preview.
+        Commands in a guest over SSH, WinRM, Docker exec or VMware Tools, with one normalized result (stdout, stderr, exitCode, data) for every OS. A new command runs it again (with the last output in PULUMI_COMMAND_STDOUT/STDERR); new triggers replace it; a new target alone does not run it. Nothing runs during preview.
 
         :param str resource_name: The name of the resource.
         :param PodCommandArgs args: The arguments to use to populate this resource's properties.
@@ -316,6 +334,7 @@ class PodCommand(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  accept_exit_codes: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.int]]]] = None,
+                 add_previous_output_in_env: pulumi.Input[Optional[_builtins.bool]] = None,
                  create: pulumi.Input[Optional[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], Union['ShellScriptArgs', 'ShellScriptArgsDict']]]] = None,
                  delete: pulumi.Input[Optional[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]], Union['ShellScriptArgs', 'ShellScriptArgsDict']]]] = None,
                  environment: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
@@ -339,6 +358,7 @@ class PodCommand(pulumi.CustomResource):
             __props__ = PodCommandArgs.__new__(PodCommandArgs)
 
             __props__.__dict__["accept_exit_codes"] = accept_exit_codes
+            __props__.__dict__["add_previous_output_in_env"] = add_previous_output_in_env
             if create is None and not opts.urn:
                 raise TypeError("Missing required property 'create'")
             __props__.__dict__["create"] = create
@@ -388,6 +408,7 @@ class PodCommand(pulumi.CustomResource):
         __props__ = PodCommandArgs.__new__(PodCommandArgs)
 
         __props__.__dict__["accept_exit_codes"] = None
+        __props__.__dict__["add_previous_output_in_env"] = None
         __props__.__dict__["create"] = None
         __props__.__dict__["data"] = None
         __props__.__dict__["delete"] = None
@@ -417,6 +438,14 @@ class PodCommand(pulumi.CustomResource):
         Exit codes that count as success; [0] by default.
         """
         return pulumi.get(self, "accept_exit_codes")
+
+    @_builtins.property
+    @pulumi.getter(name="addPreviousOutputInEnv")
+    def add_previous_output_in_env(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Give update and delete the last run's stdout and stderr as PULUMI_COMMAND_STDOUT and PULUMI_COMMAND_STDERR (when not empty; secret when the output is); true by default, as in @pulumi/command.
+        """
+        return pulumi.get(self, "add_previous_output_in_env")
 
     @_builtins.property
     @pulumi.getter
@@ -558,7 +587,7 @@ class PodCommand(pulumi.CustomResource):
     @pulumi.getter
     def triggers(self) -> pulumi.Output[Optional[Sequence[Any]]]:
         """
-        Any values; a change re-runs the command.
+        Any values; a change replaces the resource: create runs again, then the old one's delete (as @pulumi/command). `[new Date().toISOString()]` runs it on every up.
         """
         return pulumi.get(self, "triggers")
 

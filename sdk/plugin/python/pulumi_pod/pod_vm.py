@@ -26,19 +26,27 @@ class PodVmArgs:
                  template: pulumi.Input[_builtins.str],
                  cluster: pulumi.Input[Optional[_builtins.str]] = None,
                  connection: pulumi.Input[Optional['VsphereConnectionArgs']] = None,
+                 create_tags: pulumi.Input[Optional[_builtins.bool]] = None,
+                 custom_attributes: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 customization: pulumi.Input[Optional['PodVmCustomizationArgs']] = None,
                  datacenter: pulumi.Input[Optional[_builtins.str]] = None,
                  datastore: pulumi.Input[Optional[_builtins.str]] = None,
+                 disks: pulumi.Input[Optional[Sequence[pulumi.Input['PodVmDisksArgs']]]] = None,
                  extra_config: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  folder: pulumi.Input[Optional[_builtins.str]] = None,
                  guest: pulumi.Input[Optional['GuestAccessArgs']] = None,
                  host: pulumi.Input[Optional[_builtins.str]] = None,
+                 linked_clone: pulumi.Input[Optional[_builtins.bool]] = None,
                  memory_mb: pulumi.Input[Optional[_builtins.int]] = None,
                  nics: pulumi.Input[Optional[Sequence[pulumi.Input['NicArgs']]]] = None,
                  num_cpus: pulumi.Input[Optional[_builtins.int]] = None,
                  power_state: pulumi.Input[Optional['PowerState']] = None,
                  resource_pool: pulumi.Input[Optional[_builtins.str]] = None,
                  shutdown_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 snapshot: pulumi.Input[Optional[_builtins.str]] = None,
+                 tags: pulumi.Input[Optional[Sequence[pulumi.Input['PodVmTagsArgs']]]] = None,
                  task_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 wait_for_guest_net_routable: pulumi.Input[Optional[_builtins.bool]] = None,
                  wait_for_ip_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None):
         """
         The set of arguments for constructing a PodVm resource.
@@ -47,20 +55,28 @@ class PodVmArgs:
         :param pulumi.Input[_builtins.str] template: Template or VM to clone, by name or inventory path.
         :param pulumi.Input[_builtins.str] cluster: Cluster whose resource pool receives the VM; the first one by default.
         :param pulumi.Input['VsphereConnectionArgs'] connection: How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
+        :param pulumi.Input[_builtins.bool] create_tags: Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] custom_attributes: Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
+        :param pulumi.Input['PodVmCustomizationArgs'] customization: vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
         :param pulumi.Input[_builtins.str] datacenter: Datacenter; optional when vSphere has only one.
         :param pulumi.Input[_builtins.str] datastore: Datastore for the VM's files; the template's by default.
+        :param pulumi.Input[Sequence[pulumi.Input['PodVmDisksArgs']]] disks: Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] extra_config: Advanced settings (the lab uses RUN.container); only keys given here are managed.
         :param pulumi.Input[_builtins.str] folder: VM folder (name or path); the datacenter's VM folder by default.
         :param pulumi.Input['GuestAccessArgs'] guest: How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
         :param pulumi.Input[_builtins.str] host: Host to run the VM on.
+        :param pulumi.Input[_builtins.bool] linked_clone: Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.
         :param pulumi.Input[_builtins.int] memory_mb: Memory in MiB; changed in place.
         :param pulumi.Input[Sequence[pulumi.Input['NicArgs']]] nics: NICs in order; changed in place, never by replacement.
         :param pulumi.Input[_builtins.int] num_cpus: Virtual CPUs; changed in place.
         :param pulumi.Input['PowerState'] power_state: Desired power state; "on" by default.
         :param pulumi.Input[_builtins.str] resource_pool: Resource pool, by name or path.
         :param pulumi.Input[_builtins.float] shutdown_timeout_seconds: Graceful shutdown wait; 30 by default.
+        :param pulumi.Input[_builtins.str] snapshot: Snapshot of the template a linked clone grows from; the template's current snapshot by default.
+        :param pulumi.Input[Sequence[pulumi.Input['PodVmTagsArgs']]] tags: vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
         :param pulumi.Input[_builtins.float] task_timeout_seconds: Per vSphere task; 600 by default.
-        :param pulumi.Input[_builtins.float] wait_for_ip_timeout_seconds: 0 = don't wait; 120 by default.
+        :param pulumi.Input[_builtins.bool] wait_for_guest_net_routable: Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
+        :param pulumi.Input[_builtins.float] wait_for_ip_timeout_seconds: How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.
         """
         pulumi.set(__self__, "name", name)
         pulumi.set(__self__, "template", template)
@@ -68,10 +84,18 @@ class PodVmArgs:
             pulumi.set(__self__, "cluster", cluster)
         if connection is not None:
             pulumi.set(__self__, "connection", connection)
+        if create_tags is not None:
+            pulumi.set(__self__, "create_tags", create_tags)
+        if custom_attributes is not None:
+            pulumi.set(__self__, "custom_attributes", custom_attributes)
+        if customization is not None:
+            pulumi.set(__self__, "customization", customization)
         if datacenter is not None:
             pulumi.set(__self__, "datacenter", datacenter)
         if datastore is not None:
             pulumi.set(__self__, "datastore", datastore)
+        if disks is not None:
+            pulumi.set(__self__, "disks", disks)
         if extra_config is not None:
             pulumi.set(__self__, "extra_config", extra_config)
         if folder is not None:
@@ -80,6 +104,8 @@ class PodVmArgs:
             pulumi.set(__self__, "guest", guest)
         if host is not None:
             pulumi.set(__self__, "host", host)
+        if linked_clone is not None:
+            pulumi.set(__self__, "linked_clone", linked_clone)
         if memory_mb is not None:
             pulumi.set(__self__, "memory_mb", memory_mb)
         if nics is not None:
@@ -92,8 +118,14 @@ class PodVmArgs:
             pulumi.set(__self__, "resource_pool", resource_pool)
         if shutdown_timeout_seconds is not None:
             pulumi.set(__self__, "shutdown_timeout_seconds", shutdown_timeout_seconds)
+        if snapshot is not None:
+            pulumi.set(__self__, "snapshot", snapshot)
+        if tags is not None:
+            pulumi.set(__self__, "tags", tags)
         if task_timeout_seconds is not None:
             pulumi.set(__self__, "task_timeout_seconds", task_timeout_seconds)
+        if wait_for_guest_net_routable is not None:
+            pulumi.set(__self__, "wait_for_guest_net_routable", wait_for_guest_net_routable)
         if wait_for_ip_timeout_seconds is not None:
             pulumi.set(__self__, "wait_for_ip_timeout_seconds", wait_for_ip_timeout_seconds)
 
@@ -146,6 +178,42 @@ class PodVmArgs:
         pulumi.set(self, "connection", value)
 
     @_builtins.property
+    @pulumi.getter(name="createTags")
+    def create_tags(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
+        """
+        return pulumi.get(self, "create_tags")
+
+    @create_tags.setter
+    def create_tags(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "create_tags", value)
+
+    @_builtins.property
+    @pulumi.getter(name="customAttributes")
+    def custom_attributes(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
+        """
+        return pulumi.get(self, "custom_attributes")
+
+    @custom_attributes.setter
+    def custom_attributes(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "custom_attributes", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def customization(self) -> pulumi.Input[Optional['PodVmCustomizationArgs']]:
+        """
+        vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+        """
+        return pulumi.get(self, "customization")
+
+    @customization.setter
+    def customization(self, value: pulumi.Input[Optional['PodVmCustomizationArgs']]):
+        pulumi.set(self, "customization", value)
+
+    @_builtins.property
     @pulumi.getter
     def datacenter(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -168,6 +236,18 @@ class PodVmArgs:
     @datastore.setter
     def datastore(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "datastore", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def disks(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['PodVmDisksArgs']]]]:
+        """
+        Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
+        """
+        return pulumi.get(self, "disks")
+
+    @disks.setter
+    def disks(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['PodVmDisksArgs']]]]):
+        pulumi.set(self, "disks", value)
 
     @_builtins.property
     @pulumi.getter(name="extraConfig")
@@ -216,6 +296,18 @@ class PodVmArgs:
     @host.setter
     def host(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "host", value)
+
+    @_builtins.property
+    @pulumi.getter(name="linkedClone")
+    def linked_clone(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.
+        """
+        return pulumi.get(self, "linked_clone")
+
+    @linked_clone.setter
+    def linked_clone(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "linked_clone", value)
 
     @_builtins.property
     @pulumi.getter(name="memoryMb")
@@ -290,6 +382,30 @@ class PodVmArgs:
         pulumi.set(self, "shutdown_timeout_seconds", value)
 
     @_builtins.property
+    @pulumi.getter
+    def snapshot(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Snapshot of the template a linked clone grows from; the template's current snapshot by default.
+        """
+        return pulumi.get(self, "snapshot")
+
+    @snapshot.setter
+    def snapshot(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "snapshot", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['PodVmTagsArgs']]]]:
+        """
+        vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
+        """
+        return pulumi.get(self, "tags")
+
+    @tags.setter
+    def tags(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['PodVmTagsArgs']]]]):
+        pulumi.set(self, "tags", value)
+
+    @_builtins.property
     @pulumi.getter(name="taskTimeoutSeconds")
     def task_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
@@ -302,10 +418,22 @@ class PodVmArgs:
         pulumi.set(self, "task_timeout_seconds", value)
 
     @_builtins.property
+    @pulumi.getter(name="waitForGuestNetRoutable")
+    def wait_for_guest_net_routable(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
+        """
+        return pulumi.get(self, "wait_for_guest_net_routable")
+
+    @wait_for_guest_net_routable.setter
+    def wait_for_guest_net_routable(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "wait_for_guest_net_routable", value)
+
+    @_builtins.property
     @pulumi.getter(name="waitForIpTimeoutSeconds")
     def wait_for_ip_timeout_seconds(self) -> pulumi.Input[Optional[_builtins.float]]:
         """
-        0 = don't wait; 120 by default.
+        How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.
         """
         return pulumi.get(self, "wait_for_ip_timeout_seconds")
 
@@ -322,12 +450,17 @@ class PodVm(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  cluster: pulumi.Input[Optional[_builtins.str]] = None,
                  connection: pulumi.Input[Optional[Union['VsphereConnectionArgs', 'VsphereConnectionArgsDict']]] = None,
+                 create_tags: pulumi.Input[Optional[_builtins.bool]] = None,
+                 custom_attributes: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 customization: pulumi.Input[Optional[Union['PodVmCustomizationArgs', 'PodVmCustomizationArgsDict']]] = None,
                  datacenter: pulumi.Input[Optional[_builtins.str]] = None,
                  datastore: pulumi.Input[Optional[_builtins.str]] = None,
+                 disks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['PodVmDisksArgs', 'PodVmDisksArgsDict']]]]] = None,
                  extra_config: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  folder: pulumi.Input[Optional[_builtins.str]] = None,
                  guest: pulumi.Input[Optional[Union['GuestAccessArgs', 'GuestAccessArgsDict']]] = None,
                  host: pulumi.Input[Optional[_builtins.str]] = None,
+                 linked_clone: pulumi.Input[Optional[_builtins.bool]] = None,
                  memory_mb: pulumi.Input[Optional[_builtins.int]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  nics: pulumi.Input[Optional[Sequence[pulumi.Input[Union['NicArgs', 'NicArgsDict']]]]] = None,
@@ -335,8 +468,11 @@ class PodVm(pulumi.CustomResource):
                  power_state: pulumi.Input[Optional['PowerState']] = None,
                  resource_pool: pulumi.Input[Optional[_builtins.str]] = None,
                  shutdown_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 snapshot: pulumi.Input[Optional[_builtins.str]] = None,
+                 tags: pulumi.Input[Optional[Sequence[pulumi.Input[Union['PodVmTagsArgs', 'PodVmTagsArgsDict']]]]] = None,
                  task_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  template: pulumi.Input[Optional[_builtins.str]] = None,
+                 wait_for_guest_net_routable: pulumi.Input[Optional[_builtins.bool]] = None,
                  wait_for_ip_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
         """
@@ -346,12 +482,17 @@ class PodVm(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] cluster: Cluster whose resource pool receives the VM; the first one by default.
         :param pulumi.Input[Union['VsphereConnectionArgs', 'VsphereConnectionArgsDict']] connection: How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
+        :param pulumi.Input[_builtins.bool] create_tags: Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] custom_attributes: Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
+        :param pulumi.Input[Union['PodVmCustomizationArgs', 'PodVmCustomizationArgsDict']] customization: vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
         :param pulumi.Input[_builtins.str] datacenter: Datacenter; optional when vSphere has only one.
         :param pulumi.Input[_builtins.str] datastore: Datastore for the VM's files; the template's by default.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['PodVmDisksArgs', 'PodVmDisksArgsDict']]]] disks: Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] extra_config: Advanced settings (the lab uses RUN.container); only keys given here are managed.
         :param pulumi.Input[_builtins.str] folder: VM folder (name or path); the datacenter's VM folder by default.
         :param pulumi.Input[Union['GuestAccessArgs', 'GuestAccessArgsDict']] guest: How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
         :param pulumi.Input[_builtins.str] host: Host to run the VM on.
+        :param pulumi.Input[_builtins.bool] linked_clone: Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.
         :param pulumi.Input[_builtins.int] memory_mb: Memory in MiB; changed in place.
         :param pulumi.Input[_builtins.str] name: VM name; changing it replaces the VM.
         :param pulumi.Input[Sequence[pulumi.Input[Union['NicArgs', 'NicArgsDict']]]] nics: NICs in order; changed in place, never by replacement.
@@ -359,9 +500,12 @@ class PodVm(pulumi.CustomResource):
         :param pulumi.Input['PowerState'] power_state: Desired power state; "on" by default.
         :param pulumi.Input[_builtins.str] resource_pool: Resource pool, by name or path.
         :param pulumi.Input[_builtins.float] shutdown_timeout_seconds: Graceful shutdown wait; 30 by default.
+        :param pulumi.Input[_builtins.str] snapshot: Snapshot of the template a linked clone grows from; the template's current snapshot by default.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['PodVmTagsArgs', 'PodVmTagsArgsDict']]]] tags: vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
         :param pulumi.Input[_builtins.float] task_timeout_seconds: Per vSphere task; 600 by default.
         :param pulumi.Input[_builtins.str] template: Template or VM to clone, by name or inventory path.
-        :param pulumi.Input[_builtins.float] wait_for_ip_timeout_seconds: 0 = don't wait; 120 by default.
+        :param pulumi.Input[_builtins.bool] wait_for_guest_net_routable: Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
+        :param pulumi.Input[_builtins.float] wait_for_ip_timeout_seconds: How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.
         """
         ...
     @overload
@@ -389,12 +533,17 @@ class PodVm(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  cluster: pulumi.Input[Optional[_builtins.str]] = None,
                  connection: pulumi.Input[Optional[Union['VsphereConnectionArgs', 'VsphereConnectionArgsDict']]] = None,
+                 create_tags: pulumi.Input[Optional[_builtins.bool]] = None,
+                 custom_attributes: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 customization: pulumi.Input[Optional[Union['PodVmCustomizationArgs', 'PodVmCustomizationArgsDict']]] = None,
                  datacenter: pulumi.Input[Optional[_builtins.str]] = None,
                  datastore: pulumi.Input[Optional[_builtins.str]] = None,
+                 disks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['PodVmDisksArgs', 'PodVmDisksArgsDict']]]]] = None,
                  extra_config: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  folder: pulumi.Input[Optional[_builtins.str]] = None,
                  guest: pulumi.Input[Optional[Union['GuestAccessArgs', 'GuestAccessArgsDict']]] = None,
                  host: pulumi.Input[Optional[_builtins.str]] = None,
+                 linked_clone: pulumi.Input[Optional[_builtins.bool]] = None,
                  memory_mb: pulumi.Input[Optional[_builtins.int]] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  nics: pulumi.Input[Optional[Sequence[pulumi.Input[Union['NicArgs', 'NicArgsDict']]]]] = None,
@@ -402,8 +551,11 @@ class PodVm(pulumi.CustomResource):
                  power_state: pulumi.Input[Optional['PowerState']] = None,
                  resource_pool: pulumi.Input[Optional[_builtins.str]] = None,
                  shutdown_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
+                 snapshot: pulumi.Input[Optional[_builtins.str]] = None,
+                 tags: pulumi.Input[Optional[Sequence[pulumi.Input[Union['PodVmTagsArgs', 'PodVmTagsArgsDict']]]]] = None,
                  task_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  template: pulumi.Input[Optional[_builtins.str]] = None,
+                 wait_for_guest_net_routable: pulumi.Input[Optional[_builtins.bool]] = None,
                  wait_for_ip_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  __props__=None):
         opts = pulumi.ResourceOptions.merge(_utilities.get_resource_opts_defaults(), opts)
@@ -416,12 +568,17 @@ class PodVm(pulumi.CustomResource):
 
             __props__.__dict__["cluster"] = cluster
             __props__.__dict__["connection"] = connection
+            __props__.__dict__["create_tags"] = create_tags
+            __props__.__dict__["custom_attributes"] = custom_attributes
+            __props__.__dict__["customization"] = customization
             __props__.__dict__["datacenter"] = datacenter
             __props__.__dict__["datastore"] = datastore
+            __props__.__dict__["disks"] = disks
             __props__.__dict__["extra_config"] = extra_config
             __props__.__dict__["folder"] = folder
             __props__.__dict__["guest"] = guest
             __props__.__dict__["host"] = host
+            __props__.__dict__["linked_clone"] = linked_clone
             __props__.__dict__["memory_mb"] = memory_mb
             if name is None and not opts.urn:
                 raise TypeError("Missing required property 'name'")
@@ -431,21 +588,27 @@ class PodVm(pulumi.CustomResource):
             __props__.__dict__["power_state"] = power_state
             __props__.__dict__["resource_pool"] = resource_pool
             __props__.__dict__["shutdown_timeout_seconds"] = shutdown_timeout_seconds
+            __props__.__dict__["snapshot"] = snapshot
+            __props__.__dict__["tags"] = tags
             __props__.__dict__["task_timeout_seconds"] = task_timeout_seconds
             if template is None and not opts.urn:
                 raise TypeError("Missing required property 'template'")
             __props__.__dict__["template"] = template
+            __props__.__dict__["wait_for_guest_net_routable"] = wait_for_guest_net_routable
             __props__.__dict__["wait_for_ip_timeout_seconds"] = wait_for_ip_timeout_seconds
             __props__.__dict__["instance_uuid"] = None
             __props__.__dict__["ip_address"] = None
             __props__.__dict__["ip_addresses"] = None
             __props__.__dict__["mac_addresses"] = None
             __props__.__dict__["moid"] = None
+            __props__.__dict__["observed_custom_attributes"] = None
+            __props__.__dict__["observed_disks"] = None
             __props__.__dict__["observed_extra_config"] = None
             __props__.__dict__["observed_memory_mb"] = None
             __props__.__dict__["observed_nics"] = None
             __props__.__dict__["observed_num_cpus"] = None
             __props__.__dict__["observed_power_state"] = None
+            __props__.__dict__["observed_tags"] = None
             __props__.__dict__["os"] = None
             __props__.__dict__["ssh_host_keys"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["connection", "extraConfig", "guest", "observedExtraConfig"])
@@ -474,8 +637,12 @@ class PodVm(pulumi.CustomResource):
 
         __props__.__dict__["cluster"] = None
         __props__.__dict__["connection"] = None
+        __props__.__dict__["create_tags"] = None
+        __props__.__dict__["custom_attributes"] = None
+        __props__.__dict__["customization"] = None
         __props__.__dict__["datacenter"] = None
         __props__.__dict__["datastore"] = None
+        __props__.__dict__["disks"] = None
         __props__.__dict__["extra_config"] = None
         __props__.__dict__["folder"] = None
         __props__.__dict__["guest"] = None
@@ -483,24 +650,31 @@ class PodVm(pulumi.CustomResource):
         __props__.__dict__["instance_uuid"] = None
         __props__.__dict__["ip_address"] = None
         __props__.__dict__["ip_addresses"] = None
+        __props__.__dict__["linked_clone"] = None
         __props__.__dict__["mac_addresses"] = None
         __props__.__dict__["memory_mb"] = None
         __props__.__dict__["moid"] = None
         __props__.__dict__["name"] = None
         __props__.__dict__["nics"] = None
         __props__.__dict__["num_cpus"] = None
+        __props__.__dict__["observed_custom_attributes"] = None
+        __props__.__dict__["observed_disks"] = None
         __props__.__dict__["observed_extra_config"] = None
         __props__.__dict__["observed_memory_mb"] = None
         __props__.__dict__["observed_nics"] = None
         __props__.__dict__["observed_num_cpus"] = None
         __props__.__dict__["observed_power_state"] = None
+        __props__.__dict__["observed_tags"] = None
         __props__.__dict__["os"] = None
         __props__.__dict__["power_state"] = None
         __props__.__dict__["resource_pool"] = None
         __props__.__dict__["shutdown_timeout_seconds"] = None
+        __props__.__dict__["snapshot"] = None
         __props__.__dict__["ssh_host_keys"] = None
+        __props__.__dict__["tags"] = None
         __props__.__dict__["task_timeout_seconds"] = None
         __props__.__dict__["template"] = None
+        __props__.__dict__["wait_for_guest_net_routable"] = None
         __props__.__dict__["wait_for_ip_timeout_seconds"] = None
         return PodVm(resource_name, opts=opts, __props__=__props__)
 
@@ -521,6 +695,30 @@ class PodVm(pulumi.CustomResource):
         return pulumi.get(self, "connection")
 
     @_builtins.property
+    @pulumi.getter(name="createTags")
+    def create_tags(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
+        """
+        return pulumi.get(self, "create_tags")
+
+    @_builtins.property
+    @pulumi.getter(name="customAttributes")
+    def custom_attributes(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
+        """
+        Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
+        """
+        return pulumi.get(self, "custom_attributes")
+
+    @_builtins.property
+    @pulumi.getter
+    def customization(self) -> pulumi.Output[Optional['outputs.PodVmCustomization']]:
+        """
+        vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+        """
+        return pulumi.get(self, "customization")
+
+    @_builtins.property
     @pulumi.getter
     def datacenter(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
@@ -535,6 +733,14 @@ class PodVm(pulumi.CustomResource):
         Datastore for the VM's files; the template's by default.
         """
         return pulumi.get(self, "datastore")
+
+    @_builtins.property
+    @pulumi.getter
+    def disks(self) -> pulumi.Output[Optional[Sequence['outputs.PodVmDisks']]]:
+        """
+        Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
+        """
+        return pulumi.get(self, "disks")
 
     @_builtins.property
     @pulumi.getter(name="extraConfig")
@@ -593,6 +799,14 @@ class PodVm(pulumi.CustomResource):
         return pulumi.get(self, "ip_addresses")
 
     @_builtins.property
+    @pulumi.getter(name="linkedClone")
+    def linked_clone(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM.
+        """
+        return pulumi.get(self, "linked_clone")
+
+    @_builtins.property
     @pulumi.getter(name="macAddresses")
     def mac_addresses(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
@@ -641,6 +855,22 @@ class PodVm(pulumi.CustomResource):
         return pulumi.get(self, "num_cpus")
 
     @_builtins.property
+    @pulumi.getter(name="observedCustomAttributes")
+    def observed_custom_attributes(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
+        """
+        The managed custom attributes as vSphere reports them.
+        """
+        return pulumi.get(self, "observed_custom_attributes")
+
+    @_builtins.property
+    @pulumi.getter(name="observedDisks")
+    def observed_disks(self) -> pulumi.Output[Sequence['outputs.PodVmObservedDisks']]:
+        """
+        Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.
+        """
+        return pulumi.get(self, "observed_disks")
+
+    @_builtins.property
     @pulumi.getter(name="observedExtraConfig")
     def observed_extra_config(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
         """
@@ -681,6 +911,14 @@ class PodVm(pulumi.CustomResource):
         return pulumi.get(self, "observed_power_state")
 
     @_builtins.property
+    @pulumi.getter(name="observedTags")
+    def observed_tags(self) -> pulumi.Output[Sequence[_builtins.str]]:
+        """
+        The VM's tags as "category/name", as vSphere last reported (when tags are managed).
+        """
+        return pulumi.get(self, "observed_tags")
+
+    @_builtins.property
     @pulumi.getter
     def os(self) -> pulumi.Output['outputs.DetectedOs']:
         """
@@ -713,12 +951,28 @@ class PodVm(pulumi.CustomResource):
         return pulumi.get(self, "shutdown_timeout_seconds")
 
     @_builtins.property
+    @pulumi.getter
+    def snapshot(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        Snapshot of the template a linked clone grows from; the template's current snapshot by default.
+        """
+        return pulumi.get(self, "snapshot")
+
+    @_builtins.property
     @pulumi.getter(name="sshHostKeys")
     def ssh_host_keys(self) -> pulumi.Output[Sequence[_builtins.str]]:
         """
         SSH host key fingerprints read through VMware Tools at create; pin them in PodCommand targets.
         """
         return pulumi.get(self, "ssh_host_keys")
+
+    @_builtins.property
+    @pulumi.getter
+    def tags(self) -> pulumi.Output[Optional[Sequence['outputs.PodVmTags']]]:
+        """
+        vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
+        """
+        return pulumi.get(self, "tags")
 
     @_builtins.property
     @pulumi.getter(name="taskTimeoutSeconds")
@@ -737,10 +991,18 @@ class PodVm(pulumi.CustomResource):
         return pulumi.get(self, "template")
 
     @_builtins.property
+    @pulumi.getter(name="waitForGuestNetRoutable")
+    def wait_for_guest_net_routable(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
+        """
+        return pulumi.get(self, "wait_for_guest_net_routable")
+
+    @_builtins.property
     @pulumi.getter(name="waitForIpTimeoutSeconds")
     def wait_for_ip_timeout_seconds(self) -> pulumi.Output[Optional[_builtins.float]]:
         """
-        0 = don't wait; 120 by default.
+        How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.
         """
         return pulumi.get(self, "wait_for_ip_timeout_seconds")
 

@@ -13,6 +13,16 @@ export const AdapterType = {
  */
 export type AdapterType = (typeof AdapterType)[keyof typeof AdapterType];
 
+export const GuestTargetAuth = {
+    Ntlm: "ntlm",
+    Kerberos: "kerberos",
+} as const;
+
+/**
+ * WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+ */
+export type GuestTargetAuth = (typeof GuestTargetAuth)[keyof typeof GuestTargetAuth];
+
 export const HostKeyPolicy = {
     Strict: "strict",
     Accept_new: "accept-new",
@@ -62,6 +72,17 @@ export const OutputParser = {
  * How stdout is parsed into `data`.
  */
 export type OutputParser = (typeof OutputParser)[keyof typeof OutputParser];
+
+export const PodVmDisksProvisioning = {
+    Thin: "thin",
+    Thick: "thick",
+    EagerZeroedThick: "eagerZeroedThick",
+} as const;
+
+/**
+ * For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+ */
+export type PodVmDisksProvisioning = (typeof PodVmDisksProvisioning)[keyof typeof PodVmDisksProvisioning];
 
 export const PortGroupKind = {
     Standard: "standard",
