@@ -41,6 +41,12 @@ export const guestTargetSchema = z
       .optional()
       .describe('SSH host key policy; "strict" by default (pinned keys or known_hosts).'),
     knownHostsFile: z.string().optional().describe("known_hosts file for strict/accept-new."),
+    sessionMode: z
+      .enum(["exec", "persistent"])
+      .optional()
+      .describe(
+        'SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).',
+      ),
     https: z
       .boolean()
       .optional()
@@ -97,6 +103,7 @@ export function toGuestAccess(t: GuestTarget, vsphere?: VsphereConnectOptions): 
           ...(t.hostKeys?.length ? { fingerprints: t.hostKeys } : {}),
           ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}),
         },
+        ...(t.sessionMode ? { sessionMode: t.sessionMode } : {}),
       };
     case "winrm":
       return {
