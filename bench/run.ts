@@ -7,9 +7,11 @@
  *   BENCH_PULUMI_RUNS  preview and no-op up runs per size (default BENCH_RUNS)
  *   BENCH_GUESTS    guests for the command rows (default 20)
  *   BENCH_NOTE      a line printed above the table (e.g. "machine shared with other jobs")
- * Rows also go to bench/out/results.json; the cost-curve plot to bench/out/cost-curve.png.
+ *   BENCH_RESULTS   the results file under bench/out (default results.json)
+ *   BENCH_MERGE     print one table (and plot) from these results files instead of measuring
+ * Rows also go to bench/out/<BENCH_RESULTS>; the cost-curve plot to bench/out/cost-curve.png.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { benchFleetCommands } from "./fleet-commands";
@@ -27,7 +29,7 @@ const OUT = join(__dirname, "out");
 const sections: [string, () => Promise<BenchRow[]>][] = [
   [
     "properties",
-    async () => [...(await benchVsphereProperties(500, RUNS, 0)), ...(await benchVsphereProperties(5000, RUNS, 1))],
+    async () => [...(await benchVsphereProperties(250, RUNS, 0)), ...(await benchVsphereProperties(2500, RUNS, 1))],
   ],
   [
     "commands",
@@ -52,9 +54,13 @@ const sections: [string, () => Promise<BenchRow[]>][] = [
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(",");
-  const rows: BenchRow[] = [];
+  const merge = process.env.BENCH_MERGE?.split(",");
+  const rows: BenchRow[] = merge
+    ? merge.flatMap((f) => JSON.parse(readFileSync(join(OUT, f), "utf8")) as BenchRow[])
+    : [];
+  const results = join(OUT, process.env.BENCH_RESULTS ?? "results.json");
   mkdirSync(OUT, { recursive: true });
-  for (const [name, run] of sections) {
+  for (const [name, run] of merge ? [] : sections) {
     if (only && !only.includes(name)) continue;
     process.stderr.write(`bench: ${name}…\n`);
     try {
@@ -71,13 +77,13 @@ async function main(): Promise<void> {
         notes: String((error as Error).message).slice(0, 200),
       });
     }
-    writeFileSync(join(OUT, "results.json"), `${JSON.stringify(rows, null, 2)}\n`);
+    writeFileSync(results, `${JSON.stringify(rows, null, 2)}\n`);
   }
   const plot = rows.some((r) => r.curve) ? plotCostCurve(rows, join(OUT, "cost-curve.png")) : undefined;
   const header = [
     `pod bench: ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), node ${process.version}, ${RUNS} measured runs per row after a warm-up`,
     process.env.BENCH_NOTE ?? "",
-    "ratio = pod's median / the best peer row's median for the same work (< 1: pod is faster)",
+    "ratio = pod's median / the best peer (or baseline) row's median for the same work (< 1: pod is faster)",
     plot ? `cost-curve plot: ${plot}` : "",
   ]
     .filter(Boolean)

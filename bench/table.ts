@@ -58,14 +58,16 @@ const fmt = (ms: number) =>
 /** pod's median over the best (lowest median) peer row of the same work: < 1 means pod is faster. */
 function ratio(row: BenchRow, rows: BenchRow[]): string {
   if (row.side !== "pod" || !row.runsMs.length) return "";
-  const peers = rows.filter((r) => r.work === row.work && r.side === "peer" && r.runsMs.length);
+  const peers = rows.filter((r) => r.work === row.work && r.side !== "pod" && r.runsMs.length);
   if (!peers.length) return "";
   const best = peers.reduce((a, b) => (stats(a.runsMs).median <= stats(b.runsMs).median ? a : b));
   return `${(stats(row.runsMs).median / stats(best.runsMs).median).toFixed(2)}x of ${best.subject}`;
 }
 
-/** Prints rows as one aligned plain-text table, grouped by work. */
-export function printTable(rows: BenchRow[], header: string): void {
+/** Prints rows as one aligned plain-text table, grouped by work (in order of first appearance). */
+export function printTable(unordered: BenchRow[], header: string): void {
+  const order = [...new Set(unordered.map((r) => r.work))];
+  const rows = [...unordered].sort((a, b) => order.indexOf(a.work) - order.indexOf(b.work));
   const cells = rows.map((r) => {
     const s = stats(r.runsMs);
     const per = r.perUnit && r.runsMs.length ? `${fmt(s.median / r.perUnit.count)}/${r.perUnit.unit}` : "";
