@@ -80,6 +80,7 @@ describe("lab: SSH persistent-session mode against an OpenSSH guest", function (
     const spoiled = await ssh.exec("export LEAK=1; X=2; cd /tmp; umask 077; set -e; alias ll=ls; trap 'echo t' EXIT");
     assert.equal(spoiled.exitCode, 0);
     const after = await ssh.exec(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not a template
       'printf "%s|%s|%s|%s" "${LEAK-unset}" "${X-unset}" "$(pwd)" "$(umask)"; false; echo on',
     );
     assert.deepEqual([after.stdout, after.exitCode], [`unset|unset|${home}|0022on\n`, 0]);
@@ -88,6 +89,7 @@ describe("lab: SSH persistent-session mode against an OpenSSH guest", function (
       cwd: "/tmp",
     });
     assert.equal(withEnv.stdout, "it's $HOME\nline two|/tmp");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not a template
     const next = await ssh.exec('printf "%s|%s" "${GREETING-unset}" "$(pwd)"');
     assert.equal(next.stdout, `unset|${home}`);
     const badCwd = await ssh.exec("echo never", { cwd: "/no/such/dir" });

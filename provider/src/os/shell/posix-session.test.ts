@@ -17,6 +17,7 @@ describe("posix-session builders", () => {
   it("keeps env, cwd and exports inside the command's subshell", () => {
     const script =
       posixSessionCommand("export A=1; cd /", "M1", { env: { B: "x'y\n$HOME" }, cwd: "/tmp" }) +
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: sh parameter expansion, not a template
       posixSessionCommand('printf "%s|%s|%s" "${A-u}" "${B-u}" "$(pwd)"', "M2");
     const out = sh(`cd /usr\n${script}`);
     assert.equal(out, "M1 0\nu|u|/usrM2 0\n");
