@@ -29,7 +29,7 @@ const OUT = join(__dirname, "out");
 const sections: [string, () => Promise<BenchRow[]>][] = [
   [
     "properties",
-    async () => [...(await benchVsphereProperties(250, RUNS, 0)), ...(await benchVsphereProperties(2500, RUNS, 1))],
+    async () => [...(await benchVsphereProperties(500, RUNS, 0)), ...(await benchVsphereProperties(5000, RUNS, 1))],
   ],
   [
     "commands",

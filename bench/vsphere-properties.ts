@@ -13,16 +13,17 @@ const PATHS = ["name", "runtime.powerState", "config.hardware.numCPU", "config.h
 /**
  * Issue 3/15: the properties of every VM, read by pod (ContainerView +
  * RetrievePropertiesEx pages) and by govc `object.collect` doing the same
- * query, against a vcsim of the bench's own (`-vm N`, on its own loopback
+ * query, against a vcsim of the bench's own (`-vm N`: N VMs in all, plus the 3 the lab's vcsim
+ * always makes; on its own loopback
  * port; the lab's vcsim is never touched). govc keeps its session on disk by
  * default: the login-per-run row sets GOVC_PERSIST_SESSION=false, the warm
  * row keeps it (in a directory of the bench's own).
  */
-export async function benchVsphereProperties(vmsPerPool: number, runs: number, index: number): Promise<BenchRow[]> {
+export async function benchVsphereProperties(vms: number, runs: number, index: number): Promise<BenchRow[]> {
   const state = process.env.POD_LAB_STATE ?? "";
   const password = process.env.POD_VCSIM_PASSWORD ?? "";
   const addr = `127.0.0.1:${PORT_BASE + index}`;
-  const vcsim = await startVcsim(state, addr, vmsPerPool);
+  const vcsim = await startVcsim(state, addr, vms);
   const govmomiHome = mkdtempSync(join(tmpdir(), "pod-bench-govc-"));
   try {
     const connect = () =>
@@ -37,7 +38,7 @@ export async function benchVsphereProperties(vmsPerPool: number, runs: number, i
     const check = (count: number, who: string) => {
       if (count !== expected) throw new Error(`${who} read ${count} VMs, expected ${expected}`);
     };
-    const work = `properties of ${expected} VMs (vcsim -vm ${vmsPerPool})`;
+    const work = `properties of ${expected} VMs (vcsim -vm ${vms})`;
     const podWarm = await measure(runs, async () =>
       check((await retrieveByType(session, "VirtualMachine", PATHS, { pageSize: 500 })).length, "pod"),
     );
