@@ -1,7 +1,7 @@
 /**
  * The cost-curve plot: the curve rows go to a JSON file and matplotlib
  * (Debian's python3-matplotlib, installed by lab/steps/70-bench-tools.sh)
- * draws the PNG. matplotlib rather than an npm chart renderer: it is one
+ * draws the PNG (Debian's /usr/bin/python3: a pyenv python3 first on PATH has no matplotlib). matplotlib rather than an npm chart renderer: it is one
  * Debian package with no native build, where vega's PNG output needs
  * node-canvas or resvg binaries on top.
  */
@@ -23,7 +23,7 @@ export function plotCostCurve(rows: BenchRow[], png: string): string | undefined
     }));
   const data = png.replace(/\.png$/, ".json");
   writeFileSync(data, `${JSON.stringify(points, null, 2)}\n`);
-  const r = spawnSync("python3", [join(__dirname, "plot.py"), data, png], { encoding: "utf8" });
+  const r = spawnSync("/usr/bin/python3", [join(__dirname, "plot.py"), data, png], { encoding: "utf8" });
   if (r.status !== 0) {
     process.stderr.write(`bench: plot failed: ${r.stderr}\n`);
     return undefined;

@@ -11,7 +11,7 @@ install_bench_tools() {
   local missing=()
   command -v ansible >/dev/null || missing+=(ansible-core)
   command -v parallel-ssh >/dev/null || missing+=(pssh)
-  python3 -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
+  /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
   [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
   # `go install` stamps no version into govc, so a stamp file records it.
   local stamp="$POD_CACHE/bin/govc.version"
