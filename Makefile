@@ -88,7 +88,7 @@ cli: deps ## the pod CLI against the lab: make cli ARGS="health" (credentials fr
 	  POD_VSPHERE_PASSWORD="$${POD_VSPHERE_PASSWORD:-$$POD_VCSIM_PASSWORD}" \
 	  npx ts-node --transpile-only provider/src/cli/main.ts $(ARGS)
 
-bench: lab ## benchmarks, printed as a table
+bench: lab build ## benchmarks, printed as one table (bench/run.ts lists its BENCH_* knobs); plot in bench/out/
 	@bash lab/lab.sh bench-tools
 	@$(ENV) npx ts-node --transpile-only bench/run.ts
 

@@ -1,25 +1,94 @@
 /**
- * `make bench`: every benchmark, one table. Speed targets live here, never
- * in tests. Each section brings up what it needs and tears it down.
+ * `make bench`: every benchmark, one table. Speed targets live here, never in
+ * tests. Each section brings up what it needs and tears it down.
+ *   BENCH_RUNS      measured runs per row after a warm-up (default 5)
+ *   BENCH_ONLY      comma-separated section names to run (default: all)
+ *   BENCH_FLEET     guest counts of the Pulumi cost curve (default 10,20,50)
+ *   BENCH_PULUMI_RUNS  preview and no-op up runs per size (default BENCH_RUNS)
+ *   BENCH_GUESTS    guests for the command rows (default 20)
+ *   BENCH_NOTE      a line printed above the table (e.g. "machine shared with other jobs")
+ *   BENCH_RESULTS   the results file under bench/out (default results.json)
+ *   BENCH_MERGE     print one table (and plot) from these results files instead of measuring
+ * Rows also go to bench/out/<BENCH_RESULTS>; the cost-curve plot to bench/out/cost-curve.png.
  */
-import { benchGuestCommands } from "./guest-commands";
-import { benchPulumiFleet } from "./pulumi-fleet";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { benchFleetCommands } from "./fleet-commands";
+import { startBenchGuests } from "./guests";
+import { plotCostCurve } from "./plot";
+import { benchPulumiCurve } from "./pulumi-curve";
+import { benchSequential } from "./sequential-commands";
 import { type BenchRow, printTable } from "./table";
 import { benchVsphereProperties } from "./vsphere-properties";
 
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+const FLEET_GUESTS = Number(process.env.BENCH_GUESTS ?? 20);
+const OUT = join(__dirname, "out");
+
 const sections: [string, () => Promise<BenchRow[]>][] = [
-  ["vSphere property reads", benchVsphereProperties],
-  ["guest commands", benchGuestCommands],
-  ["pulumi fleet", benchPulumiFleet],
+  [
+    "properties",
+    async () => [...(await benchVsphereProperties(500, RUNS, 0)), ...(await benchVsphereProperties(5000, RUNS, 1))],
+  ],
+  [
+    "commands",
+    async () => {
+      const guests = await startBenchGuests(FLEET_GUESTS);
+      try {
+        return [...(await benchSequential(guests, RUNS)), ...(await benchFleetCommands(guests, RUNS))];
+      } finally {
+        await guests.remove();
+      }
+    },
+  ],
+  [
+    "pulumi",
+    () =>
+      benchPulumiCurve(
+        (process.env.BENCH_FLEET ?? "10,20,50").split(",").map(Number),
+        Math.max(1, Number(process.env.BENCH_PULUMI_RUNS ?? RUNS)),
+      ),
+  ],
 ];
 
 async function main(): Promise<void> {
-  const rows: BenchRow[] = [];
-  for (const [name, run] of sections) {
+  const only = process.env.BENCH_ONLY?.split(",");
+  const merge = process.env.BENCH_MERGE?.split(",");
+  const rows: BenchRow[] = merge
+    ? merge.flatMap((f) => JSON.parse(readFileSync(join(OUT, f), "utf8")) as BenchRow[])
+    : [];
+  const results = join(OUT, process.env.BENCH_RESULTS ?? "results.json");
+  mkdirSync(OUT, { recursive: true });
+  for (const [name, run] of merge ? [] : sections) {
+    if (only && !only.includes(name)) continue;
     process.stderr.write(`bench: ${name}…\n`);
-    rows.push(...(await run()));
+    try {
+      rows.push(...(await run()));
+    } catch (error) {
+      // One failing section must not hide the others' rows: say what failed, in the table too.
+      process.stderr.write(`bench: ${name} failed: ${(error as Error).stack}\n`);
+      rows.push({
+        work: name,
+        subject: "section failed",
+        side: "peer",
+        temperature: "-",
+        runsMs: [],
+        notes: String((error as Error).message).slice(0, 200),
+      });
+    }
+    writeFileSync(results, `${JSON.stringify(rows, null, 2)}\n`);
   }
-  printTable(rows);
+  const plot = rows.some((r) => r.curve) ? plotCostCurve(rows, join(OUT, "cost-curve.png")) : undefined;
+  const header = [
+    `pod bench: ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), node ${process.version}, ${RUNS} measured runs per row after a warm-up`,
+    process.env.BENCH_NOTE ?? "",
+    "ratio = pod's median / the best peer (or baseline) row's median for the same work (< 1: pod is faster)",
+    plot ? `cost-curve plot: ${plot}` : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
+  printTable(rows, header);
 }
 
 main().catch((error) => {

@@ -1,98 +1,110 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Secret } from "../provider/src/common/secret";
 import { retrieveByType } from "../provider/src/vsphere/property";
 import { VsphereSession } from "../provider/src/vsphere/session";
-import { type BenchRow, medianMs } from "./table";
+import { type BenchRow, measure } from "./table";
 
-const VMS = 500;
-const ADDR = "127.0.0.1:18990";
+const PORT_BASE = 18971;
 const PATHS = ["name", "runtime.powerState", "config.hardware.numCPU", "config.hardware.memoryMB", "guest.ipAddress"];
 
 /**
- * Issue 3: the properties of 500 VMs, read by pod (ContainerView +
+ * Issue 3/15: the properties of every VM, read by pod (ContainerView +
  * RetrievePropertiesEx pages) and by govc `object.collect` doing the same
- * query, against a vcsim of its own with 500 VMs.
+ * query, against a vcsim of the bench's own (`-vm N`: N VMs in all, plus the 3 the lab's vcsim
+ * always makes; on its own loopback
+ * port; the lab's vcsim is never touched). govc keeps its session on disk by
+ * default: the login-per-run row sets GOVC_PERSIST_SESSION=false, the warm
+ * row keeps it (in a directory of the bench's own).
  */
-export async function benchVsphereProperties(): Promise<BenchRow[]> {
+export async function benchVsphereProperties(vms: number, runs: number, index: number): Promise<BenchRow[]> {
   const state = process.env.POD_LAB_STATE ?? "";
   const password = process.env.POD_VCSIM_PASSWORD ?? "";
-  const vcsim = await startVcsim(state);
+  const addr = `127.0.0.1:${PORT_BASE + index}`;
+  const vcsim = await startVcsim(state, addr, vms);
+  const govmomiHome = mkdtempSync(join(tmpdir(), "pod-bench-govc-"));
   try {
-    let calls = 0;
     const connect = () =>
       VsphereSession.connect({
-        host: ADDR,
+        host: addr,
         user: "pod",
         password: new Secret(password),
         trust: { ca: readFileSync(join(state, "tls/ca.pem")) },
-        onCall: () => {
-          calls++;
-        },
       });
     const session = await connect();
-    let count = 0;
-    const podMs = await medianMs(5, async () => {
-      calls = 0;
-      count = (await retrieveByType(session, "VirtualMachine", PATHS, { pageSize: 500 })).length;
-    });
-    const podCalls = calls;
+    const expected = (await retrieveByType(session, "VirtualMachine", PATHS, { pageSize: 500 })).length;
+    const check = (count: number, who: string) => {
+      if (count !== expected) throw new Error(`${who} read ${count} VMs, expected ${expected}`);
+    };
+    const work = `properties of ${expected} VMs (vcsim -vm ${vms})`;
+    const podWarm = await measure(runs, async () =>
+      check((await retrieveByType(session, "VirtualMachine", PATHS, { pageSize: 500 })).length, "pod"),
+    );
     await session.close();
-    const podColdMs = await medianMs(5, async () => {
+    const podCold = await measure(runs, async () => {
       const cold = await connect();
-      await retrieveByType(cold, "VirtualMachine", PATHS, { pageSize: 500 });
+      check((await retrieveByType(cold, "VirtualMachine", PATHS, { pageSize: 500 })).length, "pod (new session)");
       await cold.close();
     });
-
-    const govcEnv = {
-      ...process.env,
-      GOVC_URL: `https://pod:${password}@${ADDR}/sdk`,
-      GOVC_TLS_CA_CERTS: join(state, "tls/ca.pem"),
-    };
-    const govc = () =>
-      new Promise<void>((resolve, reject) => {
-        const p = spawn("govc", ["object.collect", "-json", "-type", "m", "/", ...PATHS], {
-          env: govcEnv,
-          stdio: ["ignore", "ignore", "inherit"],
-        });
-        p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`govc exited ${code}`))));
+    const govc = (persist: boolean) => async () => {
+      const r = spawnSync("govc", ["object.collect", "-json", "-type", "m", "/", ...PATHS], {
+        env: {
+          ...process.env,
+          GOVC_URL: `https://pod:${password}@${addr}/sdk`,
+          GOVC_TLS_CA_CERTS: join(state, "tls/ca.pem"),
+          GOVC_PERSIST_SESSION: String(persist),
+          GOVMOMI_HOME: govmomiHome,
+        },
+        encoding: "utf8",
+        maxBuffer: 1 << 30,
       });
-    const govcMs = await medianMs(5, govc);
+      if (r.status !== 0) throw new Error(`govc exited ${r.status}: ${r.stderr.slice(0, 300)}`);
+      check((r.stdout.match(/"VirtualMachine"/g) ?? []).length, "govc");
+    };
     return [
+      { work, subject: "pod, session open", side: "pod", temperature: "warm", runsMs: podWarm, notes: "pages of 500" },
       {
-        benchmark: `properties of ${count} VMs`,
-        subject: "pod",
-        wallMs: podMs,
-        notes: `${podCalls} SOAP round trips: view, ${podCalls - 2} page(s) of 500, destroy view`,
-      },
-      {
-        benchmark: `properties of ${count} VMs`,
+        work,
         subject: "pod, new session each run",
-        wallMs: podColdMs,
-        notes: "login, version check and logout included",
+        side: "pod",
+        temperature: "cold",
+        runsMs: podCold,
+        notes: "login, version check, logout included",
       },
       {
-        benchmark: `properties of ${count} VMs`,
-        subject: "govc object.collect",
-        wallMs: govcMs,
-        notes: `a process and a login per run; pod (new session) is ${(govcMs / podColdMs).toFixed(1)}x faster`,
+        work,
+        subject: "govc object.collect, login per run",
+        side: "peer",
+        temperature: "cold",
+        runsMs: await measure(runs, govc(false)),
+        notes: "GOVC_PERSIST_SESSION=false: a process and a login per run",
+      },
+      {
+        work,
+        subject: "govc object.collect, persisted session",
+        side: "peer",
+        temperature: "warm",
+        runsMs: await measure(runs, govc(true)),
+        notes: "a process per run, session kept on disk",
       },
     ];
   } finally {
     vcsim.kill("SIGTERM");
+    rmSync(govmomiHome, { recursive: true, force: true });
   }
 }
 
-function startVcsim(state: string): Promise<ChildProcess> {
-  execFileSync("bash", ["-c", `! ss -Hltn 'sport = :${ADDR.split(":")[1]}' | grep -q .`]);
+function startVcsim(state: string, addr: string, vms: number): Promise<ChildProcess> {
+  execFileSync("bash", ["-c", `! ss -Hltn 'sport = :${addr.split(":")[1]}' | grep -q .`]);
   const p = spawn(
     "pod-vcsim",
     [
       "-l",
-      ADDR,
+      addr,
       "-vm",
-      String(VMS),
+      String(vms),
       "-tlscert",
       join(state, "tls/server.pem"),
       "-tlskey",

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Tools only `make bench` needs, installed on demand: govc (the same query as
-# pod, for comparison). govc v0.46.3 is the last release whose main lives in
+# pod, for comparison), Ansible and parallel-ssh (the same commands), and
+# matplotlib (draws bench/out/cost-curve.png). govc v0.46.3 is the last release whose main lives in
 # govmomi's root module, so `go install` by path works; newer ones are nested
 # modules the Go module proxy does not serve.
 POD_GOVC_VERSION="0.46.3"
@@ -10,6 +11,7 @@ install_bench_tools() {
   local missing=()
   command -v ansible >/dev/null || missing+=(ansible-core)
   command -v parallel-ssh >/dev/null || missing+=(pssh)
+  /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
   [ "${#missing[@]}" -eq 0 ] || apt_install "${missing[@]}"
   # `go install` stamps no version into govc, so a stamp file records it.
   local stamp="$POD_CACHE/bin/govc.version"

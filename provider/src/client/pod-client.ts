@@ -1,6 +1,6 @@
 import { PodError, toPodError } from "../common/errors";
 import type { GuestAccess } from "../connections/factory";
-import { type HostKeyPolicy, resolveHostKeyPolicy } from "../connections/ssh";
+import { type HostKeyPolicy, resolveHostKeyPolicy, type SshSessionMode } from "../connections/ssh";
 import type { GuestConnection } from "../connections/types";
 import {
   type CredentialSources,
@@ -40,6 +40,8 @@ export interface PodClientOptions extends CredentialSources {
   hostKeyPolicy?: HostKeyPolicy;
   /** The one known_hosts file (default: read pod's own and ~/.ssh/known_hosts, accept-new writes pod's own). */
   knownHostsFile?: string;
+  /** SSH targets: "exec" (default, a channel per command) or "persistent" (long-lived shells; POSIX guests). */
+  sshSessionMode?: SshSessionMode;
   /** Metrics into this registry (or pass `metrics` to share one set across clients). */
   metrics?: PodMetrics;
   registry?: import("prom-client").Registry;
@@ -326,6 +328,7 @@ export class PodClient {
       ...auth,
       ...(user ? { username: user } : {}),
       dialErrorLimit: 3,
+      ...(this.#options.sshSessionMode ? { sessionMode: this.#options.sshSessionMode } : {}),
       hostKey: {
         ...(pins?.length ? { fingerprints: pins } : { policy: this.#hostKeyPolicy }),
         ...(this.#options.knownHostsFile ? { knownHostsFile: this.#options.knownHostsFile } : {}),

@@ -43,6 +43,12 @@ export const guestTargetSchema = z
       .optional()
       .describe('SSH host key policy; "strict" by default (pinned keys or known_hosts).'),
     knownHostsFile: z.string().optional().describe("known_hosts file for strict/accept-new."),
+    sessionMode: z
+      .enum(["exec", "persistent"])
+      .optional()
+      .describe(
+        'SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).',
+      ),
     https: z
       .boolean()
       .optional()
@@ -123,6 +129,7 @@ export function toGuestAccess(t: GuestTarget, vsphere?: VsphereConnectOptions): 
           ...(t.knownHostsFile ? { knownHostsFile: t.knownHostsFile } : {}),
         },
         ...sshDialOptions(t),
+        ...(t.sessionMode ? { sessionMode: t.sessionMode } : {}),
       };
     case "winrm":
       return {

@@ -178,6 +178,8 @@ export interface GuestTarget {
   hostKeyPolicy?: "strict" | "accept-new" | "insecure";
   /** known_hosts file for strict/accept-new. */
   knownHostsFile?: string;
+  /** SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command). */
+  sessionMode?: "exec" | "persistent";
   /** WinRM: true (default) = HTTPS 5986, NTLM with channel binding; false = the explicit choice of plain HTTP 5985 with NTLM message encryption. */
   https?: boolean;
   /** WinRM HTTPS: CA file to trust. */

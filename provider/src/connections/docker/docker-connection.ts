@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import { PodError } from "../../common/errors";
 import { checkByteLimit, DEFAULT_MAX_FILE_BYTES } from "../../common/limits";
 import { assertEnvName, posixKillByEnvMarker, posixWrap } from "../../os/shell/posix";
@@ -60,7 +60,9 @@ export class DockerExecConnection implements GuestConnection {
     }
     this.#options = options;
     this.target = options.container;
-    this.#docker = options.docker ?? new Docker();
+    // Loaded on first use: dockerode pulls in protobufjs and gRPC loaders (~80 modules) that every
+    // Pulumi provider process would otherwise load at start, Docker targets or not.
+    this.#docker = options.docker ?? new (require("dockerode") as typeof Docker)();
     this.#shell = options.shell ?? ["/bin/sh", "-c"];
     this.#posix = options.posix ?? true;
   }

@@ -16,7 +16,7 @@ export {
   resolveHostKeyPolicy,
 } from "./host-key-policy";
 export { hostPatternsMatch, knownHostName, lookupKnownHost, parseKnownHosts } from "./known-hosts";
-export type { CommandWrapper, SshConnectionOptions } from "./options";
+export type { CommandWrapper, SshConnectionOptions, SshSessionMode } from "./options";
 export { SshPool } from "./pool";
 export { DEFAULT_POOL_LIMITS, type PoolLimits, type PoolStats } from "./pool-limits";
 export { SshConnection } from "./ssh-connection";

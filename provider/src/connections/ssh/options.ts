@@ -7,6 +7,8 @@ import type { PoolLimits } from "./pool-limits";
 /** Builds the guest-side command line from a command and its env, cwd and deadline. */
 export type CommandWrapper = (command: string, options: PosixWrapOptions) => string;
 
+export type SshSessionMode = "exec" | "persistent";
+
 export interface SshConnectionOptions extends SshAuthOptions {
   host: string;
   port?: number;
@@ -30,6 +32,15 @@ export interface SshConnectionOptions extends SshAuthOptions {
    * requests and the deadline is enforced by signal and channel close only.
    */
   wrapper?: CommandWrapper | null;
+  /**
+   * "exec" (default): a new SSH channel per command. "persistent": commands run
+   * one after another in long-lived shells (see persistent-shell.ts), which saves
+   * the channel's open/close round trips; needs a POSIX shell on the guest.
+   * Commands with stdin or a pty still take an exec channel.
+   */
+  sessionMode?: SshSessionMode;
+  /** Persistent mode: shells open at once, each on a channel of its own (default 4). */
+  persistentShells?: number;
   /** Between TERM and KILL at a timeout (default 2000). */
   killGraceMs?: number;
   /** Progress lines ("Dial 2/10 … retrying"); never contains a secret. */

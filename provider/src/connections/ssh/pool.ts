@@ -63,6 +63,11 @@ export class SshPool {
 
   acquire(): Promise<Lease> {
     if (this.#closed) return Promise.reject(this.#closedError());
+    // The common case, a free channel and nobody queued: no waiter, no timer.
+    if (this.#waiters.length === 0) {
+      const link = this.#pick();
+      if (link) return Promise.resolve(this.#lease(link));
+    }
     return new Promise<Lease>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject };
       const expire = () => {

@@ -8,6 +8,7 @@ import type { Client } from "ssh2";
 import { PodError } from "../../common/errors";
 import { checkByteLimit, DEFAULT_MAX_FILE_BYTES } from "../../common/limits";
 import { posixEnvInput, posixWrap } from "../../os/shell/posix";
+import { posixKillTree, posixSessionCommand } from "../../os/shell/posix-session";
 import type { PoolEventListener, PoolEventSource } from "../pool-events";
 import type {
   ConnectionHealth,
@@ -22,8 +23,11 @@ import { ChannelNotOpened, execOnChannel } from "./channel-exec";
 import { dialWithRetry } from "./dial";
 import { createHostKeyVerifier, type HostKeyVerifier } from "./host-key";
 import type { CommandWrapper, SshConnectionOptions } from "./options";
+import { newMarker, PersistentShell } from "./persistent-shell";
 import { SshPool } from "./pool";
+import { DEFAULT_POOL_LIMITS } from "./pool-limits";
 import { sftpGet, sftpPut } from "./sftp";
+import { ShellSet } from "./shell-set";
 
 interface Prepared {
   auth: ResolvedAuth;
@@ -40,6 +44,8 @@ export class SshConnection implements GuestConnection, PoolEventSource {
   readonly #jump: SshConnection | undefined;
   readonly #wrapper: CommandWrapper | null;
   #prepared: Promise<Prepared> | undefined;
+  /** Persistent mode's shells; undefined in exec mode. */
+  readonly #shells: ShellSet | undefined;
   readonly #counters = { commands: 0, timeouts: 0, channelRetries: 0 };
 
   constructor(options: SshConnectionOptions) {
@@ -56,6 +62,22 @@ export class SshConnection implements GuestConnection, PoolEventSource {
     this.#wrapper = options.wrapper === undefined ? posixWrap : options.wrapper;
     this.#jump = options.jump ? new SshConnection(options.jump) : undefined;
     this.#pool = new SshPool(this.target, () => this.#dial(), options.pool);
+    if (options.sessionMode === "persistent") {
+      if (!this.#wrapper) {
+        throw new PodError("INVALID_INPUT", 'sessionMode "persistent" needs a POSIX shell on the guest.', {
+          fix: 'Use sessionMode "exec" for guests without a POSIX shell (Windows OpenSSH).',
+        });
+      }
+      this.#shells = new ShellSet({
+        max: options.persistentShells ?? 4,
+        idleMs: options.pool?.idleTimeoutMs ?? DEFAULT_POOL_LIMITS.idleTimeoutMs,
+        open: () => this.#openShell(),
+      });
+    } else if (options.sessionMode !== undefined && options.sessionMode !== "exec") {
+      throw new PodError("INVALID_INPUT", `"${options.sessionMode}" is not an SSH session mode.`, {
+        fix: 'Use "exec" or "persistent".',
+      });
+    }
   }
 
   /** Creates the pool and opens its first connection, so bad credentials or host keys fail here. */
@@ -156,7 +178,66 @@ export class SshConnection implements GuestConnection, PoolEventSource {
     }
   }
 
+  /** A shell on a channel of its own, which it holds until it closes. */
+  async #openShell(): Promise<PersistentShell> {
+    for (let attempt = 1; ; attempt++) {
+      const lease = await this.#pool.acquire();
+      try {
+        const shell = await PersistentShell.open(lease.client, this.target);
+        void shell.whenClosed().then(() => lease.release());
+        return shell;
+      } catch (error) {
+        if (error instanceof ChannelNotOpened && error.refused) lease.refused();
+        lease.release();
+        if (!(error instanceof ChannelNotOpened)) throw error;
+        if (attempt >= 5) {
+          throw new PodError("CONNECTION_LOST", `No shell could be started on ${this.target}: ${error.message}.`, {
+            fix: "The server keeps refusing sessions (MaxSessions) or dropping connections; lower persistentShells or check sshd.",
+            transient: true,
+          });
+        }
+      }
+    }
+  }
+
+  /** Persistent mode: the command in a subshell of a long-lived shell (no stdin, no pty). */
+  #execInShell(command: string, options: ExecOptions, shells: ShellSet): Promise<RawExecResult> {
+    const marker = newMarker();
+    const { env, cwd, timeoutMs } = options;
+    const script = posixSessionCommand(command, marker, {
+      ...(env ? { env } : {}),
+      ...(cwd !== undefined ? { cwd } : {}),
+      // The guest's own deadline comes a little after ours: it is the backstop.
+      ...(timeoutMs !== undefined ? { timeoutSeconds: Math.ceil(timeoutMs / 1000) + 2 } : {}),
+    });
+    const killTree = async (pid: number, signal: "TERM" | "KILL") => {
+      await this.#withClient((client) =>
+        execOnChannel(client, posixKillTree(pid, signal), { timeoutMs: 10_000 }, this.target),
+      );
+    };
+    return shells.use((shell) =>
+      shell.run(
+        {
+          script,
+          marker,
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          ...(this.#options.killGraceMs !== undefined ? { killGraceMs: this.#options.killGraceMs } : {}),
+          ...(options.maxOutputBytes !== undefined ? { maxOutputBytes: options.maxOutputBytes } : {}),
+          ...(options.onStdout ? { onStdout: options.onStdout } : {}),
+          ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+        },
+        killTree,
+      ),
+    );
+  }
+
   async exec(command: string, options: ExecOptions = {}): Promise<RawExecResult> {
+    if (this.#shells && options.stdin === undefined && !options.pty) {
+      this.#counters.commands++;
+      const result = await this.#execInShell(command, options, this.#shells);
+      if (result.timedOut) this.#counters.timeouts++;
+      return result;
+    }
     const { env, cwd, timeoutMs } = options;
     const wrapper = this.#wrapper;
     if (cwd !== undefined && !wrapper) {
@@ -219,7 +300,7 @@ export class SshConnection implements GuestConnection, PoolEventSource {
 
   /** Pool counters: open connections, busy channels, queue, dials, reconnects, failures, lost connections. */
   stats(): Record<string, number> {
-    return { ...this.#pool.stats(), ...this.#counters };
+    return { ...this.#pool.stats(), ...this.#counters, ...this.#shells?.stats() };
   }
 
   /** The pool's reconnects and failures, as they happen (for metrics). */
@@ -242,6 +323,7 @@ export class SshConnection implements GuestConnection, PoolEventSource {
   }
 
   async close(): Promise<void> {
+    this.#shells?.close();
     await this.#pool.close();
     await this.#jump?.close();
   }

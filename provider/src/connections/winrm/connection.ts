@@ -59,6 +59,12 @@ export interface WinrmConnectionOptions {
   codepage?: 65001 | 437;
   /** Commands per shell before it is replaced (MaxConcurrentOperationsPerUser counts them). Default 1000. */
   maxCommandsPerShell?: number;
+  /**
+   * Default true: one WinRS shell serves every command (a command costs Command, Receive and Signal; the
+   * shell's Create and Delete are paid once). false: a shell per command, as winrs.exe and pywinrm's
+   * run_cmd do (for guests that must not share a shell's state; `make bench` compares the two).
+   */
+  reuseShell?: boolean;
 }
 
 export class WinrmConnection implements GuestConnection, PoolEventSource {
@@ -68,6 +74,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
   readonly #ctx: EnvelopeContext;
   readonly #codepage: number;
   readonly #maxCommands: number;
+  readonly #reuseShell: boolean;
   #shell: Promise<WinrsShell> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -97,6 +104,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
     };
     this.#codepage = options.codepage ?? 65001;
     this.#maxCommands = options.maxCommandsPerShell ?? 1000;
+    this.#reuseShell = options.reuseShell ?? true;
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<RawExecResult> {
@@ -211,7 +219,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
       ...(options.onStderr ? { onStderr: options.onStderr } : {}),
     };
     // env/cwd belong to a WinRS shell, so such a command gets a shell of its own.
-    if (options.env || options.cwd) {
+    if (options.env || options.cwd || !this.#reuseShell) {
       const shell = await this.#openShell({
         ...(options.env ? { env: options.env } : {}),
         ...(options.cwd ? { workingDirectory: options.cwd } : {}),
