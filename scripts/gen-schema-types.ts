@@ -26,7 +26,9 @@ export interface PulumiProperty extends PulumiType {
 
 export const ANY = "pulumi.json#/Any";
 /** Pulumi's own asset and archive types, for inputs whose zod schema carries meta `pulumiType: "AssetOrArchive"`. */
-export const ASSET_OR_ARCHIVE: PulumiType = { oneOf: [{ $ref: "pulumi.json#/Asset" }, { $ref: "pulumi.json#/Archive" }] };
+export const ASSET_OR_ARCHIVE: PulumiType = {
+  oneOf: [{ $ref: "pulumi.json#/Asset" }, { $ref: "pulumi.json#/Archive" }],
+};
 export const TYPE_PREFIX = "#/types/";
 export const token = (name: string): string => `pod:index:${name}`;
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

@@ -70,7 +70,9 @@ export function zodMismatches(schema: Json, resources: CheckedResource[], provid
   const mismatch = (zod: Json, spec: Json, path: string): string | undefined => {
     if (zod.pulumiType === "AssetOrArchive") {
       const refs = ((spec.oneOf as Json[] | undefined) ?? []).map((m) => m.$ref).join();
-      return refs === "pulumi.json#/Asset,pulumi.json#/Archive" ? undefined : "an asset or archive in zod, not in schema.json";
+      return refs === "pulumi.json#/Asset,pulumi.json#/Archive"
+        ? undefined
+        : "an asset or archive in zod, not in schema.json";
     }
     const members = (zod.anyOf ?? zod.oneOf) as Json[] | undefined;
     if (members) {

@@ -344,6 +344,172 @@ func (in *guestTargetAuthPtr) ToGuestTargetAuthPtrOutputWithContext(ctx context.
 	return pulumi.ToOutputWithContext(ctx, in).(GuestTargetAuthPtrOutput)
 }
 
+// SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+type GuestTargetSessionMode string
+
+const (
+	GuestTargetSessionModeExec       = GuestTargetSessionMode("exec")
+	GuestTargetSessionModePersistent = GuestTargetSessionMode("persistent")
+)
+
+func (GuestTargetSessionMode) ElementType() reflect.Type {
+	return reflect.TypeOf((*GuestTargetSessionMode)(nil)).Elem()
+}
+
+func (e GuestTargetSessionMode) ToGuestTargetSessionModeOutput() GuestTargetSessionModeOutput {
+	return pulumi.ToOutput(e).(GuestTargetSessionModeOutput)
+}
+
+func (e GuestTargetSessionMode) ToGuestTargetSessionModeOutputWithContext(ctx context.Context) GuestTargetSessionModeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(GuestTargetSessionModeOutput)
+}
+
+func (e GuestTargetSessionMode) ToGuestTargetSessionModePtrOutput() GuestTargetSessionModePtrOutput {
+	return e.ToGuestTargetSessionModePtrOutputWithContext(context.Background())
+}
+
+func (e GuestTargetSessionMode) ToGuestTargetSessionModePtrOutputWithContext(ctx context.Context) GuestTargetSessionModePtrOutput {
+	return GuestTargetSessionMode(e).ToGuestTargetSessionModeOutputWithContext(ctx).ToGuestTargetSessionModePtrOutputWithContext(ctx)
+}
+
+func (e GuestTargetSessionMode) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e GuestTargetSessionMode) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e GuestTargetSessionMode) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e GuestTargetSessionMode) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type GuestTargetSessionModeOutput struct{ *pulumi.OutputState }
+
+func (GuestTargetSessionModeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GuestTargetSessionMode)(nil)).Elem()
+}
+
+func (o GuestTargetSessionModeOutput) ToGuestTargetSessionModeOutput() GuestTargetSessionModeOutput {
+	return o
+}
+
+func (o GuestTargetSessionModeOutput) ToGuestTargetSessionModeOutputWithContext(ctx context.Context) GuestTargetSessionModeOutput {
+	return o
+}
+
+func (o GuestTargetSessionModeOutput) ToGuestTargetSessionModePtrOutput() GuestTargetSessionModePtrOutput {
+	return o.ToGuestTargetSessionModePtrOutputWithContext(context.Background())
+}
+
+func (o GuestTargetSessionModeOutput) ToGuestTargetSessionModePtrOutputWithContext(ctx context.Context) GuestTargetSessionModePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v GuestTargetSessionMode) *GuestTargetSessionMode {
+		return &v
+	}).(GuestTargetSessionModePtrOutput)
+}
+
+func (o GuestTargetSessionModeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o GuestTargetSessionModeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e GuestTargetSessionMode) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o GuestTargetSessionModeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o GuestTargetSessionModeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e GuestTargetSessionMode) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type GuestTargetSessionModePtrOutput struct{ *pulumi.OutputState }
+
+func (GuestTargetSessionModePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GuestTargetSessionMode)(nil)).Elem()
+}
+
+func (o GuestTargetSessionModePtrOutput) ToGuestTargetSessionModePtrOutput() GuestTargetSessionModePtrOutput {
+	return o
+}
+
+func (o GuestTargetSessionModePtrOutput) ToGuestTargetSessionModePtrOutputWithContext(ctx context.Context) GuestTargetSessionModePtrOutput {
+	return o
+}
+
+func (o GuestTargetSessionModePtrOutput) Elem() GuestTargetSessionModeOutput {
+	return o.ApplyT(func(v *GuestTargetSessionMode) GuestTargetSessionMode {
+		if v != nil {
+			return *v
+		}
+		var ret GuestTargetSessionMode
+		return ret
+	}).(GuestTargetSessionModeOutput)
+}
+
+func (o GuestTargetSessionModePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o GuestTargetSessionModePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *GuestTargetSessionMode) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// GuestTargetSessionModeInput is an input type that accepts values of the GuestTargetSessionMode enum
+// A concrete instance of `GuestTargetSessionModeInput` can be one of the following:
+//
+//	GuestTargetSessionModeExec
+//	GuestTargetSessionModePersistent
+type GuestTargetSessionModeInput interface {
+	pulumi.Input
+
+	ToGuestTargetSessionModeOutput() GuestTargetSessionModeOutput
+	ToGuestTargetSessionModeOutputWithContext(context.Context) GuestTargetSessionModeOutput
+}
+
+var guestTargetSessionModePtrType = reflect.TypeOf((**GuestTargetSessionMode)(nil)).Elem()
+
+type GuestTargetSessionModePtrInput interface {
+	pulumi.Input
+
+	ToGuestTargetSessionModePtrOutput() GuestTargetSessionModePtrOutput
+	ToGuestTargetSessionModePtrOutputWithContext(context.Context) GuestTargetSessionModePtrOutput
+}
+
+type guestTargetSessionModePtr string
+
+func GuestTargetSessionModePtr(v string) GuestTargetSessionModePtrInput {
+	return (*guestTargetSessionModePtr)(&v)
+}
+
+func (*guestTargetSessionModePtr) ElementType() reflect.Type {
+	return guestTargetSessionModePtrType
+}
+
+func (in *guestTargetSessionModePtr) ToGuestTargetSessionModePtrOutput() GuestTargetSessionModePtrOutput {
+	return pulumi.ToOutput(in).(GuestTargetSessionModePtrOutput)
+}
+
+func (in *guestTargetSessionModePtr) ToGuestTargetSessionModePtrOutputWithContext(ctx context.Context) GuestTargetSessionModePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(GuestTargetSessionModePtrOutput)
+}
+
 // How SSH host keys are checked: strict (pinned keys or known_hosts), accept-new (trust on first use) or insecure.
 type HostKeyPolicy string
 
@@ -1814,6 +1980,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AdapterTypePtrInput)(nil)).Elem(), AdapterType("vmxnet3"))
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetAuthInput)(nil)).Elem(), GuestTargetAuth("ntlm"))
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetAuthPtrInput)(nil)).Elem(), GuestTargetAuth("ntlm"))
+	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetSessionModeInput)(nil)).Elem(), GuestTargetSessionMode("exec"))
+	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetSessionModePtrInput)(nil)).Elem(), GuestTargetSessionMode("exec"))
 	pulumi.RegisterInputType(reflect.TypeOf((*HostKeyPolicyInput)(nil)).Elem(), HostKeyPolicy("strict"))
 	pulumi.RegisterInputType(reflect.TypeOf((*HostKeyPolicyPtrInput)(nil)).Elem(), HostKeyPolicy("strict"))
 	pulumi.RegisterInputType(reflect.TypeOf((*LoggingInput)(nil)).Elem(), Logging("stdout"))
@@ -1834,6 +2002,8 @@ func init() {
 	pulumi.RegisterOutputType(AdapterTypePtrOutput{})
 	pulumi.RegisterOutputType(GuestTargetAuthOutput{})
 	pulumi.RegisterOutputType(GuestTargetAuthPtrOutput{})
+	pulumi.RegisterOutputType(GuestTargetSessionModeOutput{})
+	pulumi.RegisterOutputType(GuestTargetSessionModePtrOutput{})
 	pulumi.RegisterOutputType(HostKeyPolicyOutput{})
 	pulumi.RegisterOutputType(HostKeyPolicyPtrOutput{})
 	pulumi.RegisterOutputType(LoggingOutput{})

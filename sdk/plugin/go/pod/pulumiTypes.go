@@ -708,6 +708,8 @@ type GuestTarget struct {
 	Port *int `pulumi:"port"`
 	// SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
 	PrivateKey *string `pulumi:"privateKey"`
+	// SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+	SessionMode *GuestTargetSessionMode `pulumi:"sessionMode"`
 	// WinRM HTTPS: pinned SHA-256 certificate thumbprint.
 	Thumbprint *string `pulumi:"thumbprint"`
 	// How to reach the guest: "ssh" (default), "winrm", "docker" (exec) or "guestops" (VMware Tools).
@@ -769,6 +771,8 @@ type GuestTargetArgs struct {
 	Port pulumi.IntPtrInput `pulumi:"port"`
 	// SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
 	PrivateKey pulumi.StringPtrInput `pulumi:"privateKey"`
+	// SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+	SessionMode GuestTargetSessionModePtrInput `pulumi:"sessionMode"`
 	// WinRM HTTPS: pinned SHA-256 certificate thumbprint.
 	Thumbprint pulumi.StringPtrInput `pulumi:"thumbprint"`
 	// How to reach the guest: "ssh" (default), "winrm", "docker" (exec) or "guestops" (VMware Tools).
@@ -947,6 +951,11 @@ func (o GuestTargetOutput) Port() pulumi.IntPtrOutput {
 // SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
 func (o GuestTargetOutput) PrivateKey() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GuestTarget) *string { return v.PrivateKey }).(pulumi.StringPtrOutput)
+}
+
+// SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+func (o GuestTargetOutput) SessionMode() GuestTargetSessionModePtrOutput {
+	return o.ApplyT(func(v GuestTarget) *GuestTargetSessionMode { return v.SessionMode }).(GuestTargetSessionModePtrOutput)
 }
 
 // WinRM HTTPS: pinned SHA-256 certificate thumbprint.
@@ -1176,6 +1185,16 @@ func (o GuestTargetPtrOutput) PrivateKey() pulumi.StringPtrOutput {
 		}
 		return v.PrivateKey
 	}).(pulumi.StringPtrOutput)
+}
+
+// SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+func (o GuestTargetPtrOutput) SessionMode() GuestTargetSessionModePtrOutput {
+	return o.ApplyT(func(v *GuestTarget) *GuestTargetSessionMode {
+		if v == nil {
+			return nil
+		}
+		return v.SessionMode
+	}).(GuestTargetSessionModePtrOutput)
 }
 
 // WinRM HTTPS: pinned SHA-256 certificate thumbprint.

@@ -151,6 +151,10 @@ export interface GuestTargetArgs {
      */
     privateKey?: pulumi.Input<string | undefined>;
     /**
+     * SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+     */
+    sessionMode?: pulumi.Input<enums.GuestTargetSessionMode | undefined>;
+    /**
      * WinRM HTTPS: pinned SHA-256 certificate thumbprint.
      */
     thumbprint?: pulumi.Input<string | undefined>;

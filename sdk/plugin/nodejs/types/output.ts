@@ -233,6 +233,10 @@ export interface GuestTarget {
      */
     privateKey?: string;
     /**
+     * SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+     */
+    sessionMode?: enums.GuestTargetSessionMode;
+    /**
      * WinRM HTTPS: pinned SHA-256 certificate thumbprint.
      */
     thumbprint?: string;

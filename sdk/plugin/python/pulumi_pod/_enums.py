@@ -9,6 +9,7 @@ from enum import Enum
 __all__ = [
     'AdapterType',
     'GuestTargetAuth',
+    'GuestTargetSessionMode',
     'HostKeyPolicy',
     'Logging',
     'ManagedSetting',
@@ -38,6 +39,15 @@ class GuestTargetAuth(_builtins.str, Enum):
     """
     NTLM = "ntlm"
     KERBEROS = "kerberos"
+
+
+@pulumi.type_token("pod:index:GuestTargetSessionMode")
+class GuestTargetSessionMode(_builtins.str, Enum):
+    """
+    SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+    """
+    EXEC_ = "exec"
+    PERSISTENT = "persistent"
 
 
 @pulumi.type_token("pod:index:HostKeyPolicy")

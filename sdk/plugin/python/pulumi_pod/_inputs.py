@@ -431,6 +431,10 @@ class GuestTargetArgsDict(TypedDict):
     """
     SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
     """
+    session_mode: NotRequired[pulumi.Input[Optional['GuestTargetSessionMode']]]
+    """
+    SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+    """
     thumbprint: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     WinRM HTTPS: pinned SHA-256 certificate thumbprint.
@@ -473,6 +477,7 @@ class GuestTargetArgs:
                  per_dial_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  port: pulumi.Input[Optional[_builtins.int]] = None,
                  private_key: pulumi.Input[Optional[_builtins.str]] = None,
+                 session_mode: pulumi.Input[Optional['GuestTargetSessionMode']] = None,
                  thumbprint: pulumi.Input[Optional[_builtins.str]] = None,
                  transport: pulumi.Input[Optional['Transport']] = None,
                  user: pulumi.Input[Optional[_builtins.str]] = None,
@@ -499,6 +504,7 @@ class GuestTargetArgs:
         :param pulumi.Input[_builtins.float] per_dial_timeout_seconds: SSH: one attempt's limit for connect, handshake and login (15 by default).
         :param pulumi.Input[_builtins.int] port: Transport port (22, 5985/5986).
         :param pulumi.Input[_builtins.str] private_key: SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
+        :param pulumi.Input['GuestTargetSessionMode'] session_mode: SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
         :param pulumi.Input[_builtins.str] thumbprint: WinRM HTTPS: pinned SHA-256 certificate thumbprint.
         :param pulumi.Input['Transport'] transport: How to reach the guest: "ssh" (default), "winrm", "docker" (exec) or "guestops" (VMware Tools).
         :param pulumi.Input[_builtins.str] user: Guest user; else stack config pod:guestUser, else POD_GUEST_USER.
@@ -541,6 +547,8 @@ class GuestTargetArgs:
             pulumi.set(__self__, "port", port)
         if private_key is not None:
             pulumi.set(__self__, "private_key", private_key)
+        if session_mode is not None:
+            pulumi.set(__self__, "session_mode", session_mode)
         if thumbprint is not None:
             pulumi.set(__self__, "thumbprint", thumbprint)
         if transport is not None:
@@ -767,6 +775,18 @@ class GuestTargetArgs:
     @private_key.setter
     def private_key(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "private_key", value)
+
+    @_builtins.property
+    @pulumi.getter(name="sessionMode")
+    def session_mode(self) -> pulumi.Input[Optional['GuestTargetSessionMode']]:
+        """
+        SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+        """
+        return pulumi.get(self, "session_mode")
+
+    @session_mode.setter
+    def session_mode(self, value: pulumi.Input[Optional['GuestTargetSessionMode']]):
+        pulumi.set(self, "session_mode", value)
 
     @_builtins.property
     @pulumi.getter

@@ -510,6 +510,8 @@ class GuestTarget(dict):
             suggest = "per_dial_timeout_seconds"
         elif key == "privateKey":
             suggest = "private_key"
+        elif key == "sessionMode":
+            suggest = "session_mode"
         elif key == "vmId":
             suggest = "vm_id"
 
@@ -543,6 +545,7 @@ class GuestTarget(dict):
                  per_dial_timeout_seconds: Optional[_builtins.float] = None,
                  port: Optional[_builtins.int] = None,
                  private_key: Optional[_builtins.str] = None,
+                 session_mode: Optional['GuestTargetSessionMode'] = None,
                  thumbprint: Optional[_builtins.str] = None,
                  transport: Optional['Transport'] = None,
                  user: Optional[_builtins.str] = None,
@@ -569,6 +572,7 @@ class GuestTarget(dict):
         :param _builtins.float per_dial_timeout_seconds: SSH: one attempt's limit for connect, handshake and login (15 by default).
         :param _builtins.int port: Transport port (22, 5985/5986).
         :param _builtins.str private_key: SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
+        :param 'GuestTargetSessionMode' session_mode: SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
         :param _builtins.str thumbprint: WinRM HTTPS: pinned SHA-256 certificate thumbprint.
         :param 'Transport' transport: How to reach the guest: "ssh" (default), "winrm", "docker" (exec) or "guestops" (VMware Tools).
         :param _builtins.str user: Guest user; else stack config pod:guestUser, else POD_GUEST_USER.
@@ -611,6 +615,8 @@ class GuestTarget(dict):
             pulumi.set(__self__, "port", port)
         if private_key is not None:
             pulumi.set(__self__, "private_key", private_key)
+        if session_mode is not None:
+            pulumi.set(__self__, "session_mode", session_mode)
         if thumbprint is not None:
             pulumi.set(__self__, "thumbprint", thumbprint)
         if transport is not None:
@@ -765,6 +771,14 @@ class GuestTarget(dict):
         SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
         """
         return pulumi.get(self, "private_key")
+
+    @_builtins.property
+    @pulumi.getter(name="sessionMode")
+    def session_mode(self) -> Optional['GuestTargetSessionMode']:
+        """
+        SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+        """
+        return pulumi.get(self, "session_mode")
 
     @_builtins.property
     @pulumi.getter

@@ -23,6 +23,16 @@ export const GuestTargetAuth = {
  */
 export type GuestTargetAuth = (typeof GuestTargetAuth)[keyof typeof GuestTargetAuth];
 
+export const GuestTargetSessionMode = {
+    Exec: "exec",
+    Persistent: "persistent",
+} as const;
+
+/**
+ * SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+ */
+export type GuestTargetSessionMode = (typeof GuestTargetSessionMode)[keyof typeof GuestTargetSessionMode];
+
 export const HostKeyPolicy = {
     Strict: "strict",
     Accept_new: "accept-new",
