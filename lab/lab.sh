@@ -29,6 +29,7 @@ lab_up() {
   step vcsim-build "see $POD_LAB_STATE/logs/vcsim-build.log (Go module proxy reachable?)" build_vcsim
   step vcsim "see $POD_LAB_STATE/logs/vcsim.log; is $POD_VCSIM_ADDR taken by another program?" start_vcsim
   step pulumi-build "see $POD_LAB_STATE/logs/pulumi-build.log (Go module proxy reachable?)" build_pulumi
+  step postgres "see $POD_CACHE/postgres/log/postgres.log and $POD_LAB_STATE/logs/postgres-initdb.log; is $POD_POSTGRES_ADDR taken?" start_postgres
   step windows-guest "see $POD_LAB_STATE/logs/windows-guest-build.log and windows-guest.log; is $POD_WINRM_HTTP_ADDR taken?" up_windows_guest
   step env-file "check that $POD_LAB_STATE is writable" write_env_file
   log "lab is up in $(elapsed_since "$LAB_T0")s; environment for tests: $POD_LAB_STATE/lab.env"
@@ -39,12 +40,14 @@ lab_status() {
   status_images
   status_vcsim
   status_pulumi
+  status_postgres
   status_windows_guest
 }
 
 lab_down() {
   stop_vcsim
   stop_windows_guest
+  stop_postgres
   remove_lab_containers
   stop_docker
   rm -f "$POD_LAB_STATE/lab.env"
