@@ -42,12 +42,16 @@ export const METHODS = [
   "DeleteFileInGuest",
   "InitiateFileTransferFromGuest",
   "InitiateFileTransferToGuest",
+  // Ownership of port groups across stacks: a custom attribute on the Network (issue 16).
+  "AddCustomFieldDef",
+  "SetField",
 ];
 
 /** Managed object type → property paths pod reads (checked against the schema). */
 export const PROPERTIES: Record<string, string[]> = {
   VirtualMachine: [...VM_PROPERTIES, "parent", "resourcePool"],
-  Network: ["name", "vm"],
+  Network: ["name", "vm", "customValue"],
+  CustomFieldsManager: ["field"],
   OpaqueNetwork: ["name", "summary"],
   DistributedVirtualPortgroup: ["name", "key", "config.distributedVirtualSwitch", "config.defaultPortConfig"],
   DistributedVirtualSwitch: ["name", "uuid"],

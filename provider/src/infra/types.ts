@@ -33,6 +33,8 @@ export interface VmSpec {
   waitForIpTimeoutMs: number;
   shutdownTimeoutMs: number;
   taskTimeoutMs: number;
+  /** Who creates it (the Pulumi resource's URN): recorded on the VM, and another stack's VM is never taken over. */
+  owner?: string;
 }
 
 export interface VmNicState {
@@ -65,6 +67,6 @@ export interface InfraProvider {
   getVm(id: string): Promise<VmState | undefined>;
   updateVm(id: string, spec: VmSpec, previous?: VmSpec): Promise<VmState>;
   /** Graceful shutdown, bounded wait, power-off, destroy; already gone = deleted. */
-  deleteVm(id: string, options: { shutdownTimeoutMs: number }): Promise<void>;
+  deleteVm(id: string, options: { shutdownTimeoutMs: number; owner?: string | undefined }): Promise<void>;
   close(): Promise<void>;
 }

@@ -4,6 +4,16 @@ import type * as T from "./types";
 
 /** Parameters and result of each vim25 method pod calls. */
 export interface VimMethods {
+  AddCustomFieldDef: {
+    params: {
+      _this: T.ManagedObjectReference;
+      name: string;
+      moType?: string;
+      fieldDefPolicy?: T.PrivilegePolicyDef;
+      fieldPolicy?: T.PrivilegePolicyDef;
+    };
+    result: T.CustomFieldDef;
+  };
   AddDVPortgroup_Task: {
     params: { _this: T.ManagedObjectReference; spec: T.DVPortgroupConfigSpec[] };
     result: T.ManagedObjectReference;
@@ -130,6 +140,10 @@ export interface VimMethods {
     result: T.RetrieveResult | undefined;
   };
   RetrieveServiceContent: { params: { _this: T.ManagedObjectReference }; result: T.ServiceContent };
+  SetField: {
+    params: { _this: T.ManagedObjectReference; entity: T.ManagedObjectReference; key: number; value: string };
+    result: undefined;
+  };
   ShutdownGuest: { params: { _this: T.ManagedObjectReference }; result: undefined };
   StartProgramInGuest: {
     params: {

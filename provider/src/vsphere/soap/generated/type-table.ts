@@ -26,6 +26,8 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   ],
   ArrayOfConflictingConfigurationConfig: ["", "ConflictingConfigurationConfig:ConflictingConfigurationConfig[]"],
   ArrayOfCryptoKeyId: ["", "CryptoKeyId:CryptoKeyId[]"],
+  ArrayOfCustomFieldDef: ["", "CustomFieldDef:CustomFieldDef[]"],
+  ArrayOfCustomFieldValue: ["", "CustomFieldValue:CustomFieldValue[]"],
   ArrayOfCustomizationAdapterMapping: ["", "CustomizationAdapterMapping:CustomizationAdapterMapping[]"],
   ArrayOfCustomizationIpV6Generator: ["", "CustomizationIpV6Generator:CustomizationIpV6Generator[]"],
   ArrayOfDVPortgroupConfigSpec: ["", "DVPortgroupConfigSpec:DVPortgroupConfigSpec[]"],
@@ -248,6 +250,12 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
   CryptoSpecNoOp: ["CryptoSpec", ""],
   CryptoSpecRegister: ["CryptoSpecNoOp", "cryptoKeyId:CryptoKeyId"],
   CryptoSpecShallowRecrypt: ["CryptoSpec", "newKeyId:CryptoKeyId"],
+  CustomFieldDef: [
+    "DynamicData",
+    "key:int name:string type:string managedObjectType:string fieldDefPrivileges:PrivilegePolicyDef fieldInstancePrivileges:PrivilegePolicyDef",
+  ],
+  CustomFieldStringValue: ["CustomFieldValue", "value:string"],
+  CustomFieldValue: ["DynamicData", "key:int"],
   CustomizationAdapterMapping: ["DynamicData", "macAddress:string adapter:CustomizationIPSettings"],
   CustomizationAutoIpV6Generator: ["CustomizationIpV6Generator", ""],
   CustomizationCloudinitPrep: ["CustomizationIdentitySettings", "metadata:string userdata:string"],
@@ -1236,6 +1244,10 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
     "vm:ManagedObjectReference vmName:string hostSelectionBy:FtIssuesOnHostHostSelectionType hostErrors:LocalizedMethodFault[] rootCause:LocalizedMethodFault",
   ],
   PowerOnFtSecondaryTimedout: ["Timedout", "vm:ManagedObjectReference vmName:string timeout:int"],
+  PrivilegePolicyDef: [
+    "DynamicData",
+    "createPrivilege:string readPrivilege:string updatePrivilege:string deletePrivilege:string",
+  ],
   ProfilePropertyPath: ["DynamicData", "profilePath:string policyId:string parameterId:string policyOptionId:string"],
   ProfileUpdateFailed: [
     "VimFault",
@@ -1924,6 +1936,10 @@ export const TYPE_TABLE: Record<string, readonly [string, string]> = {
 
 /** The methods pod calls: [parameters in order, result type (`[]` when it repeats)]. */
 export const METHOD_TABLE: Record<string, readonly [string, string]> = {
+  AddCustomFieldDef: [
+    "_this:ManagedObjectReference name:string moType:string fieldDefPolicy:PrivilegePolicyDef fieldPolicy:PrivilegePolicyDef",
+    "CustomFieldDef",
+  ],
   AddDVPortgroup_Task: ["_this:ManagedObjectReference spec:DVPortgroupConfigSpec[]", "ManagedObjectReference"],
   AddPortGroup: ["_this:ManagedObjectReference portgrp:HostPortGroupSpec", ""],
   CancelRetrievePropertiesEx: ["_this:ManagedObjectReference token:string", ""],
@@ -1984,6 +2000,7 @@ export const METHOD_TABLE: Record<string, readonly [string, string]> = {
     "RetrieveResult",
   ],
   RetrieveServiceContent: ["_this:ManagedObjectReference", "ServiceContent"],
+  SetField: ["_this:ManagedObjectReference entity:ManagedObjectReference key:int value:string", ""],
   ShutdownGuest: ["_this:ManagedObjectReference", ""],
   StartProgramInGuest: [
     "_this:ManagedObjectReference vm:ManagedObjectReference auth:GuestAuthentication spec:GuestProgramSpec",

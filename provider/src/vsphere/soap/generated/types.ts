@@ -269,6 +269,20 @@ export interface CryptoSpecRegister extends CryptoSpecNoOp {
 export interface CryptoSpecShallowRecrypt extends CryptoSpec {
   newKeyId: CryptoKeyId;
 }
+export interface CustomFieldDef extends DynamicData {
+  key: number;
+  name: string;
+  type: string;
+  managedObjectType?: string;
+  fieldDefPrivileges?: PrivilegePolicyDef;
+  fieldInstancePrivileges?: PrivilegePolicyDef;
+}
+export interface CustomFieldStringValue extends CustomFieldValue {
+  value: string;
+}
+export interface CustomFieldValue extends DynamicData {
+  key: number;
+}
 export interface CustomizationAdapterMapping extends DynamicData {
   macAddress?: string;
   adapter: CustomizationIPSettings;
@@ -2623,6 +2637,12 @@ export interface PowerOnFtSecondaryTimedout extends Timedout {
   vm: ManagedObjectReference;
   vmName: string;
   timeout: number;
+}
+export interface PrivilegePolicyDef extends DynamicData {
+  createPrivilege: string;
+  readPrivilege: string;
+  updatePrivilege: string;
+  deletePrivilege: string;
 }
 export interface ProfilePropertyPath extends DynamicData {
   profilePath: string;
