@@ -5,6 +5,7 @@
  * the caller chose, and Automation API errors turned into PodErrors.
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import {
   CommandError,
@@ -22,8 +23,20 @@ export interface WorkspaceOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Pulumi 3.260's PostgreSQL backend opens at most 2 × GOMAXPROCS connections but lists stacks with
+ * 10 workers that each hold one while asking for another: with more stacks than connections,
+ * `pulumi stack ls --all` hangs for ever (4 connections on 2 cores, seen here with 6 stacks).
+ * Until that is fixed upstream, pod lists with no more workers than cores, unless told otherwise.
+ */
+const DIY_PARALLEL = String(Math.max(1, availableParallelism()));
+
 function envVars(options: WorkspaceOptions): Record<string, string> {
-  return { ...options.env, ...(options.backendUrl ? { PULUMI_BACKEND_URL: options.backendUrl } : {}) };
+  return {
+    ...(process.env.PULUMI_DIY_BACKEND_PARALLEL ? {} : { PULUMI_DIY_BACKEND_PARALLEL: DIY_PARALLEL }),
+    ...options.env,
+    ...(options.backendUrl ? { PULUMI_BACKEND_URL: options.backendUrl } : {}),
+  };
 }
 
 /** The absolute program directory, which must hold a Pulumi.yaml. */
