@@ -27,6 +27,8 @@ fi
 
 cd "$dir"
 set -a; source "$POD_LAB_STATE/lab.env"; set +a
+# Another state backend than the lab's file one (e.g. the lab's PostgreSQL: POD_POSTGRES_BACKEND_URL).
+[ -z "${POD_PULUMI_BACKEND_URL:-}" ] || export PULUMI_BACKEND_URL="$POD_PULUMI_BACKEND_URL"
 pulumi stack select --create "$stack" --non-interactive >/dev/null
 pulumi config set pod:vsphereHost "$POD_VSPHERE_HOST" >/dev/null
 pulumi config set pod:vsphereUser "$POD_VSPHERE_USER" >/dev/null

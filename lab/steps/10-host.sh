@@ -25,6 +25,7 @@ install_packages() {
   command -v curl >/dev/null || missing+=(curl)
   command -v ssh-agent >/dev/null || missing+=(openssh-client) # the agent-auth tests start one
   command -v dot >/dev/null || missing+=(graphviz) # `make layers-graph` renders docs/layers.svg
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql) # shared Pulumi state (64-postgres.sh)
   /usr/bin/python3 -c 'import winrm' 2>/dev/null || missing+=(python3-winrm)
   # MIT Kerberos: the KDC (67-kdc.sh), kinit, and the headers the `kerberos` npm addon compiles against.
   command -v krb5kdc >/dev/null || missing+=(krb5-kdc)

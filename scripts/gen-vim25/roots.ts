@@ -42,7 +42,8 @@ export const METHODS = [
   "DeleteFileInGuest",
   "InitiateFileTransferFromGuest",
   "InitiateFileTransferToGuest",
-  // disks, linked clones, custom attributes, guest customization (issue 14)
+  // disks, linked clones, custom attributes, guest customization (issue 14); AddCustomFieldDef and
+  // SetField also record port-group owners across stacks (issue 16)
   "CreateSnapshot_Task",
   "RemoveSnapshot_Task",
   "AddCustomFieldDef",
@@ -68,7 +69,7 @@ export const PROPERTIES: Record<string, string[]> = {
   VirtualMachineSnapshot: ["config.hardware.device"],
   CustomFieldsManager: ["field"],
   Datastore: ["name"],
-  Network: ["name", "vm"],
+  Network: ["name", "vm", "customValue"],
   OpaqueNetwork: ["name", "summary"],
   DistributedVirtualPortgroup: ["name", "key", "config.distributedVirtualSwitch", "config.defaultPortConfig"],
   DistributedVirtualSwitch: ["name", "uuid"],

@@ -14,9 +14,18 @@ const repo = join(__dirname, "../..");
 
 /** examples/run.sh quickstart on `stack`, with stdout and stderr together. */
 export function runQuickstart(stack: string, ...args: string[]): { status: number | null; out: string } {
+  return runQuickstartWith({}, stack, ...args);
+}
+
+/** runQuickstart with extra environment, e.g. POD_PULUMI_BACKEND_URL for another state backend. */
+export function runQuickstartWith(
+  env: NodeJS.ProcessEnv,
+  stack: string,
+  ...args: string[]
+): { status: number | null; out: string } {
   const r = spawnSync("bash", [join(repo, "examples/run.sh"), "quickstart", ...args], {
     encoding: "utf8",
-    env: { ...process.env, POD_STACK: stack },
+    env: { ...process.env, ...env, POD_STACK: stack },
     timeout: 600_000,
   });
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
@@ -24,7 +33,12 @@ export function runQuickstart(stack: string, ...args: string[]): { status: numbe
 
 /** Like runQuickstart, failing with the CLI's output on a non-zero exit. */
 export function quickstart(stack: string, ...args: string[]): string {
-  const r = runQuickstart(stack, ...args);
+  return quickstartWith({}, stack, ...args);
+}
+
+/** Like runQuickstartWith, failing with the CLI's output on a non-zero exit. */
+export function quickstartWith(env: NodeJS.ProcessEnv, stack: string, ...args: string[]): string {
+  const r = runQuickstartWith(env, stack, ...args);
   if (r.status !== 0) throw new Error(`examples/run.sh quickstart ${args.join(" ")} exited ${r.status}:\n${r.out}`);
   return r.out;
 }

@@ -12,6 +12,7 @@ import type { ClientNetworkDeclaration } from "../client/network";
 import { PodClient, type PodClientOptions } from "../client/pod-client";
 import { PodError } from "../common/errors";
 import { type HostKeyPolicy, parseHostKeyPolicy } from "../connections/ssh";
+import { registerEnvCommands } from "./env/commands";
 import { ProgressBar, printError, sanitize, table } from "./output";
 import { type SecretFlags, secretInputs } from "./secret-args";
 
@@ -288,6 +289,8 @@ net
       return 0;
     }),
   );
+
+registerEnvCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.exitCode = printError(error, program.opts<GlobalFlags>().json ?? false);

@@ -51,6 +51,11 @@ export const ERROR_CODES = [
   "MANAGEMENT_INTERFACE",
   "APPLY_FAILED",
   "VERIFY_FAILED",
+  // environments and ownership (issue 16)
+  /** A Pulumi update of a pod environment failed (its output says why). */
+  "DEPLOYMENT_FAILED",
+  /** A vSphere object another stack created and owns: pod neither adopts nor changes it. */
+  "OWNED_BY_OTHER",
   "INTERNAL",
 ] as const;
 

@@ -73,6 +73,8 @@ export interface VmSpec {
   waitForGuestNetRoutable?: boolean;
   shutdownTimeoutMs: number;
   taskTimeoutMs: number;
+  /** Who creates it (the Pulumi resource's URN): recorded on the VM, and another stack's VM is never taken over. */
+  owner?: string;
 }
 
 export interface VmNicState {
@@ -110,6 +112,6 @@ export interface InfraProvider {
   getVm(id: string): Promise<VmState | undefined>;
   updateVm(id: string, spec: VmSpec, previous?: VmSpec): Promise<VmState>;
   /** Graceful shutdown, bounded wait, power-off, destroy; already gone = deleted. */
-  deleteVm(id: string, options: { shutdownTimeoutMs: number }): Promise<void>;
+  deleteVm(id: string, options: { shutdownTimeoutMs: number; owner?: string | undefined }): Promise<void>;
   close(): Promise<void>;
 }

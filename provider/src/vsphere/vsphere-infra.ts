@@ -4,8 +4,9 @@ import { readAttributes } from "./custom-attributes";
 import { customizationSpec } from "./customization";
 import type { DiskSpec } from "./disk-changes";
 import { checkDatastoresOnHost, checkDisksAgainst, diskState, resolveDisks } from "./disk-resolve";
-import { findOne } from "./finder";
+import { findOne, listNamed } from "./finder";
 import { listPortGroups, type PortGroupRef, pickPortGroup } from "./networks";
+import { OWNER_KEY, ownedByOther, sameOwner } from "./ownership";
 import { type Datacenter, resolveDatacenter, resolvePlacement } from "./placement";
 import type { MoRef, VsphereSession } from "./session";
 import { findSnapshot } from "./snapshots";
@@ -38,12 +39,14 @@ export class VsphereInfra implements InfraProvider {
     const template = await readVm(this.session, templateRef);
     if (!template) throw new PodError("NOT_FOUND", `Template ${spec.template} vanished while being read.`);
     // Every name is resolved and every disk change checked before the clone:
-    // a typo or a shrink fails with nothing made.
+    // a typo, a shrink or another stack's VM of that name fails with nothing made.
+    await this.#refuseOthers(spec, dc.vmFolder);
     const placement = await resolvePlacement(this.session, dc, spec);
     const snapshot = spec.linkedClone
       ? await findSnapshot(this.session, template.ref, template.name, spec.snapshot)
       : undefined;
     const shape = await this.#shape(spec, dc);
+    if (spec.owner) shape.extraConfig = { ...shape.extraConfig, [OWNER_KEY]: spec.owner };
     if (shape.disks) checkDisksAgainst(template, shape.disks, spec.name, snapshot !== undefined);
     const customization =
       spec.customization &&
@@ -77,6 +80,8 @@ export class VsphereInfra implements InfraProvider {
 
   async updateVm(id: string, spec: VmSpec, previous?: VmSpec): Promise<VmState> {
     const vm = await this.#mustRead(id);
+    const owner = vm.extraConfig[OWNER_KEY];
+    if (spec.owner && owner && !sameOwner(owner, spec.owner)) throw ownedByOther("VM", vm.name, owner);
     const dc = await resolveDatacenter(this.session, spec.datacenter);
     const shape = await this.#shape(spec, dc);
     // extraConfig keys dropped from the spec are removed (vSphere deletes a key set to "").
@@ -94,8 +99,21 @@ export class VsphereInfra implements InfraProvider {
     }
   }
 
-  async deleteVm(id: string, options: { shutdownTimeoutMs: number }): Promise<void> {
+  /** Only this stack's VM: one another stack owns (the moid was reused, or state was copied) stays. */
+  async deleteVm(id: string, options: { shutdownTimeoutMs: number; owner?: string | undefined }): Promise<void> {
+    if (options.owner) {
+      const owner = (await readVm(this.session, vmRef(id)))?.extraConfig[OWNER_KEY];
+      if (owner && !sameOwner(owner, options.owner)) return;
+    }
     await destroyVm(this.session, vmRef(id), options.shutdownTimeoutMs);
+  }
+
+  /** A VM of that name that another stack owns: a typed refusal naming it (else the clone's DUPLICATE_NAME). */
+  async #refuseOthers(spec: VmSpec, vmFolder: MoRef): Promise<void> {
+    if (!spec.owner) return;
+    const same = (await listNamed(this.session, "VirtualMachine", vmFolder)).find((v) => v.name === spec.name);
+    const owner = same && (await readVm(this.session, same.ref))?.extraConfig[OWNER_KEY];
+    if (owner && !sameOwner(owner, spec.owner)) throw ownedByOther("VM", spec.name, owner);
   }
 
   async close(): Promise<void> {

@@ -26,6 +26,8 @@ export interface NetworkDeclaration {
   persist?: boolean | undefined;
   /** Delete fails when the guest cannot be reached to restore it (default: left as it is). */
   strictDelete?: boolean | undefined;
+  /** Who declares it (a Pulumi URN): a port group another stack owns is refused, never adopted or removed. */
+  owner?: string | undefined;
 }
 
 /** What the vSphere half did. */

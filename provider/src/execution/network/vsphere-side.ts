@@ -6,7 +6,9 @@
  * there), nic.moved, portgroup.removed.
  */
 import { type ChangeTracker, untracked } from "../../observability/change-tracker";
+import { findOne } from "../../vsphere/finder";
 import { movedNicIndex, moveNic, type NicMove } from "../../vsphere/nic-move";
+import { ownedByOther, portGroupOwner, sameOwner, setPortGroupOwner } from "../../vsphere/ownership";
 import { type Datacenter, resolveDatacenter } from "../../vsphere/placement";
 import { ensurePortGroup, type PortGroupSpec, removePortGroup } from "../../vsphere/portgroup-ensure";
 import type { VsphereSession } from "../../vsphere/session";
@@ -50,6 +52,20 @@ function trackedRemove(
   );
 }
 
+/** The standard port group's Network, when it exists (ownership is recorded on it). */
+async function standardNetwork(session: VsphereSession, dc: Datacenter, pg: PortGroupSpec) {
+  if ((pg.kind ?? "standard") !== "standard") return undefined;
+  return findOne(session, "Network", pg.name, { container: dc.networkFolder }).catch(() => undefined);
+}
+
+/** Another stack's port group: refused before anything changes. Returns the recorded owner. */
+async function refuseOthers(session: VsphereSession, dc: Datacenter, pg: PortGroupSpec, owner: string) {
+  const network = await standardNetwork(session, dc, pg);
+  const recorded = network && (await portGroupOwner(session, network));
+  if (recorded && !sameOwner(recorded, owner)) throw ownedByOther("Port group", pg.name, recorded);
+  return recorded;
+}
+
 /** Applies the vSphere half of `decl`, undoing what `old` did that `decl` no longer wants. */
 export async function applyVsphereSide(
   session: VsphereSession,
@@ -60,7 +76,12 @@ export async function applyVsphereSide(
   const dc = await resolveDatacenter(session, decl.datacenter);
   const pg = decl.portGroup;
   const samePg = old.decl?.portGroup?.name === pg?.name && old.state.portGroupName !== "";
+  const recorded = pg && decl.owner ? await refuseOthers(session, dc, pg, decl.owner) : undefined;
   const ensured = pg ? await trackedEnsure(session, dc, pg, changes) : { created: false, hosts: [] };
+  if (pg && decl.owner && ensured.created && !recorded) {
+    const network = await standardNetwork(session, dc, pg);
+    if (network) await setPortGroupOwner(session, network, decl.owner);
+  }
   const state: VsphereSideState = {
     ...NO_VSPHERE_SIDE,
     ...(pg
@@ -80,7 +101,7 @@ export async function applyVsphereSide(
     state.nicMac = moved.mac;
     state.nicPreviousNetwork = sameNic ? old.state.nicPreviousNetwork : moved.previous;
   }
-  if (old.decl?.portGroup && old.state.portGroupCreated && !samePg) {
+  if (old.decl?.portGroup && old.state.portGroupCreated && !samePg && (await ours(session, dc, old.decl))) {
     await trackedRemove(session, dc, old.decl.portGroup, old.state.portGroupHosts, changes);
   }
   return state;
@@ -99,6 +120,14 @@ async function restoreNic(
   if (index >= 0) await trackedMove({ session, dc, moid, nic: index, network: state.nicPreviousNetwork }, changes);
 }
 
+/** Whether this declaration may remove its port group: no other stack's owner is recorded on it. */
+async function ours(session: VsphereSession, dc: Datacenter, decl: NetworkDeclaration): Promise<boolean> {
+  if (!decl.owner || !decl.portGroup) return true;
+  const network = await standardNetwork(session, dc, decl.portGroup);
+  const recorded = network && (await portGroupOwner(session, network));
+  return !recorded || sameOwner(recorded, decl.owner);
+}
+
 /** Undoes the vSphere half: the NIC back on its earlier network, then the port group if pod created it. */
 export async function removeVsphereSide(
   session: VsphereSession,
@@ -108,7 +137,7 @@ export async function removeVsphereSide(
 ) {
   const dc = await resolveDatacenter(session, decl.datacenter);
   if (decl.vm && state.nicMac) await restoreNic(session, dc, decl.vm, state, decl.nic, changes);
-  if (decl.portGroup && state.portGroupCreated) {
+  if (decl.portGroup && state.portGroupCreated && (await ours(session, dc, decl))) {
     await trackedRemove(session, dc, decl.portGroup, state.portGroupHosts, changes);
   }
 }

@@ -1,5 +1,6 @@
 import type { NetworkDeclaration, NetworkRecord } from "../../execution/network/declaration";
 import { NO_GUEST_SIDE, NO_VSPHERE_SIDE } from "../../execution/network/declaration";
+import { urnOf } from "../shared/audit";
 import type { PodNetworkInputs, PodNetworkOutputs } from "./args";
 
 /**
@@ -31,5 +32,6 @@ export function inputsFromOutputs(outs: PodNetworkOutputs): PodNetworkInputs {
 /** The inputs as the engine's declaration (the Pulumi-only fields dropped). */
 export function declarationOf(inputs: PodNetworkInputs): NetworkDeclaration {
   const { connection: _c, ...rest } = inputs;
-  return rest as NetworkDeclaration;
+  const owner = urnOf(inputs); // the port group's owner across stacks (vsphere/ownership.ts)
+  return { ...rest, ...(owner ? { owner } : {}) } as NetworkDeclaration;
 }

@@ -89,7 +89,7 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
       "vm.deleted",
       "delete",
       () => ({ details: { moid: id } }),
-      (infra) => infra.deleteVm(id, { shutdownTimeoutMs: timeout }),
+      (infra) => infra.deleteVm(id, { shutdownTimeoutMs: timeout, owner: urnOf(props) }),
     );
   }
 

@@ -1,4 +1,5 @@
 import type { VmSpec, VmState } from "../../infra/types";
+import { urnOf } from "../shared/audit";
 import type { PodVmInputs, PodVmOutputs } from "./args";
 import type { GuestFacts } from "./guest-probe";
 
@@ -16,6 +17,7 @@ export function toVmSpec(inputs: PodVmInputs): VmSpec {
     ...(inputs.waitForGuestNetRoutable ? { waitForGuestNetRoutable: true } : {}),
     shutdownTimeoutMs: (inputs.shutdownTimeoutSeconds ?? 30) * 1000,
     taskTimeoutMs: (inputs.taskTimeoutSeconds ?? 600) * 1000,
+    ...defined({ owner: urnOf(inputs) }), // the VM's owner across stacks (vsphere/ownership.ts)
   };
 }
 
