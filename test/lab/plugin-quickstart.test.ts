@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+
 import Docker = require("dockerode");
+
 import { listNamed } from "../../provider/src/vsphere/finder";
 import { powerOff } from "../../provider/src/vsphere/vm-ops";
 import { requireLab } from "../support/lab-env";
