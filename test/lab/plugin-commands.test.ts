@@ -32,7 +32,9 @@ const readEvents = (file: string): EngineEvent[] =>
     .map((line) => JSON.parse(line) as EngineEvent);
 
 /** Issue 13: what only the plugin gives a PodCommand: customTimeouts and live output in the engine's events. */
-describe("plugin: PodCommand timeouts and live output", () => {
+describe("plugin: PodCommand timeouts and live output", function () {
+  // Each step is a Pulumi CLI run (plugin start-up included); several per test on a busy lab.
+  this.timeout(900_000);
   const lab = requireLab();
   const container = `pod-plugin-cmd-${process.pid}`;
   let s: PluginStack;

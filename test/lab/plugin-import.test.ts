@@ -26,7 +26,9 @@ function moidIn(s: PluginStack, name: string): { urn: string; id: string } {
 }
 
 /** Issue 13: adopting VMs with `pulumi import`, PodVm.get, the migration from dynamic resources, explicit providers. */
-describe("plugin: import, get, migration and explicit providers", () => {
+describe("plugin: import, get, migration and explicit providers", function () {
+  // Each step is a Pulumi CLI run (plugin start-up included); several per test on a busy lab.
+  this.timeout(900_000);
   const lab = requireLab();
   const id = `${process.pid}`;
   const stacks: PluginStack[] = [];

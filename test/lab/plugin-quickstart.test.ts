@@ -13,7 +13,9 @@ const containersOf = (vmName: string) =>
   new Docker().listContainers({ all: true, filters: { name: [`vcsim-${vmName}-`] } });
 
 /** Issue 13: the quickstart (VM, network, command) through pulumi-resource-pod and its generated SDK. */
-describe("plugin: examples/ts-plugin-quickstart through the provider plugin", () => {
+describe("plugin: examples/ts-plugin-quickstart through the provider plugin", function () {
+  // Each step is a Pulumi CLI run (plugin start-up included); several per test on a busy lab.
+  this.timeout(900_000);
   const lab = requireLab();
   const stack = `plg${process.pid}`;
   const vmName = `pod-plugin-quickstart-${stack}-web`;
