@@ -69,8 +69,9 @@ describe("plugin: examples/ts-plugin-quickstart through the provider plugin", fu
     const refreshed = s.ok("refresh", "--yes", "--skip-preview", "--diff");
     assert.match(refreshed, /~ pod:index:PodVm: \(update\)\s+\[id=vm-/);
     const preview = s.ok("preview", "--diff");
-    assert.match(preview, /~ pod:index:PodVm web update/);
-    assert.match(preview, /powerState/);
+    // The VM is powered on again: an in-place update (the network and command follow its new address).
+    assert.match(preview, /~ pod:index:PodVm: \(update\)\s+\[id=vm-/);
+    assert.doesNotMatch(preview, /\+-pod:index:PodVm/, "the VM is not replaced");
   });
 
   it("destroy leaves nothing in vcsim or Docker", async () => {
