@@ -13,11 +13,15 @@ rm -rf "$stage" && mkdir -p "$stage"
 # ssh2's optional native addons are loaded with try/require; left out, ssh2 uses its JS crypto.
 npx esbuild provider/src/plugin/main.ts --bundle --platform=node --target=node22 --format=cjs \
   --external:cpu-features --external:./crypto/build/Release/sshcrypto.node \
-  --outfile="$stage/pulumi-resource-pod.js" --log-level=warning
+  --minify --keep-names --outfile="$stage/pulumi-resource-pod.js" --log-level=warning
 cp schema.json "$stage/schema.json"
+# Node's compile cache keeps the bundle's compiled code between starts (most of a cold start is
+# parsing 3 MB of JavaScript); it lives beside the plugin in PULUMI_HOME, which is writable.
 cat > "$stage/pulumi-resource-pod" <<'SH'
 #!/bin/sh
-exec "${POD_PLUGIN_NODE:-node}" "$(dirname "$0")/pulumi-resource-pod.js" "$@"
+here=$(dirname "$0")
+export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$here/.compile-cache}"
+exec "${POD_PLUGIN_NODE:-node}" "$here/pulumi-resource-pod.js" "$@"
 SH
 chmod +x "$stage/pulumi-resource-pod"
 tar -czf "$tarball" -C "$stage" pulumi-resource-pod pulumi-resource-pod.js schema.json

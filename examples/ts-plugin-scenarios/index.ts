@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 /**
  * One small program per scenario the plugin's lab tests need (config `scenario`):
  *   command   a PodCommand in a Docker guest (config container, script, timeout, secretOutputs)
- *   vm        a bare PodVm through the plugin (config vmName), e.g. after `pulumi import`
+ *   vm        a bare PodVm through the plugin (config vmName), e.g. after `pulumi import`; with
+ *             config getMoid, also PodVm.get of that VM
  *   dynamic-vm the same VM through the dynamic resources (@pod-lab/pod), the start of a migration
  *   two-providers explicit pod providers, each with its own vSphere settings, one VM each
  */
@@ -17,7 +18,6 @@ const vmArgs = (name: string) => ({
   powerState: "off",
   numCpus: 1,
   memoryMb: 256,
-  waitForIpTimeoutSeconds: 0,
 });
 
 export const out: Record<string, pulumi.Output<unknown>> = {};
@@ -38,8 +38,11 @@ if (scenario === "command") {
 }
 
 if (scenario === "vm") {
-  const vm = new pod.PodVm("vm", vmArgs(config.require("vmName")), { protect: false });
+  const vm = new pod.PodVm("vm", vmArgs(config.require("vmName")));
   out.moid = vm.moid;
+  // PodVm.get reads a VM by its moid without managing it (the plugin's read, as for import).
+  const seen = config.get("getMoid");
+  if (seen) out.seenName = pod.PodVm.get("seen", seen).name;
 }
 
 if (scenario === "dynamic-vm") {

@@ -24,9 +24,13 @@ export function buildPlugin(): string {
   return tarball;
 }
 
-/** Installs an example's dependencies (pod's dynamic packages as copies, the plugin SDK from its tarball). */
+const installed = new Set<string>();
+
+/** Installs an example's dependencies once per run (pod's dynamic packages as copies, the plugin SDK from its tarball). */
 export function installExample(example: string): string {
   const dir = join(repo, "examples", example);
+  if (installed.has(dir)) return dir;
+  installed.add(dir);
   execFileSync("npx", ["tsc", "-b", "provider", "sdk"], { cwd: repo, stdio: "inherit" });
   rmSync(join(dir, "node_modules/@pod-lab"), { recursive: true, force: true });
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"], {
@@ -49,7 +53,8 @@ export function pluginStack(example: string, stack: string, lab: LabEnv): Plugin
   const tarball = buildPlugin();
   const dir = installExample(example);
   const home = mkdtempSync(join(tmpdir(), "pod-plugin-home-"));
-  const cli = new PulumiCli(dir, { PULUMI_HOME: home });
+  // PULUMI_DEBUG_COMMANDS exposes `--event-log` (a hidden flag in 3.260) for the live-output tests.
+  const cli = new PulumiCli(dir, { PULUMI_HOME: home, PULUMI_DEBUG_COMMANDS: "true" });
   cli.ok("plugin", "install", "resource", "pod", version, "-f", tarball);
   const { pulumi, ok } = onStack(cli, stack);
   cli.ok("stack", "init", stack);

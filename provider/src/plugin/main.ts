@@ -5,6 +5,7 @@
  * the package's schema.json, shipped beside this file.
  */
 import { readFileSync } from "node:fs";
+import { flushCompileCache } from "node:module";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { engineLog } from "./engine-log";
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   );
   // The engine reads this line to connect; the server keeps the process alive.
   process.stdout.write(`${port}\n`);
+  // The engine ends plugins with a signal, so Node never writes its compile cache at exit: write it now.
+  flushCompileCache?.();
 }
 
 if (require.main === module) {
