@@ -27,6 +27,15 @@ export const ENUM_NAMES: Record<string, EnumName> = {
     description:
       "How SSH host keys are checked: strict (pinned keys or known_hosts), accept-new (trust on first use) or insecure.",
   },
+  GuestTargetAuth: { name: "WinrmAuth", description: "How pod authenticates to WinRM: NTLM or Kerberos." },
+  GuestTargetSessionMode: {
+    name: "SshSessionMode",
+    description: "How SSH commands run: a new exec channel each, or in long-lived shells (persistent).",
+  },
+  DiskSpecProvisioning: {
+    name: "DiskProvisioning",
+    description: "How a new disk's space is allocated: thin, thick (lazy zeroed) or eagerZeroedThick.",
+  },
   ShellScriptShell: { name: "Shell", description: "The shell a script runs in." },
   PodCommandLogging: {
     name: "Logging",

@@ -38,7 +38,7 @@ describe("execution/dial-settings: jump host and dial limits on a target", () =>
       );
     const k = key(base);
     assert.equal(key({ ...base }), k);
-    assert.notEqual(key({ ...base, jumpHost: { ...base.jumpHost, password: "other" } }), k);
+    assert.notEqual(key({ ...base, jumpHost: { ...base.jumpHost, password: "another-jump-secret" } }), k);
     assert.notEqual(key({ ...base, jumpHost: { ...base.jumpHost, hostKeys: [`SHA256:${"B".repeat(43)}`] } }), k);
     assert.notEqual(key({ ...base, dialErrorLimit: 4 }), k);
     assert.ok(!k.includes("jpw"), "no secret in the readable key");

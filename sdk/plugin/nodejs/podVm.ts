@@ -56,7 +56,7 @@ export class PodVm extends pulumi.CustomResource {
     /**
      * vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
      */
-    declare public readonly customization: pulumi.Output<outputs.PodVmCustomization | undefined>;
+    declare public readonly customization: pulumi.Output<outputs.GuestCustomization | undefined>;
     /**
      * Datacenter; optional when vSphere has only one.
      */
@@ -68,7 +68,7 @@ export class PodVm extends pulumi.CustomResource {
     /**
      * Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
      */
-    declare public readonly disks: pulumi.Output<outputs.PodVmDisks[] | undefined>;
+    declare public readonly disks: pulumi.Output<outputs.DiskSpec[] | undefined>;
     /**
      * Advanced settings (the lab uses RUN.container); only keys given here are managed.
      */
@@ -132,7 +132,7 @@ export class PodVm extends pulumi.CustomResource {
     /**
      * Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.
      */
-    declare public /*out*/ readonly observedDisks: pulumi.Output<outputs.PodVmObservedDisks[]>;
+    declare public /*out*/ readonly observedDisks: pulumi.Output<outputs.ObservedDisk[]>;
     /**
      * The managed extraConfig keys as vSphere reports them.
      */
@@ -184,7 +184,7 @@ export class PodVm extends pulumi.CustomResource {
     /**
      * vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
      */
-    declare public readonly tags: pulumi.Output<outputs.PodVmTags[] | undefined>;
+    declare public readonly tags: pulumi.Output<outputs.VmTag[] | undefined>;
     /**
      * Per vSphere task; 600 by default.
      */
@@ -333,7 +333,7 @@ export interface PodVmArgs {
     /**
      * vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
      */
-    customization?: pulumi.Input<inputs.PodVmCustomizationArgs | undefined>;
+    customization?: pulumi.Input<inputs.GuestCustomizationArgs | undefined>;
     /**
      * Datacenter; optional when vSphere has only one.
      */
@@ -345,7 +345,7 @@ export interface PodVmArgs {
     /**
      * Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
      */
-    disks?: pulumi.Input<pulumi.Input<inputs.PodVmDisksArgs>[] | undefined>;
+    disks?: pulumi.Input<pulumi.Input<inputs.DiskSpecArgs>[] | undefined>;
     /**
      * Advanced settings (the lab uses RUN.container); only keys given here are managed.
      */
@@ -401,7 +401,7 @@ export interface PodVmArgs {
     /**
      * vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
      */
-    tags?: pulumi.Input<pulumi.Input<inputs.PodVmTagsArgs>[] | undefined>;
+    tags?: pulumi.Input<pulumi.Input<inputs.VmTagArgs>[] | undefined>;
     /**
      * Per vSphere task; 600 by default.
      */

@@ -4,13 +4,13 @@ import { type DynamicResourceSpec, dynamicResourceArgs } from "../dynamic-resour
 import type { DeepInput } from "../inputs";
 import type {
   DetectedOs,
+  DiskSpec,
   GuestAccess,
+  GuestCustomization,
   Nic,
+  ObservedDisk,
   ObservedNic,
-  PodVmCustomization,
-  PodVmDisks,
-  PodVmObservedDisks,
-  PodVmTags,
+  VmTag,
   VsphereConnection,
 } from "./types";
 
@@ -41,15 +41,15 @@ export interface PodVmArgs {
   /** NICs in order; changed in place, never by replacement. */
   nics?: DeepInput<Nic[]>;
   /** Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed. */
-  disks?: DeepInput<PodVmDisks[]>;
+  disks?: DeepInput<DiskSpec[]>;
   /** Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM. */
   linkedClone?: DeepInput<boolean>;
   /** Snapshot of the template a linked clone grows from; the template's current snapshot by default. */
   snapshot?: DeepInput<string>;
   /** vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead. */
-  customization?: DeepInput<PodVmCustomization>;
+  customization?: DeepInput<GuestCustomization>;
   /** vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed. */
-  tags?: DeepInput<PodVmTags[]>;
+  tags?: DeepInput<VmTag[]>;
   /** Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error. */
   createTags?: DeepInput<boolean>;
   /** Custom attributes set on the VM (definitions are created for VMs when missing); changed in place. */
@@ -120,15 +120,15 @@ export class PodVm extends pulumi.dynamic.Resource {
   /** NICs in order; changed in place, never by replacement. */
   declare readonly nics: pulumi.Output<Nic[] | undefined>;
   /** Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed. */
-  declare readonly disks: pulumi.Output<PodVmDisks[] | undefined>;
+  declare readonly disks: pulumi.Output<DiskSpec[] | undefined>;
   /** Clone with child disks on a snapshot of the template (fast, shares its disks); changing it replaces the VM. */
   declare readonly linkedClone: pulumi.Output<boolean | undefined>;
   /** Snapshot of the template a linked clone grows from; the template's current snapshot by default. */
   declare readonly snapshot: pulumi.Output<string | undefined>;
   /** vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead. */
-  declare readonly customization: pulumi.Output<PodVmCustomization | undefined>;
+  declare readonly customization: pulumi.Output<GuestCustomization | undefined>;
   /** vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed. */
-  declare readonly tags: pulumi.Output<PodVmTags[] | undefined>;
+  declare readonly tags: pulumi.Output<VmTag[] | undefined>;
   /** Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error. */
   declare readonly createTags: pulumi.Output<boolean | undefined>;
   /** Custom attributes set on the VM (definitions are created for VMs when missing); changed in place. */
@@ -162,7 +162,7 @@ export class PodVm extends pulumi.dynamic.Resource {
   /** The managed extraConfig keys as vSphere reports them. Stored as a secret. */
   declare readonly observedExtraConfig: pulumi.Output<Record<string, string>>;
   /** Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported. */
-  declare readonly observedDisks: pulumi.Output<PodVmObservedDisks[]>;
+  declare readonly observedDisks: pulumi.Output<ObservedDisk[]>;
   /** The VM's tags as "category/name", as vSphere last reported (when tags are managed). */
   declare readonly observedTags: pulumi.Output<string[]>;
   /** The managed custom attributes as vSphere reports them. */

@@ -27,7 +27,7 @@ export interface Nic {
 }
 
 /** One virtual disk, in the VM's disk order. */
-export interface PodVmDisks {
+export interface DiskSpec {
   /** Size in GiB; grows in place, never shrinks. */
   sizeGb: number;
   /** For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick". */
@@ -37,7 +37,7 @@ export interface PodVmDisks {
 }
 
 /** vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead. */
-export interface PodVmCustomization {
+export interface GuestCustomization {
   /** Guest hostname (one label; the domain goes in domain). */
   hostname: string;
   /** DNS domain; "local" by default. */
@@ -45,11 +45,11 @@ export interface PodVmCustomization {
   /** tz database name, e.g. "Europe/Berlin". */
   timeZone?: string;
   /** Static IPv4 on the first NIC; every NIC uses DHCP when unset. */
-  network?: PodVmCustomizationNetwork;
+  network?: GuestCustomizationNetwork;
 }
 
 /** Static IPv4 on the first NIC; every NIC uses DHCP when unset. */
-export interface PodVmCustomizationNetwork {
+export interface GuestCustomizationNetwork {
   /** Static IPv4 address of the first NIC. */
   ipAddress: string;
   /** Prefix length of the address (24 for /24). */
@@ -61,7 +61,7 @@ export interface PodVmCustomizationNetwork {
 }
 
 /** One vSphere tag, by category and name. */
-export interface PodVmTags {
+export interface VmTag {
   /** Tag category name. */
   category: string;
   /** Tag name within the category. */
@@ -129,7 +129,7 @@ export interface ObservedNic {
 }
 
 /** One disk as vSphere last reported it. */
-export interface PodVmObservedDisks {
+export interface ObservedDisk {
   /** Size in GiB. */
   sizeGb: number;
   /** "thin", "thick" or "eagerZeroedThick". */
@@ -191,7 +191,7 @@ export interface GuestTarget {
   /** WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session). */
   auth?: "ntlm" | "kerberos";
   /** WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password. */
-  kerberos?: GuestTargetKerberos;
+  kerberos?: KerberosSettings;
   /** Docker: the container id or name. */
   container?: string;
   /** guestops: the VM's managed object id (a PodVm's moid). */
@@ -209,7 +209,7 @@ export interface GuestTarget {
 }
 
 /** WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password. */
-export interface GuestTargetKerberos {
+export interface KerberosSettings {
   /** Host part of the service principal HTTP/<spnHost>; default the target host. */
   spnHost?: string;
   /** Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf. */

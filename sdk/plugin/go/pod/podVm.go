@@ -25,13 +25,13 @@ type PodVm struct {
 	// Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
 	CustomAttributes pulumi.StringMapOutput `pulumi:"customAttributes"`
 	// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
-	Customization PodVmCustomizationPtrOutput `pulumi:"customization"`
+	Customization GuestCustomizationPtrOutput `pulumi:"customization"`
 	// Datacenter; optional when vSphere has only one.
 	Datacenter pulumi.StringPtrOutput `pulumi:"datacenter"`
 	// Datastore for the VM's files; the template's by default.
 	Datastore pulumi.StringPtrOutput `pulumi:"datastore"`
 	// Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
-	Disks PodVmDisksArrayOutput `pulumi:"disks"`
+	Disks DiskSpecArrayOutput `pulumi:"disks"`
 	// Advanced settings (the lab uses RUN.container); only keys given here are managed.
 	ExtraConfig pulumi.StringMapOutput `pulumi:"extraConfig"`
 	// VM folder (name or path); the datacenter's VM folder by default.
@@ -63,7 +63,7 @@ type PodVm struct {
 	// The managed custom attributes as vSphere reports them.
 	ObservedCustomAttributes pulumi.StringMapOutput `pulumi:"observedCustomAttributes"`
 	// Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.
-	ObservedDisks PodVmObservedDisksArrayOutput `pulumi:"observedDisks"`
+	ObservedDisks ObservedDiskArrayOutput `pulumi:"observedDisks"`
 	// The managed extraConfig keys as vSphere reports them.
 	ObservedExtraConfig pulumi.StringMapOutput `pulumi:"observedExtraConfig"`
 	// Memory in MiB, as vSphere last reported.
@@ -89,7 +89,7 @@ type PodVm struct {
 	// SSH host key fingerprints read through VMware Tools at create; pin them in PodCommand targets.
 	SshHostKeys pulumi.StringArrayOutput `pulumi:"sshHostKeys"`
 	// vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
-	Tags PodVmTagsArrayOutput `pulumi:"tags"`
+	Tags VmTagArrayOutput `pulumi:"tags"`
 	// Per vSphere task; 600 by default.
 	TaskTimeoutSeconds pulumi.Float64PtrOutput `pulumi:"taskTimeoutSeconds"`
 	// Template or VM to clone, by name or inventory path.
@@ -162,13 +162,13 @@ type podVmArgs struct {
 	// Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
 	CustomAttributes map[string]string `pulumi:"customAttributes"`
 	// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
-	Customization *PodVmCustomization `pulumi:"customization"`
+	Customization *GuestCustomization `pulumi:"customization"`
 	// Datacenter; optional when vSphere has only one.
 	Datacenter *string `pulumi:"datacenter"`
 	// Datastore for the VM's files; the template's by default.
 	Datastore *string `pulumi:"datastore"`
 	// Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
-	Disks []PodVmDisks `pulumi:"disks"`
+	Disks []DiskSpec `pulumi:"disks"`
 	// Advanced settings (the lab uses RUN.container); only keys given here are managed.
 	ExtraConfig map[string]string `pulumi:"extraConfig"`
 	// VM folder (name or path); the datacenter's VM folder by default.
@@ -196,7 +196,7 @@ type podVmArgs struct {
 	// Snapshot of the template a linked clone grows from; the template's current snapshot by default.
 	Snapshot *string `pulumi:"snapshot"`
 	// vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
-	Tags []PodVmTags `pulumi:"tags"`
+	Tags []VmTag `pulumi:"tags"`
 	// Per vSphere task; 600 by default.
 	TaskTimeoutSeconds *float64 `pulumi:"taskTimeoutSeconds"`
 	// Template or VM to clone, by name or inventory path.
@@ -218,13 +218,13 @@ type PodVmArgs struct {
 	// Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
 	CustomAttributes pulumi.StringMapInput
 	// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
-	Customization PodVmCustomizationPtrInput
+	Customization GuestCustomizationPtrInput
 	// Datacenter; optional when vSphere has only one.
 	Datacenter pulumi.StringPtrInput
 	// Datastore for the VM's files; the template's by default.
 	Datastore pulumi.StringPtrInput
 	// Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
-	Disks PodVmDisksArrayInput
+	Disks DiskSpecArrayInput
 	// Advanced settings (the lab uses RUN.container); only keys given here are managed.
 	ExtraConfig pulumi.StringMapInput
 	// VM folder (name or path); the datacenter's VM folder by default.
@@ -252,7 +252,7 @@ type PodVmArgs struct {
 	// Snapshot of the template a linked clone grows from; the template's current snapshot by default.
 	Snapshot pulumi.StringPtrInput
 	// vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
-	Tags PodVmTagsArrayInput
+	Tags VmTagArrayInput
 	// Per vSphere task; 600 by default.
 	TaskTimeoutSeconds pulumi.Float64PtrInput
 	// Template or VM to clone, by name or inventory path.
@@ -371,8 +371,8 @@ func (o PodVmOutput) CustomAttributes() pulumi.StringMapOutput {
 }
 
 // vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
-func (o PodVmOutput) Customization() PodVmCustomizationPtrOutput {
-	return o.ApplyT(func(v *PodVm) PodVmCustomizationPtrOutput { return v.Customization }).(PodVmCustomizationPtrOutput)
+func (o PodVmOutput) Customization() GuestCustomizationPtrOutput {
+	return o.ApplyT(func(v *PodVm) GuestCustomizationPtrOutput { return v.Customization }).(GuestCustomizationPtrOutput)
 }
 
 // Datacenter; optional when vSphere has only one.
@@ -386,8 +386,8 @@ func (o PodVmOutput) Datastore() pulumi.StringPtrOutput {
 }
 
 // Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
-func (o PodVmOutput) Disks() PodVmDisksArrayOutput {
-	return o.ApplyT(func(v *PodVm) PodVmDisksArrayOutput { return v.Disks }).(PodVmDisksArrayOutput)
+func (o PodVmOutput) Disks() DiskSpecArrayOutput {
+	return o.ApplyT(func(v *PodVm) DiskSpecArrayOutput { return v.Disks }).(DiskSpecArrayOutput)
 }
 
 // Advanced settings (the lab uses RUN.container); only keys given here are managed.
@@ -466,8 +466,8 @@ func (o PodVmOutput) ObservedCustomAttributes() pulumi.StringMapOutput {
 }
 
 // Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.
-func (o PodVmOutput) ObservedDisks() PodVmObservedDisksArrayOutput {
-	return o.ApplyT(func(v *PodVm) PodVmObservedDisksArrayOutput { return v.ObservedDisks }).(PodVmObservedDisksArrayOutput)
+func (o PodVmOutput) ObservedDisks() ObservedDiskArrayOutput {
+	return o.ApplyT(func(v *PodVm) ObservedDiskArrayOutput { return v.ObservedDisks }).(ObservedDiskArrayOutput)
 }
 
 // The managed extraConfig keys as vSphere reports them.
@@ -531,8 +531,8 @@ func (o PodVmOutput) SshHostKeys() pulumi.StringArrayOutput {
 }
 
 // vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
-func (o PodVmOutput) Tags() PodVmTagsArrayOutput {
-	return o.ApplyT(func(v *PodVm) PodVmTagsArrayOutput { return v.Tags }).(PodVmTagsArrayOutput)
+func (o PodVmOutput) Tags() VmTagArrayOutput {
+	return o.ApplyT(func(v *PodVm) VmTagArrayOutput { return v.Tags }).(VmTagArrayOutput)
 }
 
 // Per vSphere task; 600 by default.

@@ -178,125 +178,126 @@ func (in *adapterTypePtr) ToAdapterTypePtrOutputWithContext(ctx context.Context)
 	return pulumi.ToOutputWithContext(ctx, in).(AdapterTypePtrOutput)
 }
 
-// WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
-type GuestTargetAuth string
+// How a new disk's space is allocated: thin, thick (lazy zeroed) or eagerZeroedThick.
+type DiskProvisioning string
 
 const (
-	GuestTargetAuthNtlm     = GuestTargetAuth("ntlm")
-	GuestTargetAuthKerberos = GuestTargetAuth("kerberos")
+	DiskProvisioningThin             = DiskProvisioning("thin")
+	DiskProvisioningThick            = DiskProvisioning("thick")
+	DiskProvisioningEagerZeroedThick = DiskProvisioning("eagerZeroedThick")
 )
 
-func (GuestTargetAuth) ElementType() reflect.Type {
-	return reflect.TypeOf((*GuestTargetAuth)(nil)).Elem()
+func (DiskProvisioning) ElementType() reflect.Type {
+	return reflect.TypeOf((*DiskProvisioning)(nil)).Elem()
 }
 
-func (e GuestTargetAuth) ToGuestTargetAuthOutput() GuestTargetAuthOutput {
-	return pulumi.ToOutput(e).(GuestTargetAuthOutput)
+func (e DiskProvisioning) ToDiskProvisioningOutput() DiskProvisioningOutput {
+	return pulumi.ToOutput(e).(DiskProvisioningOutput)
 }
 
-func (e GuestTargetAuth) ToGuestTargetAuthOutputWithContext(ctx context.Context) GuestTargetAuthOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(GuestTargetAuthOutput)
+func (e DiskProvisioning) ToDiskProvisioningOutputWithContext(ctx context.Context) DiskProvisioningOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(DiskProvisioningOutput)
 }
 
-func (e GuestTargetAuth) ToGuestTargetAuthPtrOutput() GuestTargetAuthPtrOutput {
-	return e.ToGuestTargetAuthPtrOutputWithContext(context.Background())
+func (e DiskProvisioning) ToDiskProvisioningPtrOutput() DiskProvisioningPtrOutput {
+	return e.ToDiskProvisioningPtrOutputWithContext(context.Background())
 }
 
-func (e GuestTargetAuth) ToGuestTargetAuthPtrOutputWithContext(ctx context.Context) GuestTargetAuthPtrOutput {
-	return GuestTargetAuth(e).ToGuestTargetAuthOutputWithContext(ctx).ToGuestTargetAuthPtrOutputWithContext(ctx)
+func (e DiskProvisioning) ToDiskProvisioningPtrOutputWithContext(ctx context.Context) DiskProvisioningPtrOutput {
+	return DiskProvisioning(e).ToDiskProvisioningOutputWithContext(ctx).ToDiskProvisioningPtrOutputWithContext(ctx)
 }
 
-func (e GuestTargetAuth) ToStringOutput() pulumi.StringOutput {
+func (e DiskProvisioning) ToStringOutput() pulumi.StringOutput {
 	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e GuestTargetAuth) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+func (e DiskProvisioning) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
 	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
 }
 
-func (e GuestTargetAuth) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (e DiskProvisioning) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
 }
 
-func (e GuestTargetAuth) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+func (e DiskProvisioning) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
 	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
 }
 
-type GuestTargetAuthOutput struct{ *pulumi.OutputState }
+type DiskProvisioningOutput struct{ *pulumi.OutputState }
 
-func (GuestTargetAuthOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*GuestTargetAuth)(nil)).Elem()
+func (DiskProvisioningOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*DiskProvisioning)(nil)).Elem()
 }
 
-func (o GuestTargetAuthOutput) ToGuestTargetAuthOutput() GuestTargetAuthOutput {
+func (o DiskProvisioningOutput) ToDiskProvisioningOutput() DiskProvisioningOutput {
 	return o
 }
 
-func (o GuestTargetAuthOutput) ToGuestTargetAuthOutputWithContext(ctx context.Context) GuestTargetAuthOutput {
+func (o DiskProvisioningOutput) ToDiskProvisioningOutputWithContext(ctx context.Context) DiskProvisioningOutput {
 	return o
 }
 
-func (o GuestTargetAuthOutput) ToGuestTargetAuthPtrOutput() GuestTargetAuthPtrOutput {
-	return o.ToGuestTargetAuthPtrOutputWithContext(context.Background())
+func (o DiskProvisioningOutput) ToDiskProvisioningPtrOutput() DiskProvisioningPtrOutput {
+	return o.ToDiskProvisioningPtrOutputWithContext(context.Background())
 }
 
-func (o GuestTargetAuthOutput) ToGuestTargetAuthPtrOutputWithContext(ctx context.Context) GuestTargetAuthPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v GuestTargetAuth) *GuestTargetAuth {
+func (o DiskProvisioningOutput) ToDiskProvisioningPtrOutputWithContext(ctx context.Context) DiskProvisioningPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v DiskProvisioning) *DiskProvisioning {
 		return &v
-	}).(GuestTargetAuthPtrOutput)
+	}).(DiskProvisioningPtrOutput)
 }
 
-func (o GuestTargetAuthOutput) ToStringOutput() pulumi.StringOutput {
+func (o DiskProvisioningOutput) ToStringOutput() pulumi.StringOutput {
 	return o.ToStringOutputWithContext(context.Background())
 }
 
-func (o GuestTargetAuthOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e GuestTargetAuth) string {
+func (o DiskProvisioningOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e DiskProvisioning) string {
 		return string(e)
 	}).(pulumi.StringOutput)
 }
 
-func (o GuestTargetAuthOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o DiskProvisioningOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o GuestTargetAuthOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e GuestTargetAuth) *string {
+func (o DiskProvisioningOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e DiskProvisioning) *string {
 		v := string(e)
 		return &v
 	}).(pulumi.StringPtrOutput)
 }
 
-type GuestTargetAuthPtrOutput struct{ *pulumi.OutputState }
+type DiskProvisioningPtrOutput struct{ *pulumi.OutputState }
 
-func (GuestTargetAuthPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**GuestTargetAuth)(nil)).Elem()
+func (DiskProvisioningPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**DiskProvisioning)(nil)).Elem()
 }
 
-func (o GuestTargetAuthPtrOutput) ToGuestTargetAuthPtrOutput() GuestTargetAuthPtrOutput {
+func (o DiskProvisioningPtrOutput) ToDiskProvisioningPtrOutput() DiskProvisioningPtrOutput {
 	return o
 }
 
-func (o GuestTargetAuthPtrOutput) ToGuestTargetAuthPtrOutputWithContext(ctx context.Context) GuestTargetAuthPtrOutput {
+func (o DiskProvisioningPtrOutput) ToDiskProvisioningPtrOutputWithContext(ctx context.Context) DiskProvisioningPtrOutput {
 	return o
 }
 
-func (o GuestTargetAuthPtrOutput) Elem() GuestTargetAuthOutput {
-	return o.ApplyT(func(v *GuestTargetAuth) GuestTargetAuth {
+func (o DiskProvisioningPtrOutput) Elem() DiskProvisioningOutput {
+	return o.ApplyT(func(v *DiskProvisioning) DiskProvisioning {
 		if v != nil {
 			return *v
 		}
-		var ret GuestTargetAuth
+		var ret DiskProvisioning
 		return ret
-	}).(GuestTargetAuthOutput)
+	}).(DiskProvisioningOutput)
 }
 
-func (o GuestTargetAuthPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+func (o DiskProvisioningPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
 	return o.ToStringPtrOutputWithContext(context.Background())
 }
 
-func (o GuestTargetAuthPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *GuestTargetAuth) *string {
+func (o DiskProvisioningPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *DiskProvisioning) *string {
 		if e == nil {
 			return nil
 		}
@@ -305,209 +306,44 @@ func (o GuestTargetAuthPtrOutput) ToStringPtrOutputWithContext(ctx context.Conte
 	}).(pulumi.StringPtrOutput)
 }
 
-// GuestTargetAuthInput is an input type that accepts values of the GuestTargetAuth enum
-// A concrete instance of `GuestTargetAuthInput` can be one of the following:
+// DiskProvisioningInput is an input type that accepts values of the DiskProvisioning enum
+// A concrete instance of `DiskProvisioningInput` can be one of the following:
 //
-//	GuestTargetAuthNtlm
-//	GuestTargetAuthKerberos
-type GuestTargetAuthInput interface {
+//	DiskProvisioningThin
+//	DiskProvisioningThick
+//	DiskProvisioningEagerZeroedThick
+type DiskProvisioningInput interface {
 	pulumi.Input
 
-	ToGuestTargetAuthOutput() GuestTargetAuthOutput
-	ToGuestTargetAuthOutputWithContext(context.Context) GuestTargetAuthOutput
+	ToDiskProvisioningOutput() DiskProvisioningOutput
+	ToDiskProvisioningOutputWithContext(context.Context) DiskProvisioningOutput
 }
 
-var guestTargetAuthPtrType = reflect.TypeOf((**GuestTargetAuth)(nil)).Elem()
+var diskProvisioningPtrType = reflect.TypeOf((**DiskProvisioning)(nil)).Elem()
 
-type GuestTargetAuthPtrInput interface {
+type DiskProvisioningPtrInput interface {
 	pulumi.Input
 
-	ToGuestTargetAuthPtrOutput() GuestTargetAuthPtrOutput
-	ToGuestTargetAuthPtrOutputWithContext(context.Context) GuestTargetAuthPtrOutput
+	ToDiskProvisioningPtrOutput() DiskProvisioningPtrOutput
+	ToDiskProvisioningPtrOutputWithContext(context.Context) DiskProvisioningPtrOutput
 }
 
-type guestTargetAuthPtr string
+type diskProvisioningPtr string
 
-func GuestTargetAuthPtr(v string) GuestTargetAuthPtrInput {
-	return (*guestTargetAuthPtr)(&v)
+func DiskProvisioningPtr(v string) DiskProvisioningPtrInput {
+	return (*diskProvisioningPtr)(&v)
 }
 
-func (*guestTargetAuthPtr) ElementType() reflect.Type {
-	return guestTargetAuthPtrType
+func (*diskProvisioningPtr) ElementType() reflect.Type {
+	return diskProvisioningPtrType
 }
 
-func (in *guestTargetAuthPtr) ToGuestTargetAuthPtrOutput() GuestTargetAuthPtrOutput {
-	return pulumi.ToOutput(in).(GuestTargetAuthPtrOutput)
+func (in *diskProvisioningPtr) ToDiskProvisioningPtrOutput() DiskProvisioningPtrOutput {
+	return pulumi.ToOutput(in).(DiskProvisioningPtrOutput)
 }
 
-func (in *guestTargetAuthPtr) ToGuestTargetAuthPtrOutputWithContext(ctx context.Context) GuestTargetAuthPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(GuestTargetAuthPtrOutput)
-}
-
-// SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
-type GuestTargetSessionMode string
-
-const (
-	GuestTargetSessionModeExec       = GuestTargetSessionMode("exec")
-	GuestTargetSessionModePersistent = GuestTargetSessionMode("persistent")
-)
-
-func (GuestTargetSessionMode) ElementType() reflect.Type {
-	return reflect.TypeOf((*GuestTargetSessionMode)(nil)).Elem()
-}
-
-func (e GuestTargetSessionMode) ToGuestTargetSessionModeOutput() GuestTargetSessionModeOutput {
-	return pulumi.ToOutput(e).(GuestTargetSessionModeOutput)
-}
-
-func (e GuestTargetSessionMode) ToGuestTargetSessionModeOutputWithContext(ctx context.Context) GuestTargetSessionModeOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(GuestTargetSessionModeOutput)
-}
-
-func (e GuestTargetSessionMode) ToGuestTargetSessionModePtrOutput() GuestTargetSessionModePtrOutput {
-	return e.ToGuestTargetSessionModePtrOutputWithContext(context.Background())
-}
-
-func (e GuestTargetSessionMode) ToGuestTargetSessionModePtrOutputWithContext(ctx context.Context) GuestTargetSessionModePtrOutput {
-	return GuestTargetSessionMode(e).ToGuestTargetSessionModeOutputWithContext(ctx).ToGuestTargetSessionModePtrOutputWithContext(ctx)
-}
-
-func (e GuestTargetSessionMode) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e GuestTargetSessionMode) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e GuestTargetSessionMode) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e GuestTargetSessionMode) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type GuestTargetSessionModeOutput struct{ *pulumi.OutputState }
-
-func (GuestTargetSessionModeOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*GuestTargetSessionMode)(nil)).Elem()
-}
-
-func (o GuestTargetSessionModeOutput) ToGuestTargetSessionModeOutput() GuestTargetSessionModeOutput {
-	return o
-}
-
-func (o GuestTargetSessionModeOutput) ToGuestTargetSessionModeOutputWithContext(ctx context.Context) GuestTargetSessionModeOutput {
-	return o
-}
-
-func (o GuestTargetSessionModeOutput) ToGuestTargetSessionModePtrOutput() GuestTargetSessionModePtrOutput {
-	return o.ToGuestTargetSessionModePtrOutputWithContext(context.Background())
-}
-
-func (o GuestTargetSessionModeOutput) ToGuestTargetSessionModePtrOutputWithContext(ctx context.Context) GuestTargetSessionModePtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v GuestTargetSessionMode) *GuestTargetSessionMode {
-		return &v
-	}).(GuestTargetSessionModePtrOutput)
-}
-
-func (o GuestTargetSessionModeOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o GuestTargetSessionModeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e GuestTargetSessionMode) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o GuestTargetSessionModeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o GuestTargetSessionModeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e GuestTargetSessionMode) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type GuestTargetSessionModePtrOutput struct{ *pulumi.OutputState }
-
-func (GuestTargetSessionModePtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**GuestTargetSessionMode)(nil)).Elem()
-}
-
-func (o GuestTargetSessionModePtrOutput) ToGuestTargetSessionModePtrOutput() GuestTargetSessionModePtrOutput {
-	return o
-}
-
-func (o GuestTargetSessionModePtrOutput) ToGuestTargetSessionModePtrOutputWithContext(ctx context.Context) GuestTargetSessionModePtrOutput {
-	return o
-}
-
-func (o GuestTargetSessionModePtrOutput) Elem() GuestTargetSessionModeOutput {
-	return o.ApplyT(func(v *GuestTargetSessionMode) GuestTargetSessionMode {
-		if v != nil {
-			return *v
-		}
-		var ret GuestTargetSessionMode
-		return ret
-	}).(GuestTargetSessionModeOutput)
-}
-
-func (o GuestTargetSessionModePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o GuestTargetSessionModePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *GuestTargetSessionMode) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// GuestTargetSessionModeInput is an input type that accepts values of the GuestTargetSessionMode enum
-// A concrete instance of `GuestTargetSessionModeInput` can be one of the following:
-//
-//	GuestTargetSessionModeExec
-//	GuestTargetSessionModePersistent
-type GuestTargetSessionModeInput interface {
-	pulumi.Input
-
-	ToGuestTargetSessionModeOutput() GuestTargetSessionModeOutput
-	ToGuestTargetSessionModeOutputWithContext(context.Context) GuestTargetSessionModeOutput
-}
-
-var guestTargetSessionModePtrType = reflect.TypeOf((**GuestTargetSessionMode)(nil)).Elem()
-
-type GuestTargetSessionModePtrInput interface {
-	pulumi.Input
-
-	ToGuestTargetSessionModePtrOutput() GuestTargetSessionModePtrOutput
-	ToGuestTargetSessionModePtrOutputWithContext(context.Context) GuestTargetSessionModePtrOutput
-}
-
-type guestTargetSessionModePtr string
-
-func GuestTargetSessionModePtr(v string) GuestTargetSessionModePtrInput {
-	return (*guestTargetSessionModePtr)(&v)
-}
-
-func (*guestTargetSessionModePtr) ElementType() reflect.Type {
-	return guestTargetSessionModePtrType
-}
-
-func (in *guestTargetSessionModePtr) ToGuestTargetSessionModePtrOutput() GuestTargetSessionModePtrOutput {
-	return pulumi.ToOutput(in).(GuestTargetSessionModePtrOutput)
-}
-
-func (in *guestTargetSessionModePtr) ToGuestTargetSessionModePtrOutputWithContext(ctx context.Context) GuestTargetSessionModePtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(GuestTargetSessionModePtrOutput)
+func (in *diskProvisioningPtr) ToDiskProvisioningPtrOutputWithContext(ctx context.Context) DiskProvisioningPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(DiskProvisioningPtrOutput)
 }
 
 // How SSH host keys are checked: strict (pinned keys or known_hosts), accept-new (trust on first use) or insecure.
@@ -1135,174 +971,6 @@ func (in *outputParserPtr) ToOutputParserPtrOutputWithContext(ctx context.Contex
 	return pulumi.ToOutputWithContext(ctx, in).(OutputParserPtrOutput)
 }
 
-// For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-type PodVmDisksProvisioning string
-
-const (
-	PodVmDisksProvisioningThin             = PodVmDisksProvisioning("thin")
-	PodVmDisksProvisioningThick            = PodVmDisksProvisioning("thick")
-	PodVmDisksProvisioningEagerZeroedThick = PodVmDisksProvisioning("eagerZeroedThick")
-)
-
-func (PodVmDisksProvisioning) ElementType() reflect.Type {
-	return reflect.TypeOf((*PodVmDisksProvisioning)(nil)).Elem()
-}
-
-func (e PodVmDisksProvisioning) ToPodVmDisksProvisioningOutput() PodVmDisksProvisioningOutput {
-	return pulumi.ToOutput(e).(PodVmDisksProvisioningOutput)
-}
-
-func (e PodVmDisksProvisioning) ToPodVmDisksProvisioningOutputWithContext(ctx context.Context) PodVmDisksProvisioningOutput {
-	return pulumi.ToOutputWithContext(ctx, e).(PodVmDisksProvisioningOutput)
-}
-
-func (e PodVmDisksProvisioning) ToPodVmDisksProvisioningPtrOutput() PodVmDisksProvisioningPtrOutput {
-	return e.ToPodVmDisksProvisioningPtrOutputWithContext(context.Background())
-}
-
-func (e PodVmDisksProvisioning) ToPodVmDisksProvisioningPtrOutputWithContext(ctx context.Context) PodVmDisksProvisioningPtrOutput {
-	return PodVmDisksProvisioning(e).ToPodVmDisksProvisioningOutputWithContext(ctx).ToPodVmDisksProvisioningPtrOutputWithContext(ctx)
-}
-
-func (e PodVmDisksProvisioning) ToStringOutput() pulumi.StringOutput {
-	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e PodVmDisksProvisioning) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
-}
-
-func (e PodVmDisksProvisioning) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
-}
-
-func (e PodVmDisksProvisioning) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
-}
-
-type PodVmDisksProvisioningOutput struct{ *pulumi.OutputState }
-
-func (PodVmDisksProvisioningOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*PodVmDisksProvisioning)(nil)).Elem()
-}
-
-func (o PodVmDisksProvisioningOutput) ToPodVmDisksProvisioningOutput() PodVmDisksProvisioningOutput {
-	return o
-}
-
-func (o PodVmDisksProvisioningOutput) ToPodVmDisksProvisioningOutputWithContext(ctx context.Context) PodVmDisksProvisioningOutput {
-	return o
-}
-
-func (o PodVmDisksProvisioningOutput) ToPodVmDisksProvisioningPtrOutput() PodVmDisksProvisioningPtrOutput {
-	return o.ToPodVmDisksProvisioningPtrOutputWithContext(context.Background())
-}
-
-func (o PodVmDisksProvisioningOutput) ToPodVmDisksProvisioningPtrOutputWithContext(ctx context.Context) PodVmDisksProvisioningPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v PodVmDisksProvisioning) *PodVmDisksProvisioning {
-		return &v
-	}).(PodVmDisksProvisioningPtrOutput)
-}
-
-func (o PodVmDisksProvisioningOutput) ToStringOutput() pulumi.StringOutput {
-	return o.ToStringOutputWithContext(context.Background())
-}
-
-func (o PodVmDisksProvisioningOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e PodVmDisksProvisioning) string {
-		return string(e)
-	}).(pulumi.StringOutput)
-}
-
-func (o PodVmDisksProvisioningOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o PodVmDisksProvisioningOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e PodVmDisksProvisioning) *string {
-		v := string(e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-type PodVmDisksProvisioningPtrOutput struct{ *pulumi.OutputState }
-
-func (PodVmDisksProvisioningPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**PodVmDisksProvisioning)(nil)).Elem()
-}
-
-func (o PodVmDisksProvisioningPtrOutput) ToPodVmDisksProvisioningPtrOutput() PodVmDisksProvisioningPtrOutput {
-	return o
-}
-
-func (o PodVmDisksProvisioningPtrOutput) ToPodVmDisksProvisioningPtrOutputWithContext(ctx context.Context) PodVmDisksProvisioningPtrOutput {
-	return o
-}
-
-func (o PodVmDisksProvisioningPtrOutput) Elem() PodVmDisksProvisioningOutput {
-	return o.ApplyT(func(v *PodVmDisksProvisioning) PodVmDisksProvisioning {
-		if v != nil {
-			return *v
-		}
-		var ret PodVmDisksProvisioning
-		return ret
-	}).(PodVmDisksProvisioningOutput)
-}
-
-func (o PodVmDisksProvisioningPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
-	return o.ToStringPtrOutputWithContext(context.Background())
-}
-
-func (o PodVmDisksProvisioningPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, e *PodVmDisksProvisioning) *string {
-		if e == nil {
-			return nil
-		}
-		v := string(*e)
-		return &v
-	}).(pulumi.StringPtrOutput)
-}
-
-// PodVmDisksProvisioningInput is an input type that accepts values of the PodVmDisksProvisioning enum
-// A concrete instance of `PodVmDisksProvisioningInput` can be one of the following:
-//
-//	PodVmDisksProvisioningThin
-//	PodVmDisksProvisioningThick
-//	PodVmDisksProvisioningEagerZeroedThick
-type PodVmDisksProvisioningInput interface {
-	pulumi.Input
-
-	ToPodVmDisksProvisioningOutput() PodVmDisksProvisioningOutput
-	ToPodVmDisksProvisioningOutputWithContext(context.Context) PodVmDisksProvisioningOutput
-}
-
-var podVmDisksProvisioningPtrType = reflect.TypeOf((**PodVmDisksProvisioning)(nil)).Elem()
-
-type PodVmDisksProvisioningPtrInput interface {
-	pulumi.Input
-
-	ToPodVmDisksProvisioningPtrOutput() PodVmDisksProvisioningPtrOutput
-	ToPodVmDisksProvisioningPtrOutputWithContext(context.Context) PodVmDisksProvisioningPtrOutput
-}
-
-type podVmDisksProvisioningPtr string
-
-func PodVmDisksProvisioningPtr(v string) PodVmDisksProvisioningPtrInput {
-	return (*podVmDisksProvisioningPtr)(&v)
-}
-
-func (*podVmDisksProvisioningPtr) ElementType() reflect.Type {
-	return podVmDisksProvisioningPtrType
-}
-
-func (in *podVmDisksProvisioningPtr) ToPodVmDisksProvisioningPtrOutput() PodVmDisksProvisioningPtrOutput {
-	return pulumi.ToOutput(in).(PodVmDisksProvisioningPtrOutput)
-}
-
-func (in *podVmDisksProvisioningPtr) ToPodVmDisksProvisioningPtrOutputWithContext(ctx context.Context) PodVmDisksProvisioningPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, in).(PodVmDisksProvisioningPtrOutput)
-}
-
 // A port group on a standard vSwitch or on a distributed switch.
 type PortGroupKind string
 
@@ -1805,6 +1473,172 @@ func (in *shellPtr) ToShellPtrOutputWithContext(ctx context.Context) ShellPtrOut
 	return pulumi.ToOutputWithContext(ctx, in).(ShellPtrOutput)
 }
 
+// How SSH commands run: a new exec channel each, or in long-lived shells (persistent).
+type SshSessionMode string
+
+const (
+	SshSessionModeExec       = SshSessionMode("exec")
+	SshSessionModePersistent = SshSessionMode("persistent")
+)
+
+func (SshSessionMode) ElementType() reflect.Type {
+	return reflect.TypeOf((*SshSessionMode)(nil)).Elem()
+}
+
+func (e SshSessionMode) ToSshSessionModeOutput() SshSessionModeOutput {
+	return pulumi.ToOutput(e).(SshSessionModeOutput)
+}
+
+func (e SshSessionMode) ToSshSessionModeOutputWithContext(ctx context.Context) SshSessionModeOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(SshSessionModeOutput)
+}
+
+func (e SshSessionMode) ToSshSessionModePtrOutput() SshSessionModePtrOutput {
+	return e.ToSshSessionModePtrOutputWithContext(context.Background())
+}
+
+func (e SshSessionMode) ToSshSessionModePtrOutputWithContext(ctx context.Context) SshSessionModePtrOutput {
+	return SshSessionMode(e).ToSshSessionModeOutputWithContext(ctx).ToSshSessionModePtrOutputWithContext(ctx)
+}
+
+func (e SshSessionMode) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e SshSessionMode) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e SshSessionMode) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e SshSessionMode) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type SshSessionModeOutput struct{ *pulumi.OutputState }
+
+func (SshSessionModeOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*SshSessionMode)(nil)).Elem()
+}
+
+func (o SshSessionModeOutput) ToSshSessionModeOutput() SshSessionModeOutput {
+	return o
+}
+
+func (o SshSessionModeOutput) ToSshSessionModeOutputWithContext(ctx context.Context) SshSessionModeOutput {
+	return o
+}
+
+func (o SshSessionModeOutput) ToSshSessionModePtrOutput() SshSessionModePtrOutput {
+	return o.ToSshSessionModePtrOutputWithContext(context.Background())
+}
+
+func (o SshSessionModeOutput) ToSshSessionModePtrOutputWithContext(ctx context.Context) SshSessionModePtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v SshSessionMode) *SshSessionMode {
+		return &v
+	}).(SshSessionModePtrOutput)
+}
+
+func (o SshSessionModeOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o SshSessionModeOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SshSessionMode) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o SshSessionModeOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o SshSessionModeOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e SshSessionMode) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type SshSessionModePtrOutput struct{ *pulumi.OutputState }
+
+func (SshSessionModePtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**SshSessionMode)(nil)).Elem()
+}
+
+func (o SshSessionModePtrOutput) ToSshSessionModePtrOutput() SshSessionModePtrOutput {
+	return o
+}
+
+func (o SshSessionModePtrOutput) ToSshSessionModePtrOutputWithContext(ctx context.Context) SshSessionModePtrOutput {
+	return o
+}
+
+func (o SshSessionModePtrOutput) Elem() SshSessionModeOutput {
+	return o.ApplyT(func(v *SshSessionMode) SshSessionMode {
+		if v != nil {
+			return *v
+		}
+		var ret SshSessionMode
+		return ret
+	}).(SshSessionModeOutput)
+}
+
+func (o SshSessionModePtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o SshSessionModePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *SshSessionMode) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// SshSessionModeInput is an input type that accepts values of the SshSessionMode enum
+// A concrete instance of `SshSessionModeInput` can be one of the following:
+//
+//	SshSessionModeExec
+//	SshSessionModePersistent
+type SshSessionModeInput interface {
+	pulumi.Input
+
+	ToSshSessionModeOutput() SshSessionModeOutput
+	ToSshSessionModeOutputWithContext(context.Context) SshSessionModeOutput
+}
+
+var sshSessionModePtrType = reflect.TypeOf((**SshSessionMode)(nil)).Elem()
+
+type SshSessionModePtrInput interface {
+	pulumi.Input
+
+	ToSshSessionModePtrOutput() SshSessionModePtrOutput
+	ToSshSessionModePtrOutputWithContext(context.Context) SshSessionModePtrOutput
+}
+
+type sshSessionModePtr string
+
+func SshSessionModePtr(v string) SshSessionModePtrInput {
+	return (*sshSessionModePtr)(&v)
+}
+
+func (*sshSessionModePtr) ElementType() reflect.Type {
+	return sshSessionModePtrType
+}
+
+func (in *sshSessionModePtr) ToSshSessionModePtrOutput() SshSessionModePtrOutput {
+	return pulumi.ToOutput(in).(SshSessionModePtrOutput)
+}
+
+func (in *sshSessionModePtr) ToSshSessionModePtrOutputWithContext(ctx context.Context) SshSessionModePtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(SshSessionModePtrOutput)
+}
+
 // How pod reaches a guest: SSH, WinRM, Docker exec or VMware Tools guest operations.
 type Transport string
 
@@ -1975,35 +1809,199 @@ func (in *transportPtr) ToTransportPtrOutputWithContext(ctx context.Context) Tra
 	return pulumi.ToOutputWithContext(ctx, in).(TransportPtrOutput)
 }
 
+// How pod authenticates to WinRM: NTLM or Kerberos.
+type WinrmAuth string
+
+const (
+	WinrmAuthNtlm     = WinrmAuth("ntlm")
+	WinrmAuthKerberos = WinrmAuth("kerberos")
+)
+
+func (WinrmAuth) ElementType() reflect.Type {
+	return reflect.TypeOf((*WinrmAuth)(nil)).Elem()
+}
+
+func (e WinrmAuth) ToWinrmAuthOutput() WinrmAuthOutput {
+	return pulumi.ToOutput(e).(WinrmAuthOutput)
+}
+
+func (e WinrmAuth) ToWinrmAuthOutputWithContext(ctx context.Context) WinrmAuthOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(WinrmAuthOutput)
+}
+
+func (e WinrmAuth) ToWinrmAuthPtrOutput() WinrmAuthPtrOutput {
+	return e.ToWinrmAuthPtrOutputWithContext(context.Background())
+}
+
+func (e WinrmAuth) ToWinrmAuthPtrOutputWithContext(ctx context.Context) WinrmAuthPtrOutput {
+	return WinrmAuth(e).ToWinrmAuthOutputWithContext(ctx).ToWinrmAuthPtrOutputWithContext(ctx)
+}
+
+func (e WinrmAuth) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e WinrmAuth) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e WinrmAuth) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e WinrmAuth) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type WinrmAuthOutput struct{ *pulumi.OutputState }
+
+func (WinrmAuthOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*WinrmAuth)(nil)).Elem()
+}
+
+func (o WinrmAuthOutput) ToWinrmAuthOutput() WinrmAuthOutput {
+	return o
+}
+
+func (o WinrmAuthOutput) ToWinrmAuthOutputWithContext(ctx context.Context) WinrmAuthOutput {
+	return o
+}
+
+func (o WinrmAuthOutput) ToWinrmAuthPtrOutput() WinrmAuthPtrOutput {
+	return o.ToWinrmAuthPtrOutputWithContext(context.Background())
+}
+
+func (o WinrmAuthOutput) ToWinrmAuthPtrOutputWithContext(ctx context.Context) WinrmAuthPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v WinrmAuth) *WinrmAuth {
+		return &v
+	}).(WinrmAuthPtrOutput)
+}
+
+func (o WinrmAuthOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o WinrmAuthOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e WinrmAuth) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o WinrmAuthOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o WinrmAuthOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e WinrmAuth) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type WinrmAuthPtrOutput struct{ *pulumi.OutputState }
+
+func (WinrmAuthPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**WinrmAuth)(nil)).Elem()
+}
+
+func (o WinrmAuthPtrOutput) ToWinrmAuthPtrOutput() WinrmAuthPtrOutput {
+	return o
+}
+
+func (o WinrmAuthPtrOutput) ToWinrmAuthPtrOutputWithContext(ctx context.Context) WinrmAuthPtrOutput {
+	return o
+}
+
+func (o WinrmAuthPtrOutput) Elem() WinrmAuthOutput {
+	return o.ApplyT(func(v *WinrmAuth) WinrmAuth {
+		if v != nil {
+			return *v
+		}
+		var ret WinrmAuth
+		return ret
+	}).(WinrmAuthOutput)
+}
+
+func (o WinrmAuthPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o WinrmAuthPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *WinrmAuth) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// WinrmAuthInput is an input type that accepts values of the WinrmAuth enum
+// A concrete instance of `WinrmAuthInput` can be one of the following:
+//
+//	WinrmAuthNtlm
+//	WinrmAuthKerberos
+type WinrmAuthInput interface {
+	pulumi.Input
+
+	ToWinrmAuthOutput() WinrmAuthOutput
+	ToWinrmAuthOutputWithContext(context.Context) WinrmAuthOutput
+}
+
+var winrmAuthPtrType = reflect.TypeOf((**WinrmAuth)(nil)).Elem()
+
+type WinrmAuthPtrInput interface {
+	pulumi.Input
+
+	ToWinrmAuthPtrOutput() WinrmAuthPtrOutput
+	ToWinrmAuthPtrOutputWithContext(context.Context) WinrmAuthPtrOutput
+}
+
+type winrmAuthPtr string
+
+func WinrmAuthPtr(v string) WinrmAuthPtrInput {
+	return (*winrmAuthPtr)(&v)
+}
+
+func (*winrmAuthPtr) ElementType() reflect.Type {
+	return winrmAuthPtrType
+}
+
+func (in *winrmAuthPtr) ToWinrmAuthPtrOutput() WinrmAuthPtrOutput {
+	return pulumi.ToOutput(in).(WinrmAuthPtrOutput)
+}
+
+func (in *winrmAuthPtr) ToWinrmAuthPtrOutputWithContext(ctx context.Context) WinrmAuthPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(WinrmAuthPtrOutput)
+}
+
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AdapterTypeInput)(nil)).Elem(), AdapterType("vmxnet3"))
 	pulumi.RegisterInputType(reflect.TypeOf((*AdapterTypePtrInput)(nil)).Elem(), AdapterType("vmxnet3"))
-	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetAuthInput)(nil)).Elem(), GuestTargetAuth("ntlm"))
-	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetAuthPtrInput)(nil)).Elem(), GuestTargetAuth("ntlm"))
-	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetSessionModeInput)(nil)).Elem(), GuestTargetSessionMode("exec"))
-	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetSessionModePtrInput)(nil)).Elem(), GuestTargetSessionMode("exec"))
+	pulumi.RegisterInputType(reflect.TypeOf((*DiskProvisioningInput)(nil)).Elem(), DiskProvisioning("thin"))
+	pulumi.RegisterInputType(reflect.TypeOf((*DiskProvisioningPtrInput)(nil)).Elem(), DiskProvisioning("thin"))
 	pulumi.RegisterInputType(reflect.TypeOf((*HostKeyPolicyInput)(nil)).Elem(), HostKeyPolicy("strict"))
 	pulumi.RegisterInputType(reflect.TypeOf((*HostKeyPolicyPtrInput)(nil)).Elem(), HostKeyPolicy("strict"))
 	pulumi.RegisterInputType(reflect.TypeOf((*LoggingInput)(nil)).Elem(), Logging("stdout"))
 	pulumi.RegisterInputType(reflect.TypeOf((*LoggingPtrInput)(nil)).Elem(), Logging("stdout"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OutputParserInput)(nil)).Elem(), OutputParser("json"))
 	pulumi.RegisterInputType(reflect.TypeOf((*OutputParserPtrInput)(nil)).Elem(), OutputParser("json"))
-	pulumi.RegisterInputType(reflect.TypeOf((*PodVmDisksProvisioningInput)(nil)).Elem(), PodVmDisksProvisioning("thin"))
-	pulumi.RegisterInputType(reflect.TypeOf((*PodVmDisksProvisioningPtrInput)(nil)).Elem(), PodVmDisksProvisioning("thin"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PortGroupKindInput)(nil)).Elem(), PortGroupKind("standard"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PortGroupKindPtrInput)(nil)).Elem(), PortGroupKind("standard"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PowerStateInput)(nil)).Elem(), PowerState("on"))
 	pulumi.RegisterInputType(reflect.TypeOf((*PowerStatePtrInput)(nil)).Elem(), PowerState("on"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ShellInput)(nil)).Elem(), Shell("sh"))
 	pulumi.RegisterInputType(reflect.TypeOf((*ShellPtrInput)(nil)).Elem(), Shell("sh"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SshSessionModeInput)(nil)).Elem(), SshSessionMode("exec"))
+	pulumi.RegisterInputType(reflect.TypeOf((*SshSessionModePtrInput)(nil)).Elem(), SshSessionMode("exec"))
 	pulumi.RegisterInputType(reflect.TypeOf((*TransportInput)(nil)).Elem(), Transport("ssh"))
 	pulumi.RegisterInputType(reflect.TypeOf((*TransportPtrInput)(nil)).Elem(), Transport("ssh"))
+	pulumi.RegisterInputType(reflect.TypeOf((*WinrmAuthInput)(nil)).Elem(), WinrmAuth("ntlm"))
+	pulumi.RegisterInputType(reflect.TypeOf((*WinrmAuthPtrInput)(nil)).Elem(), WinrmAuth("ntlm"))
 	pulumi.RegisterOutputType(AdapterTypeOutput{})
 	pulumi.RegisterOutputType(AdapterTypePtrOutput{})
-	pulumi.RegisterOutputType(GuestTargetAuthOutput{})
-	pulumi.RegisterOutputType(GuestTargetAuthPtrOutput{})
-	pulumi.RegisterOutputType(GuestTargetSessionModeOutput{})
-	pulumi.RegisterOutputType(GuestTargetSessionModePtrOutput{})
+	pulumi.RegisterOutputType(DiskProvisioningOutput{})
+	pulumi.RegisterOutputType(DiskProvisioningPtrOutput{})
 	pulumi.RegisterOutputType(HostKeyPolicyOutput{})
 	pulumi.RegisterOutputType(HostKeyPolicyPtrOutput{})
 	pulumi.RegisterOutputType(LoggingOutput{})
@@ -2013,14 +2011,16 @@ func init() {
 	pulumi.RegisterOutputType(ManagedSettingArrayOutput{})
 	pulumi.RegisterOutputType(OutputParserOutput{})
 	pulumi.RegisterOutputType(OutputParserPtrOutput{})
-	pulumi.RegisterOutputType(PodVmDisksProvisioningOutput{})
-	pulumi.RegisterOutputType(PodVmDisksProvisioningPtrOutput{})
 	pulumi.RegisterOutputType(PortGroupKindOutput{})
 	pulumi.RegisterOutputType(PortGroupKindPtrOutput{})
 	pulumi.RegisterOutputType(PowerStateOutput{})
 	pulumi.RegisterOutputType(PowerStatePtrOutput{})
 	pulumi.RegisterOutputType(ShellOutput{})
 	pulumi.RegisterOutputType(ShellPtrOutput{})
+	pulumi.RegisterOutputType(SshSessionModeOutput{})
+	pulumi.RegisterOutputType(SshSessionModePtrOutput{})
 	pulumi.RegisterOutputType(TransportOutput{})
 	pulumi.RegisterOutputType(TransportPtrOutput{})
+	pulumi.RegisterOutputType(WinrmAuthOutput{})
+	pulumi.RegisterOutputType(WinrmAuthPtrOutput{})
 }

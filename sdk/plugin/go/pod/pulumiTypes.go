@@ -340,6 +340,124 @@ func (o DetectedOsOutput) Version() pulumi.StringOutput {
 	return o.ApplyT(func(v DetectedOs) string { return v.Version }).(pulumi.StringOutput)
 }
 
+// One virtual disk, in the VM's disk order.
+type DiskSpec struct {
+	// Datastore for a disk pod adds; the VM's by default.
+	Datastore *string `pulumi:"datastore"`
+	// For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+	Provisioning *DiskProvisioning `pulumi:"provisioning"`
+	// Size in GiB; grows in place, never shrinks.
+	SizeGb int `pulumi:"sizeGb"`
+}
+
+// DiskSpecInput is an input type that accepts DiskSpecArgs and DiskSpecOutput values.
+// You can construct a concrete instance of `DiskSpecInput` via:
+//
+//	DiskSpecArgs{...}
+type DiskSpecInput interface {
+	pulumi.Input
+
+	ToDiskSpecOutput() DiskSpecOutput
+	ToDiskSpecOutputWithContext(context.Context) DiskSpecOutput
+}
+
+// One virtual disk, in the VM's disk order.
+type DiskSpecArgs struct {
+	// Datastore for a disk pod adds; the VM's by default.
+	Datastore pulumi.StringPtrInput `pulumi:"datastore"`
+	// For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+	Provisioning DiskProvisioningPtrInput `pulumi:"provisioning"`
+	// Size in GiB; grows in place, never shrinks.
+	SizeGb pulumi.IntInput `pulumi:"sizeGb"`
+}
+
+func (DiskSpecArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*DiskSpec)(nil)).Elem()
+}
+
+func (i DiskSpecArgs) ToDiskSpecOutput() DiskSpecOutput {
+	return i.ToDiskSpecOutputWithContext(context.Background())
+}
+
+func (i DiskSpecArgs) ToDiskSpecOutputWithContext(ctx context.Context) DiskSpecOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DiskSpecOutput)
+}
+
+// DiskSpecArrayInput is an input type that accepts DiskSpecArray and DiskSpecArrayOutput values.
+// You can construct a concrete instance of `DiskSpecArrayInput` via:
+//
+//	DiskSpecArray{ DiskSpecArgs{...} }
+type DiskSpecArrayInput interface {
+	pulumi.Input
+
+	ToDiskSpecArrayOutput() DiskSpecArrayOutput
+	ToDiskSpecArrayOutputWithContext(context.Context) DiskSpecArrayOutput
+}
+
+type DiskSpecArray []DiskSpecInput
+
+func (DiskSpecArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]DiskSpec)(nil)).Elem()
+}
+
+func (i DiskSpecArray) ToDiskSpecArrayOutput() DiskSpecArrayOutput {
+	return i.ToDiskSpecArrayOutputWithContext(context.Background())
+}
+
+func (i DiskSpecArray) ToDiskSpecArrayOutputWithContext(ctx context.Context) DiskSpecArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(DiskSpecArrayOutput)
+}
+
+// One virtual disk, in the VM's disk order.
+type DiskSpecOutput struct{ *pulumi.OutputState }
+
+func (DiskSpecOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*DiskSpec)(nil)).Elem()
+}
+
+func (o DiskSpecOutput) ToDiskSpecOutput() DiskSpecOutput {
+	return o
+}
+
+func (o DiskSpecOutput) ToDiskSpecOutputWithContext(ctx context.Context) DiskSpecOutput {
+	return o
+}
+
+// Datastore for a disk pod adds; the VM's by default.
+func (o DiskSpecOutput) Datastore() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v DiskSpec) *string { return v.Datastore }).(pulumi.StringPtrOutput)
+}
+
+// For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+func (o DiskSpecOutput) Provisioning() DiskProvisioningPtrOutput {
+	return o.ApplyT(func(v DiskSpec) *DiskProvisioning { return v.Provisioning }).(DiskProvisioningPtrOutput)
+}
+
+// Size in GiB; grows in place, never shrinks.
+func (o DiskSpecOutput) SizeGb() pulumi.IntOutput {
+	return o.ApplyT(func(v DiskSpec) int { return v.SizeGb }).(pulumi.IntOutput)
+}
+
+type DiskSpecArrayOutput struct{ *pulumi.OutputState }
+
+func (DiskSpecArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]DiskSpec)(nil)).Elem()
+}
+
+func (o DiskSpecArrayOutput) ToDiskSpecArrayOutput() DiskSpecArrayOutput {
+	return o
+}
+
+func (o DiskSpecArrayOutput) ToDiskSpecArrayOutputWithContext(ctx context.Context) DiskSpecArrayOutput {
+	return o
+}
+
+func (o DiskSpecArrayOutput) Index(i pulumi.IntInput) DiskSpecOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) DiskSpec {
+		return vs[0].([]DiskSpec)[vs[1].(int)]
+	}).(DiskSpecOutput)
+}
+
 // How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
 type GuestAccess struct {
 	// SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
@@ -670,12 +788,406 @@ func (o GuestAccessPtrOutput) User() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+type GuestCustomization struct {
+	// DNS domain; "local" by default.
+	Domain *string `pulumi:"domain"`
+	// Guest hostname (one label; the domain goes in domain).
+	Hostname string `pulumi:"hostname"`
+	// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+	Network *GuestCustomizationNetwork `pulumi:"network"`
+	// tz database name, e.g. "Europe/Berlin".
+	TimeZone *string `pulumi:"timeZone"`
+}
+
+// GuestCustomizationInput is an input type that accepts GuestCustomizationArgs and GuestCustomizationOutput values.
+// You can construct a concrete instance of `GuestCustomizationInput` via:
+//
+//	GuestCustomizationArgs{...}
+type GuestCustomizationInput interface {
+	pulumi.Input
+
+	ToGuestCustomizationOutput() GuestCustomizationOutput
+	ToGuestCustomizationOutputWithContext(context.Context) GuestCustomizationOutput
+}
+
+// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+type GuestCustomizationArgs struct {
+	// DNS domain; "local" by default.
+	Domain pulumi.StringPtrInput `pulumi:"domain"`
+	// Guest hostname (one label; the domain goes in domain).
+	Hostname pulumi.StringInput `pulumi:"hostname"`
+	// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+	Network GuestCustomizationNetworkPtrInput `pulumi:"network"`
+	// tz database name, e.g. "Europe/Berlin".
+	TimeZone pulumi.StringPtrInput `pulumi:"timeZone"`
+}
+
+func (GuestCustomizationArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*GuestCustomization)(nil)).Elem()
+}
+
+func (i GuestCustomizationArgs) ToGuestCustomizationOutput() GuestCustomizationOutput {
+	return i.ToGuestCustomizationOutputWithContext(context.Background())
+}
+
+func (i GuestCustomizationArgs) ToGuestCustomizationOutputWithContext(ctx context.Context) GuestCustomizationOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GuestCustomizationOutput)
+}
+
+func (i GuestCustomizationArgs) ToGuestCustomizationPtrOutput() GuestCustomizationPtrOutput {
+	return i.ToGuestCustomizationPtrOutputWithContext(context.Background())
+}
+
+func (i GuestCustomizationArgs) ToGuestCustomizationPtrOutputWithContext(ctx context.Context) GuestCustomizationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GuestCustomizationOutput).ToGuestCustomizationPtrOutputWithContext(ctx)
+}
+
+// GuestCustomizationPtrInput is an input type that accepts GuestCustomizationArgs, GuestCustomizationPtr and GuestCustomizationPtrOutput values.
+// You can construct a concrete instance of `GuestCustomizationPtrInput` via:
+//
+//	        GuestCustomizationArgs{...}
+//
+//	or:
+//
+//	        nil
+type GuestCustomizationPtrInput interface {
+	pulumi.Input
+
+	ToGuestCustomizationPtrOutput() GuestCustomizationPtrOutput
+	ToGuestCustomizationPtrOutputWithContext(context.Context) GuestCustomizationPtrOutput
+}
+
+type guestCustomizationPtrType GuestCustomizationArgs
+
+func GuestCustomizationPtr(v *GuestCustomizationArgs) GuestCustomizationPtrInput {
+	return (*guestCustomizationPtrType)(v)
+}
+
+func (*guestCustomizationPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**GuestCustomization)(nil)).Elem()
+}
+
+func (i *guestCustomizationPtrType) ToGuestCustomizationPtrOutput() GuestCustomizationPtrOutput {
+	return i.ToGuestCustomizationPtrOutputWithContext(context.Background())
+}
+
+func (i *guestCustomizationPtrType) ToGuestCustomizationPtrOutputWithContext(ctx context.Context) GuestCustomizationPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GuestCustomizationPtrOutput)
+}
+
+// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+type GuestCustomizationOutput struct{ *pulumi.OutputState }
+
+func (GuestCustomizationOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GuestCustomization)(nil)).Elem()
+}
+
+func (o GuestCustomizationOutput) ToGuestCustomizationOutput() GuestCustomizationOutput {
+	return o
+}
+
+func (o GuestCustomizationOutput) ToGuestCustomizationOutputWithContext(ctx context.Context) GuestCustomizationOutput {
+	return o
+}
+
+func (o GuestCustomizationOutput) ToGuestCustomizationPtrOutput() GuestCustomizationPtrOutput {
+	return o.ToGuestCustomizationPtrOutputWithContext(context.Background())
+}
+
+func (o GuestCustomizationOutput) ToGuestCustomizationPtrOutputWithContext(ctx context.Context) GuestCustomizationPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v GuestCustomization) *GuestCustomization {
+		return &v
+	}).(GuestCustomizationPtrOutput)
+}
+
+// DNS domain; "local" by default.
+func (o GuestCustomizationOutput) Domain() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GuestCustomization) *string { return v.Domain }).(pulumi.StringPtrOutput)
+}
+
+// Guest hostname (one label; the domain goes in domain).
+func (o GuestCustomizationOutput) Hostname() pulumi.StringOutput {
+	return o.ApplyT(func(v GuestCustomization) string { return v.Hostname }).(pulumi.StringOutput)
+}
+
+// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+func (o GuestCustomizationOutput) Network() GuestCustomizationNetworkPtrOutput {
+	return o.ApplyT(func(v GuestCustomization) *GuestCustomizationNetwork { return v.Network }).(GuestCustomizationNetworkPtrOutput)
+}
+
+// tz database name, e.g. "Europe/Berlin".
+func (o GuestCustomizationOutput) TimeZone() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GuestCustomization) *string { return v.TimeZone }).(pulumi.StringPtrOutput)
+}
+
+type GuestCustomizationPtrOutput struct{ *pulumi.OutputState }
+
+func (GuestCustomizationPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GuestCustomization)(nil)).Elem()
+}
+
+func (o GuestCustomizationPtrOutput) ToGuestCustomizationPtrOutput() GuestCustomizationPtrOutput {
+	return o
+}
+
+func (o GuestCustomizationPtrOutput) ToGuestCustomizationPtrOutputWithContext(ctx context.Context) GuestCustomizationPtrOutput {
+	return o
+}
+
+func (o GuestCustomizationPtrOutput) Elem() GuestCustomizationOutput {
+	return o.ApplyT(func(v *GuestCustomization) GuestCustomization {
+		if v != nil {
+			return *v
+		}
+		var ret GuestCustomization
+		return ret
+	}).(GuestCustomizationOutput)
+}
+
+// DNS domain; "local" by default.
+func (o GuestCustomizationPtrOutput) Domain() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestCustomization) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Domain
+	}).(pulumi.StringPtrOutput)
+}
+
+// Guest hostname (one label; the domain goes in domain).
+func (o GuestCustomizationPtrOutput) Hostname() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestCustomization) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Hostname
+	}).(pulumi.StringPtrOutput)
+}
+
+// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+func (o GuestCustomizationPtrOutput) Network() GuestCustomizationNetworkPtrOutput {
+	return o.ApplyT(func(v *GuestCustomization) *GuestCustomizationNetwork {
+		if v == nil {
+			return nil
+		}
+		return v.Network
+	}).(GuestCustomizationNetworkPtrOutput)
+}
+
+// tz database name, e.g. "Europe/Berlin".
+func (o GuestCustomizationPtrOutput) TimeZone() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestCustomization) *string {
+		if v == nil {
+			return nil
+		}
+		return v.TimeZone
+	}).(pulumi.StringPtrOutput)
+}
+
+// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+type GuestCustomizationNetwork struct {
+	// Up to three DNS servers.
+	DnsServers []string `pulumi:"dnsServers"`
+	// Default gateway; none when unset.
+	Gateway *string `pulumi:"gateway"`
+	// Static IPv4 address of the first NIC.
+	IpAddress string `pulumi:"ipAddress"`
+	// Prefix length of the address (24 for /24).
+	PrefixLength int `pulumi:"prefixLength"`
+}
+
+// GuestCustomizationNetworkInput is an input type that accepts GuestCustomizationNetworkArgs and GuestCustomizationNetworkOutput values.
+// You can construct a concrete instance of `GuestCustomizationNetworkInput` via:
+//
+//	GuestCustomizationNetworkArgs{...}
+type GuestCustomizationNetworkInput interface {
+	pulumi.Input
+
+	ToGuestCustomizationNetworkOutput() GuestCustomizationNetworkOutput
+	ToGuestCustomizationNetworkOutputWithContext(context.Context) GuestCustomizationNetworkOutput
+}
+
+// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+type GuestCustomizationNetworkArgs struct {
+	// Up to three DNS servers.
+	DnsServers pulumi.StringArrayInput `pulumi:"dnsServers"`
+	// Default gateway; none when unset.
+	Gateway pulumi.StringPtrInput `pulumi:"gateway"`
+	// Static IPv4 address of the first NIC.
+	IpAddress pulumi.StringInput `pulumi:"ipAddress"`
+	// Prefix length of the address (24 for /24).
+	PrefixLength pulumi.IntInput `pulumi:"prefixLength"`
+}
+
+func (GuestCustomizationNetworkArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*GuestCustomizationNetwork)(nil)).Elem()
+}
+
+func (i GuestCustomizationNetworkArgs) ToGuestCustomizationNetworkOutput() GuestCustomizationNetworkOutput {
+	return i.ToGuestCustomizationNetworkOutputWithContext(context.Background())
+}
+
+func (i GuestCustomizationNetworkArgs) ToGuestCustomizationNetworkOutputWithContext(ctx context.Context) GuestCustomizationNetworkOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GuestCustomizationNetworkOutput)
+}
+
+func (i GuestCustomizationNetworkArgs) ToGuestCustomizationNetworkPtrOutput() GuestCustomizationNetworkPtrOutput {
+	return i.ToGuestCustomizationNetworkPtrOutputWithContext(context.Background())
+}
+
+func (i GuestCustomizationNetworkArgs) ToGuestCustomizationNetworkPtrOutputWithContext(ctx context.Context) GuestCustomizationNetworkPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GuestCustomizationNetworkOutput).ToGuestCustomizationNetworkPtrOutputWithContext(ctx)
+}
+
+// GuestCustomizationNetworkPtrInput is an input type that accepts GuestCustomizationNetworkArgs, GuestCustomizationNetworkPtr and GuestCustomizationNetworkPtrOutput values.
+// You can construct a concrete instance of `GuestCustomizationNetworkPtrInput` via:
+//
+//	        GuestCustomizationNetworkArgs{...}
+//
+//	or:
+//
+//	        nil
+type GuestCustomizationNetworkPtrInput interface {
+	pulumi.Input
+
+	ToGuestCustomizationNetworkPtrOutput() GuestCustomizationNetworkPtrOutput
+	ToGuestCustomizationNetworkPtrOutputWithContext(context.Context) GuestCustomizationNetworkPtrOutput
+}
+
+type guestCustomizationNetworkPtrType GuestCustomizationNetworkArgs
+
+func GuestCustomizationNetworkPtr(v *GuestCustomizationNetworkArgs) GuestCustomizationNetworkPtrInput {
+	return (*guestCustomizationNetworkPtrType)(v)
+}
+
+func (*guestCustomizationNetworkPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**GuestCustomizationNetwork)(nil)).Elem()
+}
+
+func (i *guestCustomizationNetworkPtrType) ToGuestCustomizationNetworkPtrOutput() GuestCustomizationNetworkPtrOutput {
+	return i.ToGuestCustomizationNetworkPtrOutputWithContext(context.Background())
+}
+
+func (i *guestCustomizationNetworkPtrType) ToGuestCustomizationNetworkPtrOutputWithContext(ctx context.Context) GuestCustomizationNetworkPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(GuestCustomizationNetworkPtrOutput)
+}
+
+// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+type GuestCustomizationNetworkOutput struct{ *pulumi.OutputState }
+
+func (GuestCustomizationNetworkOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*GuestCustomizationNetwork)(nil)).Elem()
+}
+
+func (o GuestCustomizationNetworkOutput) ToGuestCustomizationNetworkOutput() GuestCustomizationNetworkOutput {
+	return o
+}
+
+func (o GuestCustomizationNetworkOutput) ToGuestCustomizationNetworkOutputWithContext(ctx context.Context) GuestCustomizationNetworkOutput {
+	return o
+}
+
+func (o GuestCustomizationNetworkOutput) ToGuestCustomizationNetworkPtrOutput() GuestCustomizationNetworkPtrOutput {
+	return o.ToGuestCustomizationNetworkPtrOutputWithContext(context.Background())
+}
+
+func (o GuestCustomizationNetworkOutput) ToGuestCustomizationNetworkPtrOutputWithContext(ctx context.Context) GuestCustomizationNetworkPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v GuestCustomizationNetwork) *GuestCustomizationNetwork {
+		return &v
+	}).(GuestCustomizationNetworkPtrOutput)
+}
+
+// Up to three DNS servers.
+func (o GuestCustomizationNetworkOutput) DnsServers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v GuestCustomizationNetwork) []string { return v.DnsServers }).(pulumi.StringArrayOutput)
+}
+
+// Default gateway; none when unset.
+func (o GuestCustomizationNetworkOutput) Gateway() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GuestCustomizationNetwork) *string { return v.Gateway }).(pulumi.StringPtrOutput)
+}
+
+// Static IPv4 address of the first NIC.
+func (o GuestCustomizationNetworkOutput) IpAddress() pulumi.StringOutput {
+	return o.ApplyT(func(v GuestCustomizationNetwork) string { return v.IpAddress }).(pulumi.StringOutput)
+}
+
+// Prefix length of the address (24 for /24).
+func (o GuestCustomizationNetworkOutput) PrefixLength() pulumi.IntOutput {
+	return o.ApplyT(func(v GuestCustomizationNetwork) int { return v.PrefixLength }).(pulumi.IntOutput)
+}
+
+type GuestCustomizationNetworkPtrOutput struct{ *pulumi.OutputState }
+
+func (GuestCustomizationNetworkPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**GuestCustomizationNetwork)(nil)).Elem()
+}
+
+func (o GuestCustomizationNetworkPtrOutput) ToGuestCustomizationNetworkPtrOutput() GuestCustomizationNetworkPtrOutput {
+	return o
+}
+
+func (o GuestCustomizationNetworkPtrOutput) ToGuestCustomizationNetworkPtrOutputWithContext(ctx context.Context) GuestCustomizationNetworkPtrOutput {
+	return o
+}
+
+func (o GuestCustomizationNetworkPtrOutput) Elem() GuestCustomizationNetworkOutput {
+	return o.ApplyT(func(v *GuestCustomizationNetwork) GuestCustomizationNetwork {
+		if v != nil {
+			return *v
+		}
+		var ret GuestCustomizationNetwork
+		return ret
+	}).(GuestCustomizationNetworkOutput)
+}
+
+// Up to three DNS servers.
+func (o GuestCustomizationNetworkPtrOutput) DnsServers() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *GuestCustomizationNetwork) []string {
+		if v == nil {
+			return nil
+		}
+		return v.DnsServers
+	}).(pulumi.StringArrayOutput)
+}
+
+// Default gateway; none when unset.
+func (o GuestCustomizationNetworkPtrOutput) Gateway() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestCustomizationNetwork) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Gateway
+	}).(pulumi.StringPtrOutput)
+}
+
+// Static IPv4 address of the first NIC.
+func (o GuestCustomizationNetworkPtrOutput) IpAddress() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestCustomizationNetwork) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.IpAddress
+	}).(pulumi.StringPtrOutput)
+}
+
+// Prefix length of the address (24 for /24).
+func (o GuestCustomizationNetworkPtrOutput) PrefixLength() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *GuestCustomizationNetwork) *int {
+		if v == nil {
+			return nil
+		}
+		return &v.PrefixLength
+	}).(pulumi.IntPtrOutput)
+}
+
 // How to reach the guest.
 type GuestTarget struct {
 	// SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
 	Agent *bool `pulumi:"agent"`
 	// WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
-	Auth *GuestTargetAuth `pulumi:"auth"`
+	Auth *WinrmAuth `pulumi:"auth"`
 	// WinRM HTTPS: CA file to trust.
 	CaFile *string `pulumi:"caFile"`
 	// Docker: the container id or name.
@@ -695,7 +1207,7 @@ type GuestTarget struct {
 	// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
 	JumpHost *JumpHost `pulumi:"jumpHost"`
 	// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
-	Kerberos *GuestTargetKerberos `pulumi:"kerberos"`
+	Kerberos *KerberosSettings `pulumi:"kerberos"`
 	// known_hosts file for strict/accept-new.
 	KnownHostsFile *string `pulumi:"knownHostsFile"`
 	// Passphrase of the private key.
@@ -709,7 +1221,7 @@ type GuestTarget struct {
 	// SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
 	PrivateKey *string `pulumi:"privateKey"`
 	// SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
-	SessionMode *GuestTargetSessionMode `pulumi:"sessionMode"`
+	SessionMode *SshSessionMode `pulumi:"sessionMode"`
 	// WinRM HTTPS: pinned SHA-256 certificate thumbprint.
 	Thumbprint *string `pulumi:"thumbprint"`
 	// How to reach the guest: "ssh" (default), "winrm", "docker" (exec) or "guestops" (VMware Tools).
@@ -738,7 +1250,7 @@ type GuestTargetArgs struct {
 	// SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
 	Agent pulumi.BoolPtrInput `pulumi:"agent"`
 	// WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
-	Auth GuestTargetAuthPtrInput `pulumi:"auth"`
+	Auth WinrmAuthPtrInput `pulumi:"auth"`
 	// WinRM HTTPS: CA file to trust.
 	CaFile pulumi.StringPtrInput `pulumi:"caFile"`
 	// Docker: the container id or name.
@@ -758,7 +1270,7 @@ type GuestTargetArgs struct {
 	// Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
 	JumpHost JumpHostPtrInput `pulumi:"jumpHost"`
 	// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
-	Kerberos GuestTargetKerberosPtrInput `pulumi:"kerberos"`
+	Kerberos KerberosSettingsPtrInput `pulumi:"kerberos"`
 	// known_hosts file for strict/accept-new.
 	KnownHostsFile pulumi.StringPtrInput `pulumi:"knownHostsFile"`
 	// Passphrase of the private key.
@@ -772,7 +1284,7 @@ type GuestTargetArgs struct {
 	// SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
 	PrivateKey pulumi.StringPtrInput `pulumi:"privateKey"`
 	// SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
-	SessionMode GuestTargetSessionModePtrInput `pulumi:"sessionMode"`
+	SessionMode SshSessionModePtrInput `pulumi:"sessionMode"`
 	// WinRM HTTPS: pinned SHA-256 certificate thumbprint.
 	Thumbprint pulumi.StringPtrInput `pulumi:"thumbprint"`
 	// How to reach the guest: "ssh" (default), "winrm", "docker" (exec) or "guestops" (VMware Tools).
@@ -869,8 +1381,8 @@ func (o GuestTargetOutput) Agent() pulumi.BoolPtrOutput {
 }
 
 // WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
-func (o GuestTargetOutput) Auth() GuestTargetAuthPtrOutput {
-	return o.ApplyT(func(v GuestTarget) *GuestTargetAuth { return v.Auth }).(GuestTargetAuthPtrOutput)
+func (o GuestTargetOutput) Auth() WinrmAuthPtrOutput {
+	return o.ApplyT(func(v GuestTarget) *WinrmAuth { return v.Auth }).(WinrmAuthPtrOutput)
 }
 
 // WinRM HTTPS: CA file to trust.
@@ -919,8 +1431,8 @@ func (o GuestTargetOutput) JumpHost() JumpHostPtrOutput {
 }
 
 // WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
-func (o GuestTargetOutput) Kerberos() GuestTargetKerberosPtrOutput {
-	return o.ApplyT(func(v GuestTarget) *GuestTargetKerberos { return v.Kerberos }).(GuestTargetKerberosPtrOutput)
+func (o GuestTargetOutput) Kerberos() KerberosSettingsPtrOutput {
+	return o.ApplyT(func(v GuestTarget) *KerberosSettings { return v.Kerberos }).(KerberosSettingsPtrOutput)
 }
 
 // known_hosts file for strict/accept-new.
@@ -954,8 +1466,8 @@ func (o GuestTargetOutput) PrivateKey() pulumi.StringPtrOutput {
 }
 
 // SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
-func (o GuestTargetOutput) SessionMode() GuestTargetSessionModePtrOutput {
-	return o.ApplyT(func(v GuestTarget) *GuestTargetSessionMode { return v.SessionMode }).(GuestTargetSessionModePtrOutput)
+func (o GuestTargetOutput) SessionMode() SshSessionModePtrOutput {
+	return o.ApplyT(func(v GuestTarget) *SshSessionMode { return v.SessionMode }).(SshSessionModePtrOutput)
 }
 
 // WinRM HTTPS: pinned SHA-256 certificate thumbprint.
@@ -1018,13 +1530,13 @@ func (o GuestTargetPtrOutput) Agent() pulumi.BoolPtrOutput {
 }
 
 // WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
-func (o GuestTargetPtrOutput) Auth() GuestTargetAuthPtrOutput {
-	return o.ApplyT(func(v *GuestTarget) *GuestTargetAuth {
+func (o GuestTargetPtrOutput) Auth() WinrmAuthPtrOutput {
+	return o.ApplyT(func(v *GuestTarget) *WinrmAuth {
 		if v == nil {
 			return nil
 		}
 		return v.Auth
-	}).(GuestTargetAuthPtrOutput)
+	}).(WinrmAuthPtrOutput)
 }
 
 // WinRM HTTPS: CA file to trust.
@@ -1118,13 +1630,13 @@ func (o GuestTargetPtrOutput) JumpHost() JumpHostPtrOutput {
 }
 
 // WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
-func (o GuestTargetPtrOutput) Kerberos() GuestTargetKerberosPtrOutput {
-	return o.ApplyT(func(v *GuestTarget) *GuestTargetKerberos {
+func (o GuestTargetPtrOutput) Kerberos() KerberosSettingsPtrOutput {
+	return o.ApplyT(func(v *GuestTarget) *KerberosSettings {
 		if v == nil {
 			return nil
 		}
 		return v.Kerberos
-	}).(GuestTargetKerberosPtrOutput)
+	}).(KerberosSettingsPtrOutput)
 }
 
 // known_hosts file for strict/accept-new.
@@ -1188,13 +1700,13 @@ func (o GuestTargetPtrOutput) PrivateKey() pulumi.StringPtrOutput {
 }
 
 // SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
-func (o GuestTargetPtrOutput) SessionMode() GuestTargetSessionModePtrOutput {
-	return o.ApplyT(func(v *GuestTarget) *GuestTargetSessionMode {
+func (o GuestTargetPtrOutput) SessionMode() SshSessionModePtrOutput {
+	return o.ApplyT(func(v *GuestTarget) *SshSessionMode {
 		if v == nil {
 			return nil
 		}
 		return v.SessionMode
-	}).(GuestTargetSessionModePtrOutput)
+	}).(SshSessionModePtrOutput)
 }
 
 // WinRM HTTPS: pinned SHA-256 certificate thumbprint.
@@ -1245,241 +1757,6 @@ func (o GuestTargetPtrOutput) Vsphere() VsphereConnectionPtrOutput {
 		}
 		return v.Vsphere
 	}).(VsphereConnectionPtrOutput)
-}
-
-// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
-type GuestTargetKerberos struct {
-	// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
-	Ccache *string `pulumi:"ccache"`
-	// The realm's KDC, "host" or "host:port" (needs realm).
-	Kdc *string `pulumi:"kdc"`
-	// A keytab with the user's keys (instead of a password).
-	Keytab *string `pulumi:"keytab"`
-	// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
-	Krb5Config *string `pulumi:"krb5Config"`
-	// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
-	Realm *string `pulumi:"realm"`
-	// Host part of the service principal HTTP/<spnHost>; default the target host.
-	SpnHost *string `pulumi:"spnHost"`
-}
-
-// GuestTargetKerberosInput is an input type that accepts GuestTargetKerberosArgs and GuestTargetKerberosOutput values.
-// You can construct a concrete instance of `GuestTargetKerberosInput` via:
-//
-//	GuestTargetKerberosArgs{...}
-type GuestTargetKerberosInput interface {
-	pulumi.Input
-
-	ToGuestTargetKerberosOutput() GuestTargetKerberosOutput
-	ToGuestTargetKerberosOutputWithContext(context.Context) GuestTargetKerberosOutput
-}
-
-// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
-type GuestTargetKerberosArgs struct {
-	// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
-	Ccache pulumi.StringPtrInput `pulumi:"ccache"`
-	// The realm's KDC, "host" or "host:port" (needs realm).
-	Kdc pulumi.StringPtrInput `pulumi:"kdc"`
-	// A keytab with the user's keys (instead of a password).
-	Keytab pulumi.StringPtrInput `pulumi:"keytab"`
-	// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
-	Krb5Config pulumi.StringPtrInput `pulumi:"krb5Config"`
-	// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
-	Realm pulumi.StringPtrInput `pulumi:"realm"`
-	// Host part of the service principal HTTP/<spnHost>; default the target host.
-	SpnHost pulumi.StringPtrInput `pulumi:"spnHost"`
-}
-
-func (GuestTargetKerberosArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*GuestTargetKerberos)(nil)).Elem()
-}
-
-func (i GuestTargetKerberosArgs) ToGuestTargetKerberosOutput() GuestTargetKerberosOutput {
-	return i.ToGuestTargetKerberosOutputWithContext(context.Background())
-}
-
-func (i GuestTargetKerberosArgs) ToGuestTargetKerberosOutputWithContext(ctx context.Context) GuestTargetKerberosOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(GuestTargetKerberosOutput)
-}
-
-func (i GuestTargetKerberosArgs) ToGuestTargetKerberosPtrOutput() GuestTargetKerberosPtrOutput {
-	return i.ToGuestTargetKerberosPtrOutputWithContext(context.Background())
-}
-
-func (i GuestTargetKerberosArgs) ToGuestTargetKerberosPtrOutputWithContext(ctx context.Context) GuestTargetKerberosPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(GuestTargetKerberosOutput).ToGuestTargetKerberosPtrOutputWithContext(ctx)
-}
-
-// GuestTargetKerberosPtrInput is an input type that accepts GuestTargetKerberosArgs, GuestTargetKerberosPtr and GuestTargetKerberosPtrOutput values.
-// You can construct a concrete instance of `GuestTargetKerberosPtrInput` via:
-//
-//	        GuestTargetKerberosArgs{...}
-//
-//	or:
-//
-//	        nil
-type GuestTargetKerberosPtrInput interface {
-	pulumi.Input
-
-	ToGuestTargetKerberosPtrOutput() GuestTargetKerberosPtrOutput
-	ToGuestTargetKerberosPtrOutputWithContext(context.Context) GuestTargetKerberosPtrOutput
-}
-
-type guestTargetKerberosPtrType GuestTargetKerberosArgs
-
-func GuestTargetKerberosPtr(v *GuestTargetKerberosArgs) GuestTargetKerberosPtrInput {
-	return (*guestTargetKerberosPtrType)(v)
-}
-
-func (*guestTargetKerberosPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**GuestTargetKerberos)(nil)).Elem()
-}
-
-func (i *guestTargetKerberosPtrType) ToGuestTargetKerberosPtrOutput() GuestTargetKerberosPtrOutput {
-	return i.ToGuestTargetKerberosPtrOutputWithContext(context.Background())
-}
-
-func (i *guestTargetKerberosPtrType) ToGuestTargetKerberosPtrOutputWithContext(ctx context.Context) GuestTargetKerberosPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(GuestTargetKerberosPtrOutput)
-}
-
-// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
-type GuestTargetKerberosOutput struct{ *pulumi.OutputState }
-
-func (GuestTargetKerberosOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*GuestTargetKerberos)(nil)).Elem()
-}
-
-func (o GuestTargetKerberosOutput) ToGuestTargetKerberosOutput() GuestTargetKerberosOutput {
-	return o
-}
-
-func (o GuestTargetKerberosOutput) ToGuestTargetKerberosOutputWithContext(ctx context.Context) GuestTargetKerberosOutput {
-	return o
-}
-
-func (o GuestTargetKerberosOutput) ToGuestTargetKerberosPtrOutput() GuestTargetKerberosPtrOutput {
-	return o.ToGuestTargetKerberosPtrOutputWithContext(context.Background())
-}
-
-func (o GuestTargetKerberosOutput) ToGuestTargetKerberosPtrOutputWithContext(ctx context.Context) GuestTargetKerberosPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v GuestTargetKerberos) *GuestTargetKerberos {
-		return &v
-	}).(GuestTargetKerberosPtrOutput)
-}
-
-// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
-func (o GuestTargetKerberosOutput) Ccache() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.Ccache }).(pulumi.StringPtrOutput)
-}
-
-// The realm's KDC, "host" or "host:port" (needs realm).
-func (o GuestTargetKerberosOutput) Kdc() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.Kdc }).(pulumi.StringPtrOutput)
-}
-
-// A keytab with the user's keys (instead of a password).
-func (o GuestTargetKerberosOutput) Keytab() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.Keytab }).(pulumi.StringPtrOutput)
-}
-
-// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
-func (o GuestTargetKerberosOutput) Krb5Config() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.Krb5Config }).(pulumi.StringPtrOutput)
-}
-
-// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
-func (o GuestTargetKerberosOutput) Realm() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.Realm }).(pulumi.StringPtrOutput)
-}
-
-// Host part of the service principal HTTP/<spnHost>; default the target host.
-func (o GuestTargetKerberosOutput) SpnHost() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v GuestTargetKerberos) *string { return v.SpnHost }).(pulumi.StringPtrOutput)
-}
-
-type GuestTargetKerberosPtrOutput struct{ *pulumi.OutputState }
-
-func (GuestTargetKerberosPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**GuestTargetKerberos)(nil)).Elem()
-}
-
-func (o GuestTargetKerberosPtrOutput) ToGuestTargetKerberosPtrOutput() GuestTargetKerberosPtrOutput {
-	return o
-}
-
-func (o GuestTargetKerberosPtrOutput) ToGuestTargetKerberosPtrOutputWithContext(ctx context.Context) GuestTargetKerberosPtrOutput {
-	return o
-}
-
-func (o GuestTargetKerberosPtrOutput) Elem() GuestTargetKerberosOutput {
-	return o.ApplyT(func(v *GuestTargetKerberos) GuestTargetKerberos {
-		if v != nil {
-			return *v
-		}
-		var ret GuestTargetKerberos
-		return ret
-	}).(GuestTargetKerberosOutput)
-}
-
-// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
-func (o GuestTargetKerberosPtrOutput) Ccache() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *GuestTargetKerberos) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Ccache
-	}).(pulumi.StringPtrOutput)
-}
-
-// The realm's KDC, "host" or "host:port" (needs realm).
-func (o GuestTargetKerberosPtrOutput) Kdc() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *GuestTargetKerberos) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Kdc
-	}).(pulumi.StringPtrOutput)
-}
-
-// A keytab with the user's keys (instead of a password).
-func (o GuestTargetKerberosPtrOutput) Keytab() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *GuestTargetKerberos) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Keytab
-	}).(pulumi.StringPtrOutput)
-}
-
-// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
-func (o GuestTargetKerberosPtrOutput) Krb5Config() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *GuestTargetKerberos) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Krb5Config
-	}).(pulumi.StringPtrOutput)
-}
-
-// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
-func (o GuestTargetKerberosPtrOutput) Realm() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *GuestTargetKerberos) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Realm
-	}).(pulumi.StringPtrOutput)
-}
-
-// Host part of the service principal HTTP/<spnHost>; default the target host.
-func (o GuestTargetKerberosPtrOutput) SpnHost() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *GuestTargetKerberos) *string {
-		if v == nil {
-			return nil
-		}
-		return v.SpnHost
-	}).(pulumi.StringPtrOutput)
 }
 
 // Desired network state of one guest interface, chosen by name or MAC.
@@ -1956,6 +2233,241 @@ func (o JumpHostPtrOutput) User() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+type KerberosSettings struct {
+	// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+	Ccache *string `pulumi:"ccache"`
+	// The realm's KDC, "host" or "host:port" (needs realm).
+	Kdc *string `pulumi:"kdc"`
+	// A keytab with the user's keys (instead of a password).
+	Keytab *string `pulumi:"keytab"`
+	// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+	Krb5Config *string `pulumi:"krb5Config"`
+	// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+	Realm *string `pulumi:"realm"`
+	// Host part of the service principal HTTP/<spnHost>; default the target host.
+	SpnHost *string `pulumi:"spnHost"`
+}
+
+// KerberosSettingsInput is an input type that accepts KerberosSettingsArgs and KerberosSettingsOutput values.
+// You can construct a concrete instance of `KerberosSettingsInput` via:
+//
+//	KerberosSettingsArgs{...}
+type KerberosSettingsInput interface {
+	pulumi.Input
+
+	ToKerberosSettingsOutput() KerberosSettingsOutput
+	ToKerberosSettingsOutputWithContext(context.Context) KerberosSettingsOutput
+}
+
+// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+type KerberosSettingsArgs struct {
+	// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+	Ccache pulumi.StringPtrInput `pulumi:"ccache"`
+	// The realm's KDC, "host" or "host:port" (needs realm).
+	Kdc pulumi.StringPtrInput `pulumi:"kdc"`
+	// A keytab with the user's keys (instead of a password).
+	Keytab pulumi.StringPtrInput `pulumi:"keytab"`
+	// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+	Krb5Config pulumi.StringPtrInput `pulumi:"krb5Config"`
+	// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+	Realm pulumi.StringPtrInput `pulumi:"realm"`
+	// Host part of the service principal HTTP/<spnHost>; default the target host.
+	SpnHost pulumi.StringPtrInput `pulumi:"spnHost"`
+}
+
+func (KerberosSettingsArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*KerberosSettings)(nil)).Elem()
+}
+
+func (i KerberosSettingsArgs) ToKerberosSettingsOutput() KerberosSettingsOutput {
+	return i.ToKerberosSettingsOutputWithContext(context.Background())
+}
+
+func (i KerberosSettingsArgs) ToKerberosSettingsOutputWithContext(ctx context.Context) KerberosSettingsOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KerberosSettingsOutput)
+}
+
+func (i KerberosSettingsArgs) ToKerberosSettingsPtrOutput() KerberosSettingsPtrOutput {
+	return i.ToKerberosSettingsPtrOutputWithContext(context.Background())
+}
+
+func (i KerberosSettingsArgs) ToKerberosSettingsPtrOutputWithContext(ctx context.Context) KerberosSettingsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KerberosSettingsOutput).ToKerberosSettingsPtrOutputWithContext(ctx)
+}
+
+// KerberosSettingsPtrInput is an input type that accepts KerberosSettingsArgs, KerberosSettingsPtr and KerberosSettingsPtrOutput values.
+// You can construct a concrete instance of `KerberosSettingsPtrInput` via:
+//
+//	        KerberosSettingsArgs{...}
+//
+//	or:
+//
+//	        nil
+type KerberosSettingsPtrInput interface {
+	pulumi.Input
+
+	ToKerberosSettingsPtrOutput() KerberosSettingsPtrOutput
+	ToKerberosSettingsPtrOutputWithContext(context.Context) KerberosSettingsPtrOutput
+}
+
+type kerberosSettingsPtrType KerberosSettingsArgs
+
+func KerberosSettingsPtr(v *KerberosSettingsArgs) KerberosSettingsPtrInput {
+	return (*kerberosSettingsPtrType)(v)
+}
+
+func (*kerberosSettingsPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**KerberosSettings)(nil)).Elem()
+}
+
+func (i *kerberosSettingsPtrType) ToKerberosSettingsPtrOutput() KerberosSettingsPtrOutput {
+	return i.ToKerberosSettingsPtrOutputWithContext(context.Background())
+}
+
+func (i *kerberosSettingsPtrType) ToKerberosSettingsPtrOutputWithContext(ctx context.Context) KerberosSettingsPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(KerberosSettingsPtrOutput)
+}
+
+// WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+type KerberosSettingsOutput struct{ *pulumi.OutputState }
+
+func (KerberosSettingsOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*KerberosSettings)(nil)).Elem()
+}
+
+func (o KerberosSettingsOutput) ToKerberosSettingsOutput() KerberosSettingsOutput {
+	return o
+}
+
+func (o KerberosSettingsOutput) ToKerberosSettingsOutputWithContext(ctx context.Context) KerberosSettingsOutput {
+	return o
+}
+
+func (o KerberosSettingsOutput) ToKerberosSettingsPtrOutput() KerberosSettingsPtrOutput {
+	return o.ToKerberosSettingsPtrOutputWithContext(context.Background())
+}
+
+func (o KerberosSettingsOutput) ToKerberosSettingsPtrOutputWithContext(ctx context.Context) KerberosSettingsPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v KerberosSettings) *KerberosSettings {
+		return &v
+	}).(KerberosSettingsPtrOutput)
+}
+
+// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+func (o KerberosSettingsOutput) Ccache() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KerberosSettings) *string { return v.Ccache }).(pulumi.StringPtrOutput)
+}
+
+// The realm's KDC, "host" or "host:port" (needs realm).
+func (o KerberosSettingsOutput) Kdc() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KerberosSettings) *string { return v.Kdc }).(pulumi.StringPtrOutput)
+}
+
+// A keytab with the user's keys (instead of a password).
+func (o KerberosSettingsOutput) Keytab() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KerberosSettings) *string { return v.Keytab }).(pulumi.StringPtrOutput)
+}
+
+// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+func (o KerberosSettingsOutput) Krb5Config() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KerberosSettings) *string { return v.Krb5Config }).(pulumi.StringPtrOutput)
+}
+
+// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+func (o KerberosSettingsOutput) Realm() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KerberosSettings) *string { return v.Realm }).(pulumi.StringPtrOutput)
+}
+
+// Host part of the service principal HTTP/<spnHost>; default the target host.
+func (o KerberosSettingsOutput) SpnHost() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v KerberosSettings) *string { return v.SpnHost }).(pulumi.StringPtrOutput)
+}
+
+type KerberosSettingsPtrOutput struct{ *pulumi.OutputState }
+
+func (KerberosSettingsPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**KerberosSettings)(nil)).Elem()
+}
+
+func (o KerberosSettingsPtrOutput) ToKerberosSettingsPtrOutput() KerberosSettingsPtrOutput {
+	return o
+}
+
+func (o KerberosSettingsPtrOutput) ToKerberosSettingsPtrOutputWithContext(ctx context.Context) KerberosSettingsPtrOutput {
+	return o
+}
+
+func (o KerberosSettingsPtrOutput) Elem() KerberosSettingsOutput {
+	return o.ApplyT(func(v *KerberosSettings) KerberosSettings {
+		if v != nil {
+			return *v
+		}
+		var ret KerberosSettings
+		return ret
+	}).(KerberosSettingsOutput)
+}
+
+// An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+func (o KerberosSettingsPtrOutput) Ccache() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *KerberosSettings) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Ccache
+	}).(pulumi.StringPtrOutput)
+}
+
+// The realm's KDC, "host" or "host:port" (needs realm).
+func (o KerberosSettingsPtrOutput) Kdc() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *KerberosSettings) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Kdc
+	}).(pulumi.StringPtrOutput)
+}
+
+// A keytab with the user's keys (instead of a password).
+func (o KerberosSettingsPtrOutput) Keytab() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *KerberosSettings) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Keytab
+	}).(pulumi.StringPtrOutput)
+}
+
+// A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+func (o KerberosSettingsPtrOutput) Krb5Config() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *KerberosSettings) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Krb5Config
+	}).(pulumi.StringPtrOutput)
+}
+
+// Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+func (o KerberosSettingsPtrOutput) Realm() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *KerberosSettings) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Realm
+	}).(pulumi.StringPtrOutput)
+}
+
+// Host part of the service principal HTTP/<spnHost>; default the target host.
+func (o KerberosSettingsPtrOutput) SpnHost() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *KerberosSettings) *string {
+		if v == nil {
+			return nil
+		}
+		return v.SpnHost
+	}).(pulumi.StringPtrOutput)
+}
+
 // One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).
 type Nic struct {
 	// Adapter type for new NICs.
@@ -2074,6 +2586,80 @@ func (o NicArrayOutput) Index(i pulumi.IntInput) NicOutput {
 	}).(NicOutput)
 }
 
+// One disk as vSphere last reported it.
+type ObservedDisk struct {
+	// Datastore holding the disk's file.
+	Datastore string `pulumi:"datastore"`
+	// The disk's file, as a datastore path.
+	FileName string `pulumi:"fileName"`
+	// A linked clone's parent disk file.
+	ParentFileName *string `pulumi:"parentFileName"`
+	// "thin", "thick" or "eagerZeroedThick".
+	Provisioning string `pulumi:"provisioning"`
+	// Size in GiB.
+	SizeGb float64 `pulumi:"sizeGb"`
+}
+
+// One disk as vSphere last reported it.
+type ObservedDiskOutput struct{ *pulumi.OutputState }
+
+func (ObservedDiskOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ObservedDisk)(nil)).Elem()
+}
+
+func (o ObservedDiskOutput) ToObservedDiskOutput() ObservedDiskOutput {
+	return o
+}
+
+func (o ObservedDiskOutput) ToObservedDiskOutputWithContext(ctx context.Context) ObservedDiskOutput {
+	return o
+}
+
+// Datastore holding the disk's file.
+func (o ObservedDiskOutput) Datastore() pulumi.StringOutput {
+	return o.ApplyT(func(v ObservedDisk) string { return v.Datastore }).(pulumi.StringOutput)
+}
+
+// The disk's file, as a datastore path.
+func (o ObservedDiskOutput) FileName() pulumi.StringOutput {
+	return o.ApplyT(func(v ObservedDisk) string { return v.FileName }).(pulumi.StringOutput)
+}
+
+// A linked clone's parent disk file.
+func (o ObservedDiskOutput) ParentFileName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ObservedDisk) *string { return v.ParentFileName }).(pulumi.StringPtrOutput)
+}
+
+// "thin", "thick" or "eagerZeroedThick".
+func (o ObservedDiskOutput) Provisioning() pulumi.StringOutput {
+	return o.ApplyT(func(v ObservedDisk) string { return v.Provisioning }).(pulumi.StringOutput)
+}
+
+// Size in GiB.
+func (o ObservedDiskOutput) SizeGb() pulumi.Float64Output {
+	return o.ApplyT(func(v ObservedDisk) float64 { return v.SizeGb }).(pulumi.Float64Output)
+}
+
+type ObservedDiskArrayOutput struct{ *pulumi.OutputState }
+
+func (ObservedDiskArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ObservedDisk)(nil)).Elem()
+}
+
+func (o ObservedDiskArrayOutput) ToObservedDiskArrayOutput() ObservedDiskArrayOutput {
+	return o
+}
+
+func (o ObservedDiskArrayOutput) ToObservedDiskArrayOutputWithContext(ctx context.Context) ObservedDiskArrayOutput {
+	return o
+}
+
+func (o ObservedDiskArrayOutput) Index(i pulumi.IntInput) ObservedDiskOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ObservedDisk {
+		return vs[0].([]ObservedDisk)[vs[1].(int)]
+	}).(ObservedDiskOutput)
+}
+
 // One NIC as vSphere reports it.
 type ObservedNic struct {
 	// Whether the NIC is connected.
@@ -2132,701 +2718,6 @@ func (o ObservedNicArrayOutput) Index(i pulumi.IntInput) ObservedNicOutput {
 	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ObservedNic {
 		return vs[0].([]ObservedNic)[vs[1].(int)]
 	}).(ObservedNicOutput)
-}
-
-// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
-type PodVmCustomization struct {
-	// DNS domain; "local" by default.
-	Domain *string `pulumi:"domain"`
-	// Guest hostname (one label; the domain goes in domain).
-	Hostname string `pulumi:"hostname"`
-	// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-	Network *PodVmCustomizationNetwork `pulumi:"network"`
-	// tz database name, e.g. "Europe/Berlin".
-	TimeZone *string `pulumi:"timeZone"`
-}
-
-// PodVmCustomizationInput is an input type that accepts PodVmCustomizationArgs and PodVmCustomizationOutput values.
-// You can construct a concrete instance of `PodVmCustomizationInput` via:
-//
-//	PodVmCustomizationArgs{...}
-type PodVmCustomizationInput interface {
-	pulumi.Input
-
-	ToPodVmCustomizationOutput() PodVmCustomizationOutput
-	ToPodVmCustomizationOutputWithContext(context.Context) PodVmCustomizationOutput
-}
-
-// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
-type PodVmCustomizationArgs struct {
-	// DNS domain; "local" by default.
-	Domain pulumi.StringPtrInput `pulumi:"domain"`
-	// Guest hostname (one label; the domain goes in domain).
-	Hostname pulumi.StringInput `pulumi:"hostname"`
-	// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-	Network PodVmCustomizationNetworkPtrInput `pulumi:"network"`
-	// tz database name, e.g. "Europe/Berlin".
-	TimeZone pulumi.StringPtrInput `pulumi:"timeZone"`
-}
-
-func (PodVmCustomizationArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*PodVmCustomization)(nil)).Elem()
-}
-
-func (i PodVmCustomizationArgs) ToPodVmCustomizationOutput() PodVmCustomizationOutput {
-	return i.ToPodVmCustomizationOutputWithContext(context.Background())
-}
-
-func (i PodVmCustomizationArgs) ToPodVmCustomizationOutputWithContext(ctx context.Context) PodVmCustomizationOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationOutput)
-}
-
-func (i PodVmCustomizationArgs) ToPodVmCustomizationPtrOutput() PodVmCustomizationPtrOutput {
-	return i.ToPodVmCustomizationPtrOutputWithContext(context.Background())
-}
-
-func (i PodVmCustomizationArgs) ToPodVmCustomizationPtrOutputWithContext(ctx context.Context) PodVmCustomizationPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationOutput).ToPodVmCustomizationPtrOutputWithContext(ctx)
-}
-
-// PodVmCustomizationPtrInput is an input type that accepts PodVmCustomizationArgs, PodVmCustomizationPtr and PodVmCustomizationPtrOutput values.
-// You can construct a concrete instance of `PodVmCustomizationPtrInput` via:
-//
-//	        PodVmCustomizationArgs{...}
-//
-//	or:
-//
-//	        nil
-type PodVmCustomizationPtrInput interface {
-	pulumi.Input
-
-	ToPodVmCustomizationPtrOutput() PodVmCustomizationPtrOutput
-	ToPodVmCustomizationPtrOutputWithContext(context.Context) PodVmCustomizationPtrOutput
-}
-
-type podVmCustomizationPtrType PodVmCustomizationArgs
-
-func PodVmCustomizationPtr(v *PodVmCustomizationArgs) PodVmCustomizationPtrInput {
-	return (*podVmCustomizationPtrType)(v)
-}
-
-func (*podVmCustomizationPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**PodVmCustomization)(nil)).Elem()
-}
-
-func (i *podVmCustomizationPtrType) ToPodVmCustomizationPtrOutput() PodVmCustomizationPtrOutput {
-	return i.ToPodVmCustomizationPtrOutputWithContext(context.Background())
-}
-
-func (i *podVmCustomizationPtrType) ToPodVmCustomizationPtrOutputWithContext(ctx context.Context) PodVmCustomizationPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationPtrOutput)
-}
-
-// vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
-type PodVmCustomizationOutput struct{ *pulumi.OutputState }
-
-func (PodVmCustomizationOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*PodVmCustomization)(nil)).Elem()
-}
-
-func (o PodVmCustomizationOutput) ToPodVmCustomizationOutput() PodVmCustomizationOutput {
-	return o
-}
-
-func (o PodVmCustomizationOutput) ToPodVmCustomizationOutputWithContext(ctx context.Context) PodVmCustomizationOutput {
-	return o
-}
-
-func (o PodVmCustomizationOutput) ToPodVmCustomizationPtrOutput() PodVmCustomizationPtrOutput {
-	return o.ToPodVmCustomizationPtrOutputWithContext(context.Background())
-}
-
-func (o PodVmCustomizationOutput) ToPodVmCustomizationPtrOutputWithContext(ctx context.Context) PodVmCustomizationPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v PodVmCustomization) *PodVmCustomization {
-		return &v
-	}).(PodVmCustomizationPtrOutput)
-}
-
-// DNS domain; "local" by default.
-func (o PodVmCustomizationOutput) Domain() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v PodVmCustomization) *string { return v.Domain }).(pulumi.StringPtrOutput)
-}
-
-// Guest hostname (one label; the domain goes in domain).
-func (o PodVmCustomizationOutput) Hostname() pulumi.StringOutput {
-	return o.ApplyT(func(v PodVmCustomization) string { return v.Hostname }).(pulumi.StringOutput)
-}
-
-// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-func (o PodVmCustomizationOutput) Network() PodVmCustomizationNetworkPtrOutput {
-	return o.ApplyT(func(v PodVmCustomization) *PodVmCustomizationNetwork { return v.Network }).(PodVmCustomizationNetworkPtrOutput)
-}
-
-// tz database name, e.g. "Europe/Berlin".
-func (o PodVmCustomizationOutput) TimeZone() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v PodVmCustomization) *string { return v.TimeZone }).(pulumi.StringPtrOutput)
-}
-
-type PodVmCustomizationPtrOutput struct{ *pulumi.OutputState }
-
-func (PodVmCustomizationPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**PodVmCustomization)(nil)).Elem()
-}
-
-func (o PodVmCustomizationPtrOutput) ToPodVmCustomizationPtrOutput() PodVmCustomizationPtrOutput {
-	return o
-}
-
-func (o PodVmCustomizationPtrOutput) ToPodVmCustomizationPtrOutputWithContext(ctx context.Context) PodVmCustomizationPtrOutput {
-	return o
-}
-
-func (o PodVmCustomizationPtrOutput) Elem() PodVmCustomizationOutput {
-	return o.ApplyT(func(v *PodVmCustomization) PodVmCustomization {
-		if v != nil {
-			return *v
-		}
-		var ret PodVmCustomization
-		return ret
-	}).(PodVmCustomizationOutput)
-}
-
-// DNS domain; "local" by default.
-func (o PodVmCustomizationPtrOutput) Domain() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *PodVmCustomization) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Domain
-	}).(pulumi.StringPtrOutput)
-}
-
-// Guest hostname (one label; the domain goes in domain).
-func (o PodVmCustomizationPtrOutput) Hostname() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *PodVmCustomization) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.Hostname
-	}).(pulumi.StringPtrOutput)
-}
-
-// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-func (o PodVmCustomizationPtrOutput) Network() PodVmCustomizationNetworkPtrOutput {
-	return o.ApplyT(func(v *PodVmCustomization) *PodVmCustomizationNetwork {
-		if v == nil {
-			return nil
-		}
-		return v.Network
-	}).(PodVmCustomizationNetworkPtrOutput)
-}
-
-// tz database name, e.g. "Europe/Berlin".
-func (o PodVmCustomizationPtrOutput) TimeZone() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *PodVmCustomization) *string {
-		if v == nil {
-			return nil
-		}
-		return v.TimeZone
-	}).(pulumi.StringPtrOutput)
-}
-
-// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-type PodVmCustomizationNetwork struct {
-	// Up to three DNS servers.
-	DnsServers []string `pulumi:"dnsServers"`
-	// Default gateway; none when unset.
-	Gateway *string `pulumi:"gateway"`
-	// Static IPv4 address of the first NIC.
-	IpAddress string `pulumi:"ipAddress"`
-	// Prefix length of the address (24 for /24).
-	PrefixLength int `pulumi:"prefixLength"`
-}
-
-// PodVmCustomizationNetworkInput is an input type that accepts PodVmCustomizationNetworkArgs and PodVmCustomizationNetworkOutput values.
-// You can construct a concrete instance of `PodVmCustomizationNetworkInput` via:
-//
-//	PodVmCustomizationNetworkArgs{...}
-type PodVmCustomizationNetworkInput interface {
-	pulumi.Input
-
-	ToPodVmCustomizationNetworkOutput() PodVmCustomizationNetworkOutput
-	ToPodVmCustomizationNetworkOutputWithContext(context.Context) PodVmCustomizationNetworkOutput
-}
-
-// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-type PodVmCustomizationNetworkArgs struct {
-	// Up to three DNS servers.
-	DnsServers pulumi.StringArrayInput `pulumi:"dnsServers"`
-	// Default gateway; none when unset.
-	Gateway pulumi.StringPtrInput `pulumi:"gateway"`
-	// Static IPv4 address of the first NIC.
-	IpAddress pulumi.StringInput `pulumi:"ipAddress"`
-	// Prefix length of the address (24 for /24).
-	PrefixLength pulumi.IntInput `pulumi:"prefixLength"`
-}
-
-func (PodVmCustomizationNetworkArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*PodVmCustomizationNetwork)(nil)).Elem()
-}
-
-func (i PodVmCustomizationNetworkArgs) ToPodVmCustomizationNetworkOutput() PodVmCustomizationNetworkOutput {
-	return i.ToPodVmCustomizationNetworkOutputWithContext(context.Background())
-}
-
-func (i PodVmCustomizationNetworkArgs) ToPodVmCustomizationNetworkOutputWithContext(ctx context.Context) PodVmCustomizationNetworkOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationNetworkOutput)
-}
-
-func (i PodVmCustomizationNetworkArgs) ToPodVmCustomizationNetworkPtrOutput() PodVmCustomizationNetworkPtrOutput {
-	return i.ToPodVmCustomizationNetworkPtrOutputWithContext(context.Background())
-}
-
-func (i PodVmCustomizationNetworkArgs) ToPodVmCustomizationNetworkPtrOutputWithContext(ctx context.Context) PodVmCustomizationNetworkPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationNetworkOutput).ToPodVmCustomizationNetworkPtrOutputWithContext(ctx)
-}
-
-// PodVmCustomizationNetworkPtrInput is an input type that accepts PodVmCustomizationNetworkArgs, PodVmCustomizationNetworkPtr and PodVmCustomizationNetworkPtrOutput values.
-// You can construct a concrete instance of `PodVmCustomizationNetworkPtrInput` via:
-//
-//	        PodVmCustomizationNetworkArgs{...}
-//
-//	or:
-//
-//	        nil
-type PodVmCustomizationNetworkPtrInput interface {
-	pulumi.Input
-
-	ToPodVmCustomizationNetworkPtrOutput() PodVmCustomizationNetworkPtrOutput
-	ToPodVmCustomizationNetworkPtrOutputWithContext(context.Context) PodVmCustomizationNetworkPtrOutput
-}
-
-type podVmCustomizationNetworkPtrType PodVmCustomizationNetworkArgs
-
-func PodVmCustomizationNetworkPtr(v *PodVmCustomizationNetworkArgs) PodVmCustomizationNetworkPtrInput {
-	return (*podVmCustomizationNetworkPtrType)(v)
-}
-
-func (*podVmCustomizationNetworkPtrType) ElementType() reflect.Type {
-	return reflect.TypeOf((**PodVmCustomizationNetwork)(nil)).Elem()
-}
-
-func (i *podVmCustomizationNetworkPtrType) ToPodVmCustomizationNetworkPtrOutput() PodVmCustomizationNetworkPtrOutput {
-	return i.ToPodVmCustomizationNetworkPtrOutputWithContext(context.Background())
-}
-
-func (i *podVmCustomizationNetworkPtrType) ToPodVmCustomizationNetworkPtrOutputWithContext(ctx context.Context) PodVmCustomizationNetworkPtrOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PodVmCustomizationNetworkPtrOutput)
-}
-
-// Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-type PodVmCustomizationNetworkOutput struct{ *pulumi.OutputState }
-
-func (PodVmCustomizationNetworkOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*PodVmCustomizationNetwork)(nil)).Elem()
-}
-
-func (o PodVmCustomizationNetworkOutput) ToPodVmCustomizationNetworkOutput() PodVmCustomizationNetworkOutput {
-	return o
-}
-
-func (o PodVmCustomizationNetworkOutput) ToPodVmCustomizationNetworkOutputWithContext(ctx context.Context) PodVmCustomizationNetworkOutput {
-	return o
-}
-
-func (o PodVmCustomizationNetworkOutput) ToPodVmCustomizationNetworkPtrOutput() PodVmCustomizationNetworkPtrOutput {
-	return o.ToPodVmCustomizationNetworkPtrOutputWithContext(context.Background())
-}
-
-func (o PodVmCustomizationNetworkOutput) ToPodVmCustomizationNetworkPtrOutputWithContext(ctx context.Context) PodVmCustomizationNetworkPtrOutput {
-	return o.ApplyTWithContext(ctx, func(_ context.Context, v PodVmCustomizationNetwork) *PodVmCustomizationNetwork {
-		return &v
-	}).(PodVmCustomizationNetworkPtrOutput)
-}
-
-// Up to three DNS servers.
-func (o PodVmCustomizationNetworkOutput) DnsServers() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v PodVmCustomizationNetwork) []string { return v.DnsServers }).(pulumi.StringArrayOutput)
-}
-
-// Default gateway; none when unset.
-func (o PodVmCustomizationNetworkOutput) Gateway() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v PodVmCustomizationNetwork) *string { return v.Gateway }).(pulumi.StringPtrOutput)
-}
-
-// Static IPv4 address of the first NIC.
-func (o PodVmCustomizationNetworkOutput) IpAddress() pulumi.StringOutput {
-	return o.ApplyT(func(v PodVmCustomizationNetwork) string { return v.IpAddress }).(pulumi.StringOutput)
-}
-
-// Prefix length of the address (24 for /24).
-func (o PodVmCustomizationNetworkOutput) PrefixLength() pulumi.IntOutput {
-	return o.ApplyT(func(v PodVmCustomizationNetwork) int { return v.PrefixLength }).(pulumi.IntOutput)
-}
-
-type PodVmCustomizationNetworkPtrOutput struct{ *pulumi.OutputState }
-
-func (PodVmCustomizationNetworkPtrOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((**PodVmCustomizationNetwork)(nil)).Elem()
-}
-
-func (o PodVmCustomizationNetworkPtrOutput) ToPodVmCustomizationNetworkPtrOutput() PodVmCustomizationNetworkPtrOutput {
-	return o
-}
-
-func (o PodVmCustomizationNetworkPtrOutput) ToPodVmCustomizationNetworkPtrOutputWithContext(ctx context.Context) PodVmCustomizationNetworkPtrOutput {
-	return o
-}
-
-func (o PodVmCustomizationNetworkPtrOutput) Elem() PodVmCustomizationNetworkOutput {
-	return o.ApplyT(func(v *PodVmCustomizationNetwork) PodVmCustomizationNetwork {
-		if v != nil {
-			return *v
-		}
-		var ret PodVmCustomizationNetwork
-		return ret
-	}).(PodVmCustomizationNetworkOutput)
-}
-
-// Up to three DNS servers.
-func (o PodVmCustomizationNetworkPtrOutput) DnsServers() pulumi.StringArrayOutput {
-	return o.ApplyT(func(v *PodVmCustomizationNetwork) []string {
-		if v == nil {
-			return nil
-		}
-		return v.DnsServers
-	}).(pulumi.StringArrayOutput)
-}
-
-// Default gateway; none when unset.
-func (o PodVmCustomizationNetworkPtrOutput) Gateway() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *PodVmCustomizationNetwork) *string {
-		if v == nil {
-			return nil
-		}
-		return v.Gateway
-	}).(pulumi.StringPtrOutput)
-}
-
-// Static IPv4 address of the first NIC.
-func (o PodVmCustomizationNetworkPtrOutput) IpAddress() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *PodVmCustomizationNetwork) *string {
-		if v == nil {
-			return nil
-		}
-		return &v.IpAddress
-	}).(pulumi.StringPtrOutput)
-}
-
-// Prefix length of the address (24 for /24).
-func (o PodVmCustomizationNetworkPtrOutput) PrefixLength() pulumi.IntPtrOutput {
-	return o.ApplyT(func(v *PodVmCustomizationNetwork) *int {
-		if v == nil {
-			return nil
-		}
-		return &v.PrefixLength
-	}).(pulumi.IntPtrOutput)
-}
-
-// One virtual disk, in the VM's disk order.
-type PodVmDisks struct {
-	// Datastore for a disk pod adds; the VM's by default.
-	Datastore *string `pulumi:"datastore"`
-	// For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-	Provisioning *PodVmDisksProvisioning `pulumi:"provisioning"`
-	// Size in GiB; grows in place, never shrinks.
-	SizeGb int `pulumi:"sizeGb"`
-}
-
-// PodVmDisksInput is an input type that accepts PodVmDisksArgs and PodVmDisksOutput values.
-// You can construct a concrete instance of `PodVmDisksInput` via:
-//
-//	PodVmDisksArgs{...}
-type PodVmDisksInput interface {
-	pulumi.Input
-
-	ToPodVmDisksOutput() PodVmDisksOutput
-	ToPodVmDisksOutputWithContext(context.Context) PodVmDisksOutput
-}
-
-// One virtual disk, in the VM's disk order.
-type PodVmDisksArgs struct {
-	// Datastore for a disk pod adds; the VM's by default.
-	Datastore pulumi.StringPtrInput `pulumi:"datastore"`
-	// For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-	Provisioning PodVmDisksProvisioningPtrInput `pulumi:"provisioning"`
-	// Size in GiB; grows in place, never shrinks.
-	SizeGb pulumi.IntInput `pulumi:"sizeGb"`
-}
-
-func (PodVmDisksArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*PodVmDisks)(nil)).Elem()
-}
-
-func (i PodVmDisksArgs) ToPodVmDisksOutput() PodVmDisksOutput {
-	return i.ToPodVmDisksOutputWithContext(context.Background())
-}
-
-func (i PodVmDisksArgs) ToPodVmDisksOutputWithContext(ctx context.Context) PodVmDisksOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PodVmDisksOutput)
-}
-
-// PodVmDisksArrayInput is an input type that accepts PodVmDisksArray and PodVmDisksArrayOutput values.
-// You can construct a concrete instance of `PodVmDisksArrayInput` via:
-//
-//	PodVmDisksArray{ PodVmDisksArgs{...} }
-type PodVmDisksArrayInput interface {
-	pulumi.Input
-
-	ToPodVmDisksArrayOutput() PodVmDisksArrayOutput
-	ToPodVmDisksArrayOutputWithContext(context.Context) PodVmDisksArrayOutput
-}
-
-type PodVmDisksArray []PodVmDisksInput
-
-func (PodVmDisksArray) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]PodVmDisks)(nil)).Elem()
-}
-
-func (i PodVmDisksArray) ToPodVmDisksArrayOutput() PodVmDisksArrayOutput {
-	return i.ToPodVmDisksArrayOutputWithContext(context.Background())
-}
-
-func (i PodVmDisksArray) ToPodVmDisksArrayOutputWithContext(ctx context.Context) PodVmDisksArrayOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PodVmDisksArrayOutput)
-}
-
-// One virtual disk, in the VM's disk order.
-type PodVmDisksOutput struct{ *pulumi.OutputState }
-
-func (PodVmDisksOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*PodVmDisks)(nil)).Elem()
-}
-
-func (o PodVmDisksOutput) ToPodVmDisksOutput() PodVmDisksOutput {
-	return o
-}
-
-func (o PodVmDisksOutput) ToPodVmDisksOutputWithContext(ctx context.Context) PodVmDisksOutput {
-	return o
-}
-
-// Datastore for a disk pod adds; the VM's by default.
-func (o PodVmDisksOutput) Datastore() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v PodVmDisks) *string { return v.Datastore }).(pulumi.StringPtrOutput)
-}
-
-// For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-func (o PodVmDisksOutput) Provisioning() PodVmDisksProvisioningPtrOutput {
-	return o.ApplyT(func(v PodVmDisks) *PodVmDisksProvisioning { return v.Provisioning }).(PodVmDisksProvisioningPtrOutput)
-}
-
-// Size in GiB; grows in place, never shrinks.
-func (o PodVmDisksOutput) SizeGb() pulumi.IntOutput {
-	return o.ApplyT(func(v PodVmDisks) int { return v.SizeGb }).(pulumi.IntOutput)
-}
-
-type PodVmDisksArrayOutput struct{ *pulumi.OutputState }
-
-func (PodVmDisksArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]PodVmDisks)(nil)).Elem()
-}
-
-func (o PodVmDisksArrayOutput) ToPodVmDisksArrayOutput() PodVmDisksArrayOutput {
-	return o
-}
-
-func (o PodVmDisksArrayOutput) ToPodVmDisksArrayOutputWithContext(ctx context.Context) PodVmDisksArrayOutput {
-	return o
-}
-
-func (o PodVmDisksArrayOutput) Index(i pulumi.IntInput) PodVmDisksOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PodVmDisks {
-		return vs[0].([]PodVmDisks)[vs[1].(int)]
-	}).(PodVmDisksOutput)
-}
-
-// One disk as vSphere last reported it.
-type PodVmObservedDisks struct {
-	// Datastore holding the disk's file.
-	Datastore string `pulumi:"datastore"`
-	// The disk's file, as a datastore path.
-	FileName string `pulumi:"fileName"`
-	// A linked clone's parent disk file.
-	ParentFileName *string `pulumi:"parentFileName"`
-	// "thin", "thick" or "eagerZeroedThick".
-	Provisioning string `pulumi:"provisioning"`
-	// Size in GiB.
-	SizeGb float64 `pulumi:"sizeGb"`
-}
-
-// One disk as vSphere last reported it.
-type PodVmObservedDisksOutput struct{ *pulumi.OutputState }
-
-func (PodVmObservedDisksOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*PodVmObservedDisks)(nil)).Elem()
-}
-
-func (o PodVmObservedDisksOutput) ToPodVmObservedDisksOutput() PodVmObservedDisksOutput {
-	return o
-}
-
-func (o PodVmObservedDisksOutput) ToPodVmObservedDisksOutputWithContext(ctx context.Context) PodVmObservedDisksOutput {
-	return o
-}
-
-// Datastore holding the disk's file.
-func (o PodVmObservedDisksOutput) Datastore() pulumi.StringOutput {
-	return o.ApplyT(func(v PodVmObservedDisks) string { return v.Datastore }).(pulumi.StringOutput)
-}
-
-// The disk's file, as a datastore path.
-func (o PodVmObservedDisksOutput) FileName() pulumi.StringOutput {
-	return o.ApplyT(func(v PodVmObservedDisks) string { return v.FileName }).(pulumi.StringOutput)
-}
-
-// A linked clone's parent disk file.
-func (o PodVmObservedDisksOutput) ParentFileName() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v PodVmObservedDisks) *string { return v.ParentFileName }).(pulumi.StringPtrOutput)
-}
-
-// "thin", "thick" or "eagerZeroedThick".
-func (o PodVmObservedDisksOutput) Provisioning() pulumi.StringOutput {
-	return o.ApplyT(func(v PodVmObservedDisks) string { return v.Provisioning }).(pulumi.StringOutput)
-}
-
-// Size in GiB.
-func (o PodVmObservedDisksOutput) SizeGb() pulumi.Float64Output {
-	return o.ApplyT(func(v PodVmObservedDisks) float64 { return v.SizeGb }).(pulumi.Float64Output)
-}
-
-type PodVmObservedDisksArrayOutput struct{ *pulumi.OutputState }
-
-func (PodVmObservedDisksArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]PodVmObservedDisks)(nil)).Elem()
-}
-
-func (o PodVmObservedDisksArrayOutput) ToPodVmObservedDisksArrayOutput() PodVmObservedDisksArrayOutput {
-	return o
-}
-
-func (o PodVmObservedDisksArrayOutput) ToPodVmObservedDisksArrayOutputWithContext(ctx context.Context) PodVmObservedDisksArrayOutput {
-	return o
-}
-
-func (o PodVmObservedDisksArrayOutput) Index(i pulumi.IntInput) PodVmObservedDisksOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PodVmObservedDisks {
-		return vs[0].([]PodVmObservedDisks)[vs[1].(int)]
-	}).(PodVmObservedDisksOutput)
-}
-
-// One vSphere tag, by category and name.
-type PodVmTags struct {
-	// Tag category name.
-	Category string `pulumi:"category"`
-	// Tag name within the category.
-	Name string `pulumi:"name"`
-}
-
-// PodVmTagsInput is an input type that accepts PodVmTagsArgs and PodVmTagsOutput values.
-// You can construct a concrete instance of `PodVmTagsInput` via:
-//
-//	PodVmTagsArgs{...}
-type PodVmTagsInput interface {
-	pulumi.Input
-
-	ToPodVmTagsOutput() PodVmTagsOutput
-	ToPodVmTagsOutputWithContext(context.Context) PodVmTagsOutput
-}
-
-// One vSphere tag, by category and name.
-type PodVmTagsArgs struct {
-	// Tag category name.
-	Category pulumi.StringInput `pulumi:"category"`
-	// Tag name within the category.
-	Name pulumi.StringInput `pulumi:"name"`
-}
-
-func (PodVmTagsArgs) ElementType() reflect.Type {
-	return reflect.TypeOf((*PodVmTags)(nil)).Elem()
-}
-
-func (i PodVmTagsArgs) ToPodVmTagsOutput() PodVmTagsOutput {
-	return i.ToPodVmTagsOutputWithContext(context.Background())
-}
-
-func (i PodVmTagsArgs) ToPodVmTagsOutputWithContext(ctx context.Context) PodVmTagsOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PodVmTagsOutput)
-}
-
-// PodVmTagsArrayInput is an input type that accepts PodVmTagsArray and PodVmTagsArrayOutput values.
-// You can construct a concrete instance of `PodVmTagsArrayInput` via:
-//
-//	PodVmTagsArray{ PodVmTagsArgs{...} }
-type PodVmTagsArrayInput interface {
-	pulumi.Input
-
-	ToPodVmTagsArrayOutput() PodVmTagsArrayOutput
-	ToPodVmTagsArrayOutputWithContext(context.Context) PodVmTagsArrayOutput
-}
-
-type PodVmTagsArray []PodVmTagsInput
-
-func (PodVmTagsArray) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]PodVmTags)(nil)).Elem()
-}
-
-func (i PodVmTagsArray) ToPodVmTagsArrayOutput() PodVmTagsArrayOutput {
-	return i.ToPodVmTagsArrayOutputWithContext(context.Background())
-}
-
-func (i PodVmTagsArray) ToPodVmTagsArrayOutputWithContext(ctx context.Context) PodVmTagsArrayOutput {
-	return pulumi.ToOutputWithContext(ctx, i).(PodVmTagsArrayOutput)
-}
-
-// One vSphere tag, by category and name.
-type PodVmTagsOutput struct{ *pulumi.OutputState }
-
-func (PodVmTagsOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*PodVmTags)(nil)).Elem()
-}
-
-func (o PodVmTagsOutput) ToPodVmTagsOutput() PodVmTagsOutput {
-	return o
-}
-
-func (o PodVmTagsOutput) ToPodVmTagsOutputWithContext(ctx context.Context) PodVmTagsOutput {
-	return o
-}
-
-// Tag category name.
-func (o PodVmTagsOutput) Category() pulumi.StringOutput {
-	return o.ApplyT(func(v PodVmTags) string { return v.Category }).(pulumi.StringOutput)
-}
-
-// Tag name within the category.
-func (o PodVmTagsOutput) Name() pulumi.StringOutput {
-	return o.ApplyT(func(v PodVmTags) string { return v.Name }).(pulumi.StringOutput)
-}
-
-type PodVmTagsArrayOutput struct{ *pulumi.OutputState }
-
-func (PodVmTagsArrayOutput) ElementType() reflect.Type {
-	return reflect.TypeOf((*[]PodVmTags)(nil)).Elem()
-}
-
-func (o PodVmTagsArrayOutput) ToPodVmTagsArrayOutput() PodVmTagsArrayOutput {
-	return o
-}
-
-func (o PodVmTagsArrayOutput) ToPodVmTagsArrayOutputWithContext(ctx context.Context) PodVmTagsArrayOutput {
-	return o
-}
-
-func (o PodVmTagsArrayOutput) Index(i pulumi.IntInput) PodVmTagsOutput {
-	return pulumi.All(o, i).ApplyT(func(vs []interface{}) PodVmTags {
-		return vs[0].([]PodVmTags)[vs[1].(int)]
-	}).(PodVmTagsOutput)
 }
 
 // The vSphere port group (with its VLAN) the VM's NIC goes on.
@@ -3544,6 +3435,115 @@ func (o VlanRangeArrayOutput) Index(i pulumi.IntInput) VlanRangeOutput {
 	}).(VlanRangeOutput)
 }
 
+// One vSphere tag, by category and name.
+type VmTag struct {
+	// Tag category name.
+	Category string `pulumi:"category"`
+	// Tag name within the category.
+	Name string `pulumi:"name"`
+}
+
+// VmTagInput is an input type that accepts VmTagArgs and VmTagOutput values.
+// You can construct a concrete instance of `VmTagInput` via:
+//
+//	VmTagArgs{...}
+type VmTagInput interface {
+	pulumi.Input
+
+	ToVmTagOutput() VmTagOutput
+	ToVmTagOutputWithContext(context.Context) VmTagOutput
+}
+
+// One vSphere tag, by category and name.
+type VmTagArgs struct {
+	// Tag category name.
+	Category pulumi.StringInput `pulumi:"category"`
+	// Tag name within the category.
+	Name pulumi.StringInput `pulumi:"name"`
+}
+
+func (VmTagArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*VmTag)(nil)).Elem()
+}
+
+func (i VmTagArgs) ToVmTagOutput() VmTagOutput {
+	return i.ToVmTagOutputWithContext(context.Background())
+}
+
+func (i VmTagArgs) ToVmTagOutputWithContext(ctx context.Context) VmTagOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VmTagOutput)
+}
+
+// VmTagArrayInput is an input type that accepts VmTagArray and VmTagArrayOutput values.
+// You can construct a concrete instance of `VmTagArrayInput` via:
+//
+//	VmTagArray{ VmTagArgs{...} }
+type VmTagArrayInput interface {
+	pulumi.Input
+
+	ToVmTagArrayOutput() VmTagArrayOutput
+	ToVmTagArrayOutputWithContext(context.Context) VmTagArrayOutput
+}
+
+type VmTagArray []VmTagInput
+
+func (VmTagArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VmTag)(nil)).Elem()
+}
+
+func (i VmTagArray) ToVmTagArrayOutput() VmTagArrayOutput {
+	return i.ToVmTagArrayOutputWithContext(context.Background())
+}
+
+func (i VmTagArray) ToVmTagArrayOutputWithContext(ctx context.Context) VmTagArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(VmTagArrayOutput)
+}
+
+// One vSphere tag, by category and name.
+type VmTagOutput struct{ *pulumi.OutputState }
+
+func (VmTagOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*VmTag)(nil)).Elem()
+}
+
+func (o VmTagOutput) ToVmTagOutput() VmTagOutput {
+	return o
+}
+
+func (o VmTagOutput) ToVmTagOutputWithContext(ctx context.Context) VmTagOutput {
+	return o
+}
+
+// Tag category name.
+func (o VmTagOutput) Category() pulumi.StringOutput {
+	return o.ApplyT(func(v VmTag) string { return v.Category }).(pulumi.StringOutput)
+}
+
+// Tag name within the category.
+func (o VmTagOutput) Name() pulumi.StringOutput {
+	return o.ApplyT(func(v VmTag) string { return v.Name }).(pulumi.StringOutput)
+}
+
+type VmTagArrayOutput struct{ *pulumi.OutputState }
+
+func (VmTagArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]VmTag)(nil)).Elem()
+}
+
+func (o VmTagArrayOutput) ToVmTagArrayOutput() VmTagArrayOutput {
+	return o
+}
+
+func (o VmTagArrayOutput) ToVmTagArrayOutputWithContext(ctx context.Context) VmTagArrayOutput {
+	return o
+}
+
+func (o VmTagArrayOutput) Index(i pulumi.IntInput) VmTagOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) VmTag {
+		return vs[0].([]VmTag)[vs[1].(int)]
+	}).(VmTagOutput)
+}
+
 // How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
 type VsphereConnection struct {
 	// PEM file of the CA(s) to trust for the server certificate.
@@ -3782,32 +3782,32 @@ func (o VsphereConnectionPtrOutput) User() pulumi.StringPtrOutput {
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AddressSpecInput)(nil)).Elem(), AddressSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AddressSpecArrayInput)(nil)).Elem(), AddressSpecArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DiskSpecInput)(nil)).Elem(), DiskSpecArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*DiskSpecArrayInput)(nil)).Elem(), DiskSpecArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestAccessInput)(nil)).Elem(), GuestAccessArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestAccessPtrInput)(nil)).Elem(), GuestAccessArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*GuestCustomizationInput)(nil)).Elem(), GuestCustomizationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*GuestCustomizationPtrInput)(nil)).Elem(), GuestCustomizationArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*GuestCustomizationNetworkInput)(nil)).Elem(), GuestCustomizationNetworkArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*GuestCustomizationNetworkPtrInput)(nil)).Elem(), GuestCustomizationNetworkArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetInput)(nil)).Elem(), GuestTargetArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetPtrInput)(nil)).Elem(), GuestTargetArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetKerberosInput)(nil)).Elem(), GuestTargetKerberosArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*GuestTargetKerberosPtrInput)(nil)).Elem(), GuestTargetKerberosArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InterfaceSpecInput)(nil)).Elem(), InterfaceSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*InterfaceSpecArrayInput)(nil)).Elem(), InterfaceSpecArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*JumpHostInput)(nil)).Elem(), JumpHostArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*JumpHostPtrInput)(nil)).Elem(), JumpHostArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KerberosSettingsInput)(nil)).Elem(), KerberosSettingsArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*KerberosSettingsPtrInput)(nil)).Elem(), KerberosSettingsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NicInput)(nil)).Elem(), NicArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*NicArrayInput)(nil)).Elem(), NicArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PodVmCustomizationInput)(nil)).Elem(), PodVmCustomizationArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PodVmCustomizationPtrInput)(nil)).Elem(), PodVmCustomizationArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PodVmCustomizationNetworkInput)(nil)).Elem(), PodVmCustomizationNetworkArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PodVmCustomizationNetworkPtrInput)(nil)).Elem(), PodVmCustomizationNetworkArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PodVmDisksInput)(nil)).Elem(), PodVmDisksArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PodVmDisksArrayInput)(nil)).Elem(), PodVmDisksArray{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PodVmTagsInput)(nil)).Elem(), PodVmTagsArgs{})
-	pulumi.RegisterInputType(reflect.TypeOf((*PodVmTagsArrayInput)(nil)).Elem(), PodVmTagsArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PortGroupSpecInput)(nil)).Elem(), PortGroupSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*PortGroupSpecPtrInput)(nil)).Elem(), PortGroupSpecArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ShellScriptInput)(nil)).Elem(), ShellScriptArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*ShellScriptPtrInput)(nil)).Elem(), ShellScriptArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VlanRangeInput)(nil)).Elem(), VlanRangeArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VlanRangeArrayInput)(nil)).Elem(), VlanRangeArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VmTagInput)(nil)).Elem(), VmTagArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*VmTagArrayInput)(nil)).Elem(), VmTagArray{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VsphereConnectionInput)(nil)).Elem(), VsphereConnectionArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*VsphereConnectionPtrInput)(nil)).Elem(), VsphereConnectionArgs{})
 	pulumi.RegisterOutputType(AddressSpecOutput{})
@@ -3817,30 +3817,28 @@ func init() {
 	pulumi.RegisterOutputType(CopiedFileOutput{})
 	pulumi.RegisterOutputType(CopiedFileArrayOutput{})
 	pulumi.RegisterOutputType(DetectedOsOutput{})
+	pulumi.RegisterOutputType(DiskSpecOutput{})
+	pulumi.RegisterOutputType(DiskSpecArrayOutput{})
 	pulumi.RegisterOutputType(GuestAccessOutput{})
 	pulumi.RegisterOutputType(GuestAccessPtrOutput{})
+	pulumi.RegisterOutputType(GuestCustomizationOutput{})
+	pulumi.RegisterOutputType(GuestCustomizationPtrOutput{})
+	pulumi.RegisterOutputType(GuestCustomizationNetworkOutput{})
+	pulumi.RegisterOutputType(GuestCustomizationNetworkPtrOutput{})
 	pulumi.RegisterOutputType(GuestTargetOutput{})
 	pulumi.RegisterOutputType(GuestTargetPtrOutput{})
-	pulumi.RegisterOutputType(GuestTargetKerberosOutput{})
-	pulumi.RegisterOutputType(GuestTargetKerberosPtrOutput{})
 	pulumi.RegisterOutputType(InterfaceSpecOutput{})
 	pulumi.RegisterOutputType(InterfaceSpecArrayOutput{})
 	pulumi.RegisterOutputType(JumpHostOutput{})
 	pulumi.RegisterOutputType(JumpHostPtrOutput{})
+	pulumi.RegisterOutputType(KerberosSettingsOutput{})
+	pulumi.RegisterOutputType(KerberosSettingsPtrOutput{})
 	pulumi.RegisterOutputType(NicOutput{})
 	pulumi.RegisterOutputType(NicArrayOutput{})
+	pulumi.RegisterOutputType(ObservedDiskOutput{})
+	pulumi.RegisterOutputType(ObservedDiskArrayOutput{})
 	pulumi.RegisterOutputType(ObservedNicOutput{})
 	pulumi.RegisterOutputType(ObservedNicArrayOutput{})
-	pulumi.RegisterOutputType(PodVmCustomizationOutput{})
-	pulumi.RegisterOutputType(PodVmCustomizationPtrOutput{})
-	pulumi.RegisterOutputType(PodVmCustomizationNetworkOutput{})
-	pulumi.RegisterOutputType(PodVmCustomizationNetworkPtrOutput{})
-	pulumi.RegisterOutputType(PodVmDisksOutput{})
-	pulumi.RegisterOutputType(PodVmDisksArrayOutput{})
-	pulumi.RegisterOutputType(PodVmObservedDisksOutput{})
-	pulumi.RegisterOutputType(PodVmObservedDisksArrayOutput{})
-	pulumi.RegisterOutputType(PodVmTagsOutput{})
-	pulumi.RegisterOutputType(PodVmTagsArrayOutput{})
 	pulumi.RegisterOutputType(PortGroupSpecOutput{})
 	pulumi.RegisterOutputType(PortGroupSpecPtrOutput{})
 	pulumi.RegisterOutputType(RecordedInterfaceOutput{})
@@ -3851,6 +3849,8 @@ func init() {
 	pulumi.RegisterOutputType(TruncatedOutputPtrOutput{})
 	pulumi.RegisterOutputType(VlanRangeOutput{})
 	pulumi.RegisterOutputType(VlanRangeArrayOutput{})
+	pulumi.RegisterOutputType(VmTagOutput{})
+	pulumi.RegisterOutputType(VmTagArrayOutput{})
 	pulumi.RegisterOutputType(VsphereConnectionOutput{})
 	pulumi.RegisterOutputType(VsphereConnectionPtrOutput{})
 }

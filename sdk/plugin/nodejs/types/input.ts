@@ -25,6 +25,24 @@ export interface AddressSpecArgs {
 }
 
 /**
+ * One virtual disk, in the VM's disk order.
+ */
+export interface DiskSpecArgs {
+    /**
+     * Datastore for a disk pod adds; the VM's by default.
+     */
+    datastore?: pulumi.Input<string | undefined>;
+    /**
+     * For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+     */
+    provisioning?: pulumi.Input<enums.DiskProvisioning | undefined>;
+    /**
+     * Size in GiB; grows in place, never shrinks.
+     */
+    sizeGb: pulumi.Input<number>;
+}
+
+/**
  * How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
  */
 export interface GuestAccessArgs {
@@ -75,6 +93,50 @@ export interface GuestAccessArgs {
 }
 
 /**
+ * vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+ */
+export interface GuestCustomizationArgs {
+    /**
+     * DNS domain; "local" by default.
+     */
+    domain?: pulumi.Input<string | undefined>;
+    /**
+     * Guest hostname (one label; the domain goes in domain).
+     */
+    hostname: pulumi.Input<string>;
+    /**
+     * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+     */
+    network?: pulumi.Input<inputs.GuestCustomizationNetworkArgs | undefined>;
+    /**
+     * tz database name, e.g. "Europe/Berlin".
+     */
+    timeZone?: pulumi.Input<string | undefined>;
+}
+
+/**
+ * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+ */
+export interface GuestCustomizationNetworkArgs {
+    /**
+     * Up to three DNS servers.
+     */
+    dnsServers?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Default gateway; none when unset.
+     */
+    gateway?: pulumi.Input<string | undefined>;
+    /**
+     * Static IPv4 address of the first NIC.
+     */
+    ipAddress: pulumi.Input<string>;
+    /**
+     * Prefix length of the address (24 for /24).
+     */
+    prefixLength: pulumi.Input<number>;
+}
+
+/**
  * How to reach the guest.
  */
 export interface GuestTargetArgs {
@@ -85,7 +147,7 @@ export interface GuestTargetArgs {
     /**
      * WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
      */
-    auth?: pulumi.Input<enums.GuestTargetAuth | undefined>;
+    auth?: pulumi.Input<enums.WinrmAuth | undefined>;
     /**
      * WinRM HTTPS: CA file to trust.
      */
@@ -125,7 +187,7 @@ export interface GuestTargetArgs {
     /**
      * WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
      */
-    kerberos?: pulumi.Input<inputs.GuestTargetKerberosArgs | undefined>;
+    kerberos?: pulumi.Input<inputs.KerberosSettingsArgs | undefined>;
     /**
      * known_hosts file for strict/accept-new.
      */
@@ -153,7 +215,7 @@ export interface GuestTargetArgs {
     /**
      * SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
      */
-    sessionMode?: pulumi.Input<enums.GuestTargetSessionMode | undefined>;
+    sessionMode?: pulumi.Input<enums.SshSessionMode | undefined>;
     /**
      * WinRM HTTPS: pinned SHA-256 certificate thumbprint.
      */
@@ -174,36 +236,6 @@ export interface GuestTargetArgs {
      * How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
      */
     vsphere?: pulumi.Input<inputs.VsphereConnectionArgs | undefined>;
-}
-
-/**
- * WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
- */
-export interface GuestTargetKerberosArgs {
-    /**
-     * An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
-     */
-    ccache?: pulumi.Input<string | undefined>;
-    /**
-     * The realm's KDC, "host" or "host:port" (needs realm).
-     */
-    kdc?: pulumi.Input<string | undefined>;
-    /**
-     * A keytab with the user's keys (instead of a password).
-     */
-    keytab?: pulumi.Input<string | undefined>;
-    /**
-     * A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
-     */
-    krb5Config?: pulumi.Input<string | undefined>;
-    /**
-     * Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
-     */
-    realm?: pulumi.Input<string | undefined>;
-    /**
-     * Host part of the service principal HTTP/<spnHost>; default the target host.
-     */
-    spnHost?: pulumi.Input<string | undefined>;
 }
 
 /**
@@ -291,6 +323,36 @@ export interface JumpHostArgs {
 }
 
 /**
+ * WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+ */
+export interface KerberosSettingsArgs {
+    /**
+     * An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+     */
+    ccache?: pulumi.Input<string | undefined>;
+    /**
+     * The realm's KDC, "host" or "host:port" (needs realm).
+     */
+    kdc?: pulumi.Input<string | undefined>;
+    /**
+     * A keytab with the user's keys (instead of a password).
+     */
+    keytab?: pulumi.Input<string | undefined>;
+    /**
+     * A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+     */
+    krb5Config?: pulumi.Input<string | undefined>;
+    /**
+     * Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+     */
+    realm?: pulumi.Input<string | undefined>;
+    /**
+     * Host part of the service principal HTTP/<spnHost>; default the target host.
+     */
+    spnHost?: pulumi.Input<string | undefined>;
+}
+
+/**
  * One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).
  */
 export interface NicArgs {
@@ -306,82 +368,6 @@ export interface NicArgs {
      * Put the NIC on the one port group that carries this VLAN.
      */
     vlanId?: pulumi.Input<number | undefined>;
-}
-
-/**
- * vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
- */
-export interface PodVmCustomizationArgs {
-    /**
-     * DNS domain; "local" by default.
-     */
-    domain?: pulumi.Input<string | undefined>;
-    /**
-     * Guest hostname (one label; the domain goes in domain).
-     */
-    hostname: pulumi.Input<string>;
-    /**
-     * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-     */
-    network?: pulumi.Input<inputs.PodVmCustomizationNetworkArgs | undefined>;
-    /**
-     * tz database name, e.g. "Europe/Berlin".
-     */
-    timeZone?: pulumi.Input<string | undefined>;
-}
-
-/**
- * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
- */
-export interface PodVmCustomizationNetworkArgs {
-    /**
-     * Up to three DNS servers.
-     */
-    dnsServers?: pulumi.Input<pulumi.Input<string>[] | undefined>;
-    /**
-     * Default gateway; none when unset.
-     */
-    gateway?: pulumi.Input<string | undefined>;
-    /**
-     * Static IPv4 address of the first NIC.
-     */
-    ipAddress: pulumi.Input<string>;
-    /**
-     * Prefix length of the address (24 for /24).
-     */
-    prefixLength: pulumi.Input<number>;
-}
-
-/**
- * One virtual disk, in the VM's disk order.
- */
-export interface PodVmDisksArgs {
-    /**
-     * Datastore for a disk pod adds; the VM's by default.
-     */
-    datastore?: pulumi.Input<string | undefined>;
-    /**
-     * For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-     */
-    provisioning?: pulumi.Input<enums.PodVmDisksProvisioning | undefined>;
-    /**
-     * Size in GiB; grows in place, never shrinks.
-     */
-    sizeGb: pulumi.Input<number>;
-}
-
-/**
- * One vSphere tag, by category and name.
- */
-export interface PodVmTagsArgs {
-    /**
-     * Tag category name.
-     */
-    category: pulumi.Input<string>;
-    /**
-     * Tag name within the category.
-     */
-    name: pulumi.Input<string>;
 }
 
 /**
@@ -444,6 +430,20 @@ export interface VlanRangeArgs {
      * First VLAN id of the range.
      */
     start: pulumi.Input<number>;
+}
+
+/**
+ * One vSphere tag, by category and name.
+ */
+export interface VmTagArgs {
+    /**
+     * Tag category name.
+     */
+    category: pulumi.Input<string>;
+    /**
+     * Tag name within the category.
+     */
+    name: pulumi.Input<string>;
 }
 
 /**

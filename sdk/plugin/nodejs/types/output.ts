@@ -107,6 +107,24 @@ export interface DetectedOs {
 }
 
 /**
+ * One virtual disk, in the VM's disk order.
+ */
+export interface DiskSpec {
+    /**
+     * Datastore for a disk pod adds; the VM's by default.
+     */
+    datastore?: string;
+    /**
+     * For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+     */
+    provisioning?: enums.DiskProvisioning;
+    /**
+     * Size in GiB; grows in place, never shrinks.
+     */
+    sizeGb: number;
+}
+
+/**
  * How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
  */
 export interface GuestAccess {
@@ -157,6 +175,50 @@ export interface GuestAccess {
 }
 
 /**
+ * vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+ */
+export interface GuestCustomization {
+    /**
+     * DNS domain; "local" by default.
+     */
+    domain?: string;
+    /**
+     * Guest hostname (one label; the domain goes in domain).
+     */
+    hostname: string;
+    /**
+     * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+     */
+    network?: outputs.GuestCustomizationNetwork;
+    /**
+     * tz database name, e.g. "Europe/Berlin".
+     */
+    timeZone?: string;
+}
+
+/**
+ * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+ */
+export interface GuestCustomizationNetwork {
+    /**
+     * Up to three DNS servers.
+     */
+    dnsServers?: string[];
+    /**
+     * Default gateway; none when unset.
+     */
+    gateway?: string;
+    /**
+     * Static IPv4 address of the first NIC.
+     */
+    ipAddress: string;
+    /**
+     * Prefix length of the address (24 for /24).
+     */
+    prefixLength: number;
+}
+
+/**
  * How to reach the guest.
  */
 export interface GuestTarget {
@@ -167,7 +229,7 @@ export interface GuestTarget {
     /**
      * WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
      */
-    auth?: enums.GuestTargetAuth;
+    auth?: enums.WinrmAuth;
     /**
      * WinRM HTTPS: CA file to trust.
      */
@@ -207,7 +269,7 @@ export interface GuestTarget {
     /**
      * WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
      */
-    kerberos?: outputs.GuestTargetKerberos;
+    kerberos?: outputs.KerberosSettings;
     /**
      * known_hosts file for strict/accept-new.
      */
@@ -235,7 +297,7 @@ export interface GuestTarget {
     /**
      * SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
      */
-    sessionMode?: enums.GuestTargetSessionMode;
+    sessionMode?: enums.SshSessionMode;
     /**
      * WinRM HTTPS: pinned SHA-256 certificate thumbprint.
      */
@@ -256,36 +318,6 @@ export interface GuestTarget {
      * How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
      */
     vsphere?: outputs.VsphereConnection;
-}
-
-/**
- * WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
- */
-export interface GuestTargetKerberos {
-    /**
-     * An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
-     */
-    ccache?: string;
-    /**
-     * The realm's KDC, "host" or "host:port" (needs realm).
-     */
-    kdc?: string;
-    /**
-     * A keytab with the user's keys (instead of a password).
-     */
-    keytab?: string;
-    /**
-     * A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
-     */
-    krb5Config?: string;
-    /**
-     * Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
-     */
-    realm?: string;
-    /**
-     * Host part of the service principal HTTP/<spnHost>; default the target host.
-     */
-    spnHost?: string;
 }
 
 /**
@@ -373,6 +405,36 @@ export interface JumpHost {
 }
 
 /**
+ * WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+ */
+export interface KerberosSettings {
+    /**
+     * An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+     */
+    ccache?: string;
+    /**
+     * The realm's KDC, "host" or "host:port" (needs realm).
+     */
+    kdc?: string;
+    /**
+     * A keytab with the user's keys (instead of a password).
+     */
+    keytab?: string;
+    /**
+     * A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+     */
+    krb5Config?: string;
+    /**
+     * Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+     */
+    realm?: string;
+    /**
+     * Host part of the service principal HTTP/<spnHost>; default the target host.
+     */
+    spnHost?: string;
+}
+
+/**
  * One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).
  */
 export interface Nic {
@@ -391,89 +453,9 @@ export interface Nic {
 }
 
 /**
- * One NIC as vSphere reports it.
- */
-export interface ObservedNic {
-    /**
-     * Whether the NIC is connected.
-     */
-    connected: boolean;
-    /**
-     * The NIC's MAC address.
-     */
-    mac: string;
-    /**
-     * The port group the NIC is on.
-     */
-    network: string;
-}
-
-/**
- * vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
- */
-export interface PodVmCustomization {
-    /**
-     * DNS domain; "local" by default.
-     */
-    domain?: string;
-    /**
-     * Guest hostname (one label; the domain goes in domain).
-     */
-    hostname: string;
-    /**
-     * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-     */
-    network?: outputs.PodVmCustomizationNetwork;
-    /**
-     * tz database name, e.g. "Europe/Berlin".
-     */
-    timeZone?: string;
-}
-
-/**
- * Static IPv4 on the first NIC; every NIC uses DHCP when unset.
- */
-export interface PodVmCustomizationNetwork {
-    /**
-     * Up to three DNS servers.
-     */
-    dnsServers?: string[];
-    /**
-     * Default gateway; none when unset.
-     */
-    gateway?: string;
-    /**
-     * Static IPv4 address of the first NIC.
-     */
-    ipAddress: string;
-    /**
-     * Prefix length of the address (24 for /24).
-     */
-    prefixLength: number;
-}
-
-/**
- * One virtual disk, in the VM's disk order.
- */
-export interface PodVmDisks {
-    /**
-     * Datastore for a disk pod adds; the VM's by default.
-     */
-    datastore?: string;
-    /**
-     * For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-     */
-    provisioning?: enums.PodVmDisksProvisioning;
-    /**
-     * Size in GiB; grows in place, never shrinks.
-     */
-    sizeGb: number;
-}
-
-/**
  * One disk as vSphere last reported it.
  */
-export interface PodVmObservedDisks {
+export interface ObservedDisk {
     /**
      * Datastore holding the disk's file.
      */
@@ -497,17 +479,21 @@ export interface PodVmObservedDisks {
 }
 
 /**
- * One vSphere tag, by category and name.
+ * One NIC as vSphere reports it.
  */
-export interface PodVmTags {
+export interface ObservedNic {
     /**
-     * Tag category name.
+     * Whether the NIC is connected.
      */
-    category: string;
+    connected: boolean;
     /**
-     * Tag name within the category.
+     * The NIC's MAC address.
      */
-    name: string;
+    mac: string;
+    /**
+     * The port group the NIC is on.
+     */
+    network: string;
 }
 
 /**
@@ -634,6 +620,20 @@ export interface VlanRange {
      * First VLAN id of the range.
      */
     start: number;
+}
+
+/**
+ * One vSphere tag, by category and name.
+ */
+export interface VmTag {
+    /**
+     * Tag category name.
+     */
+    category: string;
+    /**
+     * Tag name within the category.
+     */
+    name: string;
 }
 
 /**

@@ -8,17 +8,17 @@ from enum import Enum
 
 __all__ = [
     'AdapterType',
-    'GuestTargetAuth',
-    'GuestTargetSessionMode',
+    'DiskProvisioning',
     'HostKeyPolicy',
     'Logging',
     'ManagedSetting',
     'OutputParser',
-    'PodVmDisksProvisioning',
     'PortGroupKind',
     'PowerState',
     'Shell',
+    'SshSessionMode',
     'Transport',
+    'WinrmAuth',
 ]
 
 
@@ -32,22 +32,14 @@ class AdapterType(_builtins.str, Enum):
     E1000E = "e1000e"
 
 
-@pulumi.type_token("pod:index:GuestTargetAuth")
-class GuestTargetAuth(_builtins.str, Enum):
+@pulumi.type_token("pod:index:DiskProvisioning")
+class DiskProvisioning(_builtins.str, Enum):
     """
-    WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+    How a new disk's space is allocated: thin, thick (lazy zeroed) or eagerZeroedThick.
     """
-    NTLM = "ntlm"
-    KERBEROS = "kerberos"
-
-
-@pulumi.type_token("pod:index:GuestTargetSessionMode")
-class GuestTargetSessionMode(_builtins.str, Enum):
-    """
-    SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
-    """
-    EXEC_ = "exec"
-    PERSISTENT = "persistent"
+    THIN = "thin"
+    THICK = "thick"
+    EAGER_ZEROED_THICK = "eagerZeroedThick"
 
 
 @pulumi.type_token("pod:index:HostKeyPolicy")
@@ -96,16 +88,6 @@ class OutputParser(_builtins.str, Enum):
     POWERSHELL_JSON = "powershell-json"
 
 
-@pulumi.type_token("pod:index:PodVmDisksProvisioning")
-class PodVmDisksProvisioning(_builtins.str, Enum):
-    """
-    For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-    """
-    THIN = "thin"
-    THICK = "thick"
-    EAGER_ZEROED_THICK = "eagerZeroedThick"
-
-
 @pulumi.type_token("pod:index:PortGroupKind")
 class PortGroupKind(_builtins.str, Enum):
     """
@@ -135,6 +117,15 @@ class Shell(_builtins.str, Enum):
     CMD = "cmd"
 
 
+@pulumi.type_token("pod:index:SshSessionMode")
+class SshSessionMode(_builtins.str, Enum):
+    """
+    How SSH commands run: a new exec channel each, or in long-lived shells (persistent).
+    """
+    EXEC_ = "exec"
+    PERSISTENT = "persistent"
+
+
 @pulumi.type_token("pod:index:Transport")
 class Transport(_builtins.str, Enum):
     """
@@ -144,3 +135,12 @@ class Transport(_builtins.str, Enum):
     WINRM = "winrm"
     DOCKER = "docker"
     GUESTOPS = "guestops"
+
+
+@pulumi.type_token("pod:index:WinrmAuth")
+class WinrmAuth(_builtins.str, Enum):
+    """
+    How pod authenticates to WinRM: NTLM or Kerberos.
+    """
+    NTLM = "ntlm"
+    KERBEROS = "kerberos"

@@ -18,32 +18,32 @@ from ._enums import *
 __all__ = [
     'AddressSpecArgs',
     'AddressSpecArgsDict',
+    'DiskSpecArgs',
+    'DiskSpecArgsDict',
     'GuestAccessArgs',
     'GuestAccessArgsDict',
+    'GuestCustomizationArgs',
+    'GuestCustomizationArgsDict',
+    'GuestCustomizationNetworkArgs',
+    'GuestCustomizationNetworkArgsDict',
     'GuestTargetArgs',
     'GuestTargetArgsDict',
-    'GuestTargetKerberosArgs',
-    'GuestTargetKerberosArgsDict',
     'InterfaceSpecArgs',
     'InterfaceSpecArgsDict',
     'JumpHostArgs',
     'JumpHostArgsDict',
+    'KerberosSettingsArgs',
+    'KerberosSettingsArgsDict',
     'NicArgs',
     'NicArgsDict',
-    'PodVmCustomizationArgs',
-    'PodVmCustomizationArgsDict',
-    'PodVmCustomizationNetworkArgs',
-    'PodVmCustomizationNetworkArgsDict',
-    'PodVmDisksArgs',
-    'PodVmDisksArgsDict',
-    'PodVmTagsArgs',
-    'PodVmTagsArgsDict',
     'PortGroupSpecArgs',
     'PortGroupSpecArgsDict',
     'ShellScriptArgs',
     'ShellScriptArgsDict',
     'VlanRangeArgs',
     'VlanRangeArgsDict',
+    'VmTagArgs',
+    'VmTagArgsDict',
     'VsphereConnectionArgs',
     'VsphereConnectionArgsDict',
 ]
@@ -119,6 +119,79 @@ class AddressSpecArgs:
     @prefix.setter
     def prefix(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "prefix", value)
+
+
+class DiskSpecArgsDict(TypedDict):
+    """
+    One virtual disk, in the VM's disk order.
+    """
+    size_gb: pulumi.Input[_builtins.int]
+    """
+    Size in GiB; grows in place, never shrinks.
+    """
+    datastore: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Datastore for a disk pod adds; the VM's by default.
+    """
+    provisioning: NotRequired[pulumi.Input[Optional['DiskProvisioning']]]
+    """
+    For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+    """
+
+@pulumi.input_type
+class DiskSpecArgs:
+    def __init__(__self__, *,
+                 size_gb: pulumi.Input[_builtins.int],
+                 datastore: pulumi.Input[Optional[_builtins.str]] = None,
+                 provisioning: pulumi.Input[Optional['DiskProvisioning']] = None):
+        """
+        One virtual disk, in the VM's disk order.
+
+        :param pulumi.Input[_builtins.int] size_gb: Size in GiB; grows in place, never shrinks.
+        :param pulumi.Input[_builtins.str] datastore: Datastore for a disk pod adds; the VM's by default.
+        :param pulumi.Input['DiskProvisioning'] provisioning: For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+        """
+        pulumi.set(__self__, "size_gb", size_gb)
+        if datastore is not None:
+            pulumi.set(__self__, "datastore", datastore)
+        if provisioning is not None:
+            pulumi.set(__self__, "provisioning", provisioning)
+
+    @_builtins.property
+    @pulumi.getter(name="sizeGb")
+    def size_gb(self) -> pulumi.Input[_builtins.int]:
+        """
+        Size in GiB; grows in place, never shrinks.
+        """
+        return pulumi.get(self, "size_gb")
+
+    @size_gb.setter
+    def size_gb(self, value: pulumi.Input[_builtins.int]):
+        pulumi.set(self, "size_gb", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def datastore(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Datastore for a disk pod adds; the VM's by default.
+        """
+        return pulumi.get(self, "datastore")
+
+    @datastore.setter
+    def datastore(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "datastore", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def provisioning(self) -> pulumi.Input[Optional['DiskProvisioning']]:
+        """
+        For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+        """
+        return pulumi.get(self, "provisioning")
+
+    @provisioning.setter
+    def provisioning(self, value: pulumi.Input[Optional['DiskProvisioning']]):
+        pulumi.set(self, "provisioning", value)
 
 
 class GuestAccessArgsDict(TypedDict):
@@ -355,6 +428,191 @@ class GuestAccessArgs:
         pulumi.set(self, "user", value)
 
 
+class GuestCustomizationArgsDict(TypedDict):
+    """
+    vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+    """
+    hostname: pulumi.Input[_builtins.str]
+    """
+    Guest hostname (one label; the domain goes in domain).
+    """
+    domain: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    DNS domain; "local" by default.
+    """
+    network: NotRequired[pulumi.Input[Optional['GuestCustomizationNetworkArgsDict']]]
+    """
+    Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+    """
+    time_zone: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    tz database name, e.g. "Europe/Berlin".
+    """
+
+@pulumi.input_type
+class GuestCustomizationArgs:
+    def __init__(__self__, *,
+                 hostname: pulumi.Input[_builtins.str],
+                 domain: pulumi.Input[Optional[_builtins.str]] = None,
+                 network: pulumi.Input[Optional['GuestCustomizationNetworkArgs']] = None,
+                 time_zone: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+
+        :param pulumi.Input[_builtins.str] hostname: Guest hostname (one label; the domain goes in domain).
+        :param pulumi.Input[_builtins.str] domain: DNS domain; "local" by default.
+        :param pulumi.Input['GuestCustomizationNetworkArgs'] network: Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+        :param pulumi.Input[_builtins.str] time_zone: tz database name, e.g. "Europe/Berlin".
+        """
+        pulumi.set(__self__, "hostname", hostname)
+        if domain is not None:
+            pulumi.set(__self__, "domain", domain)
+        if network is not None:
+            pulumi.set(__self__, "network", network)
+        if time_zone is not None:
+            pulumi.set(__self__, "time_zone", time_zone)
+
+    @_builtins.property
+    @pulumi.getter
+    def hostname(self) -> pulumi.Input[_builtins.str]:
+        """
+        Guest hostname (one label; the domain goes in domain).
+        """
+        return pulumi.get(self, "hostname")
+
+    @hostname.setter
+    def hostname(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "hostname", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def domain(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        DNS domain; "local" by default.
+        """
+        return pulumi.get(self, "domain")
+
+    @domain.setter
+    def domain(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "domain", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def network(self) -> pulumi.Input[Optional['GuestCustomizationNetworkArgs']]:
+        """
+        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+        """
+        return pulumi.get(self, "network")
+
+    @network.setter
+    def network(self, value: pulumi.Input[Optional['GuestCustomizationNetworkArgs']]):
+        pulumi.set(self, "network", value)
+
+    @_builtins.property
+    @pulumi.getter(name="timeZone")
+    def time_zone(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        tz database name, e.g. "Europe/Berlin".
+        """
+        return pulumi.get(self, "time_zone")
+
+    @time_zone.setter
+    def time_zone(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "time_zone", value)
+
+
+class GuestCustomizationNetworkArgsDict(TypedDict):
+    """
+    Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+    """
+    ip_address: pulumi.Input[_builtins.str]
+    """
+    Static IPv4 address of the first NIC.
+    """
+    prefix_length: pulumi.Input[_builtins.int]
+    """
+    Prefix length of the address (24 for /24).
+    """
+    dns_servers: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Up to three DNS servers.
+    """
+    gateway: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Default gateway; none when unset.
+    """
+
+@pulumi.input_type
+class GuestCustomizationNetworkArgs:
+    def __init__(__self__, *,
+                 ip_address: pulumi.Input[_builtins.str],
+                 prefix_length: pulumi.Input[_builtins.int],
+                 dns_servers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 gateway: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+
+        :param pulumi.Input[_builtins.str] ip_address: Static IPv4 address of the first NIC.
+        :param pulumi.Input[_builtins.int] prefix_length: Prefix length of the address (24 for /24).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] dns_servers: Up to three DNS servers.
+        :param pulumi.Input[_builtins.str] gateway: Default gateway; none when unset.
+        """
+        pulumi.set(__self__, "ip_address", ip_address)
+        pulumi.set(__self__, "prefix_length", prefix_length)
+        if dns_servers is not None:
+            pulumi.set(__self__, "dns_servers", dns_servers)
+        if gateway is not None:
+            pulumi.set(__self__, "gateway", gateway)
+
+    @_builtins.property
+    @pulumi.getter(name="ipAddress")
+    def ip_address(self) -> pulumi.Input[_builtins.str]:
+        """
+        Static IPv4 address of the first NIC.
+        """
+        return pulumi.get(self, "ip_address")
+
+    @ip_address.setter
+    def ip_address(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "ip_address", value)
+
+    @_builtins.property
+    @pulumi.getter(name="prefixLength")
+    def prefix_length(self) -> pulumi.Input[_builtins.int]:
+        """
+        Prefix length of the address (24 for /24).
+        """
+        return pulumi.get(self, "prefix_length")
+
+    @prefix_length.setter
+    def prefix_length(self, value: pulumi.Input[_builtins.int]):
+        pulumi.set(self, "prefix_length", value)
+
+    @_builtins.property
+    @pulumi.getter(name="dnsServers")
+    def dns_servers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Up to three DNS servers.
+        """
+        return pulumi.get(self, "dns_servers")
+
+    @dns_servers.setter
+    def dns_servers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "dns_servers", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def gateway(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Default gateway; none when unset.
+        """
+        return pulumi.get(self, "gateway")
+
+    @gateway.setter
+    def gateway(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "gateway", value)
+
+
 class GuestTargetArgsDict(TypedDict):
     """
     How to reach the guest.
@@ -363,7 +621,7 @@ class GuestTargetArgsDict(TypedDict):
     """
     SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
     """
-    auth: NotRequired[pulumi.Input[Optional['GuestTargetAuth']]]
+    auth: NotRequired[pulumi.Input[Optional['WinrmAuth']]]
     """
     WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
     """
@@ -403,7 +661,7 @@ class GuestTargetArgsDict(TypedDict):
     """
     Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
     """
-    kerberos: NotRequired[pulumi.Input[Optional['GuestTargetKerberosArgsDict']]]
+    kerberos: NotRequired[pulumi.Input[Optional['KerberosSettingsArgsDict']]]
     """
     WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
     """
@@ -431,7 +689,7 @@ class GuestTargetArgsDict(TypedDict):
     """
     SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
     """
-    session_mode: NotRequired[pulumi.Input[Optional['GuestTargetSessionMode']]]
+    session_mode: NotRequired[pulumi.Input[Optional['SshSessionMode']]]
     """
     SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
     """
@@ -460,7 +718,7 @@ class GuestTargetArgsDict(TypedDict):
 class GuestTargetArgs:
     def __init__(__self__, *,
                  agent: pulumi.Input[Optional[_builtins.bool]] = None,
-                 auth: pulumi.Input[Optional['GuestTargetAuth']] = None,
+                 auth: pulumi.Input[Optional['WinrmAuth']] = None,
                  ca_file: pulumi.Input[Optional[_builtins.str]] = None,
                  container: pulumi.Input[Optional[_builtins.str]] = None,
                  dial_error_limit: pulumi.Input[Optional[_builtins.int]] = None,
@@ -470,14 +728,14 @@ class GuestTargetArgs:
                  https: pulumi.Input[Optional[_builtins.bool]] = None,
                  insecure: pulumi.Input[Optional[_builtins.bool]] = None,
                  jump_host: pulumi.Input[Optional['JumpHostArgs']] = None,
-                 kerberos: pulumi.Input[Optional['GuestTargetKerberosArgs']] = None,
+                 kerberos: pulumi.Input[Optional['KerberosSettingsArgs']] = None,
                  known_hosts_file: pulumi.Input[Optional[_builtins.str]] = None,
                  passphrase: pulumi.Input[Optional[_builtins.str]] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
                  per_dial_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  port: pulumi.Input[Optional[_builtins.int]] = None,
                  private_key: pulumi.Input[Optional[_builtins.str]] = None,
-                 session_mode: pulumi.Input[Optional['GuestTargetSessionMode']] = None,
+                 session_mode: pulumi.Input[Optional['SshSessionMode']] = None,
                  thumbprint: pulumi.Input[Optional[_builtins.str]] = None,
                  transport: pulumi.Input[Optional['Transport']] = None,
                  user: pulumi.Input[Optional[_builtins.str]] = None,
@@ -487,7 +745,7 @@ class GuestTargetArgs:
         How to reach the guest.
 
         :param pulumi.Input[_builtins.bool] agent: SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
-        :param pulumi.Input['GuestTargetAuth'] auth: WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+        :param pulumi.Input['WinrmAuth'] auth: WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
         :param pulumi.Input[_builtins.str] ca_file: WinRM HTTPS: CA file to trust.
         :param pulumi.Input[_builtins.str] container: Docker: the container id or name.
         :param pulumi.Input[_builtins.int] dial_error_limit: SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
@@ -497,14 +755,14 @@ class GuestTargetArgs:
         :param pulumi.Input[_builtins.bool] https: WinRM: true (default) = HTTPS 5986, NTLM with channel binding; false = the explicit choice of plain HTTP 5985 with NTLM message encryption.
         :param pulumi.Input[_builtins.bool] insecure: WinRM HTTPS: skip certificate checks (labs only).
         :param pulumi.Input['JumpHostArgs'] jump_host: Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
-        :param pulumi.Input['GuestTargetKerberosArgs'] kerberos: WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+        :param pulumi.Input['KerberosSettingsArgs'] kerberos: WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
         :param pulumi.Input[_builtins.str] known_hosts_file: known_hosts file for strict/accept-new.
         :param pulumi.Input[_builtins.str] passphrase: Passphrase of the private key.
         :param pulumi.Input[_builtins.str] password: Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD.
         :param pulumi.Input[_builtins.float] per_dial_timeout_seconds: SSH: one attempt's limit for connect, handshake and login (15 by default).
         :param pulumi.Input[_builtins.int] port: Transport port (22, 5985/5986).
         :param pulumi.Input[_builtins.str] private_key: SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
-        :param pulumi.Input['GuestTargetSessionMode'] session_mode: SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+        :param pulumi.Input['SshSessionMode'] session_mode: SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
         :param pulumi.Input[_builtins.str] thumbprint: WinRM HTTPS: pinned SHA-256 certificate thumbprint.
         :param pulumi.Input['Transport'] transport: How to reach the guest: "ssh" (default), "winrm", "docker" (exec) or "guestops" (VMware Tools).
         :param pulumi.Input[_builtins.str] user: Guest user; else stack config pod:guestUser, else POD_GUEST_USER.
@@ -574,14 +832,14 @@ class GuestTargetArgs:
 
     @_builtins.property
     @pulumi.getter
-    def auth(self) -> pulumi.Input[Optional['GuestTargetAuth']]:
+    def auth(self) -> pulumi.Input[Optional['WinrmAuth']]:
         """
         WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
         """
         return pulumi.get(self, "auth")
 
     @auth.setter
-    def auth(self, value: pulumi.Input[Optional['GuestTargetAuth']]):
+    def auth(self, value: pulumi.Input[Optional['WinrmAuth']]):
         pulumi.set(self, "auth", value)
 
     @_builtins.property
@@ -694,14 +952,14 @@ class GuestTargetArgs:
 
     @_builtins.property
     @pulumi.getter
-    def kerberos(self) -> pulumi.Input[Optional['GuestTargetKerberosArgs']]:
+    def kerberos(self) -> pulumi.Input[Optional['KerberosSettingsArgs']]:
         """
         WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
         """
         return pulumi.get(self, "kerberos")
 
     @kerberos.setter
-    def kerberos(self, value: pulumi.Input[Optional['GuestTargetKerberosArgs']]):
+    def kerberos(self, value: pulumi.Input[Optional['KerberosSettingsArgs']]):
         pulumi.set(self, "kerberos", value)
 
     @_builtins.property
@@ -778,14 +1036,14 @@ class GuestTargetArgs:
 
     @_builtins.property
     @pulumi.getter(name="sessionMode")
-    def session_mode(self) -> pulumi.Input[Optional['GuestTargetSessionMode']]:
+    def session_mode(self) -> pulumi.Input[Optional['SshSessionMode']]:
         """
         SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
         """
         return pulumi.get(self, "session_mode")
 
     @session_mode.setter
-    def session_mode(self, value: pulumi.Input[Optional['GuestTargetSessionMode']]):
+    def session_mode(self, value: pulumi.Input[Optional['SshSessionMode']]):
         pulumi.set(self, "session_mode", value)
 
     @_builtins.property
@@ -847,140 +1105,6 @@ class GuestTargetArgs:
     @vsphere.setter
     def vsphere(self, value: pulumi.Input[Optional['VsphereConnectionArgs']]):
         pulumi.set(self, "vsphere", value)
-
-
-class GuestTargetKerberosArgsDict(TypedDict):
-    """
-    WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
-    """
-    ccache: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
-    """
-    kdc: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    The realm's KDC, "host" or "host:port" (needs realm).
-    """
-    keytab: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    A keytab with the user's keys (instead of a password).
-    """
-    krb5_config: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
-    """
-    realm: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
-    """
-    spn_host: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Host part of the service principal HTTP/<spnHost>; default the target host.
-    """
-
-@pulumi.input_type
-class GuestTargetKerberosArgs:
-    def __init__(__self__, *,
-                 ccache: pulumi.Input[Optional[_builtins.str]] = None,
-                 kdc: pulumi.Input[Optional[_builtins.str]] = None,
-                 keytab: pulumi.Input[Optional[_builtins.str]] = None,
-                 krb5_config: pulumi.Input[Optional[_builtins.str]] = None,
-                 realm: pulumi.Input[Optional[_builtins.str]] = None,
-                 spn_host: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
-
-        :param pulumi.Input[_builtins.str] ccache: An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
-        :param pulumi.Input[_builtins.str] kdc: The realm's KDC, "host" or "host:port" (needs realm).
-        :param pulumi.Input[_builtins.str] keytab: A keytab with the user's keys (instead of a password).
-        :param pulumi.Input[_builtins.str] krb5_config: A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
-        :param pulumi.Input[_builtins.str] realm: Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
-        :param pulumi.Input[_builtins.str] spn_host: Host part of the service principal HTTP/<spnHost>; default the target host.
-        """
-        if ccache is not None:
-            pulumi.set(__self__, "ccache", ccache)
-        if kdc is not None:
-            pulumi.set(__self__, "kdc", kdc)
-        if keytab is not None:
-            pulumi.set(__self__, "keytab", keytab)
-        if krb5_config is not None:
-            pulumi.set(__self__, "krb5_config", krb5_config)
-        if realm is not None:
-            pulumi.set(__self__, "realm", realm)
-        if spn_host is not None:
-            pulumi.set(__self__, "spn_host", spn_host)
-
-    @_builtins.property
-    @pulumi.getter
-    def ccache(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
-        """
-        return pulumi.get(self, "ccache")
-
-    @ccache.setter
-    def ccache(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "ccache", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def kdc(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        The realm's KDC, "host" or "host:port" (needs realm).
-        """
-        return pulumi.get(self, "kdc")
-
-    @kdc.setter
-    def kdc(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "kdc", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def keytab(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        A keytab with the user's keys (instead of a password).
-        """
-        return pulumi.get(self, "keytab")
-
-    @keytab.setter
-    def keytab(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "keytab", value)
-
-    @_builtins.property
-    @pulumi.getter(name="krb5Config")
-    def krb5_config(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
-        """
-        return pulumi.get(self, "krb5_config")
-
-    @krb5_config.setter
-    def krb5_config(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "krb5_config", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def realm(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
-        """
-        return pulumi.get(self, "realm")
-
-    @realm.setter
-    def realm(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "realm", value)
-
-    @_builtins.property
-    @pulumi.getter(name="spnHost")
-    def spn_host(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Host part of the service principal HTTP/<spnHost>; default the target host.
-        """
-        return pulumi.get(self, "spn_host")
-
-    @spn_host.setter
-    def spn_host(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "spn_host", value)
 
 
 class InterfaceSpecArgsDict(TypedDict):
@@ -1369,6 +1493,140 @@ class JumpHostArgs:
         pulumi.set(self, "private_key", value)
 
 
+class KerberosSettingsArgsDict(TypedDict):
+    """
+    WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+    """
+    ccache: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+    """
+    kdc: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    The realm's KDC, "host" or "host:port" (needs realm).
+    """
+    keytab: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A keytab with the user's keys (instead of a password).
+    """
+    krb5_config: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+    """
+    realm: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+    """
+    spn_host: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Host part of the service principal HTTP/<spnHost>; default the target host.
+    """
+
+@pulumi.input_type
+class KerberosSettingsArgs:
+    def __init__(__self__, *,
+                 ccache: pulumi.Input[Optional[_builtins.str]] = None,
+                 kdc: pulumi.Input[Optional[_builtins.str]] = None,
+                 keytab: pulumi.Input[Optional[_builtins.str]] = None,
+                 krb5_config: pulumi.Input[Optional[_builtins.str]] = None,
+                 realm: pulumi.Input[Optional[_builtins.str]] = None,
+                 spn_host: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+
+        :param pulumi.Input[_builtins.str] ccache: An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+        :param pulumi.Input[_builtins.str] kdc: The realm's KDC, "host" or "host:port" (needs realm).
+        :param pulumi.Input[_builtins.str] keytab: A keytab with the user's keys (instead of a password).
+        :param pulumi.Input[_builtins.str] krb5_config: A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+        :param pulumi.Input[_builtins.str] realm: Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+        :param pulumi.Input[_builtins.str] spn_host: Host part of the service principal HTTP/<spnHost>; default the target host.
+        """
+        if ccache is not None:
+            pulumi.set(__self__, "ccache", ccache)
+        if kdc is not None:
+            pulumi.set(__self__, "kdc", kdc)
+        if keytab is not None:
+            pulumi.set(__self__, "keytab", keytab)
+        if krb5_config is not None:
+            pulumi.set(__self__, "krb5_config", krb5_config)
+        if realm is not None:
+            pulumi.set(__self__, "realm", realm)
+        if spn_host is not None:
+            pulumi.set(__self__, "spn_host", spn_host)
+
+    @_builtins.property
+    @pulumi.getter
+    def ccache(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+        """
+        return pulumi.get(self, "ccache")
+
+    @ccache.setter
+    def ccache(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "ccache", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def kdc(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        The realm's KDC, "host" or "host:port" (needs realm).
+        """
+        return pulumi.get(self, "kdc")
+
+    @kdc.setter
+    def kdc(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "kdc", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def keytab(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A keytab with the user's keys (instead of a password).
+        """
+        return pulumi.get(self, "keytab")
+
+    @keytab.setter
+    def keytab(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "keytab", value)
+
+    @_builtins.property
+    @pulumi.getter(name="krb5Config")
+    def krb5_config(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+        """
+        return pulumi.get(self, "krb5_config")
+
+    @krb5_config.setter
+    def krb5_config(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "krb5_config", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def realm(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+        """
+        return pulumi.get(self, "realm")
+
+    @realm.setter
+    def realm(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "realm", value)
+
+    @_builtins.property
+    @pulumi.getter(name="spnHost")
+    def spn_host(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Host part of the service principal HTTP/<spnHost>; default the target host.
+        """
+        return pulumi.get(self, "spn_host")
+
+    @spn_host.setter
+    def spn_host(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "spn_host", value)
+
+
 class NicArgsDict(TypedDict):
     """
     One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).
@@ -1441,316 +1699,6 @@ class NicArgs:
     @vlan_id.setter
     def vlan_id(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "vlan_id", value)
-
-
-class PodVmCustomizationArgsDict(TypedDict):
-    """
-    vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
-    """
-    hostname: pulumi.Input[_builtins.str]
-    """
-    Guest hostname (one label; the domain goes in domain).
-    """
-    domain: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    DNS domain; "local" by default.
-    """
-    network: NotRequired[pulumi.Input[Optional['PodVmCustomizationNetworkArgsDict']]]
-    """
-    Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-    """
-    time_zone: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    tz database name, e.g. "Europe/Berlin".
-    """
-
-@pulumi.input_type
-class PodVmCustomizationArgs:
-    def __init__(__self__, *,
-                 hostname: pulumi.Input[_builtins.str],
-                 domain: pulumi.Input[Optional[_builtins.str]] = None,
-                 network: pulumi.Input[Optional['PodVmCustomizationNetworkArgs']] = None,
-                 time_zone: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
-
-        :param pulumi.Input[_builtins.str] hostname: Guest hostname (one label; the domain goes in domain).
-        :param pulumi.Input[_builtins.str] domain: DNS domain; "local" by default.
-        :param pulumi.Input['PodVmCustomizationNetworkArgs'] network: Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-        :param pulumi.Input[_builtins.str] time_zone: tz database name, e.g. "Europe/Berlin".
-        """
-        pulumi.set(__self__, "hostname", hostname)
-        if domain is not None:
-            pulumi.set(__self__, "domain", domain)
-        if network is not None:
-            pulumi.set(__self__, "network", network)
-        if time_zone is not None:
-            pulumi.set(__self__, "time_zone", time_zone)
-
-    @_builtins.property
-    @pulumi.getter
-    def hostname(self) -> pulumi.Input[_builtins.str]:
-        """
-        Guest hostname (one label; the domain goes in domain).
-        """
-        return pulumi.get(self, "hostname")
-
-    @hostname.setter
-    def hostname(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "hostname", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def domain(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        DNS domain; "local" by default.
-        """
-        return pulumi.get(self, "domain")
-
-    @domain.setter
-    def domain(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "domain", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def network(self) -> pulumi.Input[Optional['PodVmCustomizationNetworkArgs']]:
-        """
-        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-        """
-        return pulumi.get(self, "network")
-
-    @network.setter
-    def network(self, value: pulumi.Input[Optional['PodVmCustomizationNetworkArgs']]):
-        pulumi.set(self, "network", value)
-
-    @_builtins.property
-    @pulumi.getter(name="timeZone")
-    def time_zone(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        tz database name, e.g. "Europe/Berlin".
-        """
-        return pulumi.get(self, "time_zone")
-
-    @time_zone.setter
-    def time_zone(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "time_zone", value)
-
-
-class PodVmCustomizationNetworkArgsDict(TypedDict):
-    """
-    Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-    """
-    ip_address: pulumi.Input[_builtins.str]
-    """
-    Static IPv4 address of the first NIC.
-    """
-    prefix_length: pulumi.Input[_builtins.int]
-    """
-    Prefix length of the address (24 for /24).
-    """
-    dns_servers: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
-    """
-    Up to three DNS servers.
-    """
-    gateway: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Default gateway; none when unset.
-    """
-
-@pulumi.input_type
-class PodVmCustomizationNetworkArgs:
-    def __init__(__self__, *,
-                 ip_address: pulumi.Input[_builtins.str],
-                 prefix_length: pulumi.Input[_builtins.int],
-                 dns_servers: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
-                 gateway: pulumi.Input[Optional[_builtins.str]] = None):
-        """
-        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-
-        :param pulumi.Input[_builtins.str] ip_address: Static IPv4 address of the first NIC.
-        :param pulumi.Input[_builtins.int] prefix_length: Prefix length of the address (24 for /24).
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] dns_servers: Up to three DNS servers.
-        :param pulumi.Input[_builtins.str] gateway: Default gateway; none when unset.
-        """
-        pulumi.set(__self__, "ip_address", ip_address)
-        pulumi.set(__self__, "prefix_length", prefix_length)
-        if dns_servers is not None:
-            pulumi.set(__self__, "dns_servers", dns_servers)
-        if gateway is not None:
-            pulumi.set(__self__, "gateway", gateway)
-
-    @_builtins.property
-    @pulumi.getter(name="ipAddress")
-    def ip_address(self) -> pulumi.Input[_builtins.str]:
-        """
-        Static IPv4 address of the first NIC.
-        """
-        return pulumi.get(self, "ip_address")
-
-    @ip_address.setter
-    def ip_address(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "ip_address", value)
-
-    @_builtins.property
-    @pulumi.getter(name="prefixLength")
-    def prefix_length(self) -> pulumi.Input[_builtins.int]:
-        """
-        Prefix length of the address (24 for /24).
-        """
-        return pulumi.get(self, "prefix_length")
-
-    @prefix_length.setter
-    def prefix_length(self, value: pulumi.Input[_builtins.int]):
-        pulumi.set(self, "prefix_length", value)
-
-    @_builtins.property
-    @pulumi.getter(name="dnsServers")
-    def dns_servers(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
-        """
-        Up to three DNS servers.
-        """
-        return pulumi.get(self, "dns_servers")
-
-    @dns_servers.setter
-    def dns_servers(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
-        pulumi.set(self, "dns_servers", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def gateway(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Default gateway; none when unset.
-        """
-        return pulumi.get(self, "gateway")
-
-    @gateway.setter
-    def gateway(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "gateway", value)
-
-
-class PodVmDisksArgsDict(TypedDict):
-    """
-    One virtual disk, in the VM's disk order.
-    """
-    size_gb: pulumi.Input[_builtins.int]
-    """
-    Size in GiB; grows in place, never shrinks.
-    """
-    datastore: NotRequired[pulumi.Input[Optional[_builtins.str]]]
-    """
-    Datastore for a disk pod adds; the VM's by default.
-    """
-    provisioning: NotRequired[pulumi.Input[Optional['PodVmDisksProvisioning']]]
-    """
-    For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-    """
-
-@pulumi.input_type
-class PodVmDisksArgs:
-    def __init__(__self__, *,
-                 size_gb: pulumi.Input[_builtins.int],
-                 datastore: pulumi.Input[Optional[_builtins.str]] = None,
-                 provisioning: pulumi.Input[Optional['PodVmDisksProvisioning']] = None):
-        """
-        One virtual disk, in the VM's disk order.
-
-        :param pulumi.Input[_builtins.int] size_gb: Size in GiB; grows in place, never shrinks.
-        :param pulumi.Input[_builtins.str] datastore: Datastore for a disk pod adds; the VM's by default.
-        :param pulumi.Input['PodVmDisksProvisioning'] provisioning: For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-        """
-        pulumi.set(__self__, "size_gb", size_gb)
-        if datastore is not None:
-            pulumi.set(__self__, "datastore", datastore)
-        if provisioning is not None:
-            pulumi.set(__self__, "provisioning", provisioning)
-
-    @_builtins.property
-    @pulumi.getter(name="sizeGb")
-    def size_gb(self) -> pulumi.Input[_builtins.int]:
-        """
-        Size in GiB; grows in place, never shrinks.
-        """
-        return pulumi.get(self, "size_gb")
-
-    @size_gb.setter
-    def size_gb(self, value: pulumi.Input[_builtins.int]):
-        pulumi.set(self, "size_gb", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def datastore(self) -> pulumi.Input[Optional[_builtins.str]]:
-        """
-        Datastore for a disk pod adds; the VM's by default.
-        """
-        return pulumi.get(self, "datastore")
-
-    @datastore.setter
-    def datastore(self, value: pulumi.Input[Optional[_builtins.str]]):
-        pulumi.set(self, "datastore", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def provisioning(self) -> pulumi.Input[Optional['PodVmDisksProvisioning']]:
-        """
-        For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-        """
-        return pulumi.get(self, "provisioning")
-
-    @provisioning.setter
-    def provisioning(self, value: pulumi.Input[Optional['PodVmDisksProvisioning']]):
-        pulumi.set(self, "provisioning", value)
-
-
-class PodVmTagsArgsDict(TypedDict):
-    """
-    One vSphere tag, by category and name.
-    """
-    category: pulumi.Input[_builtins.str]
-    """
-    Tag category name.
-    """
-    name: pulumi.Input[_builtins.str]
-    """
-    Tag name within the category.
-    """
-
-@pulumi.input_type
-class PodVmTagsArgs:
-    def __init__(__self__, *,
-                 category: pulumi.Input[_builtins.str],
-                 name: pulumi.Input[_builtins.str]):
-        """
-        One vSphere tag, by category and name.
-
-        :param pulumi.Input[_builtins.str] category: Tag category name.
-        :param pulumi.Input[_builtins.str] name: Tag name within the category.
-        """
-        pulumi.set(__self__, "category", category)
-        pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter
-    def category(self) -> pulumi.Input[_builtins.str]:
-        """
-        Tag category name.
-        """
-        return pulumi.get(self, "category")
-
-    @category.setter
-    def category(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "category", value)
-
-    @_builtins.property
-    @pulumi.getter
-    def name(self) -> pulumi.Input[_builtins.str]:
-        """
-        Tag name within the category.
-        """
-        return pulumi.get(self, "name")
-
-    @name.setter
-    def name(self, value: pulumi.Input[_builtins.str]):
-        pulumi.set(self, "name", value)
 
 
 class PortGroupSpecArgsDict(TypedDict):
@@ -2008,6 +1956,58 @@ class VlanRangeArgs:
     @start.setter
     def start(self, value: pulumi.Input[_builtins.int]):
         pulumi.set(self, "start", value)
+
+
+class VmTagArgsDict(TypedDict):
+    """
+    One vSphere tag, by category and name.
+    """
+    category: pulumi.Input[_builtins.str]
+    """
+    Tag category name.
+    """
+    name: pulumi.Input[_builtins.str]
+    """
+    Tag name within the category.
+    """
+
+@pulumi.input_type
+class VmTagArgs:
+    def __init__(__self__, *,
+                 category: pulumi.Input[_builtins.str],
+                 name: pulumi.Input[_builtins.str]):
+        """
+        One vSphere tag, by category and name.
+
+        :param pulumi.Input[_builtins.str] category: Tag category name.
+        :param pulumi.Input[_builtins.str] name: Tag name within the category.
+        """
+        pulumi.set(__self__, "category", category)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def category(self) -> pulumi.Input[_builtins.str]:
+        """
+        Tag category name.
+        """
+        return pulumi.get(self, "category")
+
+    @category.setter
+    def category(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "category", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[_builtins.str]:
+        """
+        Tag name within the category.
+        """
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "name", value)
 
 
 class VsphereConnectionArgsDict(TypedDict):

@@ -21,23 +21,23 @@ __all__ = [
     'AppliedInterface',
     'CopiedFile',
     'DetectedOs',
+    'DiskSpec',
     'GuestAccess',
+    'GuestCustomization',
+    'GuestCustomizationNetwork',
     'GuestTarget',
-    'GuestTargetKerberos',
     'InterfaceSpec',
     'JumpHost',
+    'KerberosSettings',
     'Nic',
+    'ObservedDisk',
     'ObservedNic',
-    'PodVmCustomization',
-    'PodVmCustomizationNetwork',
-    'PodVmDisks',
-    'PodVmObservedDisks',
-    'PodVmTags',
     'PortGroupSpec',
     'RecordedInterface',
     'ShellScript',
     'TruncatedOutput',
     'VlanRange',
+    'VmTag',
     'VsphereConnection',
 ]
 
@@ -318,6 +318,70 @@ class DetectedOs(dict):
 
 
 @pulumi.output_type
+class DiskSpec(dict):
+    """
+    One virtual disk, in the VM's disk order.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "sizeGb":
+            suggest = "size_gb"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in DiskSpec. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        DiskSpec.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        DiskSpec.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 size_gb: _builtins.int,
+                 datastore: Optional[_builtins.str] = None,
+                 provisioning: Optional['DiskProvisioning'] = None):
+        """
+        One virtual disk, in the VM's disk order.
+
+        :param _builtins.int size_gb: Size in GiB; grows in place, never shrinks.
+        :param _builtins.str datastore: Datastore for a disk pod adds; the VM's by default.
+        :param 'DiskProvisioning' provisioning: For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+        """
+        pulumi.set(__self__, "size_gb", size_gb)
+        if datastore is not None:
+            pulumi.set(__self__, "datastore", datastore)
+        if provisioning is not None:
+            pulumi.set(__self__, "provisioning", provisioning)
+
+    @_builtins.property
+    @pulumi.getter(name="sizeGb")
+    def size_gb(self) -> _builtins.int:
+        """
+        Size in GiB; grows in place, never shrinks.
+        """
+        return pulumi.get(self, "size_gb")
+
+    @_builtins.property
+    @pulumi.getter
+    def datastore(self) -> Optional[_builtins.str]:
+        """
+        Datastore for a disk pod adds; the VM's by default.
+        """
+        return pulumi.get(self, "datastore")
+
+    @_builtins.property
+    @pulumi.getter
+    def provisioning(self) -> Optional['DiskProvisioning']:
+        """
+        For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
+        """
+        return pulumi.get(self, "provisioning")
+
+
+@pulumi.output_type
 class GuestAccess(dict):
     """
     How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
@@ -487,6 +551,161 @@ class GuestAccess(dict):
 
 
 @pulumi.output_type
+class GuestCustomization(dict):
+    """
+    vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "timeZone":
+            suggest = "time_zone"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in GuestCustomization. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        GuestCustomization.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        GuestCustomization.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 hostname: _builtins.str,
+                 domain: Optional[_builtins.str] = None,
+                 network: Optional['outputs.GuestCustomizationNetwork'] = None,
+                 time_zone: Optional[_builtins.str] = None):
+        """
+        vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+
+        :param _builtins.str hostname: Guest hostname (one label; the domain goes in domain).
+        :param _builtins.str domain: DNS domain; "local" by default.
+        :param 'GuestCustomizationNetwork' network: Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+        :param _builtins.str time_zone: tz database name, e.g. "Europe/Berlin".
+        """
+        pulumi.set(__self__, "hostname", hostname)
+        if domain is not None:
+            pulumi.set(__self__, "domain", domain)
+        if network is not None:
+            pulumi.set(__self__, "network", network)
+        if time_zone is not None:
+            pulumi.set(__self__, "time_zone", time_zone)
+
+    @_builtins.property
+    @pulumi.getter
+    def hostname(self) -> _builtins.str:
+        """
+        Guest hostname (one label; the domain goes in domain).
+        """
+        return pulumi.get(self, "hostname")
+
+    @_builtins.property
+    @pulumi.getter
+    def domain(self) -> Optional[_builtins.str]:
+        """
+        DNS domain; "local" by default.
+        """
+        return pulumi.get(self, "domain")
+
+    @_builtins.property
+    @pulumi.getter
+    def network(self) -> Optional['outputs.GuestCustomizationNetwork']:
+        """
+        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+        """
+        return pulumi.get(self, "network")
+
+    @_builtins.property
+    @pulumi.getter(name="timeZone")
+    def time_zone(self) -> Optional[_builtins.str]:
+        """
+        tz database name, e.g. "Europe/Berlin".
+        """
+        return pulumi.get(self, "time_zone")
+
+
+@pulumi.output_type
+class GuestCustomizationNetwork(dict):
+    """
+    Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "ipAddress":
+            suggest = "ip_address"
+        elif key == "prefixLength":
+            suggest = "prefix_length"
+        elif key == "dnsServers":
+            suggest = "dns_servers"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in GuestCustomizationNetwork. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        GuestCustomizationNetwork.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        GuestCustomizationNetwork.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 ip_address: _builtins.str,
+                 prefix_length: _builtins.int,
+                 dns_servers: Optional[Sequence[_builtins.str]] = None,
+                 gateway: Optional[_builtins.str] = None):
+        """
+        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
+
+        :param _builtins.str ip_address: Static IPv4 address of the first NIC.
+        :param _builtins.int prefix_length: Prefix length of the address (24 for /24).
+        :param Sequence[_builtins.str] dns_servers: Up to three DNS servers.
+        :param _builtins.str gateway: Default gateway; none when unset.
+        """
+        pulumi.set(__self__, "ip_address", ip_address)
+        pulumi.set(__self__, "prefix_length", prefix_length)
+        if dns_servers is not None:
+            pulumi.set(__self__, "dns_servers", dns_servers)
+        if gateway is not None:
+            pulumi.set(__self__, "gateway", gateway)
+
+    @_builtins.property
+    @pulumi.getter(name="ipAddress")
+    def ip_address(self) -> _builtins.str:
+        """
+        Static IPv4 address of the first NIC.
+        """
+        return pulumi.get(self, "ip_address")
+
+    @_builtins.property
+    @pulumi.getter(name="prefixLength")
+    def prefix_length(self) -> _builtins.int:
+        """
+        Prefix length of the address (24 for /24).
+        """
+        return pulumi.get(self, "prefix_length")
+
+    @_builtins.property
+    @pulumi.getter(name="dnsServers")
+    def dns_servers(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        Up to three DNS servers.
+        """
+        return pulumi.get(self, "dns_servers")
+
+    @_builtins.property
+    @pulumi.getter
+    def gateway(self) -> Optional[_builtins.str]:
+        """
+        Default gateway; none when unset.
+        """
+        return pulumi.get(self, "gateway")
+
+
+@pulumi.output_type
 class GuestTarget(dict):
     """
     How to reach the guest.
@@ -528,7 +747,7 @@ class GuestTarget(dict):
 
     def __init__(__self__, *,
                  agent: Optional[_builtins.bool] = None,
-                 auth: Optional['GuestTargetAuth'] = None,
+                 auth: Optional['WinrmAuth'] = None,
                  ca_file: Optional[_builtins.str] = None,
                  container: Optional[_builtins.str] = None,
                  dial_error_limit: Optional[_builtins.int] = None,
@@ -538,14 +757,14 @@ class GuestTarget(dict):
                  https: Optional[_builtins.bool] = None,
                  insecure: Optional[_builtins.bool] = None,
                  jump_host: Optional['outputs.JumpHost'] = None,
-                 kerberos: Optional['outputs.GuestTargetKerberos'] = None,
+                 kerberos: Optional['outputs.KerberosSettings'] = None,
                  known_hosts_file: Optional[_builtins.str] = None,
                  passphrase: Optional[_builtins.str] = None,
                  password: Optional[_builtins.str] = None,
                  per_dial_timeout_seconds: Optional[_builtins.float] = None,
                  port: Optional[_builtins.int] = None,
                  private_key: Optional[_builtins.str] = None,
-                 session_mode: Optional['GuestTargetSessionMode'] = None,
+                 session_mode: Optional['SshSessionMode'] = None,
                  thumbprint: Optional[_builtins.str] = None,
                  transport: Optional['Transport'] = None,
                  user: Optional[_builtins.str] = None,
@@ -555,7 +774,7 @@ class GuestTarget(dict):
         How to reach the guest.
 
         :param _builtins.bool agent: SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
-        :param 'GuestTargetAuth' auth: WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+        :param 'WinrmAuth' auth: WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
         :param _builtins.str ca_file: WinRM HTTPS: CA file to trust.
         :param _builtins.str container: Docker: the container id or name.
         :param _builtins.int dial_error_limit: SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
@@ -565,14 +784,14 @@ class GuestTarget(dict):
         :param _builtins.bool https: WinRM: true (default) = HTTPS 5986, NTLM with channel binding; false = the explicit choice of plain HTTP 5985 with NTLM message encryption.
         :param _builtins.bool insecure: WinRM HTTPS: skip certificate checks (labs only).
         :param 'JumpHost' jump_host: Reach the guest through this SSH host (like ssh -J); it is verified and logged in to on its own.
-        :param 'GuestTargetKerberos' kerberos: WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+        :param 'KerberosSettings' kerberos: WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
         :param _builtins.str known_hosts_file: known_hosts file for strict/accept-new.
         :param _builtins.str passphrase: Passphrase of the private key.
         :param _builtins.str password: Guest password (stored encrypted); else pod:guestPassword, else POD_GUEST_PASSWORD.
         :param _builtins.float per_dial_timeout_seconds: SSH: one attempt's limit for connect, handshake and login (15 by default).
         :param _builtins.int port: Transport port (22, 5985/5986).
         :param _builtins.str private_key: SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names.
-        :param 'GuestTargetSessionMode' session_mode: SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
+        :param 'SshSessionMode' session_mode: SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
         :param _builtins.str thumbprint: WinRM HTTPS: pinned SHA-256 certificate thumbprint.
         :param 'Transport' transport: How to reach the guest: "ssh" (default), "winrm", "docker" (exec) or "guestops" (VMware Tools).
         :param _builtins.str user: Guest user; else stack config pod:guestUser, else POD_GUEST_USER.
@@ -638,7 +857,7 @@ class GuestTarget(dict):
 
     @_builtins.property
     @pulumi.getter
-    def auth(self) -> Optional['GuestTargetAuth']:
+    def auth(self) -> Optional['WinrmAuth']:
         """
         WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
         """
@@ -718,7 +937,7 @@ class GuestTarget(dict):
 
     @_builtins.property
     @pulumi.getter
-    def kerberos(self) -> Optional['outputs.GuestTargetKerberos']:
+    def kerberos(self) -> Optional['outputs.KerberosSettings']:
         """
         WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
         """
@@ -774,7 +993,7 @@ class GuestTarget(dict):
 
     @_builtins.property
     @pulumi.getter(name="sessionMode")
-    def session_mode(self) -> Optional['GuestTargetSessionMode']:
+    def session_mode(self) -> Optional['SshSessionMode']:
         """
         SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
         """
@@ -819,109 +1038,6 @@ class GuestTarget(dict):
         How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
         """
         return pulumi.get(self, "vsphere")
-
-
-@pulumi.output_type
-class GuestTargetKerberos(dict):
-    """
-    WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "krb5Config":
-            suggest = "krb5_config"
-        elif key == "spnHost":
-            suggest = "spn_host"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in GuestTargetKerberos. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        GuestTargetKerberos.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        GuestTargetKerberos.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 ccache: Optional[_builtins.str] = None,
-                 kdc: Optional[_builtins.str] = None,
-                 keytab: Optional[_builtins.str] = None,
-                 krb5_config: Optional[_builtins.str] = None,
-                 realm: Optional[_builtins.str] = None,
-                 spn_host: Optional[_builtins.str] = None):
-        """
-        WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
-
-        :param _builtins.str ccache: An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
-        :param _builtins.str kdc: The realm's KDC, "host" or "host:port" (needs realm).
-        :param _builtins.str keytab: A keytab with the user's keys (instead of a password).
-        :param _builtins.str krb5_config: A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
-        :param _builtins.str realm: Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
-        :param _builtins.str spn_host: Host part of the service principal HTTP/<spnHost>; default the target host.
-        """
-        if ccache is not None:
-            pulumi.set(__self__, "ccache", ccache)
-        if kdc is not None:
-            pulumi.set(__self__, "kdc", kdc)
-        if keytab is not None:
-            pulumi.set(__self__, "keytab", keytab)
-        if krb5_config is not None:
-            pulumi.set(__self__, "krb5_config", krb5_config)
-        if realm is not None:
-            pulumi.set(__self__, "realm", realm)
-        if spn_host is not None:
-            pulumi.set(__self__, "spn_host", spn_host)
-
-    @_builtins.property
-    @pulumi.getter
-    def ccache(self) -> Optional[_builtins.str]:
-        """
-        An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
-        """
-        return pulumi.get(self, "ccache")
-
-    @_builtins.property
-    @pulumi.getter
-    def kdc(self) -> Optional[_builtins.str]:
-        """
-        The realm's KDC, "host" or "host:port" (needs realm).
-        """
-        return pulumi.get(self, "kdc")
-
-    @_builtins.property
-    @pulumi.getter
-    def keytab(self) -> Optional[_builtins.str]:
-        """
-        A keytab with the user's keys (instead of a password).
-        """
-        return pulumi.get(self, "keytab")
-
-    @_builtins.property
-    @pulumi.getter(name="krb5Config")
-    def krb5_config(self) -> Optional[_builtins.str]:
-        """
-        A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
-        """
-        return pulumi.get(self, "krb5_config")
-
-    @_builtins.property
-    @pulumi.getter
-    def realm(self) -> Optional[_builtins.str]:
-        """
-        Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
-        """
-        return pulumi.get(self, "realm")
-
-    @_builtins.property
-    @pulumi.getter(name="spnHost")
-    def spn_host(self) -> Optional[_builtins.str]:
-        """
-        Host part of the service principal HTTP/<spnHost>; default the target host.
-        """
-        return pulumi.get(self, "spn_host")
 
 
 @pulumi.output_type
@@ -1205,6 +1321,109 @@ class JumpHost(dict):
 
 
 @pulumi.output_type
+class KerberosSettings(dict):
+    """
+    WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "krb5Config":
+            suggest = "krb5_config"
+        elif key == "spnHost":
+            suggest = "spn_host"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in KerberosSettings. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        KerberosSettings.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        KerberosSettings.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 ccache: Optional[_builtins.str] = None,
+                 kdc: Optional[_builtins.str] = None,
+                 keytab: Optional[_builtins.str] = None,
+                 krb5_config: Optional[_builtins.str] = None,
+                 realm: Optional[_builtins.str] = None,
+                 spn_host: Optional[_builtins.str] = None):
+        """
+        WinRM Kerberos settings (auth: kerberos): realm/KDC, and a keytab or ticket cache instead of a password.
+
+        :param _builtins.str ccache: An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+        :param _builtins.str kdc: The realm's KDC, "host" or "host:port" (needs realm).
+        :param _builtins.str keytab: A keytab with the user's keys (instead of a password).
+        :param _builtins.str krb5_config: A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+        :param _builtins.str realm: Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+        :param _builtins.str spn_host: Host part of the service principal HTTP/<spnHost>; default the target host.
+        """
+        if ccache is not None:
+            pulumi.set(__self__, "ccache", ccache)
+        if kdc is not None:
+            pulumi.set(__self__, "kdc", kdc)
+        if keytab is not None:
+            pulumi.set(__self__, "keytab", keytab)
+        if krb5_config is not None:
+            pulumi.set(__self__, "krb5_config", krb5_config)
+        if realm is not None:
+            pulumi.set(__self__, "realm", realm)
+        if spn_host is not None:
+            pulumi.set(__self__, "spn_host", spn_host)
+
+    @_builtins.property
+    @pulumi.getter
+    def ccache(self) -> Optional[_builtins.str]:
+        """
+        An existing ticket cache, used when there is no keytab or password; default KRB5CCNAME.
+        """
+        return pulumi.get(self, "ccache")
+
+    @_builtins.property
+    @pulumi.getter
+    def kdc(self) -> Optional[_builtins.str]:
+        """
+        The realm's KDC, "host" or "host:port" (needs realm).
+        """
+        return pulumi.get(self, "kdc")
+
+    @_builtins.property
+    @pulumi.getter
+    def keytab(self) -> Optional[_builtins.str]:
+        """
+        A keytab with the user's keys (instead of a password).
+        """
+        return pulumi.get(self, "keytab")
+
+    @_builtins.property
+    @pulumi.getter(name="krb5Config")
+    def krb5_config(self) -> Optional[_builtins.str]:
+        """
+        A krb5.conf to use instead of KRB5_CONFIG or /etc/krb5.conf.
+        """
+        return pulumi.get(self, "krb5_config")
+
+    @_builtins.property
+    @pulumi.getter
+    def realm(self) -> Optional[_builtins.str]:
+        """
+        Realm for a user name without @REALM; with kdc, pod uses its own krb5.conf.
+        """
+        return pulumi.get(self, "realm")
+
+    @_builtins.property
+    @pulumi.getter(name="spnHost")
+    def spn_host(self) -> Optional[_builtins.str]:
+        """
+        Host part of the service principal HTTP/<spnHost>; default the target host.
+        """
+        return pulumi.get(self, "spn_host")
+
+
+@pulumi.output_type
 class Nic(dict):
     """
     One virtual NIC: on a port group by name (network) or by the VLAN it carries (vlanId).
@@ -1272,271 +1491,7 @@ class Nic(dict):
 
 
 @pulumi.output_type
-class ObservedNic(dict):
-    """
-    One NIC as vSphere reports it.
-    """
-    def __init__(__self__, *,
-                 connected: _builtins.bool,
-                 mac: _builtins.str,
-                 network: _builtins.str):
-        """
-        One NIC as vSphere reports it.
-
-        :param _builtins.bool connected: Whether the NIC is connected.
-        :param _builtins.str mac: The NIC's MAC address.
-        :param _builtins.str network: The port group the NIC is on.
-        """
-        pulumi.set(__self__, "connected", connected)
-        pulumi.set(__self__, "mac", mac)
-        pulumi.set(__self__, "network", network)
-
-    @_builtins.property
-    @pulumi.getter
-    def connected(self) -> _builtins.bool:
-        """
-        Whether the NIC is connected.
-        """
-        return pulumi.get(self, "connected")
-
-    @_builtins.property
-    @pulumi.getter
-    def mac(self) -> _builtins.str:
-        """
-        The NIC's MAC address.
-        """
-        return pulumi.get(self, "mac")
-
-    @_builtins.property
-    @pulumi.getter
-    def network(self) -> _builtins.str:
-        """
-        The port group the NIC is on.
-        """
-        return pulumi.get(self, "network")
-
-
-@pulumi.output_type
-class PodVmCustomization(dict):
-    """
-    vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "timeZone":
-            suggest = "time_zone"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in PodVmCustomization. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        PodVmCustomization.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        PodVmCustomization.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 hostname: _builtins.str,
-                 domain: Optional[_builtins.str] = None,
-                 network: Optional['outputs.PodVmCustomizationNetwork'] = None,
-                 time_zone: Optional[_builtins.str] = None):
-        """
-        vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
-
-        :param _builtins.str hostname: Guest hostname (one label; the domain goes in domain).
-        :param _builtins.str domain: DNS domain; "local" by default.
-        :param 'PodVmCustomizationNetwork' network: Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-        :param _builtins.str time_zone: tz database name, e.g. "Europe/Berlin".
-        """
-        pulumi.set(__self__, "hostname", hostname)
-        if domain is not None:
-            pulumi.set(__self__, "domain", domain)
-        if network is not None:
-            pulumi.set(__self__, "network", network)
-        if time_zone is not None:
-            pulumi.set(__self__, "time_zone", time_zone)
-
-    @_builtins.property
-    @pulumi.getter
-    def hostname(self) -> _builtins.str:
-        """
-        Guest hostname (one label; the domain goes in domain).
-        """
-        return pulumi.get(self, "hostname")
-
-    @_builtins.property
-    @pulumi.getter
-    def domain(self) -> Optional[_builtins.str]:
-        """
-        DNS domain; "local" by default.
-        """
-        return pulumi.get(self, "domain")
-
-    @_builtins.property
-    @pulumi.getter
-    def network(self) -> Optional['outputs.PodVmCustomizationNetwork']:
-        """
-        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-        """
-        return pulumi.get(self, "network")
-
-    @_builtins.property
-    @pulumi.getter(name="timeZone")
-    def time_zone(self) -> Optional[_builtins.str]:
-        """
-        tz database name, e.g. "Europe/Berlin".
-        """
-        return pulumi.get(self, "time_zone")
-
-
-@pulumi.output_type
-class PodVmCustomizationNetwork(dict):
-    """
-    Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "ipAddress":
-            suggest = "ip_address"
-        elif key == "prefixLength":
-            suggest = "prefix_length"
-        elif key == "dnsServers":
-            suggest = "dns_servers"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in PodVmCustomizationNetwork. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        PodVmCustomizationNetwork.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        PodVmCustomizationNetwork.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 ip_address: _builtins.str,
-                 prefix_length: _builtins.int,
-                 dns_servers: Optional[Sequence[_builtins.str]] = None,
-                 gateway: Optional[_builtins.str] = None):
-        """
-        Static IPv4 on the first NIC; every NIC uses DHCP when unset.
-
-        :param _builtins.str ip_address: Static IPv4 address of the first NIC.
-        :param _builtins.int prefix_length: Prefix length of the address (24 for /24).
-        :param Sequence[_builtins.str] dns_servers: Up to three DNS servers.
-        :param _builtins.str gateway: Default gateway; none when unset.
-        """
-        pulumi.set(__self__, "ip_address", ip_address)
-        pulumi.set(__self__, "prefix_length", prefix_length)
-        if dns_servers is not None:
-            pulumi.set(__self__, "dns_servers", dns_servers)
-        if gateway is not None:
-            pulumi.set(__self__, "gateway", gateway)
-
-    @_builtins.property
-    @pulumi.getter(name="ipAddress")
-    def ip_address(self) -> _builtins.str:
-        """
-        Static IPv4 address of the first NIC.
-        """
-        return pulumi.get(self, "ip_address")
-
-    @_builtins.property
-    @pulumi.getter(name="prefixLength")
-    def prefix_length(self) -> _builtins.int:
-        """
-        Prefix length of the address (24 for /24).
-        """
-        return pulumi.get(self, "prefix_length")
-
-    @_builtins.property
-    @pulumi.getter(name="dnsServers")
-    def dns_servers(self) -> Optional[Sequence[_builtins.str]]:
-        """
-        Up to three DNS servers.
-        """
-        return pulumi.get(self, "dns_servers")
-
-    @_builtins.property
-    @pulumi.getter
-    def gateway(self) -> Optional[_builtins.str]:
-        """
-        Default gateway; none when unset.
-        """
-        return pulumi.get(self, "gateway")
-
-
-@pulumi.output_type
-class PodVmDisks(dict):
-    """
-    One virtual disk, in the VM's disk order.
-    """
-    @staticmethod
-    def __key_warning(key: str):
-        suggest = None
-        if key == "sizeGb":
-            suggest = "size_gb"
-
-        if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in PodVmDisks. Access the value via the '{suggest}' property getter instead.")
-
-    def __getitem__(self, key: str) -> Any:
-        PodVmDisks.__key_warning(key)
-        return super().__getitem__(key)
-
-    def get(self, key: str, default = None) -> Any:
-        PodVmDisks.__key_warning(key)
-        return super().get(key, default)
-
-    def __init__(__self__, *,
-                 size_gb: _builtins.int,
-                 datastore: Optional[_builtins.str] = None,
-                 provisioning: Optional['PodVmDisksProvisioning'] = None):
-        """
-        One virtual disk, in the VM's disk order.
-
-        :param _builtins.int size_gb: Size in GiB; grows in place, never shrinks.
-        :param _builtins.str datastore: Datastore for a disk pod adds; the VM's by default.
-        :param 'PodVmDisksProvisioning' provisioning: For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-        """
-        pulumi.set(__self__, "size_gb", size_gb)
-        if datastore is not None:
-            pulumi.set(__self__, "datastore", datastore)
-        if provisioning is not None:
-            pulumi.set(__self__, "provisioning", provisioning)
-
-    @_builtins.property
-    @pulumi.getter(name="sizeGb")
-    def size_gb(self) -> _builtins.int:
-        """
-        Size in GiB; grows in place, never shrinks.
-        """
-        return pulumi.get(self, "size_gb")
-
-    @_builtins.property
-    @pulumi.getter
-    def datastore(self) -> Optional[_builtins.str]:
-        """
-        Datastore for a disk pod adds; the VM's by default.
-        """
-        return pulumi.get(self, "datastore")
-
-    @_builtins.property
-    @pulumi.getter
-    def provisioning(self) -> Optional['PodVmDisksProvisioning']:
-        """
-        For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
-        """
-        return pulumi.get(self, "provisioning")
-
-
-@pulumi.output_type
-class PodVmObservedDisks(dict):
+class ObservedDisk(dict):
     """
     One disk as vSphere last reported it.
     """
@@ -1551,14 +1506,14 @@ class PodVmObservedDisks(dict):
             suggest = "parent_file_name"
 
         if suggest:
-            pulumi.log.warn(f"Key '{key}' not found in PodVmObservedDisks. Access the value via the '{suggest}' property getter instead.")
+            pulumi.log.warn(f"Key '{key}' not found in ObservedDisk. Access the value via the '{suggest}' property getter instead.")
 
     def __getitem__(self, key: str) -> Any:
-        PodVmObservedDisks.__key_warning(key)
+        ObservedDisk.__key_warning(key)
         return super().__getitem__(key)
 
     def get(self, key: str, default = None) -> Any:
-        PodVmObservedDisks.__key_warning(key)
+        ObservedDisk.__key_warning(key)
         return super().get(key, default)
 
     def __init__(__self__, *,
@@ -1625,37 +1580,48 @@ class PodVmObservedDisks(dict):
 
 
 @pulumi.output_type
-class PodVmTags(dict):
+class ObservedNic(dict):
     """
-    One vSphere tag, by category and name.
+    One NIC as vSphere reports it.
     """
     def __init__(__self__, *,
-                 category: _builtins.str,
-                 name: _builtins.str):
+                 connected: _builtins.bool,
+                 mac: _builtins.str,
+                 network: _builtins.str):
         """
-        One vSphere tag, by category and name.
+        One NIC as vSphere reports it.
 
-        :param _builtins.str category: Tag category name.
-        :param _builtins.str name: Tag name within the category.
+        :param _builtins.bool connected: Whether the NIC is connected.
+        :param _builtins.str mac: The NIC's MAC address.
+        :param _builtins.str network: The port group the NIC is on.
         """
-        pulumi.set(__self__, "category", category)
-        pulumi.set(__self__, "name", name)
-
-    @_builtins.property
-    @pulumi.getter
-    def category(self) -> _builtins.str:
-        """
-        Tag category name.
-        """
-        return pulumi.get(self, "category")
+        pulumi.set(__self__, "connected", connected)
+        pulumi.set(__self__, "mac", mac)
+        pulumi.set(__self__, "network", network)
 
     @_builtins.property
     @pulumi.getter
-    def name(self) -> _builtins.str:
+    def connected(self) -> _builtins.bool:
         """
-        Tag name within the category.
+        Whether the NIC is connected.
         """
-        return pulumi.get(self, "name")
+        return pulumi.get(self, "connected")
+
+    @_builtins.property
+    @pulumi.getter
+    def mac(self) -> _builtins.str:
+        """
+        The NIC's MAC address.
+        """
+        return pulumi.get(self, "mac")
+
+    @_builtins.property
+    @pulumi.getter
+    def network(self) -> _builtins.str:
+        """
+        The port group the NIC is on.
+        """
+        return pulumi.get(self, "network")
 
 
 @pulumi.output_type
@@ -2023,6 +1989,40 @@ class VlanRange(dict):
         First VLAN id of the range.
         """
         return pulumi.get(self, "start")
+
+
+@pulumi.output_type
+class VmTag(dict):
+    """
+    One vSphere tag, by category and name.
+    """
+    def __init__(__self__, *,
+                 category: _builtins.str,
+                 name: _builtins.str):
+        """
+        One vSphere tag, by category and name.
+
+        :param _builtins.str category: Tag category name.
+        :param _builtins.str name: Tag name within the category.
+        """
+        pulumi.set(__self__, "category", category)
+        pulumi.set(__self__, "name", name)
+
+    @_builtins.property
+    @pulumi.getter
+    def category(self) -> _builtins.str:
+        """
+        Tag category name.
+        """
+        return pulumi.get(self, "category")
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> _builtins.str:
+        """
+        Tag name within the category.
+        """
+        return pulumi.get(self, "name")
 
 
 @pulumi.output_type

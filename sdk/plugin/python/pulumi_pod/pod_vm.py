@@ -28,10 +28,10 @@ class PodVmArgs:
                  connection: pulumi.Input[Optional['VsphereConnectionArgs']] = None,
                  create_tags: pulumi.Input[Optional[_builtins.bool]] = None,
                  custom_attributes: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 customization: pulumi.Input[Optional['PodVmCustomizationArgs']] = None,
+                 customization: pulumi.Input[Optional['GuestCustomizationArgs']] = None,
                  datacenter: pulumi.Input[Optional[_builtins.str]] = None,
                  datastore: pulumi.Input[Optional[_builtins.str]] = None,
-                 disks: pulumi.Input[Optional[Sequence[pulumi.Input['PodVmDisksArgs']]]] = None,
+                 disks: pulumi.Input[Optional[Sequence[pulumi.Input['DiskSpecArgs']]]] = None,
                  extra_config: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  folder: pulumi.Input[Optional[_builtins.str]] = None,
                  guest: pulumi.Input[Optional['GuestAccessArgs']] = None,
@@ -44,7 +44,7 @@ class PodVmArgs:
                  resource_pool: pulumi.Input[Optional[_builtins.str]] = None,
                  shutdown_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  snapshot: pulumi.Input[Optional[_builtins.str]] = None,
-                 tags: pulumi.Input[Optional[Sequence[pulumi.Input['PodVmTagsArgs']]]] = None,
+                 tags: pulumi.Input[Optional[Sequence[pulumi.Input['VmTagArgs']]]] = None,
                  task_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  wait_for_guest_net_routable: pulumi.Input[Optional[_builtins.bool]] = None,
                  wait_for_ip_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None):
@@ -57,10 +57,10 @@ class PodVmArgs:
         :param pulumi.Input['VsphereConnectionArgs'] connection: How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
         :param pulumi.Input[_builtins.bool] create_tags: Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] custom_attributes: Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
-        :param pulumi.Input['PodVmCustomizationArgs'] customization: vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+        :param pulumi.Input['GuestCustomizationArgs'] customization: vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
         :param pulumi.Input[_builtins.str] datacenter: Datacenter; optional when vSphere has only one.
         :param pulumi.Input[_builtins.str] datastore: Datastore for the VM's files; the template's by default.
-        :param pulumi.Input[Sequence[pulumi.Input['PodVmDisksArgs']]] disks: Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
+        :param pulumi.Input[Sequence[pulumi.Input['DiskSpecArgs']]] disks: Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] extra_config: Advanced settings (the lab uses RUN.container); only keys given here are managed.
         :param pulumi.Input[_builtins.str] folder: VM folder (name or path); the datacenter's VM folder by default.
         :param pulumi.Input['GuestAccessArgs'] guest: How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
@@ -73,7 +73,7 @@ class PodVmArgs:
         :param pulumi.Input[_builtins.str] resource_pool: Resource pool, by name or path.
         :param pulumi.Input[_builtins.float] shutdown_timeout_seconds: Graceful shutdown wait; 30 by default.
         :param pulumi.Input[_builtins.str] snapshot: Snapshot of the template a linked clone grows from; the template's current snapshot by default.
-        :param pulumi.Input[Sequence[pulumi.Input['PodVmTagsArgs']]] tags: vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
+        :param pulumi.Input[Sequence[pulumi.Input['VmTagArgs']]] tags: vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
         :param pulumi.Input[_builtins.float] task_timeout_seconds: Per vSphere task; 600 by default.
         :param pulumi.Input[_builtins.bool] wait_for_guest_net_routable: Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
         :param pulumi.Input[_builtins.float] wait_for_ip_timeout_seconds: How long to wait for the guest's IPv4 address (@pulumi/vsphere's waitForGuestNetTimeout); 0 = don't wait; 120 by default.
@@ -203,14 +203,14 @@ class PodVmArgs:
 
     @_builtins.property
     @pulumi.getter
-    def customization(self) -> pulumi.Input[Optional['PodVmCustomizationArgs']]:
+    def customization(self) -> pulumi.Input[Optional['GuestCustomizationArgs']]:
         """
         vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
         """
         return pulumi.get(self, "customization")
 
     @customization.setter
-    def customization(self, value: pulumi.Input[Optional['PodVmCustomizationArgs']]):
+    def customization(self, value: pulumi.Input[Optional['GuestCustomizationArgs']]):
         pulumi.set(self, "customization", value)
 
     @_builtins.property
@@ -239,14 +239,14 @@ class PodVmArgs:
 
     @_builtins.property
     @pulumi.getter
-    def disks(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['PodVmDisksArgs']]]]:
+    def disks(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['DiskSpecArgs']]]]:
         """
         Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
         """
         return pulumi.get(self, "disks")
 
     @disks.setter
-    def disks(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['PodVmDisksArgs']]]]):
+    def disks(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['DiskSpecArgs']]]]):
         pulumi.set(self, "disks", value)
 
     @_builtins.property
@@ -395,14 +395,14 @@ class PodVmArgs:
 
     @_builtins.property
     @pulumi.getter
-    def tags(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['PodVmTagsArgs']]]]:
+    def tags(self) -> pulumi.Input[Optional[Sequence[pulumi.Input['VmTagArgs']]]]:
         """
         vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
         """
         return pulumi.get(self, "tags")
 
     @tags.setter
-    def tags(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['PodVmTagsArgs']]]]):
+    def tags(self, value: pulumi.Input[Optional[Sequence[pulumi.Input['VmTagArgs']]]]):
         pulumi.set(self, "tags", value)
 
     @_builtins.property
@@ -452,10 +452,10 @@ class PodVm(pulumi.CustomResource):
                  connection: pulumi.Input[Optional[Union['VsphereConnectionArgs', 'VsphereConnectionArgsDict']]] = None,
                  create_tags: pulumi.Input[Optional[_builtins.bool]] = None,
                  custom_attributes: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 customization: pulumi.Input[Optional[Union['PodVmCustomizationArgs', 'PodVmCustomizationArgsDict']]] = None,
+                 customization: pulumi.Input[Optional[Union['GuestCustomizationArgs', 'GuestCustomizationArgsDict']]] = None,
                  datacenter: pulumi.Input[Optional[_builtins.str]] = None,
                  datastore: pulumi.Input[Optional[_builtins.str]] = None,
-                 disks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['PodVmDisksArgs', 'PodVmDisksArgsDict']]]]] = None,
+                 disks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DiskSpecArgs', 'DiskSpecArgsDict']]]]] = None,
                  extra_config: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  folder: pulumi.Input[Optional[_builtins.str]] = None,
                  guest: pulumi.Input[Optional[Union['GuestAccessArgs', 'GuestAccessArgsDict']]] = None,
@@ -469,7 +469,7 @@ class PodVm(pulumi.CustomResource):
                  resource_pool: pulumi.Input[Optional[_builtins.str]] = None,
                  shutdown_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  snapshot: pulumi.Input[Optional[_builtins.str]] = None,
-                 tags: pulumi.Input[Optional[Sequence[pulumi.Input[Union['PodVmTagsArgs', 'PodVmTagsArgsDict']]]]] = None,
+                 tags: pulumi.Input[Optional[Sequence[pulumi.Input[Union['VmTagArgs', 'VmTagArgsDict']]]]] = None,
                  task_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  template: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for_guest_net_routable: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -484,10 +484,10 @@ class PodVm(pulumi.CustomResource):
         :param pulumi.Input[Union['VsphereConnectionArgs', 'VsphereConnectionArgsDict']] connection: How to reach vSphere; unset fields come from provider config (pod:vsphere*) or POD_VSPHERE_* variables.
         :param pulumi.Input[_builtins.bool] create_tags: Create missing tag categories (for VMs, many tags per VM) and tags; by default a missing one is an error.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] custom_attributes: Custom attributes set on the VM (definitions are created for VMs when missing); changed in place.
-        :param pulumi.Input[Union['PodVmCustomizationArgs', 'PodVmCustomizationArgsDict']] customization: vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
+        :param pulumi.Input[Union['GuestCustomizationArgs', 'GuestCustomizationArgsDict']] customization: vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
         :param pulumi.Input[_builtins.str] datacenter: Datacenter; optional when vSphere has only one.
         :param pulumi.Input[_builtins.str] datastore: Datastore for the VM's files; the template's by default.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['PodVmDisksArgs', 'PodVmDisksArgsDict']]]] disks: Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['DiskSpecArgs', 'DiskSpecArgsDict']]]] disks: Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
         :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] extra_config: Advanced settings (the lab uses RUN.container); only keys given here are managed.
         :param pulumi.Input[_builtins.str] folder: VM folder (name or path); the datacenter's VM folder by default.
         :param pulumi.Input[Union['GuestAccessArgs', 'GuestAccessArgsDict']] guest: How to reach the guest; when set, the OS is probed in the guest during `pulumi up`.
@@ -501,7 +501,7 @@ class PodVm(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] resource_pool: Resource pool, by name or path.
         :param pulumi.Input[_builtins.float] shutdown_timeout_seconds: Graceful shutdown wait; 30 by default.
         :param pulumi.Input[_builtins.str] snapshot: Snapshot of the template a linked clone grows from; the template's current snapshot by default.
-        :param pulumi.Input[Sequence[pulumi.Input[Union['PodVmTagsArgs', 'PodVmTagsArgsDict']]]] tags: vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
+        :param pulumi.Input[Sequence[pulumi.Input[Union['VmTagArgs', 'VmTagArgsDict']]]] tags: vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
         :param pulumi.Input[_builtins.float] task_timeout_seconds: Per vSphere task; 600 by default.
         :param pulumi.Input[_builtins.str] template: Template or VM to clone, by name or inventory path.
         :param pulumi.Input[_builtins.bool] wait_for_guest_net_routable: Wait for an address in the subnet of the guest's default gateway, and make it ipAddress; false by default.
@@ -535,10 +535,10 @@ class PodVm(pulumi.CustomResource):
                  connection: pulumi.Input[Optional[Union['VsphereConnectionArgs', 'VsphereConnectionArgsDict']]] = None,
                  create_tags: pulumi.Input[Optional[_builtins.bool]] = None,
                  custom_attributes: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
-                 customization: pulumi.Input[Optional[Union['PodVmCustomizationArgs', 'PodVmCustomizationArgsDict']]] = None,
+                 customization: pulumi.Input[Optional[Union['GuestCustomizationArgs', 'GuestCustomizationArgsDict']]] = None,
                  datacenter: pulumi.Input[Optional[_builtins.str]] = None,
                  datastore: pulumi.Input[Optional[_builtins.str]] = None,
-                 disks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['PodVmDisksArgs', 'PodVmDisksArgsDict']]]]] = None,
+                 disks: pulumi.Input[Optional[Sequence[pulumi.Input[Union['DiskSpecArgs', 'DiskSpecArgsDict']]]]] = None,
                  extra_config: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
                  folder: pulumi.Input[Optional[_builtins.str]] = None,
                  guest: pulumi.Input[Optional[Union['GuestAccessArgs', 'GuestAccessArgsDict']]] = None,
@@ -552,7 +552,7 @@ class PodVm(pulumi.CustomResource):
                  resource_pool: pulumi.Input[Optional[_builtins.str]] = None,
                  shutdown_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  snapshot: pulumi.Input[Optional[_builtins.str]] = None,
-                 tags: pulumi.Input[Optional[Sequence[pulumi.Input[Union['PodVmTagsArgs', 'PodVmTagsArgsDict']]]]] = None,
+                 tags: pulumi.Input[Optional[Sequence[pulumi.Input[Union['VmTagArgs', 'VmTagArgsDict']]]]] = None,
                  task_timeout_seconds: pulumi.Input[Optional[_builtins.float]] = None,
                  template: pulumi.Input[Optional[_builtins.str]] = None,
                  wait_for_guest_net_routable: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -712,7 +712,7 @@ class PodVm(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def customization(self) -> pulumi.Output[Optional['outputs.PodVmCustomization']]:
+    def customization(self) -> pulumi.Output[Optional['outputs.GuestCustomization']]:
         """
         vSphere guest customization at clone time (Linux guests with VMware Tools); changing it replaces the VM. See docs/pod-vm.md for when to use PodNetwork instead.
         """
@@ -736,7 +736,7 @@ class PodVm(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def disks(self) -> pulumi.Output[Optional[Sequence['outputs.PodVmDisks']]]:
+    def disks(self) -> pulumi.Output[Optional[Sequence['outputs.DiskSpec']]]:
         """
         Every disk in order, the template's first: grown, added or removed in place (files of removed disks are deleted); unset = not managed.
         """
@@ -864,7 +864,7 @@ class PodVm(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="observedDisks")
-    def observed_disks(self) -> pulumi.Output[Sequence['outputs.PodVmObservedDisks']]:
+    def observed_disks(self) -> pulumi.Output[Sequence['outputs.ObservedDisk']]:
         """
         Each disk's size, provisioning, datastore and file (and a linked clone's parent file), as vSphere last reported.
         """
@@ -968,7 +968,7 @@ class PodVm(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def tags(self) -> pulumi.Output[Optional[Sequence['outputs.PodVmTags']]]:
+    def tags(self) -> pulumi.Output[Optional[Sequence['outputs.VmTag']]]:
         """
         vSphere tags (vAPI) attached to the VM, e.g. { category: "owner", name: "alice" }; only these are managed.
         """

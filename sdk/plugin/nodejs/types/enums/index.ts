@@ -13,25 +13,16 @@ export const AdapterType = {
  */
 export type AdapterType = (typeof AdapterType)[keyof typeof AdapterType];
 
-export const GuestTargetAuth = {
-    Ntlm: "ntlm",
-    Kerberos: "kerberos",
+export const DiskProvisioning = {
+    Thin: "thin",
+    Thick: "thick",
+    EagerZeroedThick: "eagerZeroedThick",
 } as const;
 
 /**
- * WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
+ * How a new disk's space is allocated: thin, thick (lazy zeroed) or eagerZeroedThick.
  */
-export type GuestTargetAuth = (typeof GuestTargetAuth)[keyof typeof GuestTargetAuth];
-
-export const GuestTargetSessionMode = {
-    Exec: "exec",
-    Persistent: "persistent",
-} as const;
-
-/**
- * SSH: "exec" (default) opens a channel per command; "persistent" runs commands in long-lived shells (POSIX guests; fewer round trips per command).
- */
-export type GuestTargetSessionMode = (typeof GuestTargetSessionMode)[keyof typeof GuestTargetSessionMode];
+export type DiskProvisioning = (typeof DiskProvisioning)[keyof typeof DiskProvisioning];
 
 export const HostKeyPolicy = {
     Strict: "strict",
@@ -83,17 +74,6 @@ export const OutputParser = {
  */
 export type OutputParser = (typeof OutputParser)[keyof typeof OutputParser];
 
-export const PodVmDisksProvisioning = {
-    Thin: "thin",
-    Thick: "thick",
-    EagerZeroedThick: "eagerZeroedThick",
-} as const;
-
-/**
- * For disks pod adds: "thin" (default), "thick" (lazy zeroed) or "eagerZeroedThick".
- */
-export type PodVmDisksProvisioning = (typeof PodVmDisksProvisioning)[keyof typeof PodVmDisksProvisioning];
-
 export const PortGroupKind = {
     Standard: "standard",
     Distributed: "distributed",
@@ -126,6 +106,16 @@ export const Shell = {
  */
 export type Shell = (typeof Shell)[keyof typeof Shell];
 
+export const SshSessionMode = {
+    Exec: "exec",
+    Persistent: "persistent",
+} as const;
+
+/**
+ * How SSH commands run: a new exec channel each, or in long-lived shells (persistent).
+ */
+export type SshSessionMode = (typeof SshSessionMode)[keyof typeof SshSessionMode];
+
 export const Transport = {
     Ssh: "ssh",
     Winrm: "winrm",
@@ -137,3 +127,13 @@ export const Transport = {
  * How pod reaches a guest: SSH, WinRM, Docker exec or VMware Tools guest operations.
  */
 export type Transport = (typeof Transport)[keyof typeof Transport];
+
+export const WinrmAuth = {
+    Ntlm: "ntlm",
+    Kerberos: "kerberos",
+} as const;
+
+/**
+ * How pod authenticates to WinRM: NTLM or Kerberos.
+ */
+export type WinrmAuth = (typeof WinrmAuth)[keyof typeof WinrmAuth];
