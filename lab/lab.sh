@@ -29,6 +29,8 @@ lab_up() {
   step vcsim-build "see $POD_LAB_STATE/logs/vcsim-build.log (Go module proxy reachable?)" build_vcsim
   step vcsim "see $POD_LAB_STATE/logs/vcsim.log; is $POD_VCSIM_ADDR taken by another program?" start_vcsim
   step pulumi-build "see $POD_LAB_STATE/logs/pulumi-build.log (Go module proxy reachable?)" build_pulumi
+  step vault-build "see $POD_LAB_STATE/logs/vault-build.log (Go module proxy reachable?)" build_vault
+  step vault "see $POD_LAB_STATE/logs/vault.log; is $POD_VAULT_ADDR taken by another program?" start_vault
   step windows-guest "see $POD_LAB_STATE/logs/windows-guest-build.log and windows-guest.log; is $POD_WINRM_HTTP_ADDR taken?" up_windows_guest
   step env-file "check that $POD_LAB_STATE is writable" write_env_file
   log "lab is up in $(elapsed_since "$LAB_T0")s; environment for tests: $POD_LAB_STATE/lab.env"
@@ -40,11 +42,13 @@ lab_status() {
   status_vcsim
   status_pulumi
   status_windows_guest
+  status_vault
 }
 
 lab_down() {
   stop_vcsim
   stop_windows_guest
+  stop_vault
   remove_lab_containers
   stop_docker
   rm -f "$POD_LAB_STATE/lab.env"

@@ -23,6 +23,7 @@ install_packages() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v ss >/dev/null || missing+=(iproute2)
   command -v curl >/dev/null || missing+=(curl)
+  command -v jq >/dev/null || missing+=(jq) # the Vault step reads `vault … -format=json`
   command -v ssh-agent >/dev/null || missing+=(openssh-client) # the agent-auth tests start one
   command -v dot >/dev/null || missing+=(graphviz) # `make layers-graph` renders docs/layers.svg
   /usr/bin/python3 -c 'import winrm' 2>/dev/null || missing+=(python3-winrm)
