@@ -295,7 +295,10 @@ export class PodClient {
         const vsphere = (t.transport ?? "ssh") === "guestops" ? await this.#guestOpsVsphere(t.vsphere) : undefined;
         // vault: references in the target are read now, for this connection.
         const config = this.#options.config ?? {};
-        access = toGuestAccess(await resolveTargetSecrets(t, { config, env: this.#options.env ?? process.env }), vsphere);
+        access = toGuestAccess(
+          await resolveTargetSecrets(t, { config, env: this.#options.env ?? process.env }),
+          vsphere,
+        );
       } else if (parsed.kind === "ssh")
         access = await this.#sshAccess(parsed.name, parsed.host, parsed.port, parsed.user);
       else {

@@ -42,7 +42,10 @@ export async function resolveGuestCredentials(target: string, sources: Credentia
     });
   }
   // vault: references are read now, when the connection is about to be made.
-  const vault = { config: sources.config ?? (sources.pulumiConfig ? readProviderConfig(sources.pulumiConfig) : {}), env };
+  const vault = {
+    config: sources.config ?? (sources.pulumiConfig ? readProviderConfig(sources.pulumiConfig) : {}),
+    env,
+  };
   password = await resolveSecret(password, vault);
   passphrase = await resolveSecret(passphrase, vault);
   return {

@@ -22,8 +22,20 @@ export function isVaultRef(value: unknown): value is string {
   return typeof value === "string" && value.startsWith(PREFIX);
 }
 
+/** `vault:<mount>/sign/<role>` as a private key: a fresh key per use, signed by Vault's SSH engine. */
+export interface SshSignRef {
+  mount: string;
+  role: string;
+  text: string;
+}
+
+export function parseSshSignRef(text: string): SshSignRef | undefined {
+  const m = /^vault:\/?([A-Za-z0-9_.\-/]+)\/sign\/([A-Za-z0-9_.-]+)$/.exec(text.trim());
+  return m?.[1] && m[2] ? { mount: m[1], role: m[2], text: text.trim() } : undefined;
+}
+
 export function parseVaultRef(text: string): VaultRef {
-  const m = /^vault:\/?([A-Za-z0-9_.\-/]+?)(?:\?version=(\d+))?#([A-Za-z0-9_.\-]+)$/.exec(text.trim());
+  const m = /^vault:\/?([A-Za-z0-9_.\-/]+?)(?:\?version=(\d+))?#([A-Za-z0-9_.-]+)$/.exec(text.trim());
   if (!m?.[1] || !m[3] || m[1].includes("..")) {
     throw new PodError("INVALID_INPUT", `"${text}" is not a Vault secret reference pod understands.`, {
       fix: 'Write it as vault:<path>#<field>, e.g. "vault:kv/data/lab/windows#password" (KV v2 paths include /data/).',

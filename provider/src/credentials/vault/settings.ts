@@ -59,7 +59,12 @@ function authOf(pick: (key: VaultConfigKey, name: string) => string | undefined,
   const roleId = pick("vaultRoleId", "VAULT_ROLE_ID");
   const secretId = pick("vaultSecretId", "VAULT_SECRET_ID");
   if (roleId && secretId) {
-    return { method: "approle" as const, roleId, secretId: new Secret(secretId), mount: env.VAULT_APPROLE_MOUNT || "approle" };
+    return {
+      method: "approle" as const,
+      roleId,
+      secretId: new Secret(secretId),
+      mount: env.VAULT_APPROLE_MOUNT || "approle",
+    };
   }
   const file = tokenFile(env);
   if (file) return { method: "token" as const, token: new Secret(file) };

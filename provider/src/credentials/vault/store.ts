@@ -41,9 +41,13 @@ export class VaultSecretStore {
     const raw = fields?.[ref.field];
     if (raw === undefined || raw === null || typeof raw === "object") {
       const names = Object.keys(fields ?? {}).join(", ") || "none";
-      throw new PodError("SECRET_NOT_FOUND", `The Vault secret ${ref.path} has no field "${ref.field}" (it has: ${names}).`, {
-        fix: `Name one of its fields after the #, or write the field: \`vault kv patch\` the secret with ${ref.field}=….`,
-      });
+      throw new PodError(
+        "SECRET_NOT_FOUND",
+        `The Vault secret ${ref.path} has no field "${ref.field}" (it has: ${names}).`,
+        {
+          fix: `Name one of its fields after the #, or write the field: \`vault kv patch\` the secret with ${ref.field}=….`,
+        },
+      );
     }
     const value = new Secret(String(raw));
     const leaseMs = (body.lease_duration ?? 0) * 1000;
@@ -53,12 +57,17 @@ export class VaultSecretStore {
 
   /** SSH secrets engine: a certificate for `publicKey`, valid for `principals` (signed by Vault's CA). */
   async signSshKey(mount: string, role: string, publicKey: string, principals: string[], ttl?: string) {
-    const body = await this.call("POST", `${mount}/sign/${role}`, {
-      public_key: publicKey,
-      cert_type: "user",
-      valid_principals: principals.join(","),
-      ...(ttl ? { ttl } : {}),
-    }, `sign an SSH key with ${mount}/sign/${role}`);
+    const body = await this.call(
+      "POST",
+      `${mount}/sign/${role}`,
+      {
+        public_key: publicKey,
+        cert_type: "user",
+        valid_principals: principals.join(","),
+        ...(ttl ? { ttl } : {}),
+      },
+      `sign an SSH key with ${mount}/sign/${role}`,
+    );
     const certificate = body.data?.signed_key;
     if (typeof certificate !== "string") {
       throw new PodError("PROTOCOL_ERROR", `Vault's reply to ${mount}/sign/${role} has no signed_key.`);

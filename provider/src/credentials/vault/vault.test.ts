@@ -41,13 +41,18 @@ describe("vault: secret references", () => {
     });
     assert.equal(parseVaultRef("vault:kv/data/x?version=3#k").version, 3);
     for (const bad of ["vault:kv/data/x", "vault:#f", "vault:kv/../sys#f", "vault:kv/data/x#"]) {
-      assert.throws(() => parseVaultRef(bad), (e: PodError) => e.code === "INVALID_INPUT" && /vault:<path>#<field>/.test(e.fix ?? ""));
+      assert.throws(
+        () => parseVaultRef(bad),
+        (e: PodError) => e.code === "INVALID_INPUT" && /vault:<path>#<field>/.test(e.fix ?? ""),
+      );
     }
   });
 
   it("reads a KV v2 field as a Secret with the token, and reads again at each use (KV v2 has no lease)", async () => {
     const vault = fakeVault(() => kv({ password: "Lab-Pw-from-vault-1", user: "admin" }));
-    const store = new VaultSecretStore(new VaultLogin(endpoint, { method: "token", token: new Secret("t0ken-root-1") }, Date.now, vault.request));
+    const store = new VaultSecretStore(
+      new VaultLogin(endpoint, { method: "token", token: new Secret("t0ken-root-1") }, Date.now, vault.request),
+    );
     const value = await store.read(parseVaultRef("vault:kv/data/lab/windows#password"));
     assert.ok(isSecret(value));
     assert.equal(value.reveal(), "Lab-Pw-from-vault-1");
@@ -65,7 +70,10 @@ describe("vault: secret references", () => {
   it("holds a leased value until its lease ends, and shares one read between concurrent uses", async () => {
     let now = 1_000_000;
     const vault = fakeVault(() => kv({ password: "leased-Pw-22" }, 60));
-    const store = new VaultSecretStore(new VaultLogin(endpoint, { method: "token", token: new Secret("tok-2222") }, () => now, vault.request), () => now);
+    const store = new VaultSecretStore(
+      new VaultLogin(endpoint, { method: "token", token: new Secret("tok-2222") }, () => now, vault.request),
+      () => now,
+    );
     const ref = parseVaultRef("vault:db/creds/lab#password");
     await Promise.all([store.read(ref), store.read(ref), store.read(ref)]);
     now += 59_000;
@@ -87,7 +95,12 @@ describe("vault: secret references", () => {
       if (revoked && c.token === "approle-tok-1") return { status: 403, body: { errors: ["permission denied"] } };
       return kv({ password: "Ar-Pw-333" });
     });
-    const auth = { method: "approle" as const, roleId: "role-1", secretId: new Secret("sec-id-4444"), mount: "approle" };
+    const auth = {
+      method: "approle" as const,
+      roleId: "role-1",
+      secretId: new Secret("sec-id-4444"),
+      mount: "approle",
+    };
     const store = new VaultSecretStore(new VaultLogin(endpoint, auth, Date.now, vault.request));
     const ref = parseVaultRef("vault:kv/data/lab/w#password");
     await store.read(ref);
@@ -105,12 +118,16 @@ describe("vault: secret references", () => {
       "kv/data/missing": { status: 404, body: { errors: [] } },
       "kv/data/deleted": {
         status: 404,
-        body: { data: { data: undefined, metadata: { version: 2, deletion_time: "2026-12-02T10:00:00Z", destroyed: false } } },
+        body: {
+          data: { data: undefined, metadata: { version: 2, deletion_time: "2026-12-02T10:00:00Z", destroyed: false } },
+        },
       },
       "kv/data/nofield": kv({ user: "admin" }),
     };
     const vault = fakeVault((c) => answers[c.path] ?? { status: 500, body: {} });
-    const store = new VaultSecretStore(new VaultLogin(endpoint, { method: "token", token: new Secret("tok-leak-check-55") }, Date.now, vault.request));
+    const store = new VaultSecretStore(
+      new VaultLogin(endpoint, { method: "token", token: new Secret("tok-leak-check-55") }, Date.now, vault.request),
+    );
     const expect = async (path: string, code: string, fix: RegExp) => {
       await assert.rejects(store.read(parseVaultRef(`vault:${path}#password`)), (e: PodError) => {
         assert.equal(e.code, code, e.describe());
@@ -126,12 +143,20 @@ describe("vault: secret references", () => {
   });
 
   it("settings: stack config over VAULT_* env; a token over AppRole; no address or login is INVALID_INPUT with the fix", () => {
-    const env = { VAULT_ADDR: "https://env:8200", VAULT_ROLE_ID: "r", VAULT_SECRET_ID: "s-secret-1", HOME: "/nonexistent" };
+    const env = {
+      VAULT_ADDR: "https://env:8200",
+      VAULT_ROLE_ID: "r",
+      VAULT_SECRET_ID: "s-secret-1",
+      HOME: "/nonexistent",
+    };
     const s = vaultSettings({ vaultAddress: "https://cfg:8200" }, env);
     assert.equal(s.endpoint.address, "https://cfg:8200");
     assert.equal(s.auth.method, "approle");
     assert.equal(vaultSettings({ vaultToken: "cfg-tok-1" }, env).auth.method, "token");
-    assert.throws(() => vaultSettings({}, { HOME: "/nonexistent" }), (e: PodError) => /VAULT_ADDR/.test(e.fix ?? ""));
+    assert.throws(
+      () => vaultSettings({}, { HOME: "/nonexistent" }),
+      (e: PodError) => /VAULT_ADDR/.test(e.fix ?? ""),
+    );
     assert.throws(
       () => vaultSettings({}, { VAULT_ADDR: "https://x", HOME: "/nonexistent" }),
       (e: PodError) => e.code === "INVALID_INPUT" && /VAULT_TOKEN/.test(e.fix ?? ""),

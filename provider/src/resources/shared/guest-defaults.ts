@@ -13,8 +13,8 @@ import { PodError } from "../../common/errors";
 import { Secret } from "../../common/secret";
 import { checkKeyFilePermissions } from "../../connections/ssh/auth";
 import { resolveGuestLogin } from "../../credentials/guest";
-import { resolveTargetSecrets } from "../../credentials/vault/resolve";
 import type { GuestConfigKey, ProviderConfig } from "../../credentials/sources";
+import { resolveTargetSecrets } from "../../credentials/vault/resolve";
 import type { GuestTarget } from "../../execution/guest-target";
 import type { CheckFailure } from "./validate";
 
