@@ -3,6 +3,9 @@ import { inspect } from "node:util";
 import { PodError } from "../../common/errors";
 import { isSecret, Secret } from "../../common/secret";
 import type { VaultEndpoint, VaultResponse } from "../../connections/vault/http";
+import { withGuestDefaults } from "../../resources/shared/guest-defaults";
+import { resolveGuestCredentials } from "../guest";
+import { resolveVsphereCredentials } from "../vsphere";
 import { VaultLogin } from "./auth";
 import { parseVaultRef } from "./reference";
 import { vaultSettings } from "./settings";
@@ -161,5 +164,22 @@ describe("vault: secret references", () => {
       () => vaultSettings({}, { VAULT_ADDR: "https://x", HOME: "/nonexistent" }),
       (e: PodError) => e.code === "INVALID_INPUT" && /VAULT_TOKEN/.test(e.fix ?? ""),
     );
+  });
+
+  it("every front-end's chain sends a reference to Vault (here: none configured, so the fix names VAULT_ADDR)", async () => {
+    const env = { HOME: "/nonexistent", POD_GUEST_USER: "pod", POD_GUEST_PASSWORD: "vault:kv/data/lab/linux#password" };
+    const needsVault = (e: PodError) => e.code === "INVALID_INPUT" && /VAULT_ADDR/.test(e.fix ?? "");
+    await assert.rejects(resolveGuestCredentials("10.0.0.5", { env, agent: false, keyFiles: [] }), needsVault);
+    const vsphere = { host: "vc", user: "u", password: "vault:kv/data/lab/vc#password" };
+    await assert.rejects(resolveVsphereCredentials({ vsphere, env }), needsVault);
+    const target = { host: "10.0.0.5", user: "pod", password: "vault:kv/data/lab/linux#password" };
+    await assert.rejects(withGuestDefaults(target, {}, env), needsVault);
+    // Plain values never reach Vault's settings at all.
+    const plain = await resolveGuestCredentials("10.0.0.5", {
+      env: { ...env, POD_GUEST_PASSWORD: "plain-Pw-1" },
+      agent: false,
+      keyFiles: [],
+    });
+    assert.equal(plain.password instanceof Secret ? plain.password.reveal() : plain.password, "plain-Pw-1");
   });
 });
