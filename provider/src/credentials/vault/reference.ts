@@ -12,7 +12,10 @@ export interface VaultRef {
   field: string;
   /** KV v2: a pinned version (`…?version=3#password`); the latest otherwise. */
   version?: number;
-  /** The reference as written, for messages. */
+  /**
+   * The reference as written. Not for messages: a reference handed in as a
+   * Secret is registered for redaction, so messages name path and field.
+   */
   text: string;
 }
 

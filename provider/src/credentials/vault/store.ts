@@ -36,7 +36,7 @@ export class VaultSecretStore {
 
   async #read(ref: VaultRef, key: string): Promise<Secret> {
     const path = ref.version ? `${ref.path}?version=${ref.version}` : ref.path;
-    const body = await this.call("GET", path, undefined, `read ${ref.text}`, deletedVersion(ref));
+    const body = await this.call("GET", path, undefined, `read ${ref.path} (field ${ref.field})`, deletedVersion(ref));
     const fields = body.data?.metadata && isRecord(body.data.data) ? body.data.data : body.data;
     const raw = fields?.[ref.field];
     if (raw === undefined || raw === null || typeof raw === "object") {
@@ -106,7 +106,7 @@ function deletedVersion(ref: VaultRef) {
     if (!meta) return undefined;
     const how = meta.destroyed ? "destroyed" : meta.deletion_time ? `deleted at ${meta.deletion_time}` : undefined;
     if (!how) return undefined;
-    return new PodError("SECRET_NOT_FOUND", `The Vault secret ${ref.text} (version ${meta.version}) was ${how}.`, {
+    return new PodError("SECRET_NOT_FOUND", `The Vault secret ${ref.path} (version ${meta.version}) was ${how}.`, {
       fix: "Write the secret again (`vault kv put`), undelete that version (`vault kv undelete`), or pin a live version with ?version=N.",
       details: { version: meta.version, destroyed: meta.destroyed === true },
     });
