@@ -68,7 +68,10 @@ init_vault() {
     jq -r '.root_token' "$VAULT_DIR/init.json" >"$VAULT_DIR/root-token"
     chmod 0600 "$VAULT_DIR/unseal-key" "$VAULT_DIR/root-token"
   fi
-  if lab_vault status -format=json | jq -e '.sealed' >/dev/null; then
+  # `vault status` exits 2 while sealed: read its JSON, not its exit code.
+  local status
+  status=$(lab_vault status -format=json 2>/dev/null || true)
+  if jq -e '.sealed' <<<"$status" >/dev/null; then
     lab_vault operator unseal "$(cat "$VAULT_DIR/unseal-key")" >/dev/null
   fi
   local i
