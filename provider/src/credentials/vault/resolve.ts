@@ -82,9 +82,13 @@ export async function resolveTargetSecrets<T extends SecretFields>(
 /** A fresh key pair and Vault's certificate for it (principal: the user), for one connection. */
 export async function signedSshLogin(ref: SshSignRef, user: string, context: SecretRefContext = {}) {
   if (!user) {
-    throw new PodError("INVALID_INPUT", `Vault's ${ref.mount}/sign/${ref.role} signs a key for a user, and the target names none.`, {
-      fix: "Set the target's user (or pod:guestUser / POD_GUEST_USER): it is the certificate's principal.",
-    });
+    throw new PodError(
+      "INVALID_INPUT",
+      `Vault's ${ref.mount}/sign/${ref.role} signs a key for a user, and the target names none.`,
+      {
+        fix: "Set the target's user (or pod:guestUser / POD_GUEST_USER): it is the certificate's principal.",
+      },
+    );
   }
   const pair = freshKeyPair();
   const signed = await vaultStore(context).signSshKey(ref.mount, ref.role, pair.publicKey, [user]);
