@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { PodError } from "../../common/errors";
 import { isSecret, Secret } from "../../common/secret";
-import type { VaultEndpoint, VaultResponse } from "../../connections/vault/http";
+import { type VaultEndpoint, type VaultResponse, vaultRequest } from "../../connections/vault/http";
 import { withGuestDefaults } from "../../resources/shared/guest-defaults";
 import { resolveGuestCredentials } from "../guest";
 import { resolveVsphereCredentials } from "../vsphere";
@@ -181,5 +181,12 @@ describe("vault: secret references", () => {
       keyFiles: [],
     });
     assert.equal(plain.password instanceof Secret ? plain.password.reveal() : plain.password, "plain-Pw-1");
+  });
+
+  it("sends a token over https only: an http:// VAULT_ADDR is INVALID_INPUT before any request", () => {
+    assert.throws(
+      () => vaultRequest({ address: "http://127.0.0.1:1" }, "GET", "kv/data/x", { token: new Secret("tok-http-1") }),
+      (e: PodError) => e.code === "INVALID_INPUT" && /https/.test(e.fix ?? "") && !e.message.includes("tok-http-1"),
+    );
   });
 });
