@@ -109,7 +109,7 @@ stop_vault() { stop_pid vault "bin/vault"; }
 
 status_vault() {
   local state=down v="-"
-  [ -x "$POD_CACHE/bin/vault" ] && v=$("$POD_CACHE/bin/vault" version 2>/dev/null | awk '{print $1" "$2}')
+  [ -x "$POD_CACHE/bin/vault" ] && v=$("$POD_CACHE/bin/vault" version 2>/dev/null | awk '{print $1" "$2}' | tr -d ,)
   running_pid vault "bin/vault" >/dev/null && vault_answers &&
     lab_vault status -format=json 2>/dev/null | jq -e '.sealed == false' >/dev/null && state=up
   status_line vault "${v:--}" "https://$POD_VAULT_ADDR" "$state"
