@@ -31,6 +31,8 @@ lab_up() {
   step pulumi-build "see $POD_LAB_STATE/logs/pulumi-build.log (Go module proxy reachable?)" build_pulumi
   step pulumi-yaml-build "see $POD_LAB_STATE/logs/pulumi-yaml-build.log (Go module proxy reachable?)" build_pulumi_yaml
   step postgres "see $POD_CACHE/postgres/log/postgres.log and $POD_LAB_STATE/logs/postgres-initdb.log; is $POD_POSTGRES_ADDR taken?" start_postgres
+  step vault-build "see $POD_LAB_STATE/logs/vault-build.log (Go module proxy reachable?)" build_vault
+  step vault "see $POD_LAB_STATE/logs/vault.log; is $POD_VAULT_ADDR taken by another program?" start_vault
   step windows-guest "see $POD_LAB_STATE/logs/windows-guest-build.log and windows-guest.log; is $POD_WINRM_HTTP_ADDR taken?" up_windows_guest
   step kdc "see $POD_LAB_STATE/logs/kdc-build.log and kdc.log; is $POD_KDC_ADDR taken?" start_kdc
   step env-file "check that $POD_LAB_STATE is writable" write_env_file
@@ -46,6 +48,7 @@ lab_status() {
   status_postgres
   status_windows_guest
   status_kdc
+  status_vault
 }
 
 lab_down() {
@@ -53,6 +56,7 @@ lab_down() {
   stop_windows_guest
   stop_kdc
   stop_postgres
+  stop_vault
   remove_lab_containers
   stop_docker
   rm -f "$POD_LAB_STATE/lab.env"

@@ -23,6 +23,7 @@ install_packages() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v ss >/dev/null || missing+=(iproute2)
   command -v curl >/dev/null || missing+=(curl)
+  command -v jq >/dev/null || missing+=(jq) # the Vault step reads `vault … -format=json`
   command -v ssh-agent >/dev/null || missing+=(openssh-client) # the agent-auth tests start one
   command -v dot >/dev/null || missing+=(graphviz) # `make layers-graph` renders docs/layers.svg
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql) # shared Pulumi state (64-postgres.sh)

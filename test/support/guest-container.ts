@@ -24,7 +24,19 @@ export interface GuestOptions {
   network?: string;
   /** Linux capabilities to add, e.g. ["NET_ADMIN"] for `ip` changes inside the guest. */
   capAdd?: string[];
+  /**
+   * An SSH user CA public key the guest's sshd trusts (TrustedUserCAKeys), written at container start
+   * (the shared image stays as it is); password and keyboard-interactive logins are then switched off.
+   */
+  trustedUserCaKey?: string;
 }
+
+/** The entrypoint, after sshd is told to trust $POD_USER_CA and to take certificates only. */
+const TRUST_CA_THEN_INIT = [
+  'printf "%s\\n" "$POD_USER_CA" > /etc/ssh/pod_user_ca.pub',
+  "printf 'TrustedUserCAKeys /etc/ssh/pod_user_ca.pub\\nPasswordAuthentication no\\nKbdInteractiveAuthentication no\\n' > /etc/ssh/sshd_config.d/pod-user-ca.conf",
+  "exec /usr/local/sbin/pod-guest-init",
+].join(" && ");
 
 export interface GuestContainer {
   id: string;
@@ -133,6 +145,7 @@ export async function startGuest(options: GuestOptions = {}): Promise<GuestConta
   if (options.authorizedKeys) {
     env.push(`VMX_GUESTINFO_POD_AUTHORIZED_KEYS=${Buffer.from(options.authorizedKeys).toString("base64")}`);
   }
+  if (options.trustedUserCaKey) env.push(`POD_USER_CA=${options.trustedUserCaKey}`);
   const delay = options.restartDelaySeconds ?? 2;
   const container = await docker.createContainer({
     name,
@@ -142,6 +155,7 @@ export async function startGuest(options: GuestOptions = {}): Promise<GuestConta
     ...(options.restartableSshd
       ? { Cmd: ["/bin/sh", "-c", `while :; do /usr/local/sbin/pod-guest-init; sleep ${delay}; done`] }
       : {}),
+    ...(options.trustedUserCaKey ? { Cmd: ["/bin/sh", "-c", TRUST_CA_THEN_INIT] } : {}),
     HostConfig: {
       AutoRemove: false,
       ...(options.network ? { NetworkMode: options.network } : {}),

@@ -8,6 +8,7 @@ import {
   resolveVsphereCredentials,
   vsphereConfigured,
 } from "../credentials";
+import { resolveTargetSecrets } from "../credentials/vault/resolve";
 import { commandKey, type PodCommand, toPodCommand } from "../execution/command";
 import type { ExecTarget, RunOptions } from "../execution/executor";
 import { targetName, toGuestAccess } from "../execution/guest-target";
@@ -294,7 +295,12 @@ export class PodClient {
       else if (parsed.kind === "object") {
         const t = parsed.target;
         const vsphere = (t.transport ?? "ssh") === "guestops" ? await this.#guestOpsVsphere(t.vsphere) : undefined;
-        access = toGuestAccess(t, vsphere);
+        // vault: references in the target are read now, for this connection.
+        const config = this.#options.config ?? {};
+        access = toGuestAccess(
+          await resolveTargetSecrets(t, { config, env: this.#options.env ?? process.env }),
+          vsphere,
+        );
       } else if (parsed.kind === "ssh")
         access = await this.#sshAccess(parsed.name, parsed.host, parsed.port, parsed.user);
       else {

@@ -42,6 +42,11 @@ export const ERROR_CODES = [
   "INTEGRITY_FAILED",
   /** A response, file or archive larger than the bound pod reads into memory. */
   "TOO_LARGE",
+  // secret stores (Vault)
+  /** A secret reference names a path, version or field the store does not have (deleted, destroyed, never written). */
+  "SECRET_NOT_FOUND",
+  /** The store refused: a revoked or expired token, a policy without read, a wrong AppRole secret id. */
+  "SECRET_DENIED",
   // guest
   "OS_UNKNOWN",
   "COMMAND_FAILED",

@@ -10,6 +10,8 @@ import { PodError } from "../common/errors";
 import { Secret } from "../common/secret";
 import { checkKeyFilePermissions, type SshAuthOptions } from "../connections/ssh/auth";
 import type { CredentialSources } from "./sources";
+import { resolveSecret } from "./vault/resolve";
+import { readProviderConfig } from "./vsphere";
 
 const DEFAULT_KEY_FILES = ["id_ed25519", "id_ecdsa", "id_rsa"].map((f) => join(homedir(), ".ssh", f));
 
@@ -39,6 +41,13 @@ export async function resolveGuestCredentials(target: string, sources: Credentia
       fix: "Pass --user (or the guest.username option), or set POD_GUEST_USER.",
     });
   }
+  // vault: references are read now, when the connection is about to be made.
+  const vault = {
+    config: sources.config ?? (sources.pulumiConfig ? readProviderConfig(sources.pulumiConfig) : {}),
+    env,
+  };
+  password = await resolveSecret(password, vault);
+  passphrase = await resolveSecret(passphrase, vault);
   return {
     username,
     ...(agent ? { agent } : {}),

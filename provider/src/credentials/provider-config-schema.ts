@@ -51,6 +51,30 @@ export const providerConfigSchema = z.object({
     .meta({ secret: true })
     .optional()
     .describe("Passphrase of guestKeyFile (stored encrypted); else POD_GUEST_KEY_PASSPHRASE."),
+  vaultAddress: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Vault's https address, for vault: secret references; else VAULT_ADDR."),
+  vaultToken: z
+    .string()
+    .min(1)
+    .meta({ secret: true })
+    .optional()
+    .describe("Vault token (stored encrypted); else VAULT_TOKEN, then AppRole, then ~/.vault-token."),
+  vaultRoleId: z.string().min(1).optional().describe("AppRole role id; else VAULT_ROLE_ID."),
+  vaultSecretId: z
+    .string()
+    .min(1)
+    .meta({ secret: true })
+    .optional()
+    .describe("AppRole secret id (stored encrypted); else VAULT_SECRET_ID."),
+  vaultCaFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("PEM file of the CA that signed Vault's certificate; else VAULT_CACERT."),
+  vaultNamespace: z.string().min(1).optional().describe("Vault Enterprise namespace; else VAULT_NAMESPACE."),
 });
 
 // The schema and ProviderConfig name the same keys: a key added to one and not the other fails to compile.

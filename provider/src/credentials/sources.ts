@@ -8,6 +8,9 @@
  *   4. the SSH agent ($SSH_AUTH_SOCK; guests only)
  *   5. key files (~/.ssh/id_ed25519, id_ecdsa, id_rsa; guests only), refused when group or others can read them
  *   6. CredentialProviders (a vault, a password manager, …), for the fields still missing
+ * Any password, key or passphrase found in 1–3 may be a reference such as
+ * `vault:kv/data/lab/windows#password`: it is resolved through Vault's HTTP
+ * API when pod uses it (credentials/vault/), and only the reference is stored.
  * A Pulumi dynamic provider runs in a process of its own, so resources use
  * 1–3: a guest target's own fields, then pod:guest* stack config (read in
  * the provider's configure), then POD_GUEST_* (resources/shared/guest-defaults.ts);
@@ -15,6 +18,7 @@
  * are redacted wherever they might surface.
  */
 import type { Secret } from "../common/secret";
+import type { VaultConfigKey } from "./vault/settings";
 
 /** A vSphere connection as a caller gives it; every field is optional, the chain fills the rest. */
 export interface VsphereCredentialInput {
@@ -35,7 +39,8 @@ export type ProviderConfig = Partial<
     | "vsphereThumbprint"
     | "vsphereCaFile"
     | "vsphereInsecure"
-    | GuestConfigKey,
+    | GuestConfigKey
+    | VaultConfigKey,
     string
   >
 >;

@@ -8,6 +8,8 @@ import { Secret } from "../common/secret";
 import type { VsphereConnectOptions } from "../vsphere/session";
 import { type CredentialSources, GUEST_CONFIG_KEYS, type ProviderConfig, type VsphereCredentialInput } from "./sources";
 import { resolveTlsTrust, TRUST_FIELDS } from "./tls-trust";
+import { resolveSecret } from "./vault/resolve";
+import { VAULT_CONFIG_KEYS } from "./vault/settings";
 
 type Field = keyof VsphereCredentialInput;
 
@@ -24,7 +26,7 @@ const REQUIRED: Field[] = ["host", "user", "password"];
 
 /** Reads pod:vsphere* and pod:guest* from stack config (a dynamic provider's configure, or a Pulumi program's Config). */
 export function readProviderConfig(config: { get(key: string): string | undefined }): ProviderConfig {
-  const keys = [...Object.values(FIELDS).map(([key]) => key), ...GUEST_CONFIG_KEYS];
+  const keys = [...Object.values(FIELDS).map(([key]) => key), ...GUEST_CONFIG_KEYS, ...VAULT_CONFIG_KEYS];
   return Object.fromEntries(keys.flatMap((key) => (config.get(`pod:${key}`) ? [[key, config.get(`pod:${key}`)]] : [])));
 }
 
@@ -39,7 +41,9 @@ export async function resolveVsphereCredentials(sources: CredentialSources): Pro
     // A provider ranks below every documented source: it only fills fields none of them set.
     if (found) input = { ...input, ...gapsOnly(found, input, config, env) };
   }
-  return resolveVsphereFields(input, config, env);
+  const resolved = resolveVsphereFields(input, config, env);
+  // A vault: reference is read now, at use; the reference is what callers keep.
+  return { ...resolved, password: (await resolveSecret(resolved.password, { config, env })) ?? resolved.password };
 }
 
 /** Whether the chain names a vSphere endpoint at all (health reports "not configured" otherwise). */

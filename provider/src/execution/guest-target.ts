@@ -35,6 +35,13 @@ export const guestTargetSchema = z
       .optional()
       .describe("SSH private key (stored encrypted); else the file pod:guestKeyFile, else POD_GUEST_KEY_FILE names."),
     passphrase: z.string().min(1).meta({ secret: true }).optional().describe("Passphrase of the private key."),
+    certificate: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.',
+      ),
     hostKeys: z
       .array(z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be an OpenSSH fingerprint like "SHA256:…"'))
       .optional()
@@ -123,6 +130,7 @@ export function toGuestAccess(t: GuestTarget, vsphere?: VsphereConnectOptions): 
         ...(t.password ? { password: new Secret(t.password) } : {}),
         ...(t.privateKey ? { privateKey: new Secret(t.privateKey) } : {}),
         ...(t.passphrase ? { passphrase: secret(t.passphrase) } : {}),
+        ...(t.certificate ? { certificate: t.certificate } : {}),
         hostKey: {
           policy: t.hostKeyPolicy ?? "strict",
           ...(t.hostKeys?.length ? { fingerprints: t.hostKeys } : {}),

@@ -38,6 +38,12 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["guestKeyPassphrase"] = args?.guestKeyPassphrase ? pulumi.secret(args.guestKeyPassphrase) : undefined;
             resourceInputs["guestPassword"] = args?.guestPassword ? pulumi.secret(args.guestPassword) : undefined;
             resourceInputs["guestUser"] = args?.guestUser;
+            resourceInputs["vaultAddress"] = args?.vaultAddress;
+            resourceInputs["vaultCaFile"] = args?.vaultCaFile;
+            resourceInputs["vaultNamespace"] = args?.vaultNamespace;
+            resourceInputs["vaultRoleId"] = args?.vaultRoleId;
+            resourceInputs["vaultSecretId"] = args?.vaultSecretId ? pulumi.secret(args.vaultSecretId) : undefined;
+            resourceInputs["vaultToken"] = args?.vaultToken ? pulumi.secret(args.vaultToken) : undefined;
             resourceInputs["vsphereCaFile"] = args?.vsphereCaFile;
             resourceInputs["vsphereHost"] = args?.vsphereHost;
             resourceInputs["vsphereInsecure"] = pulumi.output(args?.vsphereInsecure).apply(JSON.stringify);
@@ -70,6 +76,30 @@ export interface ProviderArgs {
      * Guest user for targets that name none; else POD_GUEST_USER.
      */
     guestUser?: pulumi.Input<string | undefined>;
+    /**
+     * Vault's https address, for vault: secret references; else VAULT_ADDR.
+     */
+    vaultAddress?: pulumi.Input<string | undefined>;
+    /**
+     * PEM file of the CA that signed Vault's certificate; else VAULT_CACERT.
+     */
+    vaultCaFile?: pulumi.Input<string | undefined>;
+    /**
+     * Vault Enterprise namespace; else VAULT_NAMESPACE.
+     */
+    vaultNamespace?: pulumi.Input<string | undefined>;
+    /**
+     * AppRole role id; else VAULT_ROLE_ID.
+     */
+    vaultRoleId?: pulumi.Input<string | undefined>;
+    /**
+     * AppRole secret id (stored encrypted); else VAULT_SECRET_ID.
+     */
+    vaultSecretId?: pulumi.Input<string | undefined>;
+    /**
+     * Vault token (stored encrypted); else VAULT_TOKEN, then AppRole, then ~/.vault-token.
+     */
+    vaultToken?: pulumi.Input<string | undefined>;
     /**
      * PEM file of the CA(s) to trust for vSphere's certificate; else POD_VSPHERE_CA_FILE.
      */

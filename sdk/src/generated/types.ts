@@ -172,6 +172,8 @@ export interface GuestTarget {
   privateKey?: string;
   /** Passphrase of the private key. */
   passphrase?: string;
+  /** OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it. */
+  certificate?: string;
   /** Pinned SSH host key fingerprints; a PodVm's sshHostKeys. */
   hostKeys?: string[];
   /** SSH host key policy; "strict" by default (pinned keys or known_hosts). */

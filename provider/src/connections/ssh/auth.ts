@@ -9,6 +9,7 @@ import type { AuthenticationType } from "ssh2";
 import { utils } from "ssh2";
 import { PodError } from "../../common/errors";
 import { type Secret, toSecret } from "../../common/secret";
+import { withCertificate } from "./certificate";
 
 export interface SshAuthOptions {
   username: string;
@@ -18,6 +19,8 @@ export interface SshAuthOptions {
   /** Private key file; refused when group or others can access it. */
   privateKeyPath?: string;
   passphrase?: string | Secret;
+  /** An OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"), e.g. signed by Vault. */
+  certificate?: string;
   /** ssh-agent socket path, or true for $SSH_AUTH_SOCK. */
   agent?: string | true;
 }
@@ -109,7 +112,9 @@ export async function resolveAuth(options: SshAuthOptions): Promise<ResolvedAuth
   if (options.privateKey !== undefined) {
     const pk = options.privateKey;
     const content = typeof pk === "string" || Buffer.isBuffer(pk) ? pk : pk.reveal();
-    attempts.push({ type: "publickey", username, key: parsePrivateKey(content, passphrase, "(inline)") });
+    const key = parsePrivateKey(content, passphrase, "(inline)");
+    const presented = options.certificate ? withCertificate(key, options.certificate) : key;
+    attempts.push({ type: "publickey", username, key: presented });
   }
   if (options.password !== undefined) {
     const password = toSecret(options.password).reveal();

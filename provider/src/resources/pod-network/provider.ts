@@ -14,7 +14,7 @@ import { isGuestUnreachable, resourceError } from "../shared/errors";
 import { guestTargetFailures, withGuestDefaults } from "../shared/guest-defaults";
 import { configureRuntime, sharedRuntime } from "../shared/runtime";
 import { checkInputs } from "../shared/validate";
-import { type ProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
+import { type ProviderConfig, resolveVsphereConnectionAtUse } from "../shared/vsphere-connection";
 import { type PodNetworkInputs, type PodNetworkOutputs, podNetworkInputsSchema } from "./args";
 import { diffPodNetwork } from "./diff";
 import { declarationOf, inputsFromOutputs, recordOf, toOutputs } from "./state";
@@ -33,18 +33,18 @@ export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNe
   /** The engine's context for one step: vSphere and the guest reached with these inputs' credentials. */
   #context(inputs: PodNetworkInputs): NetworkContext {
     const runtime = this.#runtime;
-    const vsphere = () => resolveVsphereConnection(inputs.connection, this.#config);
+    const vsphere = () => resolveVsphereConnectionAtUse(inputs.connection, this.#config);
     return {
       runtime,
       changes: runtime.tracker(urnOf(inputs)),
-      vsphere: (fn) => runtime.vsphere(vsphere(), fn),
+      vsphere: async (fn) => runtime.vsphere(await vsphere(), fn),
       guest: async (decl, reachedAt, fn) => {
         if (!inputs.target)
           throw new PodError("INVALID_INPUT", "Guest interfaces need a target.", { fix: "Set target." });
         const target = await withGuestDefaults(inputs.target, this.#config);
         if (target.transport !== "guestops") return withGuestTarget(runtime, target, undefined, reachedAt, fn);
         const full = { ...target, vmId: target.vmId ?? decl.vm };
-        const connection = resolveVsphereConnection(target.vsphere ?? inputs.connection, this.#config);
+        const connection = await resolveVsphereConnectionAtUse(target.vsphere ?? inputs.connection, this.#config);
         return withGuestTarget(runtime, full, connection, reachedAt, fn);
       },
       isUnreachable: isGuestUnreachable,

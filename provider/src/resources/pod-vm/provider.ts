@@ -9,7 +9,7 @@ import { urnOf } from "../shared/audit";
 import { resourceError } from "../shared/errors";
 import { configureRuntime, sharedRuntime } from "../shared/runtime";
 import { checkInputs } from "../shared/validate";
-import { type ProviderConfig, resolveVsphereConnection } from "../shared/vsphere-connection";
+import { type ProviderConfig, resolveVsphereConnectionAtUse } from "../shared/vsphere-connection";
 import { type PodVmInputs, type PodVmOutputs, podVmInputsSchema } from "./args";
 import { diffPodVm, updateAction } from "./diff";
 import { type GuestFacts, guestFailures, probeGuest, vsphereFacts } from "./guest-probe";
@@ -118,7 +118,7 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
     fn: (infra: VsphereInfra, connection: VsphereConnectOptions) => Promise<T>,
   ): Promise<T> {
     try {
-      const connection = resolveVsphereConnection(inputs.connection, this.#config);
+      const connection = await resolveVsphereConnectionAtUse(inputs.connection, this.#config);
       const rest = () => RestClient.connect(connection);
       return await this.#runtime.vsphere(connection, (session) => fn(new VsphereInfra(session, rest), connection));
     } catch (error) {

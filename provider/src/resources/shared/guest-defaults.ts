@@ -14,6 +14,7 @@ import { Secret } from "../../common/secret";
 import { checkKeyFilePermissions } from "../../connections/ssh/auth";
 import { resolveGuestLogin } from "../../credentials/guest";
 import type { GuestConfigKey, ProviderConfig } from "../../credentials/sources";
+import { resolveTargetSecrets } from "../../credentials/vault/resolve";
 import type { GuestTarget } from "../../execution/guest-target";
 import type { CheckFailure } from "./validate";
 
@@ -91,8 +92,10 @@ export async function withGuestDefaults(
     throw new PodError("INVALID_INPUT", `The guest target lacks ${field}.`, { fix });
   }
   const { target: merged, keyFile } = mergeGuestTarget(target, config, env);
-  if (!keyFile) return merged;
+  // vault: references (in the target or in pod:guest* / POD_GUEST_*) are read now, for this step only.
+  const resolved = await resolveTargetSecrets(merged, { config, env });
+  if (!keyFile) return resolved;
   // A key the user named is checked now: a too-open file is an error, as everywhere in pod.
   await checkKeyFilePermissions(keyFile);
-  return { ...merged, privateKey: await readFile(keyFile, "utf8") };
+  return { ...resolved, privateKey: await readFile(keyFile, "utf8") };
 }

@@ -29,6 +29,12 @@ func NewProvider(ctx *pulumi.Context,
 	if args.GuestPassword != nil {
 		args.GuestPassword = pulumi.ToSecret(args.GuestPassword).(pulumi.StringPtrInput)
 	}
+	if args.VaultSecretId != nil {
+		args.VaultSecretId = pulumi.ToSecret(args.VaultSecretId).(pulumi.StringPtrInput)
+	}
+	if args.VaultToken != nil {
+		args.VaultToken = pulumi.ToSecret(args.VaultToken).(pulumi.StringPtrInput)
+	}
 	if args.VspherePassword != nil {
 		args.VspherePassword = pulumi.ToSecret(args.VspherePassword).(pulumi.StringPtrInput)
 	}
@@ -50,6 +56,18 @@ type providerArgs struct {
 	GuestPassword *string `pulumi:"guestPassword"`
 	// Guest user for targets that name none; else POD_GUEST_USER.
 	GuestUser *string `pulumi:"guestUser"`
+	// Vault's https address, for vault: secret references; else VAULT_ADDR.
+	VaultAddress *string `pulumi:"vaultAddress"`
+	// PEM file of the CA that signed Vault's certificate; else VAULT_CACERT.
+	VaultCaFile *string `pulumi:"vaultCaFile"`
+	// Vault Enterprise namespace; else VAULT_NAMESPACE.
+	VaultNamespace *string `pulumi:"vaultNamespace"`
+	// AppRole role id; else VAULT_ROLE_ID.
+	VaultRoleId *string `pulumi:"vaultRoleId"`
+	// AppRole secret id (stored encrypted); else VAULT_SECRET_ID.
+	VaultSecretId *string `pulumi:"vaultSecretId"`
+	// Vault token (stored encrypted); else VAULT_TOKEN, then AppRole, then ~/.vault-token.
+	VaultToken *string `pulumi:"vaultToken"`
 	// PEM file of the CA(s) to trust for vSphere's certificate; else POD_VSPHERE_CA_FILE.
 	VsphereCaFile *string `pulumi:"vsphereCaFile"`
 	// vCenter or ESXi address: "host" or "host:port"; else POD_VSPHERE_HOST.
@@ -74,6 +92,18 @@ type ProviderArgs struct {
 	GuestPassword pulumi.StringPtrInput
 	// Guest user for targets that name none; else POD_GUEST_USER.
 	GuestUser pulumi.StringPtrInput
+	// Vault's https address, for vault: secret references; else VAULT_ADDR.
+	VaultAddress pulumi.StringPtrInput
+	// PEM file of the CA that signed Vault's certificate; else VAULT_CACERT.
+	VaultCaFile pulumi.StringPtrInput
+	// Vault Enterprise namespace; else VAULT_NAMESPACE.
+	VaultNamespace pulumi.StringPtrInput
+	// AppRole role id; else VAULT_ROLE_ID.
+	VaultRoleId pulumi.StringPtrInput
+	// AppRole secret id (stored encrypted); else VAULT_SECRET_ID.
+	VaultSecretId pulumi.StringPtrInput
+	// Vault token (stored encrypted); else VAULT_TOKEN, then AppRole, then ~/.vault-token.
+	VaultToken pulumi.StringPtrInput
 	// PEM file of the CA(s) to trust for vSphere's certificate; else POD_VSPHERE_CA_FILE.
 	VsphereCaFile pulumi.StringPtrInput
 	// vCenter or ESXi address: "host" or "host:port"; else POD_VSPHERE_HOST.

@@ -1190,6 +1190,8 @@ type GuestTarget struct {
 	Auth *WinrmAuth `pulumi:"auth"`
 	// WinRM HTTPS: CA file to trust.
 	CaFile *string `pulumi:"caFile"`
+	// OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.
+	Certificate *string `pulumi:"certificate"`
 	// Docker: the container id or name.
 	Container *string `pulumi:"container"`
 	// SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
@@ -1253,6 +1255,8 @@ type GuestTargetArgs struct {
 	Auth WinrmAuthPtrInput `pulumi:"auth"`
 	// WinRM HTTPS: CA file to trust.
 	CaFile pulumi.StringPtrInput `pulumi:"caFile"`
+	// OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.
+	Certificate pulumi.StringPtrInput `pulumi:"certificate"`
 	// Docker: the container id or name.
 	Container pulumi.StringPtrInput `pulumi:"container"`
 	// SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
@@ -1388,6 +1392,11 @@ func (o GuestTargetOutput) Auth() WinrmAuthPtrOutput {
 // WinRM HTTPS: CA file to trust.
 func (o GuestTargetOutput) CaFile() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v GuestTarget) *string { return v.CaFile }).(pulumi.StringPtrOutput)
+}
+
+// OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.
+func (o GuestTargetOutput) Certificate() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GuestTarget) *string { return v.Certificate }).(pulumi.StringPtrOutput)
 }
 
 // Docker: the container id or name.
@@ -1546,6 +1555,16 @@ func (o GuestTargetPtrOutput) CaFile() pulumi.StringPtrOutput {
 			return nil
 		}
 		return v.CaFile
+	}).(pulumi.StringPtrOutput)
+}
+
+// OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.
+func (o GuestTargetPtrOutput) Certificate() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GuestTarget) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Certificate
 	}).(pulumi.StringPtrOutput)
 }
 

@@ -52,6 +52,72 @@ Object.defineProperty(exports, "guestUser", {
 });
 
 /**
+ * Vault's https address, for vault: secret references; else VAULT_ADDR.
+ */
+export declare const vaultAddress: string | undefined;
+Object.defineProperty(exports, "vaultAddress", {
+    get() {
+        return __config.get("vaultAddress");
+    },
+    enumerable: true,
+});
+
+/**
+ * PEM file of the CA that signed Vault's certificate; else VAULT_CACERT.
+ */
+export declare const vaultCaFile: string | undefined;
+Object.defineProperty(exports, "vaultCaFile", {
+    get() {
+        return __config.get("vaultCaFile");
+    },
+    enumerable: true,
+});
+
+/**
+ * Vault Enterprise namespace; else VAULT_NAMESPACE.
+ */
+export declare const vaultNamespace: string | undefined;
+Object.defineProperty(exports, "vaultNamespace", {
+    get() {
+        return __config.get("vaultNamespace");
+    },
+    enumerable: true,
+});
+
+/**
+ * AppRole role id; else VAULT_ROLE_ID.
+ */
+export declare const vaultRoleId: string | undefined;
+Object.defineProperty(exports, "vaultRoleId", {
+    get() {
+        return __config.get("vaultRoleId");
+    },
+    enumerable: true,
+});
+
+/**
+ * AppRole secret id (stored encrypted); else VAULT_SECRET_ID.
+ */
+export declare const vaultSecretId: string | undefined;
+Object.defineProperty(exports, "vaultSecretId", {
+    get() {
+        return __config.get("vaultSecretId");
+    },
+    enumerable: true,
+});
+
+/**
+ * Vault token (stored encrypted); else VAULT_TOKEN, then AppRole, then ~/.vault-token.
+ */
+export declare const vaultToken: string | undefined;
+Object.defineProperty(exports, "vaultToken", {
+    get() {
+        return __config.get("vaultToken");
+    },
+    enumerable: true,
+});
+
+/**
  * PEM file of the CA(s) to trust for vSphere's certificate; else POD_VSPHERE_CA_FILE.
  */
 export declare const vsphereCaFile: string | undefined;

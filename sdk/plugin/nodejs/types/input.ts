@@ -153,6 +153,10 @@ export interface GuestTargetArgs {
      */
     caFile?: pulumi.Input<string | undefined>;
     /**
+     * OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.
+     */
+    certificate?: pulumi.Input<string | undefined>;
+    /**
      * Docker: the container id or name.
      */
     container?: pulumi.Input<string | undefined>;

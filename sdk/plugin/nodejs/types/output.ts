@@ -235,6 +235,10 @@ export interface GuestTarget {
      */
     caFile?: string;
     /**
+     * OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.
+     */
+    certificate?: string;
+    /**
      * Docker: the container id or name.
      */
     container?: string;

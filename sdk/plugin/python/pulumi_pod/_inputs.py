@@ -629,6 +629,10 @@ class GuestTargetArgsDict(TypedDict):
     """
     WinRM HTTPS: CA file to trust.
     """
+    certificate: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.
+    """
     container: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     Docker: the container id or name.
@@ -720,6 +724,7 @@ class GuestTargetArgs:
                  agent: pulumi.Input[Optional[_builtins.bool]] = None,
                  auth: pulumi.Input[Optional['WinrmAuth']] = None,
                  ca_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 certificate: pulumi.Input[Optional[_builtins.str]] = None,
                  container: pulumi.Input[Optional[_builtins.str]] = None,
                  dial_error_limit: pulumi.Input[Optional[_builtins.int]] = None,
                  host: pulumi.Input[Optional[_builtins.str]] = None,
@@ -747,6 +752,7 @@ class GuestTargetArgs:
         :param pulumi.Input[_builtins.bool] agent: SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
         :param pulumi.Input['WinrmAuth'] auth: WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
         :param pulumi.Input[_builtins.str] ca_file: WinRM HTTPS: CA file to trust.
+        :param pulumi.Input[_builtins.str] certificate: OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.
         :param pulumi.Input[_builtins.str] container: Docker: the container id or name.
         :param pulumi.Input[_builtins.int] dial_error_limit: SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
         :param pulumi.Input[_builtins.str] host: Guest address (ssh, winrm); typically a PodVm's ipAddress.
@@ -775,6 +781,8 @@ class GuestTargetArgs:
             pulumi.set(__self__, "auth", auth)
         if ca_file is not None:
             pulumi.set(__self__, "ca_file", ca_file)
+        if certificate is not None:
+            pulumi.set(__self__, "certificate", certificate)
         if container is not None:
             pulumi.set(__self__, "container", container)
         if dial_error_limit is not None:
@@ -853,6 +861,18 @@ class GuestTargetArgs:
     @ca_file.setter
     def ca_file(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "ca_file", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def certificate(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.
+        """
+        return pulumi.get(self, "certificate")
+
+    @certificate.setter
+    def certificate(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "certificate", value)
 
     @_builtins.property
     @pulumi.getter

@@ -749,6 +749,7 @@ class GuestTarget(dict):
                  agent: Optional[_builtins.bool] = None,
                  auth: Optional['WinrmAuth'] = None,
                  ca_file: Optional[_builtins.str] = None,
+                 certificate: Optional[_builtins.str] = None,
                  container: Optional[_builtins.str] = None,
                  dial_error_limit: Optional[_builtins.int] = None,
                  host: Optional[_builtins.str] = None,
@@ -776,6 +777,7 @@ class GuestTarget(dict):
         :param _builtins.bool agent: SSH: also try the keys of the SSH agent at $SSH_AUTH_SOCK.
         :param 'WinrmAuth' auth: WinRM authentication: "ntlm" (default) or "kerberos" (SPNEGO; over http every message is encrypted with the Kerberos session).
         :param _builtins.str ca_file: WinRM HTTPS: CA file to trust.
+        :param _builtins.str certificate: OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.
         :param _builtins.str container: Docker: the container id or name.
         :param _builtins.int dial_error_limit: SSH: dial attempts in all before giving up (10 by default; -1 = no limit).
         :param _builtins.str host: Guest address (ssh, winrm); typically a PodVm's ipAddress.
@@ -804,6 +806,8 @@ class GuestTarget(dict):
             pulumi.set(__self__, "auth", auth)
         if ca_file is not None:
             pulumi.set(__self__, "ca_file", ca_file)
+        if certificate is not None:
+            pulumi.set(__self__, "certificate", certificate)
         if container is not None:
             pulumi.set(__self__, "container", container)
         if dial_error_limit is not None:
@@ -870,6 +874,14 @@ class GuestTarget(dict):
         WinRM HTTPS: CA file to trust.
         """
         return pulumi.get(self, "ca_file")
+
+    @_builtins.property
+    @pulumi.getter
+    def certificate(self) -> Optional[_builtins.str]:
+        """
+        OpenSSH user certificate for privateKey ("ssh-ed25519-cert-v01@openssh.com AAAA…"). With privateKey "vault:<mount>/sign/<role>" pod makes a fresh key per use and has Vault sign it.
+        """
+        return pulumi.get(self, "certificate")
 
     @_builtins.property
     @pulumi.getter

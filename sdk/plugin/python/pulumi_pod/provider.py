@@ -23,6 +23,12 @@ class ProviderArgs:
                  guest_key_passphrase: pulumi.Input[Optional[_builtins.str]] = None,
                  guest_password: pulumi.Input[Optional[_builtins.str]] = None,
                  guest_user: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_address: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_ca_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_namespace: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_role_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_secret_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_token: pulumi.Input[Optional[_builtins.str]] = None,
                  vsphere_ca_file: pulumi.Input[Optional[_builtins.str]] = None,
                  vsphere_host: pulumi.Input[Optional[_builtins.str]] = None,
                  vsphere_insecure: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -36,6 +42,12 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] guest_key_passphrase: Passphrase of guestKeyFile (stored encrypted); else POD_GUEST_KEY_PASSPHRASE.
         :param pulumi.Input[_builtins.str] guest_password: Guest password for targets that give none (stored encrypted); else POD_GUEST_PASSWORD.
         :param pulumi.Input[_builtins.str] guest_user: Guest user for targets that name none; else POD_GUEST_USER.
+        :param pulumi.Input[_builtins.str] vault_address: Vault's https address, for vault: secret references; else VAULT_ADDR.
+        :param pulumi.Input[_builtins.str] vault_ca_file: PEM file of the CA that signed Vault's certificate; else VAULT_CACERT.
+        :param pulumi.Input[_builtins.str] vault_namespace: Vault Enterprise namespace; else VAULT_NAMESPACE.
+        :param pulumi.Input[_builtins.str] vault_role_id: AppRole role id; else VAULT_ROLE_ID.
+        :param pulumi.Input[_builtins.str] vault_secret_id: AppRole secret id (stored encrypted); else VAULT_SECRET_ID.
+        :param pulumi.Input[_builtins.str] vault_token: Vault token (stored encrypted); else VAULT_TOKEN, then AppRole, then ~/.vault-token.
         :param pulumi.Input[_builtins.str] vsphere_ca_file: PEM file of the CA(s) to trust for vSphere's certificate; else POD_VSPHERE_CA_FILE.
         :param pulumi.Input[_builtins.str] vsphere_host: vCenter or ESXi address: "host" or "host:port"; else POD_VSPHERE_HOST.
         :param pulumi.Input[_builtins.bool] vsphere_insecure: Skip TLS verification of vSphere (labs only; a pinned thumbprint or CA file wins).
@@ -51,6 +63,18 @@ class ProviderArgs:
             pulumi.set(__self__, "guest_password", guest_password)
         if guest_user is not None:
             pulumi.set(__self__, "guest_user", guest_user)
+        if vault_address is not None:
+            pulumi.set(__self__, "vault_address", vault_address)
+        if vault_ca_file is not None:
+            pulumi.set(__self__, "vault_ca_file", vault_ca_file)
+        if vault_namespace is not None:
+            pulumi.set(__self__, "vault_namespace", vault_namespace)
+        if vault_role_id is not None:
+            pulumi.set(__self__, "vault_role_id", vault_role_id)
+        if vault_secret_id is not None:
+            pulumi.set(__self__, "vault_secret_id", vault_secret_id)
+        if vault_token is not None:
+            pulumi.set(__self__, "vault_token", vault_token)
         if vsphere_ca_file is not None:
             pulumi.set(__self__, "vsphere_ca_file", vsphere_ca_file)
         if vsphere_host is not None:
@@ -111,6 +135,78 @@ class ProviderArgs:
     @guest_user.setter
     def guest_user(self, value: pulumi.Input[Optional[_builtins.str]]):
         pulumi.set(self, "guest_user", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vaultAddress")
+    def vault_address(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Vault's https address, for vault: secret references; else VAULT_ADDR.
+        """
+        return pulumi.get(self, "vault_address")
+
+    @vault_address.setter
+    def vault_address(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "vault_address", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vaultCaFile")
+    def vault_ca_file(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        PEM file of the CA that signed Vault's certificate; else VAULT_CACERT.
+        """
+        return pulumi.get(self, "vault_ca_file")
+
+    @vault_ca_file.setter
+    def vault_ca_file(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "vault_ca_file", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vaultNamespace")
+    def vault_namespace(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Vault Enterprise namespace; else VAULT_NAMESPACE.
+        """
+        return pulumi.get(self, "vault_namespace")
+
+    @vault_namespace.setter
+    def vault_namespace(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "vault_namespace", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vaultRoleId")
+    def vault_role_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        AppRole role id; else VAULT_ROLE_ID.
+        """
+        return pulumi.get(self, "vault_role_id")
+
+    @vault_role_id.setter
+    def vault_role_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "vault_role_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vaultSecretId")
+    def vault_secret_id(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        AppRole secret id (stored encrypted); else VAULT_SECRET_ID.
+        """
+        return pulumi.get(self, "vault_secret_id")
+
+    @vault_secret_id.setter
+    def vault_secret_id(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "vault_secret_id", value)
+
+    @_builtins.property
+    @pulumi.getter(name="vaultToken")
+    def vault_token(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Vault token (stored encrypted); else VAULT_TOKEN, then AppRole, then ~/.vault-token.
+        """
+        return pulumi.get(self, "vault_token")
+
+    @vault_token.setter
+    def vault_token(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "vault_token", value)
 
     @_builtins.property
     @pulumi.getter(name="vsphereCaFile")
@@ -195,6 +291,12 @@ class Provider(pulumi.ProviderResource):
                  guest_key_passphrase: pulumi.Input[Optional[_builtins.str]] = None,
                  guest_password: pulumi.Input[Optional[_builtins.str]] = None,
                  guest_user: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_address: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_ca_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_namespace: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_role_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_secret_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_token: pulumi.Input[Optional[_builtins.str]] = None,
                  vsphere_ca_file: pulumi.Input[Optional[_builtins.str]] = None,
                  vsphere_host: pulumi.Input[Optional[_builtins.str]] = None,
                  vsphere_insecure: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -211,6 +313,12 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] guest_key_passphrase: Passphrase of guestKeyFile (stored encrypted); else POD_GUEST_KEY_PASSPHRASE.
         :param pulumi.Input[_builtins.str] guest_password: Guest password for targets that give none (stored encrypted); else POD_GUEST_PASSWORD.
         :param pulumi.Input[_builtins.str] guest_user: Guest user for targets that name none; else POD_GUEST_USER.
+        :param pulumi.Input[_builtins.str] vault_address: Vault's https address, for vault: secret references; else VAULT_ADDR.
+        :param pulumi.Input[_builtins.str] vault_ca_file: PEM file of the CA that signed Vault's certificate; else VAULT_CACERT.
+        :param pulumi.Input[_builtins.str] vault_namespace: Vault Enterprise namespace; else VAULT_NAMESPACE.
+        :param pulumi.Input[_builtins.str] vault_role_id: AppRole role id; else VAULT_ROLE_ID.
+        :param pulumi.Input[_builtins.str] vault_secret_id: AppRole secret id (stored encrypted); else VAULT_SECRET_ID.
+        :param pulumi.Input[_builtins.str] vault_token: Vault token (stored encrypted); else VAULT_TOKEN, then AppRole, then ~/.vault-token.
         :param pulumi.Input[_builtins.str] vsphere_ca_file: PEM file of the CA(s) to trust for vSphere's certificate; else POD_VSPHERE_CA_FILE.
         :param pulumi.Input[_builtins.str] vsphere_host: vCenter or ESXi address: "host" or "host:port"; else POD_VSPHERE_HOST.
         :param pulumi.Input[_builtins.bool] vsphere_insecure: Skip TLS verification of vSphere (labs only; a pinned thumbprint or CA file wins).
@@ -246,6 +354,12 @@ class Provider(pulumi.ProviderResource):
                  guest_key_passphrase: pulumi.Input[Optional[_builtins.str]] = None,
                  guest_password: pulumi.Input[Optional[_builtins.str]] = None,
                  guest_user: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_address: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_ca_file: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_namespace: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_role_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_secret_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 vault_token: pulumi.Input[Optional[_builtins.str]] = None,
                  vsphere_ca_file: pulumi.Input[Optional[_builtins.str]] = None,
                  vsphere_host: pulumi.Input[Optional[_builtins.str]] = None,
                  vsphere_insecure: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -265,6 +379,12 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["guest_key_passphrase"] = None if guest_key_passphrase is None else pulumi.Output.secret(guest_key_passphrase)
             __props__.__dict__["guest_password"] = None if guest_password is None else pulumi.Output.secret(guest_password)
             __props__.__dict__["guest_user"] = guest_user
+            __props__.__dict__["vault_address"] = vault_address
+            __props__.__dict__["vault_ca_file"] = vault_ca_file
+            __props__.__dict__["vault_namespace"] = vault_namespace
+            __props__.__dict__["vault_role_id"] = vault_role_id
+            __props__.__dict__["vault_secret_id"] = None if vault_secret_id is None else pulumi.Output.secret(vault_secret_id)
+            __props__.__dict__["vault_token"] = None if vault_token is None else pulumi.Output.secret(vault_token)
             __props__.__dict__["vsphere_ca_file"] = vsphere_ca_file
             __props__.__dict__["vsphere_host"] = vsphere_host
             __props__.__dict__["vsphere_insecure"] = pulumi.Output.from_input(vsphere_insecure).apply(pulumi.runtime.to_json) if vsphere_insecure is not None else None

@@ -31,6 +31,36 @@ func GetGuestUser(ctx *pulumi.Context) string {
 	return config.Get(ctx, "pod:guestUser")
 }
 
+// Vault's https address, for vault: secret references; else VAULT_ADDR.
+func GetVaultAddress(ctx *pulumi.Context) string {
+	return config.Get(ctx, "pod:vaultAddress")
+}
+
+// PEM file of the CA that signed Vault's certificate; else VAULT_CACERT.
+func GetVaultCaFile(ctx *pulumi.Context) string {
+	return config.Get(ctx, "pod:vaultCaFile")
+}
+
+// Vault Enterprise namespace; else VAULT_NAMESPACE.
+func GetVaultNamespace(ctx *pulumi.Context) string {
+	return config.Get(ctx, "pod:vaultNamespace")
+}
+
+// AppRole role id; else VAULT_ROLE_ID.
+func GetVaultRoleId(ctx *pulumi.Context) string {
+	return config.Get(ctx, "pod:vaultRoleId")
+}
+
+// AppRole secret id (stored encrypted); else VAULT_SECRET_ID.
+func GetVaultSecretId(ctx *pulumi.Context) string {
+	return config.Get(ctx, "pod:vaultSecretId")
+}
+
+// Vault token (stored encrypted); else VAULT_TOKEN, then AppRole, then ~/.vault-token.
+func GetVaultToken(ctx *pulumi.Context) string {
+	return config.Get(ctx, "pod:vaultToken")
+}
+
 // PEM file of the CA(s) to trust for vSphere's certificate; else POD_VSPHERE_CA_FILE.
 func GetVsphereCaFile(ctx *pulumi.Context) string {
 	return config.Get(ctx, "pod:vsphereCaFile")

@@ -34,6 +34,36 @@ guestUser: Optional[str]
 Guest user for targets that name none; else POD_GUEST_USER.
 """
 
+vaultAddress: Optional[str]
+"""
+Vault's https address, for vault: secret references; else VAULT_ADDR.
+"""
+
+vaultCaFile: Optional[str]
+"""
+PEM file of the CA that signed Vault's certificate; else VAULT_CACERT.
+"""
+
+vaultNamespace: Optional[str]
+"""
+Vault Enterprise namespace; else VAULT_NAMESPACE.
+"""
+
+vaultRoleId: Optional[str]
+"""
+AppRole role id; else VAULT_ROLE_ID.
+"""
+
+vaultSecretId: Optional[str]
+"""
+AppRole secret id (stored encrypted); else VAULT_SECRET_ID.
+"""
+
+vaultToken: Optional[str]
+"""
+Vault token (stored encrypted); else VAULT_TOKEN, then AppRole, then ~/.vault-token.
+"""
+
 vsphereCaFile: Optional[str]
 """
 PEM file of the CA(s) to trust for vSphere's certificate; else POD_VSPHERE_CA_FILE.

@@ -49,6 +49,48 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('guestUser')
 
     @_builtins.property
+    def vault_address(self) -> Optional[str]:
+        """
+        Vault's https address, for vault: secret references; else VAULT_ADDR.
+        """
+        return __config__.get('vaultAddress')
+
+    @_builtins.property
+    def vault_ca_file(self) -> Optional[str]:
+        """
+        PEM file of the CA that signed Vault's certificate; else VAULT_CACERT.
+        """
+        return __config__.get('vaultCaFile')
+
+    @_builtins.property
+    def vault_namespace(self) -> Optional[str]:
+        """
+        Vault Enterprise namespace; else VAULT_NAMESPACE.
+        """
+        return __config__.get('vaultNamespace')
+
+    @_builtins.property
+    def vault_role_id(self) -> Optional[str]:
+        """
+        AppRole role id; else VAULT_ROLE_ID.
+        """
+        return __config__.get('vaultRoleId')
+
+    @_builtins.property
+    def vault_secret_id(self) -> Optional[str]:
+        """
+        AppRole secret id (stored encrypted); else VAULT_SECRET_ID.
+        """
+        return __config__.get('vaultSecretId')
+
+    @_builtins.property
+    def vault_token(self) -> Optional[str]:
+        """
+        Vault token (stored encrypted); else VAULT_TOKEN, then AppRole, then ~/.vault-token.
+        """
+        return __config__.get('vaultToken')
+
+    @_builtins.property
     def vsphere_ca_file(self) -> Optional[str]:
         """
         PEM file of the CA(s) to trust for vSphere's certificate; else POD_VSPHERE_CA_FILE.
