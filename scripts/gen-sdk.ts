@@ -13,7 +13,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { RESOURCES, type ResourceEntry, TYPE_NAMES } from "./resources";
-import { docComment, TypeEmitter } from "./sdk-types";
+import { ASSET_OR_ARCHIVE, docComment, TypeEmitter } from "./sdk-types";
 
 type Json = { [key: string]: unknown };
 
@@ -46,7 +46,7 @@ function resourceFile(r: ResourceEntry, types: TypeEmitter): string {
   const onRequest = [...(r.secretOutputsOnRequest ?? [])];
 
   const args = inputFields.map(
-    (f) => `${docComment(f.description, "  ")}  ${f.name}${f.optional ? "?" : ""}: DeepInput<${f.type}>;\n`,
+    (f) => `${docComment(f.description, "  ")}  ${f.name}${f.optional ? "?" : ""}: ${inputType(f.type)};\n`,
   );
   if (onRequest.length) {
     args.push(
@@ -92,6 +92,14 @@ function resourceFile(r: ResourceEntry, types: TypeEmitter): string {
   ].join("");
 }
 
+/**
+ * An input's SDK type. Pulumi's Asset and Archive classes have no public
+ * instance members, so every object type extends them structurally: they are
+ * named here, not told apart inside DeepInput.
+ */
+function inputType(type: string): string {
+  return type === ASSET_OR_ARCHIVE ? `pulumi.Input<${type}>` : `DeepInput<${type}>`;
+}
 /** Biome's formatting of `text` as if it were `file`, so the check compares like with like. */
 function format(file: string, text: string): string {
   const r = spawnSync(join(root, "node_modules/.bin/biome"), ["format", `--stdin-file-path=${file}`], {

@@ -13,6 +13,8 @@ export interface Field {
   description: string | undefined;
 }
 
+/** The SDK type of an input whose zod schema carries meta `pulumiType: "AssetOrArchive"`. */
+export const ASSET_OR_ARCHIVE = "pulumi.asset.Asset | pulumi.asset.Archive";
 /** A doc comment at `indent`, or nothing when there is no text. */
 export function docComment(text: string | undefined, indent = ""): string {
   if (!text) return "";
@@ -34,7 +36,7 @@ export class TypeEmitter {
   /** The TypeScript type of a property node; `typeName` names an object met there. */
   type(node: Json, typeName: string): string {
     // A Pulumi asset or archive (zod meta pulumiType): the SDK's own classes.
-    if (node.pulumiType === "AssetOrArchive") return "pulumi.asset.Asset | pulumi.asset.Archive";
+    if (node.pulumiType === "AssetOrArchive") return ASSET_OR_ARCHIVE;
     const anyOf = (node.anyOf ?? node.oneOf) as Json[] | undefined;
     if (anyOf) {
       const parts = anyOf.map((n, i) => this.type(n, anyOf.length > 1 ? `${typeName}${i}` : typeName));

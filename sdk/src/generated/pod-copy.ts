@@ -9,7 +9,7 @@ export interface PodCopyArgs {
   /** How to reach the guest. */
   target: DeepInput<GuestTarget>;
   /** What to copy: a FileAsset or StringAsset (one file, written at remotePath), a FileArchive of a folder (its tree, under remotePath) or of an archive file (copied as is, not unpacked), or an AssetArchive (its entries, under remotePath). */
-  source?: DeepInput<pulumi.asset.Asset | pulumi.asset.Archive>;
+  source?: pulumi.Input<pulumi.asset.Asset | pulumi.asset.Archive>;
   /** Or a local file or folder to copy (relative to the program's folder); give source or localPath. */
   localPath?: DeepInput<string>;
   /** Absolute path in the guest: the file itself for a one-file source, the folder the tree goes in otherwise. Refused when relative or with . or .. segments. */
