@@ -13,7 +13,7 @@ import type { MoRef, VsphereSession } from "../../provider/src/vsphere/session";
 import { readVm } from "../../provider/src/vsphere/vm-info";
 import { powerOff } from "../../provider/src/vsphere/vm-ops";
 import { createLabNetwork, type GuestContainer, type LabNetwork, startGuest } from "../support/guest-container";
-import { requireLab } from "../support/lab-env";
+import { requireLab, vsphereConnectionOf } from "../support/lab-env";
 import { createLabVm, type LabVm } from "../support/lab-vm";
 import { RecordingConnection } from "../support/recording-connection";
 import { labSession, uniqueName } from "../support/vsphere";
@@ -379,12 +379,7 @@ describe("lab: PodNetwork port group and NIC in vcsim", function () {
   this.timeout(180_000);
   const lab = requireLab();
   const provider = new PodNetworkProvider();
-  const connection = {
-    host: lab.vsphereHost,
-    user: lab.vsphereUser,
-    password: lab.vspherePassword,
-    caFile: lab.caFile,
-  };
+  const connection = vsphereConnectionOf(lab);
   let session: VsphereSession;
   let vm: MoRef | undefined;
   let labVm: LabVm | undefined;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import Docker from "dockerode";
 import type { PodVmInputs, PodVmOutputs } from "../../provider/src/resources/pod-vm/args";
 import { PodVmProvider } from "../../provider/src/resources/pod-vm/provider";
-import { requireLab } from "../support/lab-env";
+import { requireLab, vsphereConnectionOf } from "../support/lab-env";
 import { rawProps, vmByName } from "../support/vcsim-vm";
 import { uniqueName } from "../support/vsphere";
 
@@ -24,12 +24,7 @@ interface CustomizationInfo {
 describe("PodVm guest customization against vcsim", () => {
   const lab = requireLab();
   const provider = new PodVmProvider();
-  const connection = {
-    host: lab.vsphereHost,
-    user: lab.vsphereUser,
-    password: lab.vspherePassword,
-    caFile: lab.caFile,
-  };
+  const connection = vsphereConnectionOf(lab);
   const made: [string, PodVmOutputs][] = [];
   after(async () => {
     for (const [id, outs] of made) await provider.delete(id, outs).catch(() => undefined);

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import type { PodVmInputs, PodVmOutputs } from "../../provider/src/resources/pod-vm/args";
 import { PodVmProvider } from "../../provider/src/resources/pod-vm/provider";
 import { KB_PER_GB } from "../../provider/src/vsphere/disks";
-import { requireLab } from "../support/lab-env";
+import { requireLab, vsphereConnectionOf } from "../support/lab-env";
 import { createLocalDatastore, rawDisks, vmByName, vmdkIn } from "../support/vcsim-vm";
 import { uniqueName } from "../support/vsphere";
 
@@ -16,12 +16,7 @@ import { uniqueName } from "../support/vsphere";
 describe("PodVm disks against vcsim", () => {
   const lab = requireLab();
   const provider = new PodVmProvider();
-  const connection = {
-    host: lab.vsphereHost,
-    user: lab.vsphereUser,
-    password: lab.vspherePassword,
-    caFile: lab.caFile,
-  };
+  const connection = vsphereConnectionOf(lab);
   // A powered-off VM pinned to one host: disks need no guest, and the second datastore is mounted there.
   const HOST = "DC0_C0_H0";
   const base = (name: string, extra: Partial<PodVmInputs> = {}): PodVmInputs => ({

@@ -6,7 +6,7 @@ import { waitForTask } from "../../provider/src/vsphere/property";
 import type { MoRef } from "../../provider/src/vsphere/session";
 import { createSnapshot } from "../../provider/src/vsphere/snapshots";
 import { VsphereInfra } from "../../provider/src/vsphere/vsphere-infra";
-import { requireLab } from "../support/lab-env";
+import { requireLab, vsphereConnectionOf } from "../support/lab-env";
 import { createLabVm, type LabVm } from "../support/lab-vm";
 import { rawProps, vmByName } from "../support/vcsim-vm";
 import { labSession, uniqueName } from "../support/vsphere";
@@ -19,12 +19,7 @@ import { labSession, uniqueName } from "../support/vsphere";
 describe("PodVm placement and linked clones against vcsim", () => {
   const lab = requireLab();
   const provider = new PodVmProvider();
-  const connection = {
-    host: lab.vsphereHost,
-    user: lab.vsphereUser,
-    password: lab.vspherePassword,
-    caFile: lab.caFile,
-  };
+  const connection = vsphereConnectionOf(lab);
   const base = (prefix: string, extra: Partial<PodVmInputs> = {}): PodVmInputs => ({
     connection,
     name: uniqueName(prefix),

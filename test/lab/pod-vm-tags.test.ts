@@ -8,7 +8,7 @@ import { RestClient } from "../../provider/src/vsphere/rest/client";
 import { attachedObjects, deleteCategory, listCategories, listTags } from "../../provider/src/vsphere/rest/tagging";
 import type { MoRef } from "../../provider/src/vsphere/session";
 import { readVmTags } from "../../provider/src/vsphere/vm-tags";
-import { requireLab } from "../support/lab-env";
+import { requireLab, vsphereConnectionOf } from "../support/lab-env";
 import { rawProps, vmByName } from "../support/vcsim-vm";
 import { labSession, uniqueName } from "../support/vsphere";
 
@@ -20,12 +20,7 @@ import { labSession, uniqueName } from "../support/vsphere";
 describe("PodVm tags and custom attributes against vcsim", () => {
   const lab = requireLab();
   const provider = new PodVmProvider();
-  const connection = {
-    host: lab.vsphereHost,
-    user: lab.vsphereUser,
-    password: lab.vspherePassword,
-    caFile: lab.caFile,
-  };
+  const connection = vsphereConnectionOf(lab);
   const id = randomBytes(3).toString("hex");
   const category = `pod-owner-${id}`;
   const ownerKey = `pod-owner-${id}`;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import Docker from "dockerode";
 import type { PodVmInputs, PodVmOutputs } from "../../provider/src/resources/pod-vm/args";
 import { PodVmProvider } from "../../provider/src/resources/pod-vm/provider";
-import { requireLab } from "../support/lab-env";
+import { requireLab, vsphereConnectionOf } from "../support/lab-env";
 import { vmByName } from "../support/vcsim-vm";
 import { uniqueName } from "../support/vsphere";
 
@@ -10,12 +10,7 @@ import { uniqueName } from "../support/vsphere";
 describe("PodVm wait conditions against vcsim", () => {
   const lab = requireLab();
   const provider = new PodVmProvider();
-  const connection = {
-    host: lab.vsphereHost,
-    user: lab.vsphereUser,
-    password: lab.vspherePassword,
-    caFile: lab.caFile,
-  };
+  const connection = vsphereConnectionOf(lab);
 
   it("waitForGuestNetRoutable: ipAddress is the container's address, in the subnet of its gateway (docker's view)", async () => {
     const inputs: PodVmInputs = {

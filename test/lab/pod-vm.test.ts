@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { PodVmInputs, PodVmOutputs } from "../../provider/src/resources/pod-vm/args";
 import { PodVmProvider } from "../../provider/src/resources/pod-vm/provider";
-import { requireLab } from "../support/lab-env";
+import { requireLab, vsphereConnectionOf } from "../support/lab-env";
 import { containerBacking, labSession, uniqueName } from "../support/vsphere";
 
 /**
@@ -11,12 +11,7 @@ import { containerBacking, labSession, uniqueName } from "../support/vsphere";
 describe("PodVm against vcsim", () => {
   const lab = requireLab();
   const provider = new PodVmProvider();
-  const connection = {
-    host: lab.vsphereHost,
-    user: lab.vsphereUser,
-    password: lab.vspherePassword,
-    caFile: lab.caFile,
-  };
+  const connection = vsphereConnectionOf(lab);
   const base = (name: string): PodVmInputs => ({
     connection,
     name,

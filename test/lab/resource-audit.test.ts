@@ -8,7 +8,7 @@ import type { PodNetworkInputs, PodNetworkOutputs } from "../../provider/src/res
 import { PodNetworkProvider } from "../../provider/src/resources/pod-network/provider";
 import type { PodVmInputs, PodVmOutputs } from "../../provider/src/resources/pod-vm/args";
 import { PodVmProvider } from "../../provider/src/resources/pod-vm/provider";
-import { requireLab } from "../support/lab-env";
+import { requireLab, vsphereConnectionOf } from "../support/lab-env";
 import { containerBacking, uniqueName } from "../support/vsphere";
 
 /**
@@ -28,12 +28,7 @@ describe("lab: audit records from the Pulumi resources", function () {
   const vms = new PodVmProvider();
   const nets = new PodNetworkProvider();
   const commands = new PodCommandProvider();
-  const connection = {
-    host: lab.vsphereHost,
-    user: lab.vsphereUser,
-    password: lab.vspherePassword,
-    caFile: lab.caFile,
-  };
+  const connection = vsphereConnectionOf(lab);
   let dir: string;
   let file: string;
   let vm: { id: string; outs: PodVmOutputs } | undefined;

@@ -56,3 +56,8 @@ export function requireLab(): LabEnv {
     thumbprint: need("POD_VSPHERE_THUMBPRINT"),
   };
 }
+
+/** The lab's vcsim as a resource's `connection` input (the CA file, not the pinned thumbprint). */
+export function vsphereConnectionOf(lab: LabEnv): { host: string; user: string; password: string; caFile: string } {
+  return { host: lab.vsphereHost, user: lab.vsphereUser, password: lab.vspherePassword, caFile: lab.caFile };
+}
