@@ -22,8 +22,7 @@ const target = { host: vm.ipAddress, user: "pod", password: guestPassword, hostK
 const vlanId = config.getNumber("vlanId") ?? 121;
 const network = new pod.PodNetwork("web-net", {
   vm: vm.moid,
-  // Today's schema.json types nic as a string; the engine takes the NIC index (the union comes with the schema rewrite).
-  nic: 0 as unknown as string,
+  nic: 0, // the VM's first NIC, by index (or its MAC as a string)
   portGroup: { name: `${stack}-vlan${vlanId}`, vlanId },
   target,
   interfaces: [

@@ -15,7 +15,7 @@ const scenario = config.require("scenario");
 const vmArgs = (name: string) => ({
   name,
   template: "pod-template-debian12",
-  powerState: "off",
+  powerState: pod.PowerState.Off,
   numCpus: 1,
   memoryMb: 256,
 });
@@ -30,7 +30,7 @@ if (scenario === "command") {
       target: { transport: "docker", container: config.require("container") },
       create: config.require("script"),
       secretOutputs: config.getBoolean("secretOutputs"),
-      logging: config.get("logging"),
+      logging: config.get("logging") as pod.Logging | undefined,
     },
     timeout ? { customTimeouts: { create: timeout } } : {},
   );
