@@ -4,6 +4,7 @@
  * endpoint must not be able to exhaust the provider's memory: every buffer
  * that grows with what the peer sends has one of these bounds.
  */
+import type { Readable } from "node:stream";
 import { PodError } from "./errors";
 
 const MiB = 1024 * 1024;
@@ -38,4 +39,25 @@ export function tooLarge(what: string, limit: number, fix: string, size?: number
     `${what} is larger than ${limit} bytes${size === undefined ? "" : ` (${size} bytes)`}, the most pod reads into memory.`,
     { fix, details: { limit, ...(size === undefined ? {} : { size }) } },
   );
+}
+
+/**
+ * A whole body into memory, at most `limit` bytes: past it the stream is
+ * destroyed and the promise rejects with `refuse()`, so a flooding peer is
+ * never buffered. pod's small JSON-over-HTTPS clients (vAPI REST, Vault) read
+ * their replies through this.
+ */
+export function readBounded(body: Readable, limit: number, refuse: () => Error): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      body.destroy();
+      reject(refuse());
+    });
+    body.on("end", () => resolve(Buffer.concat(chunks)));
+    body.on("error", reject);
+  });
 }

@@ -10,6 +10,7 @@
  */
 import * as https from "node:https";
 import { PodError } from "../../common/errors";
+import { readBounded } from "../../common/limits";
 import { networkError } from "../../common/network-error";
 import { revealValue, type Secret } from "../../common/secret";
 
@@ -63,17 +64,11 @@ export function vaultRequest(
       url,
       { method, headers, ...(endpoint.ca ? { ca: endpoint.ca } : {}), timeout: endpoint.timeoutMs ?? 15_000 },
       (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_BODY_BYTES) {
-            req.destroy();
-            reject(new PodError("TOO_LARGE", `Vault's reply to ${method} ${url.pathname} exceeds 1 MiB.`));
-          } else chunks.push(chunk);
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: parse(Buffer.concat(chunks)) }));
-        res.on("error", (e) => reject(networkError(e, url.hostname, port)));
+        const refuse = () => new PodError("TOO_LARGE", `Vault's reply to ${method} ${url.pathname} exceeds 1 MiB.`);
+        readBounded(res, MAX_BODY_BYTES, refuse).then(
+          (raw) => resolve({ status: res.statusCode ?? 0, body: parse(raw) }),
+          (e: Error) => reject(e instanceof PodError ? e : networkError(e, url.hostname, port)),
+        );
       },
     );
     req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));

@@ -1,5 +1,6 @@
 import * as https from "node:https";
 import { isPodError, PodError } from "../../common/errors";
+import { readBounded } from "../../common/limits";
 import { VerifyingAgent } from "../../common/tls";
 import type { VsphereConnectOptions } from "../session";
 
@@ -79,21 +80,13 @@ export class RestClient {
       const req = https.request(
         { host: this.host, port: this.port, method, path, headers, agent: this.agent, timeout: this.timeoutMs },
         (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on("data", (c: Buffer) => {
-            size += c.length;
-            // Tagging answers are small; a body past the cap is not read into memory.
-            if (size > MAX_BODY_BYTES) {
-              req.destroy(
-                new PodError("TOO_LARGE", `vSphere's REST answer to ${method} ${path} passed ${MAX_BODY_BYTES} bytes.`),
-              );
-              return;
-            }
-            chunks.push(c);
-          });
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-          res.on("error", reject);
+          // Tagging answers are small; a body past the cap is not read into memory.
+          const refuse = () =>
+            new PodError("TOO_LARGE", `vSphere's REST answer to ${method} ${path} passed ${MAX_BODY_BYTES} bytes.`);
+          readBounded(res, MAX_BODY_BYTES, refuse).then(
+            (raw) => resolve({ status: res.statusCode ?? 0, text: raw.toString("utf8") }),
+            reject,
+          );
         },
       );
       req.on("timeout", () =>
