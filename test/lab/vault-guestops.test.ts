@@ -75,14 +75,14 @@ describe("lab: vault: reference as a guestops target's own vSphere password", fu
     } as PodCommandInputs;
     const created = await commands.create(inputs);
     seen.push(JSON.stringify(created.outs));
-    assert.equal(created.outs.stdout, "ran");
+    assert.equal(created.outs?.stdout, "ran");
     const container = execFileSync("docker", ["ps", "-q", "--filter", `name=vcsim-${vm?.name}-`], {
       encoding: "utf8",
     }).trim();
     assert.ok(container, "vcsim's container for the VM");
     const file = execFileSync("docker", ["exec", container, "cat", `/tmp/${marker}`], { encoding: "utf8" });
     assert.equal(file, marker, "the guest has the file the command wrote");
-    assert.equal(created.outs.target.vsphere?.password, ref, "the outputs keep the reference");
+    assert.equal(created.outs?.target.vsphere?.password, ref, "the outputs keep the reference");
   });
 
   it("PodCommand: the value read is the one used (a field holding a wrong password is AUTH_FAILED from vcsim)", async () => {
