@@ -35,9 +35,18 @@ export interface GssIov {
 /** Where `make deps` builds it: provider/native/gss-iov/build/Release, four folders above this file in src/ and dist/. */
 export const GSS_IOV_MODULE = path.resolve(__dirname, "../../../../native/gss-iov/build/Release/gss_iov.node");
 
+/** The provider plugin is one bundled file; scripts/build-plugin.sh ships the addon beside it. */
+export const BUNDLED_GSS_IOV_MODULE = path.join(__dirname, "gss_iov.node");
+
 const loaded = new Map<string, GssIov>();
 
-export function loadGssIov(file = process.env.POD_GSS_IOV_MODULE ?? GSS_IOV_MODULE): GssIov {
+/** POD_GSS_IOV_MODULE, else the build in the package, else the copy beside the plugin's bundle. */
+function defaultModule(): string {
+  if (process.env.POD_GSS_IOV_MODULE) return process.env.POD_GSS_IOV_MODULE;
+  return !existsSync(GSS_IOV_MODULE) && existsSync(BUNDLED_GSS_IOV_MODULE) ? BUNDLED_GSS_IOV_MODULE : GSS_IOV_MODULE;
+}
+
+export function loadGssIov(file = defaultModule()): GssIov {
   const cached = loaded.get(file);
   if (cached) return cached;
   if (!existsSync(file)) {
