@@ -22,11 +22,16 @@ export interface GssStep {
   confidentiality: boolean;
   /** Acceptor only: the authenticated client principal. */
   user?: string;
+  /** Acceptor: the initiator sent channel bindings and they match this context's (GSS_C_CHANNEL_BOUND_FLAG). */
+  channelBound?: boolean;
 }
 
 export interface GssIov {
-  /** An initiator for a host-based service ("HTTP@host"), or with no argument an acceptor (keytab: KRB5_KTNAME). */
-  create(service?: string): GssContext;
+  /**
+   * An initiator for a host-based service ("HTTP@host"), or with no service an acceptor (keytab:
+   * KRB5_KTNAME); channelBindings is the bindings' application data both sides pass (RFC 5929 over TLS).
+   */
+  create(service?: string, channelBindings?: Buffer): GssContext;
   step(context: GssContext, token: Buffer | null): GssStep;
   wrap(context: GssContext, plaintext: Buffer): { header: Buffer; data: Buffer };
   unwrap(context: GssContext, header: Buffer, data: Buffer): Buffer;
