@@ -10,7 +10,6 @@ import { isPodError, type PodError } from "../../provider/src/common/errors";
 import { WinrmConnection, type WinrmConnectionOptions } from "../../provider/src/connections/winrm/connection";
 import { type GssIov, loadGssIov } from "../../provider/src/connections/winrm/kerberos/gss-native";
 import { withKrb5Env } from "../../provider/src/connections/winrm/kerberos/krb5-env";
-import { tlsServerEndPointData } from "../../provider/src/connections/winrm/ntlm/channel-bindings";
 import { type KerberosGuest, startKerberosGuest } from "../support/kerberos-guest";
 import { requireLab } from "../support/lab-env";
 import { needEnv } from "../support/windows-lab-env";
