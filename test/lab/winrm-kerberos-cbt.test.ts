@@ -191,6 +191,42 @@ describe("WinRM Kerberos channel bindings over HTTPS (lab KDC)", function () {
       assert.ok(!mitm.capture().toString("latin1").includes(marker), "the command never went through");
     });
 
+    /** pywinrm 0.5's Kerberos transport (vendored requests_kerberos + pykerberos, send_cbt on) over https. */
+    const pywinrm = async (port: number) => {
+      const script = [
+        "import sys, winrm",
+        "s = winrm.Session(sys.argv[1], auth=(sys.argv[2], ''), transport='kerberos',",
+        "    server_cert_validation='validate', ca_trust_path=sys.argv[4], kerberos_hostname_override=sys.argv[3])",
+        "try:",
+        "    r = s.run_cmd('echo', ['from-pywinrm'])",
+        "    print(r.status_code, r.std_out.decode().strip())",
+        "except Exception as e:",
+        "    print('refused', type(e).__name__, e)",
+      ].join("\n");
+      const url = `https://127.0.0.1:${port}/wsman`;
+      const { stdout } = await run(
+        needEnv("POD_PYWINRM_KERBEROS_PYTHON"),
+        ["-c", script, url, needEnv("POD_KDC_USER"), guest.spnHost, needEnv("POD_WINRM_CA_FILE")],
+        { env: { ...process.env, KRB5_CONFIG: krb5Config, KRB5CCNAME: ccache } },
+      );
+      return stdout.trim();
+    };
+
+    it("pywinrm (a client we did not write) binds its ticket the same way: accepted directly, refused relayed", async () => {
+      const from = guest.lines.length;
+      assert.equal(await pywinrm(guest.httpsPort), "0 from-pywinrm");
+      await guest.waitForLines(/Kerberos channel bindings verified for pod-user@POD\.LAB/, 1, from);
+      const mitm = await startTlsInterceptor({
+        upstream: { host: "127.0.0.1", port: guest.httpsPort },
+        ...interceptor,
+        upstreamCa: ca,
+      });
+      proxies.push(mitm);
+      const relayed = guest.lines.length;
+      assert.match(await pywinrm(mitm.port), /^refused/);
+      await guest.waitForLines(/Kerberos authentication failed from 127\.0\.0\.1: .*channel binding/i, 1, relayed);
+    });
+
     it("a Kerberos client that sends no bindings over HTTPS is refused by the guest", async () => {
       const from = guest.lines.length;
       const token = initiate();
