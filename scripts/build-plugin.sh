@@ -24,7 +24,13 @@ export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$here/.compile-cache}"
 exec "${POD_PLUGIN_NODE:-node}" "$here/pulumi-resource-pod.js" "$@"
 SH
 chmod +x "$stage/pulumi-resource-pod"
-tar -czf "$tarball" -C "$stage" pulumi-resource-pod pulumi-resource-pod.js schema.json
+# WinRM Kerberos needs pod's GSS-API addon (provider/native/gss-iov, built by `make deps` against the
+# machine's libkrb5); the bundle loads it from beside itself (kerberos/gss-native.ts). Without it the
+# plugin still works, and a Kerberos target says how to get it (UNSUPPORTED).
+addon=provider/native/gss-iov/build/Release/gss_iov.node
+files=(pulumi-resource-pod pulumi-resource-pod.js schema.json)
+if [ -f "$addon" ]; then cp "$addon" "$stage/gss_iov.node" && files+=(gss_iov.node); fi
+tar -czf "$tarball" -C "$stage" "${files[@]}"
 echo "$tarball"
 
 # The generated Node SDK (sdk/plugin/nodejs) compiled and packed, as npm would publish it:

@@ -9,6 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
  *             config getMoid, also PodVm.get of that VM
  *   dynamic-vm the same VM through the dynamic resources (@pod-lab/pod), the start of a migration
  *   two-providers explicit pod providers, each with its own vSphere settings, one VM each
+ *   kerberos  a PodCommand through each provider (dynamic and plugin) to a WinRM guest with Kerberos
+ *             (config host, port, user, realm, kdc, spnHost, marker; the password is pod:guestPassword)
  */
 const config = new pulumi.Config();
 const scenario = config.require("scenario");
@@ -61,4 +63,27 @@ if (scenario === "two-providers") {
     const vm = new pod.PodVm(`vm${i}`, vmArgs(`${config.require("vmName")}-${i}`), { provider });
     out[`moid${i}`] = vm.moid;
   });
+}
+
+if (scenario === "kerberos") {
+  // SPNEGO/Kerberos over plain http: every WinRM message encrypted with the Kerberos session. No password
+  // here: pod reads --secret pod:guestPassword in each provider's configure and kinits into a cache of its own.
+  const target = {
+    host: config.require("host"),
+    port: config.requireNumber("port"),
+    https: false,
+    user: config.require("user"),
+    kerberos: { realm: config.require("realm"), kdc: config.require("kdc"), spnHost: config.require("spnHost") },
+  };
+  const marker = config.require("marker");
+  const viaDynamic = new dynamic.PodCommand("krb-dynamic", {
+    target: { ...target, transport: "winrm", auth: "kerberos" },
+    create: `echo dynamic-${marker}`,
+  });
+  const viaPlugin = new pod.PodCommand("krb-plugin", {
+    target: { ...target, transport: pod.Transport.Winrm, auth: pod.WinrmAuth.Kerberos },
+    create: `echo plugin-${marker}`,
+  });
+  out.dynamicStdout = viaDynamic.stdout;
+  out.pluginStdout = viaPlugin.stdout;
 }

@@ -71,10 +71,19 @@ install_npm_deps() {
 # they load in the lab's Node 22).
 NATIVE_ADDONS=(node_modules/kerberos:build/Release/kerberos.node provider/native/gss-iov:build/Release/gss_iov.node)
 
+# Keyed by the sources, not only the binary's presence: an existing checkout whose gss_iov.c changed
+# (a new export, channel bindings) must not keep loading the old build.
+addon_source_hash() {
+  (cd "$1" && cat binding.gyp ./*.c 2>/dev/null | sha256sum | cut -c1-16)
+}
+
 kerberos_addon_built() {
-  local entry
+  local entry dir
   for entry in "${NATIVE_ADDONS[@]}"; do
-    [ ! -d "$REPO_DIR/${entry%%:*}" ] || [ -f "$REPO_DIR/${entry%%:*}/${entry#*:}" ] || return 1
+    dir="$REPO_DIR/${entry%%:*}"
+    [ -d "$dir" ] || continue
+    [ -f "$dir/${entry#*:}" ] || return 1
+    [ "$(cat "$dir/build/pod-source.hash" 2>/dev/null)" = "$(addon_source_hash "$dir")" ] || return 1
   done
 }
 
@@ -89,9 +98,11 @@ build_kerberos_addon() {
   [ -f /usr/include/node/node_api.h ] || { log "no Node headers in /usr/include/node (Debian: apt-get install nodejs or libnode-dev)"; return 1; }
   for entry in "${NATIVE_ADDONS[@]}"; do
     dir="$REPO_DIR/${entry%%:*}"
-    [ -d "$dir" ] && [ ! -f "$dir/${entry#*:}" ] || continue
+    [ -d "$dir" ] || continue
+    [ ! -f "$dir/${entry#*:}" ] || [ "$(cat "$dir/build/pod-source.hash" 2>/dev/null)" != "$(addon_source_hash "$dir")" ] || continue
     (cd "$dir" && "$REPO_DIR/node_modules/.bin/node-gyp" rebuild --nodedir=/usr) \
       >"$POD_LAB_STATE/logs/native-addons.log" 2>&1 || { tail -20 "$POD_LAB_STATE/logs/native-addons.log" >&2; return 1; }
+    addon_source_hash "$dir" >"$dir/build/pod-source.hash"
   done
   (cd "$REPO_DIR" && node -e 'require("kerberos"); require("./provider/native/gss-iov/build/Release/gss_iov.node")')
 }

@@ -20,6 +20,11 @@ export interface KerberosGuest {
   lines: string[];
   /** Resolves with the first log line matching, now or later. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /**
+   * Resolves with the lines from index `from` on once `count` of them match. A test that ran a
+   * synchronous child (spawnSync blocks this process's event loop) reads the guest's log this way.
+   */
+  waitForLines(pattern: RegExp, count: number, from: number, timeoutMs?: number): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -48,6 +53,7 @@ export async function startKerberosGuest(): Promise<KerberosGuest> {
   );
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const listeners = new Set<() => void>();
   let buffered = "";
   const onData = (chunk: Buffer) => {
     buffered += chunk.toString("utf8");
@@ -60,6 +66,7 @@ export async function startKerberosGuest(): Promise<KerberosGuest> {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(line);
       }
+      for (const listener of listeners) listener();
       nl = buffered.indexOf("\n");
     }
   };
@@ -84,6 +91,25 @@ export async function startKerberosGuest(): Promise<KerberosGuest> {
         },
       });
     });
+  const waitForLines = (pattern: RegExp, count: number, from: number, timeoutMs = 60_000) =>
+    new Promise<string[]>((resolve, reject) => {
+      const matching = () => lines.slice(from).filter((l) => pattern.test(l));
+      const check = () => {
+        if (matching().length < count) return false;
+        listeners.delete(check);
+        clearTimeout(timer);
+        resolve(lines.slice(from));
+        return true;
+      };
+      const timer = setTimeout(() => {
+        listeners.delete(check);
+        reject(
+          new Error(`guest log showed ${matching().length} of ${count} ${pattern}:\n${lines.slice(from).join("\n")}`),
+        );
+      }, timeoutMs);
+      listeners.add(check);
+      check();
+    });
   await waitForLine(/WinRM HTTPS listening/);
   return {
     host: "127.0.0.1",
@@ -92,6 +118,7 @@ export async function startKerberosGuest(): Promise<KerberosGuest> {
     spnHost: needEnv("POD_KDC_SERVICE_HOST"),
     lines,
     waitForLine,
+    waitForLines,
     stop: () => stopChild(child),
   };
 }

@@ -4,7 +4,10 @@ import type * as http from "node:http";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { loadGssIov } from "../../../provider/src/connections/winrm/kerberos/gss-native";
-import { tlsServerEndPoint } from "../../../provider/src/connections/winrm/ntlm/channel-bindings";
+import {
+  tlsServerEndPoint,
+  tlsServerEndPointData,
+} from "../../../provider/src/connections/winrm/ntlm/channel-bindings";
 import { Machine } from "./machine";
 import { createListener } from "./server";
 import { ShellTable } from "./shells";
@@ -64,7 +67,7 @@ async function startHttps(where: { host: string; port: number }, dir: string): P
   const thumbprint = createHash("sha256").update(der).digest("hex").toUpperCase().match(/.{2}/g)?.join(":");
   log(`HTTPS certificate SHA-256 thumbprint ${thumbprint}`);
   const listener = createListener(
-    { ...common, tls: true, channelBindings: tlsServerEndPoint(der) },
+    { ...common, tls: true, channelBindings: tlsServerEndPoint(der), kerberosBindings: tlsServerEndPointData(der) },
     { cert, key: readFileSync(keyFile) },
   );
   await listen(listener, where, "WinRM HTTPS");

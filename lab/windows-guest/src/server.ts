@@ -45,6 +45,11 @@ export interface ListenerOptions {
   maxEnvelopeBytes?: number;
   /** Kerberos (SPNEGO) acceptance with the keytab of KRB5_KTNAME; absent: Kerberos tokens are refused. */
   kerberos?: GssIov;
+  /**
+   * TLS listeners: the channel bindings' application data of this listener's certificate
+   * ("tls-server-end-point:" + hash) that a Kerberos AP-REQ must carry (Extended Protection, Strict).
+   */
+  kerberosBindings?: Buffer;
   log: (line: string) => void;
 }
 
@@ -166,7 +171,14 @@ async function handle(
           o.log(`refused a non-NTLM ${scheme} token from ${client} (SPNEGO/Kerberos are not offered)`);
           return challenge(res);
         }
-        const accepted = acceptKerberos(o.kerberos, kind === "kerberos" ? "kerberos" : "negotiate", raw, client, o.log);
+        const accepted = acceptKerberos(
+          o.kerberos,
+          kind === "kerberos" ? "kerberos" : "negotiate",
+          raw,
+          client,
+          o.log,
+          o.kerberosBindings,
+        );
         if (!accepted) return challenge(res);
         conn.user = accepted.user;
         conn.session = accepted.session;

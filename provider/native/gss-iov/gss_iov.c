@@ -10,6 +10,12 @@
  *           "DCE style" layout of SSPI's EncryptMessage (data encrypted in
  *           place, same length for AES; the header carries the rotated trailer);
  *   unwrap: gss_unwrap_iov with HEADER | DATA, as DecryptMessage reads them.
+ * Channel bindings (Extended Protection over TLS): create() takes the
+ * application data ("tls-server-end-point:" + the certificate hash, RFC
+ * 5929) and both sides pass it to the context step, with no addresses, as
+ * Windows' SSPI does; the acceptor reports whether the initiator's bindings
+ * were present and matched (GSS_C_CHANNEL_BOUND_FLAG, MIT 1.19+): MIT
+ * refuses mismatched bindings itself but accepts an initiator that sent none.
  * Calls are synchronous: one context step may ask the KDC for a service
  * ticket (initiator), a few milliseconds on a LAN.
  */
@@ -22,9 +28,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef GSS_C_CHANNEL_BOUND_FLAG
+#define GSS_C_CHANNEL_BOUND_FLAG 2048
+#endif
+
 typedef struct {
   gss_ctx_id_t ctx;
   gss_name_t target; /* initiator only */
+  struct gss_channel_bindings_struct bindings;
+  bool bound; /* bindings given to create() */
 } gss_context_t;
 
 static gss_OID_desc spnego_oid = {6, "\x2b\x06\x01\x05\x05\x02"};
@@ -56,6 +68,7 @@ static void finalize(napi_env env, void* data, void* hint) {
   (void)hint;
   if (a->ctx != GSS_C_NO_CONTEXT) gss_delete_sec_context(&min, &a->ctx, GSS_C_NO_BUFFER);
   if (a->target != GSS_C_NO_NAME) gss_release_name(&min, &a->target);
+  free(a->bindings.application_data.value);
   free(a);
 }
 
@@ -76,20 +89,34 @@ static void set(napi_env env, napi_value obj, const char* key, napi_value value)
   napi_set_named_property(env, obj, key, value);
 }
 
-/* create() -> acceptor; create("HTTP@host") -> initiator for that service. */
+/*
+ * create() -> acceptor; create("HTTP@host") -> initiator for that service;
+ * either with a Buffer as second argument: the channel bindings' application data.
+ */
 static napi_value create(napi_env env, napi_callback_info info) {
-  size_t argc = 1, length = 0;
-  napi_value argv[1], out;
+  size_t argc = 2, length = 0;
+  napi_value argv[2], out;
   char service[512];
+  bool is_buffer = false;
   gss_context_t* a = calloc(1, sizeof *a);
   a->ctx = GSS_C_NO_CONTEXT;
   a->target = GSS_C_NO_NAME;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc >= 2 && napi_is_buffer(env, argv[1], &is_buffer) == napi_ok && is_buffer) {
+    void* data;
+    size_t size;
+    napi_get_buffer_info(env, argv[1], &data, &size);
+    a->bindings.application_data.value = malloc(size ? size : 1);
+    memcpy(a->bindings.application_data.value, data, size);
+    a->bindings.application_data.length = size;
+    a->bound = true; /* addresses stay GSS_C_AF_UNSPEC and empty (calloc), as SSPI sends them */
+  }
   if (argc >= 1 && napi_get_value_string_utf8(env, argv[0], service, sizeof service, &length) == napi_ok) {
     OM_uint32 major, minor;
     gss_buffer_desc name = {length, service};
     major = gss_import_name(&minor, &name, GSS_C_NT_HOSTBASED_SERVICE, &a->target);
     if (GSS_ERROR(major)) {
+      free(a->bindings.application_data.value);
       free(a);
       return throw_gss(env, "gss_import_name: ", major, minor);
     }
@@ -98,7 +125,7 @@ static napi_value create(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* step(context, token | null) -> { token, complete, user, confidentiality } */
+/* step(context, token | null) -> { token, complete, user, confidentiality, channelBound } */
 static napi_value step(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], out, flag;
@@ -108,6 +135,7 @@ static napi_value step(napi_env env, napi_callback_info info) {
   bool has_token = false;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   gss_context_t* a = arg_acceptor(env, argv[0]);
+  gss_channel_bindings_t cb = a->bound ? &a->bindings : GSS_C_NO_CHANNEL_BINDINGS;
   in.length = 0;
   in.value = NULL;
   if (argc >= 2 && napi_is_buffer(env, argv[1], &has_token) == napi_ok && has_token)
@@ -115,10 +143,10 @@ static napi_value step(napi_env env, napi_callback_info info) {
   if (a->target != GSS_C_NO_NAME) {
     OM_uint32 want = GSS_C_MUTUAL_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_REPLAY_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
     major = gss_init_sec_context(&minor, GSS_C_NO_CREDENTIAL, &a->ctx, a->target, &spnego_oid, want, 0,
-                                 GSS_C_NO_CHANNEL_BINDINGS, in.length ? &in : GSS_C_NO_BUFFER, NULL, &reply, &flags,
+                                 cb, in.length ? &in : GSS_C_NO_BUFFER, NULL, &reply, &flags,
                                  NULL);
   } else {
-    major = gss_accept_sec_context(&minor, &a->ctx, GSS_C_NO_CREDENTIAL, &in, GSS_C_NO_CHANNEL_BINDINGS, &peer, NULL,
+    major = gss_accept_sec_context(&minor, &a->ctx, GSS_C_NO_CREDENTIAL, &in, cb, &peer, NULL,
                                    &reply, &flags, NULL, NULL);
   }
   if (GSS_ERROR(major)) {
@@ -132,6 +160,8 @@ static napi_value step(napi_env env, napi_callback_info info) {
   set(env, out, "complete", flag);
   napi_get_boolean(env, (flags & GSS_C_CONF_FLAG) != 0, &flag);
   set(env, out, "confidentiality", flag);
+  napi_get_boolean(env, (flags & GSS_C_CHANNEL_BOUND_FLAG) != 0, &flag);
+  set(env, out, "channelBound", flag);
   if (major == GSS_S_COMPLETE && a->target == GSS_C_NO_NAME &&
       gss_display_name(&min, peer, &display, NULL) == GSS_S_COMPLETE) {
     napi_value user;

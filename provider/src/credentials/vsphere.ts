@@ -53,6 +53,18 @@ export function vsphereConfigured(sources: CredentialSources): boolean {
   return named || (sources.providers ?? []).some((p) => typeof p.vsphere === "function");
 }
 
+/**
+ * The vSphere password this chain would use (input, pod:vspherePassword,
+ * POD_VSPHERE_PASSWORD), as written: a value or a `vault:` reference.
+ */
+export function vspherePasswordOf(
+  input: VsphereCredentialInput | undefined,
+  config: ProviderConfig = {},
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return pick("password", input ?? {}, config, env);
+}
+
 function pick(field: Field, input: VsphereCredentialInput, config: ProviderConfig, env: NodeJS.ProcessEnv) {
   const [configKey, envKey] = FIELDS[field];
   const value = input[field] ?? config[configKey] ?? env[envKey];

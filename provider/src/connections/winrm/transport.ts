@@ -17,7 +17,7 @@ import { type Endpoint, exchange, type RawReply, StaleConnection } from "./http-
 import { KerberosCredentials } from "./kerberos/credentials";
 import { kerberosHandshake } from "./kerberos/handshake";
 import type { KerberosOptions } from "./kerberos/options";
-import { tlsServerEndPoint } from "./ntlm/channel-bindings";
+import { tlsServerEndPoint, tlsServerEndPointData } from "./ntlm/channel-bindings";
 import { NtlmClient, NtlmClientError, NtlmDowngradeError } from "./ntlm/client";
 import { NtlmIntegrityError } from "./ntlm/session-security";
 import { downgradeError, integrityError, replayRefusedError, unsealedReplyError } from "./ntlm-errors";
@@ -231,15 +231,32 @@ export class WinrmTransport {
         target: this.target,
         spnHost: this.options.kerberos?.spnHost ?? this.options.host,
         https: this.options.https,
-        send: (authorization) =>
-          exchange(
-            this.#endpoint,
-            (s) => {
-              socket = s;
-              return { headers: { Authorization: authorization }, body: Buffer.alloc(0) };
-            },
-            timeoutMs,
-          ),
+        send: async (authorize) => {
+          // The token is made on the connected socket (the bindings need its certificate); an error making
+          // it ends the request before anything is written, and is what the caller sees.
+          let failed: unknown;
+          try {
+            return await exchange(
+              this.#endpoint,
+              (s) => {
+                socket = s;
+                try {
+                  return { headers: { Authorization: authorize() }, body: Buffer.alloc(0) };
+                } catch (error) {
+                  failed = error;
+                  return new StaleConnection();
+                }
+              },
+              timeoutMs,
+            );
+          } catch (error) {
+            throw failed ?? error;
+          }
+        },
+        channelBindings: () => {
+          const certificate = this.options.https ? this.#agent.peerCertificate : undefined;
+          return certificate ? tlsServerEndPointData(certificate) : undefined;
+        },
         authFailed: (reply, why) => this.#authFailed(reply, why),
       },
       timeoutMs,
@@ -325,7 +342,7 @@ export class WinrmTransport {
       {
         fix:
           this.options.auth === "kerberos"
-            ? `The service refused a valid ticket for ${this.#kerberos?.principal}: check that the account may use WinRM and that kerberos.spnHost names this guest.`
+            ? `The service refused a valid ticket for ${this.#kerberos?.principal}: check that the account may use WinRM and that kerberos.spnHost names this guest.${this.options.https ? " Over https a valid ticket is also refused when the channel binding does not match: a TLS-intercepting proxy sits between pod and the guest." : ""}`
             : this.options.auth === "basic"
               ? 'Check the user name and password. Basic works only for local accounts and must be enabled (winrm set winrm/config/service/auth @{Basic="true"}); use auth: ntlm for domain accounts.'
               : `Check the user name (DOMAIN\\user for domain accounts) and password. A local account other than the built-in Administrator also needs LocalAccountTokenFilterPolicy=1.${this.options.https ? " Over https a right password is also refused when the channel binding does not match: a TLS-intercepting proxy sits between pod and the guest." : ""}`,

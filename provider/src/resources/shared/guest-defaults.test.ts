@@ -89,6 +89,26 @@ describe("guest targets through the credential chain (target, stack config, POD_
     assert.equal((await withGuestDefaults({ host: "h", privateKey: "own" }, keyed, noEnv)).privateKey, "own");
   });
 
+  it("reads a guestops target's vSphere password from Vault at use (its own block or pod:vspherePassword), not a plain one", async () => {
+    const ops = { transport: "guestops" as const, vmId: "vm-42", user: "pod", password: "pw" };
+    const ref = "vault:kv/data/lab/vcenter#password";
+    const noVault = (e: unknown) => {
+      assert.ok(e instanceof PodError);
+      assert.equal(e.code, "INVALID_INPUT");
+      assert.match(e.message, /no Vault address/); // it tried to read the reference, with no Vault to ask
+      return true;
+    };
+    await assert.rejects(withGuestDefaults({ ...ops, vsphere: { password: ref } }, {}, noEnv), noVault);
+    await assert.rejects(withGuestDefaults(ops, { vspherePassword: ref }, noEnv), noVault);
+    await assert.rejects(withGuestDefaults(ops, {}, { POD_VSPHERE_PASSWORD: ref }), noVault);
+    const plain = await withGuestDefaults(
+      { ...ops, vsphere: { password: "vc-pass" } },
+      { vspherePassword: ref },
+      noEnv,
+    );
+    assert.equal(plain.vsphere?.password, "vc-pass", "the target's own password wins, and a plain one is kept");
+  });
+
   it("PodCommand check reads pod:guest* from configure and returns the inputs unchanged (no secret in state)", async () => {
     // The provider reads POD_GUEST_* too: this test is about stack config, so none may leak in from the shell.
     assert.equal(process.env.POD_GUEST_USER, undefined, "unset POD_GUEST_USER to run this test");

@@ -14,7 +14,9 @@ import { Secret } from "../../common/secret";
 import { checkKeyFilePermissions } from "../../connections/ssh/auth";
 import { resolveGuestLogin } from "../../credentials/guest";
 import type { GuestConfigKey, ProviderConfig } from "../../credentials/sources";
-import { resolveTargetSecrets } from "../../credentials/vault/resolve";
+import { isVaultRef } from "../../credentials/vault/reference";
+import { resolveSecretText, resolveTargetSecrets } from "../../credentials/vault/resolve";
+import { vspherePasswordOf } from "../../credentials/vsphere";
 import type { GuestTarget } from "../../execution/guest-target";
 import type { CheckFailure } from "./validate";
 
@@ -93,9 +95,23 @@ export async function withGuestDefaults(
   }
   const { target: merged, keyFile } = mergeGuestTarget(target, config, env);
   // vault: references (in the target or in pod:guest* / POD_GUEST_*) are read now, for this step only.
-  const resolved = await resolveTargetSecrets(merged, { config, env });
+  const resolved = await withVspherePassword(await resolveTargetSecrets(merged, { config, env }), config, env);
   if (!keyFile) return resolved;
   // A key the user named is checked now: a too-open file is an error, as everywhere in pod.
   await checkKeyFilePermissions(keyFile);
   return { ...resolved, privateKey: await readFile(keyFile, "utf8") };
+}
+
+/**
+ * A guestops target reaches the guest through vSphere with its own
+ * connection block (or pod:vsphere* / POD_VSPHERE_* for what it omits); a
+ * `vault:` reference as that password is read now, like the guest's own,
+ * and lives in this step's copy of the target only.
+ */
+async function withVspherePassword(target: GuestTarget, config: ProviderConfig, env: NodeJS.ProcessEnv) {
+  if ((target.transport ?? "ssh") !== "guestops") return target;
+  const password = vspherePasswordOf(target.vsphere, config, env);
+  if (!isVaultRef(password)) return target;
+  const value = await resolveSecretText(password, { config, env });
+  return { ...target, vsphere: { ...target.vsphere, password: value.reveal() } };
 }

@@ -22,11 +22,16 @@ export interface GssStep {
   confidentiality: boolean;
   /** Acceptor only: the authenticated client principal. */
   user?: string;
+  /** Acceptor: the initiator sent channel bindings and they match this context's (GSS_C_CHANNEL_BOUND_FLAG). */
+  channelBound?: boolean;
 }
 
 export interface GssIov {
-  /** An initiator for a host-based service ("HTTP@host"), or with no argument an acceptor (keytab: KRB5_KTNAME). */
-  create(service?: string): GssContext;
+  /**
+   * An initiator for a host-based service ("HTTP@host"), or with no service an acceptor (keytab:
+   * KRB5_KTNAME); channelBindings is the bindings' application data both sides pass (RFC 5929 over TLS).
+   */
+  create(service?: string, channelBindings?: Buffer): GssContext;
   step(context: GssContext, token: Buffer | null): GssStep;
   wrap(context: GssContext, plaintext: Buffer): { header: Buffer; data: Buffer };
   unwrap(context: GssContext, header: Buffer, data: Buffer): Buffer;
@@ -35,9 +40,18 @@ export interface GssIov {
 /** Where `make deps` builds it: provider/native/gss-iov/build/Release, four folders above this file in src/ and dist/. */
 export const GSS_IOV_MODULE = path.resolve(__dirname, "../../../../native/gss-iov/build/Release/gss_iov.node");
 
+/** The provider plugin is one bundled file; scripts/build-plugin.sh ships the addon beside it. */
+export const BUNDLED_GSS_IOV_MODULE = path.join(__dirname, "gss_iov.node");
+
 const loaded = new Map<string, GssIov>();
 
-export function loadGssIov(file = process.env.POD_GSS_IOV_MODULE ?? GSS_IOV_MODULE): GssIov {
+/** POD_GSS_IOV_MODULE, else the build in the package, else the copy beside the plugin's bundle. */
+function defaultModule(): string {
+  if (process.env.POD_GSS_IOV_MODULE) return process.env.POD_GSS_IOV_MODULE;
+  return !existsSync(GSS_IOV_MODULE) && existsSync(BUNDLED_GSS_IOV_MODULE) ? BUNDLED_GSS_IOV_MODULE : GSS_IOV_MODULE;
+}
+
+export function loadGssIov(file = defaultModule()): GssIov {
   const cached = loaded.get(file);
   if (cached) return cached;
   if (!existsSync(file)) {

@@ -12,15 +12,23 @@ import { KerberosSealer } from "./session";
  * answers 200 with its AP-REP, which must verify (mutual authentication), so
  * a peer that is not the service holding HTTP/<host>'s key is refused before
  * anything is sent. Over HTTP the context must offer confidentiality: every
- * later body is encrypted with it.
+ * later body is encrypted with it. Over HTTPS the AP-REQ carries channel
+ * bindings (RFC 5929 tls-server-end-point of the certificate pod verified),
+ * so a TLS terminator with another certificate cannot relay the ticket: the
+ * token is made once the TLS socket is up, from that socket's certificate.
  */
 export interface HandshakeIo {
   target: string;
   /** HTTP/<spnHost> is the service principal. */
   spnHost: string;
   https: boolean;
-  /** POSTs an empty body with this Authorization header, on the socket the session will use. */
-  send(authorization: string): Promise<RawReply>;
+  /**
+   * POSTs an empty body on the socket the session will use, with the Authorization header
+   * `authorize` returns once that socket is connected (and, over TLS, its certificate verified).
+   */
+  send(authorize: () => string): Promise<RawReply>;
+  /** Over TLS: the channel bindings' application data for the verified server certificate. */
+  channelBindings(): Buffer | undefined;
   authFailed(reply: RawReply, why: string): PodError;
 }
 
@@ -32,18 +40,25 @@ export async function kerberosHandshake(
   const env = await credentials.acquire(timeoutMs);
   const gss = loadGssIov();
   const spn = `HTTP/${io.spnHost}`;
-  let context: GssContext;
-  let first: GssStep;
-  try {
-    [context, first] = withKrb5Env(env, () => {
-      const c = gss.create(`HTTP@${io.spnHost}`);
-      return [c, gss.step(c, null)] as const;
-    });
-  } catch (error) {
-    throw gssInitError(error as Error, io.target, credentials.principal, spn);
-  }
-  if (!first.token) throw new PodError("INTERNAL", "GSS-API produced no initial Kerberos token.");
-  const reply = await io.send(`Negotiate ${first.token.toString("base64")}`);
+  let context: GssContext | undefined;
+  const authorize = () => {
+    let first: GssStep;
+    try {
+      const bindings = io.https ? io.channelBindings() : undefined;
+      if (io.https && !bindings) throw new PodError("INTERNAL", "No verified TLS certificate to bind Kerberos to.");
+      [context, first] = withKrb5Env(env, () => {
+        const c = gss.create(`HTTP@${io.spnHost}`, bindings);
+        return [c, gss.step(c, null)] as const;
+      });
+    } catch (error) {
+      if (error instanceof PodError) throw error;
+      throw gssInitError(error as Error, io.target, credentials.principal, spn);
+    }
+    if (!first.token) throw new PodError("INTERNAL", "GSS-API produced no initial Kerberos token.");
+    return `Negotiate ${first.token.toString("base64")}`;
+  };
+  const reply = await io.send(authorize);
+  if (!context) throw new PodError("INTERNAL", "The Kerberos handshake sent no token.");
   if (reply.status === 401) throw io.authFailed(reply, "the service refused the Kerberos ticket");
   if (reply.status !== 200) {
     throw new PodError("PROTOCOL_ERROR", `Kerberos authentication with ${io.target} ended in HTTP ${reply.status}.`, {
@@ -60,7 +75,8 @@ export async function kerberosHandshake(
   if (!token) throw mutualFailed("its reply carries no Kerberos token (mutual authentication)");
   let last: GssStep;
   try {
-    last = withKrb5Env(env, () => gss.step(context, Buffer.from(token, "base64")));
+    const established = context;
+    last = withKrb5Env(env, () => gss.step(established, Buffer.from(token, "base64")));
   } catch (error) {
     throw mutualFailed((error as Error).message, error);
   }

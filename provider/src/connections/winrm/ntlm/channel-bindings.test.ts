@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { certificateHashAlgorithm, tlsServerEndPoint } from "./channel-bindings";
+import { certificateHashAlgorithm, tlsServerEndPoint, tlsServerEndPointData } from "./channel-bindings";
 import { channelBindingsHash } from "./ntlmv2";
 
 /** Minimal DER: SEQUENCE { SEQUENCE {} (tbs), SEQUENCE { OID }, BIT STRING }. */
@@ -23,5 +23,14 @@ describe("ntlm: tls-server-end-point channel bindings", () => {
   it("is the MD5 of the bindings struct over that hash", () => {
     const cert = fakeCertificate("2a8648ce3d040303");
     assert.deepEqual(tlsServerEndPoint(cert), channelBindingsHash(createHash("sha384").update(cert).digest()));
+  });
+
+  it("gives Kerberos (GSS) the unhashed application data: the label and the certificate hash", () => {
+    const sha1Signed = fakeCertificate("2a864886f70d010105"); // sha1WithRSAEncryption: SHA-256 instead (RFC 5929)
+    const data = tlsServerEndPointData(sha1Signed);
+    const hash = createHash("sha256").update(sha1Signed).digest();
+    assert.deepEqual(data, Buffer.concat([Buffer.from("tls-server-end-point:"), hash]));
+    const sha512Signed = fakeCertificate("2a864886f70d01010d");
+    assert.equal(tlsServerEndPointData(sha512Signed).length, "tls-server-end-point:".length + 64);
   });
 });

@@ -22,8 +22,20 @@ export function certificateHashAlgorithm(der: Buffer): string {
 }
 
 export function tlsServerEndPoint(der: Buffer): Buffer {
-  const hash = createHash(certificateHashAlgorithm(der)).update(der).digest();
-  return channelBindingsHash(hash);
+  return channelBindingsHash(certificateHash(der));
+}
+
+/**
+ * The same binding as GSS-API (Kerberos) takes it: the application data of
+ * gss_channel_bindings_struct, "tls-server-end-point:" + the certificate's
+ * hash, with no addresses (what SSPI sends and Windows' HTTP.sys checks).
+ */
+export function tlsServerEndPointData(der: Buffer): Buffer {
+  return Buffer.concat([Buffer.from("tls-server-end-point:"), certificateHash(der)]);
+}
+
+function certificateHash(der: Buffer): Buffer {
+  return createHash(certificateHashAlgorithm(der)).update(der).digest();
 }
 
 /** Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm SEQUENCE { OID, … }, … }. */
