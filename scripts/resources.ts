@@ -1,7 +1,11 @@
 /** The resources pod publishes: name, description and the zod schemas of their inputs and outputs. */
 import type { z } from "zod";
 import { podCommandInputsSchema, podCommandOutputsSchema } from "../provider/src/resources/pod-command/args";
-import { podCopyInputsSchema, podCopyOutputsSchema } from "../provider/src/resources/pod-copy/args";
+import {
+  POD_COPY_SECRET_OUTPUTS,
+  podCopyInputsSchema,
+  podCopyOutputsSchema,
+} from "../provider/src/resources/pod-copy/args";
 import {
   POD_NETWORK_SECRET_OUTPUTS,
   podNetworkInputsSchema,
@@ -80,7 +84,7 @@ export const RESOURCES: ResourceEntry[] = [
     inputs: podCopyInputsSchema,
     outputs: podCopyOutputsSchema,
     providerModule: "@pod-lab/provider/providers/pod-copy",
-    secretOutputs: ["target"],
+    secretOutputs: POD_COPY_SECRET_OUTPUTS,
   },
   {
     name: "PodNetwork",

@@ -11,6 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
  *   two-providers explicit pod providers, each with its own vSphere settings, one VM each
  *   kerberos  a PodCommand through each provider (dynamic and plugin) to a WinRM guest with Kerberos
  *             (config host, port, user, realm, kdc, spnHost, marker; the password is pod:guestPassword)
+ *   copy      PodCopy of a file (FileAsset) and a folder (FileArchive) into a guest over SSH
+ *             (config host, user, password, hostKeys, sourceFile, sourceDir, remoteFile, remoteDir)
  */
 const config = new pulumi.Config();
 const scenario = config.require("scenario");
@@ -86,4 +88,27 @@ if (scenario === "kerberos") {
   });
   out.dynamicStdout = viaDynamic.stdout;
   out.pluginStdout = viaPlugin.stdout;
+}
+
+if (scenario === "copy") {
+  const target = {
+    host: config.require("host"),
+    user: config.require("user"),
+    password: config.requireSecret("password"),
+    hostKeys: config.requireObject<string[]>("hostKeys"),
+  };
+  // Relative paths are read from the program's folder (the plugin runs there, as the program does).
+  const file = new pod.PodCopy("file", {
+    target,
+    source: new pulumi.asset.FileAsset(config.require("sourceFile")),
+    remotePath: config.require("remoteFile"),
+  });
+  const tree = new pod.PodCopy("tree", {
+    target,
+    source: new pulumi.asset.FileArchive(config.require("sourceDir")),
+    remotePath: config.require("remoteDir"),
+    mode: "0640",
+  });
+  out.fileSha256 = file.sha256;
+  out.treeFiles = tree.files.apply((files) => files.map((f) => f.path));
 }

@@ -21,12 +21,18 @@ export interface ReadOutcome {
   inputs?: Props;
 }
 
+export interface CheckOutcome {
+  failures: CheckFailure[];
+  /** Inputs the resource adds to the program's (PodCopy's content hash, which diff needs: it gets assets without content). */
+  added?: Props;
+}
+
 export interface ResourceHandler {
   /** Wire inputs made plain; a resource may turn secrets into its own markers. */
   plainInputs(wire: Props): Props;
   /** Top-level outputs to store encrypted, beyond those whose inputs held a secret. */
   secretOutputs(inputs: Props): string[];
-  check(news: Props): Promise<CheckFailure[]>;
+  check(news: Props): Promise<CheckOutcome>;
   diff(olds: Props, news: Props): ResourceDiff;
   create(inputs: Props, ctx: StepContext): Promise<{ id: string; outs: Props }>;
   /** Refresh when `outs` is given; import or `get` when state holds nothing yet. Undefined: gone. */

@@ -10,6 +10,7 @@ import type { ResourceDiff } from "./detailed-diff";
 import type { EngineLog } from "./engine-log";
 import type { Props, ResourceHandler, StepContext } from "./handler";
 import { PodCommandHandler } from "./pod-command";
+import { PodCopyHandler } from "./pod-copy";
 import { PodNetworkHandler } from "./pod-network";
 import { PodVmHandler } from "./pod-vm";
 import { reveal, secretKeys, wrapOutputs } from "./wire";
@@ -29,6 +30,7 @@ export class PodPlugin {
       ["pod:index:PodVm", new PodVmHandler(config)],
       ["pod:index:PodCommand", new PodCommandHandler(config)],
       ["pod:index:PodNetwork", new PodNetworkHandler(config)],
+      ["pod:index:PodCopy", new PodCopyHandler(config)],
     ]);
   }
 
@@ -96,7 +98,7 @@ export class PodPlugin {
     const handler = this.#handlers.get(type);
     if (!handler) {
       throw new PodError("UNSUPPORTED", `pod has no resource type ${type}.`, {
-        fix: "Use pod:index:PodVm, pod:index:PodNetwork or pod:index:PodCommand.",
+        fix: "Use pod:index:PodVm, pod:index:PodNetwork, pod:index:PodCommand or pod:index:PodCopy.",
       });
     }
     return handler;

@@ -20,7 +20,8 @@ import { type ProviderConfig, readProviderConfig } from "../resources/shared/vsp
 import type { ConfigSource } from "./config";
 import { cancelledError, timeoutError, withDeadline } from "./deadline";
 import { changedInputs, detailedDiff } from "./detailed-diff";
-import type { Props, ResourceHandler, StepContext } from "./handler";
+import { DynamicHandler } from "./dynamic-handler";
+import type { Props, StepContext } from "./handler";
 import { LineSplitter } from "./lines";
 import { reveal } from "./wire";
 
@@ -37,19 +38,20 @@ function markText(value: unknown): unknown {
   return value;
 }
 
-export class PodCommandHandler implements ResourceHandler {
-  readonly #dynamic = new PodCommandProvider();
+export class PodCommandHandler extends DynamicHandler<PodCommandProvider> {
   readonly #runtime = sharedRuntime();
   #config: ProviderConfig = {};
 
-  constructor(readonly config: ConfigSource) {}
+  constructor(config: ConfigSource) {
+    super("PodCommand", new PodCommandProvider(), config);
+  }
 
-  async configure(): Promise<void> {
-    await this.#dynamic.configure({ config: this.config } as never);
+  override async configure(): Promise<void> {
+    await super.configure();
     this.#config = readProviderConfig(this.config);
   }
 
-  plainInputs(wire: Props): Props {
+  override plainInputs(wire: Props): Props {
     return Object.fromEntries(
       Object.entries(wire).map(([k, v]) => [k, COMMAND_KEYS.includes(k) ? reveal(v, markText) : reveal(v)]),
     );
@@ -60,17 +62,13 @@ export class PodCommandHandler implements ResourceHandler {
     return ["target", ...(this.#outputSecret(i, i.create) ? ["stdout", "stderr", "data"] : [])];
   }
 
-  async check(news: Props) {
-    return (await this.#dynamic.check({} as never, news as never)).failures ?? [];
-  }
-
   diff(olds: Props, news: Props) {
     const d = diffPodCommand(olds as unknown as PodCommandOutputs, news as unknown as PodCommandInputs);
     const changed = d.changes ? changedInputs(olds, news, RESULT_KEYS) : [];
     return detailedDiff(olds, news, changed, [], false);
   }
 
-  async create(inputs: Props, ctx: StepContext) {
+  override async create(inputs: Props, ctx: StepContext) {
     const i = inputs as unknown as PodCommandInputs;
     return { id: randomUUID(), outs: await this.#run(i, i.create, "create", ctx) };
   }
@@ -83,15 +81,11 @@ export class PodCommandHandler implements ResourceHandler {
     });
   }
 
-  async update(_id: string, olds: Props, news: Props, ctx: StepContext) {
+  override async update(_id: string, olds: Props, news: Props, ctx: StepContext) {
     const o = olds as unknown as PodCommandOutputs;
     const n = news as unknown as PodCommandInputs;
     if (!diffPodCommand(o, n).rerun) return keptOutputs(o, n) as Props;
     return this.#run(n, n.update ?? n.create, "update", ctx);
-  }
-
-  async delete(id: string, outs: Props, ctx: StepContext) {
-    await withDeadline("PodCommand delete", ctx.timeoutMs, ctx.signal, () => this.#dynamic.delete(id, outs as never));
   }
 
   #outputSecret(inputs: PodCommandInputs, command: PodCommandInputs["create"]): boolean {

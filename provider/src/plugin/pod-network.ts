@@ -14,26 +14,16 @@ import { diffPodNetwork } from "../resources/pod-network/diff";
 import { PodNetworkProvider } from "../resources/pod-network/provider";
 import { inputsFromOutputs } from "../resources/pod-network/state";
 import type { ConfigSource } from "./config";
-import { withDeadline } from "./deadline";
 import { detailedDiff } from "./detailed-diff";
-import { type Props, type ResourceHandler, type StepContext, withoutUrn } from "./handler";
-import { reveal } from "./wire";
+import { DynamicHandler } from "./dynamic-handler";
+import type { Props, StepContext } from "./handler";
 
-export class PodNetworkHandler implements ResourceHandler {
-  readonly #dynamic = new PodNetworkProvider();
-
-  constructor(readonly config: ConfigSource) {}
-
-  async configure(): Promise<void> {
-    await this.#dynamic.configure({ config: this.config } as never);
+export class PodNetworkHandler extends DynamicHandler<PodNetworkProvider> {
+  constructor(config: ConfigSource) {
+    super("PodNetwork", new PodNetworkProvider(), config);
   }
 
-  plainInputs = (wire: Props) => reveal(wire) as Props;
   secretOutputs = () => [...POD_NETWORK_SECRET_OUTPUTS];
-
-  async check(news: Props) {
-    return (await this.#dynamic.check({} as never, news as never)).failures ?? [];
-  }
 
   diff(olds: Props, news: Props) {
     const d = diffPodNetwork(olds as unknown as PodNetworkOutputs, news as unknown as PodNetworkInputs);
@@ -44,30 +34,13 @@ export class PodNetworkHandler implements ResourceHandler {
     return detailedDiff(before, news, changed, d.replaces, true);
   }
 
-  async create(inputs: Props, ctx: StepContext) {
-    const work = () => this.#dynamic.create({ ...inputs, pulumiUrn: ctx.urn } as never);
-    const { id, outs } = await withDeadline("PodNetwork create", ctx.timeoutMs, ctx.signal, work);
-    return { id, outs: withoutUrn(outs) };
-  }
-
   async read(id: string, outs: Props | undefined, ctx: StepContext) {
     if (!outs || Object.keys(outs).length === 0) {
       throw new PodError("UNSUPPORTED", "A PodNetwork cannot be imported.", {
         fix: "Declare the PodNetwork in the program; pod applies it on the next `pulumi up`.",
       });
     }
-    const r = await withDeadline("PodNetwork read", ctx.timeoutMs, ctx.signal, () =>
-      this.#dynamic.read(id, outs as never),
-    );
+    const r = await this.step("read", ctx, () => this.dynamic.read(id, outs as never));
     return { id, outs: r.props as Props };
-  }
-
-  async update(id: string, olds: Props, news: Props, ctx: StepContext) {
-    const work = () => this.#dynamic.update(id, olds as never, { ...news, pulumiUrn: ctx.urn } as never);
-    return withoutUrn((await withDeadline("PodNetwork update", ctx.timeoutMs, ctx.signal, work)).outs);
-  }
-
-  async delete(id: string, outs: Props, ctx: StepContext) {
-    await withDeadline("PodNetwork delete", ctx.timeoutMs, ctx.signal, () => this.#dynamic.delete(id, outs as never));
   }
 }

@@ -15,29 +15,19 @@ import { sharedRuntime } from "../resources/shared/runtime";
 import { readProviderConfig, resolveVsphereConnection } from "../resources/shared/vsphere-connection";
 import { VsphereInfra } from "../vsphere/vsphere-infra";
 import type { ConfigSource } from "./config";
-import { withDeadline } from "./deadline";
 import { detailedDiff } from "./detailed-diff";
-import { type Props, type ResourceHandler, type StepContext, withoutUrn } from "./handler";
-import { reveal } from "./wire";
+import { DynamicHandler } from "./dynamic-handler";
+import type { Props, StepContext } from "./handler";
 
 /** Where a VM was cloned from and placed: vSphere cannot tell for an adopted VM, so the program's values are taken. */
 const PLACEMENT = ["template", "datacenter", "folder", "cluster", "host", "resourcePool", "datastore"] as const;
 
-export class PodVmHandler implements ResourceHandler {
-  readonly #dynamic = new PodVmProvider();
-
-  constructor(readonly config: ConfigSource) {}
-
-  async configure(): Promise<void> {
-    await this.#dynamic.configure({ config: this.config } as never);
+export class PodVmHandler extends DynamicHandler<PodVmProvider> {
+  constructor(config: ConfigSource) {
+    super("PodVm", new PodVmProvider(), config);
   }
 
-  plainInputs = (wire: Props) => reveal(wire) as Props;
   secretOutputs = () => [...POD_VM_SECRET_OUTPUTS];
-
-  async check(news: Props) {
-    return (await this.#dynamic.check({} as never, news as never)).failures ?? [];
-  }
 
   diff(olds: Props, news: Props) {
     const before = { ...olds } as Record<string, unknown>;
@@ -47,29 +37,12 @@ export class PodVmHandler implements ResourceHandler {
     return detailedDiff(before, news, Object.keys(d.reasons), d.replaces, d.deleteBeforeReplace);
   }
 
-  async create(inputs: Props, ctx: StepContext) {
-    const work = () => this.#dynamic.create({ ...inputs, pulumiUrn: ctx.urn } as never);
-    const { id, outs } = await withDeadline("PodVm create", ctx.timeoutMs, ctx.signal, work);
-    return { id, outs: withoutUrn(outs) };
-  }
-
   async read(id: string, outs: Props | undefined, ctx: StepContext) {
     if (outs && Object.keys(outs).length > 0) {
-      const r = await withDeadline("PodVm read", ctx.timeoutMs, ctx.signal, () =>
-        this.#dynamic.read(id, outs as never),
-      );
+      const r = await this.step("read", ctx, () => this.dynamic.read(id, outs as never));
       return r.id ? { id: r.id, outs: r.props as Props } : undefined;
     }
-    return withDeadline("PodVm import", ctx.timeoutMs, ctx.signal, () => this.#adopt(id));
-  }
-
-  async update(id: string, olds: Props, news: Props, ctx: StepContext) {
-    const work = () => this.#dynamic.update(id, olds as never, { ...news, pulumiUrn: ctx.urn } as never);
-    return withoutUrn((await withDeadline("PodVm update", ctx.timeoutMs, ctx.signal, work)).outs);
-  }
-
-  async delete(id: string, outs: Props, ctx: StepContext) {
-    await withDeadline("PodVm delete", ctx.timeoutMs, ctx.signal, () => this.#dynamic.delete(id, outs as never));
+    return this.step("import", ctx, () => this.#adopt(id));
   }
 
   /** An existing VM as pod would have made it: the inputs vSphere can tell (name, size, power), and its outputs. */

@@ -11,7 +11,7 @@ import { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { type JavaScriptValue, Struct, Value } from "google-protobuf/google/protobuf/struct_pb";
 import { redact } from "../common/secret";
 import type { ResourceDiff } from "./detailed-diff";
 import type { Props } from "./handler";
@@ -78,11 +78,17 @@ export function providerService(plugin: PodPlugin, schema: string, version: stri
     }),
     check: unary(async (req: proto.CheckRequest) => {
       const news = toJs(req.getNews());
-      const failures = (await plugin.check(req.getUrn(), news)).map((f) =>
+      const checked = await plugin.check(req.getUrn(), news);
+      const failures = checked.failures.map((f) =>
         new proto.CheckFailure().setProperty(f.property).setReason(f.reason),
       );
       // Inputs are returned as given (secrets still wrapped): what config or env fill in stays out of state.
-      return new proto.CheckResponse().setInputs(req.getNews()).setFailuresList(failures);
+      // Only what a resource adds for its diff joins them (PodCopy's content hash).
+      const inputs = req.getNews();
+      for (const [key, value] of Object.entries(checked.added ?? {})) {
+        inputs?.getFieldsMap().set(key, Value.fromJavaScript(value as JavaScriptValue));
+      }
+      return new proto.CheckResponse().setInputs(inputs).setFailuresList(failures);
     }),
     diff: unary(async (req: proto.DiffRequest) =>
       diffResponse(plugin.diff(req.getUrn(), toJs(req.getOlds()), toJs(req.getNews()))),

@@ -109,3 +109,6 @@ export const podCopyOutputsSchema = podCopyInputsSchema.safeExtend({
 });
 
 export type PodCopyOutputs = z.infer<typeof podCopyOutputsSchema>;
+
+/** Inputs echoed as outputs that carry credentials: stored encrypted. */
+export const POD_COPY_SECRET_OUTPUTS = ["target"] as const;
