@@ -4,9 +4,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Client, type ServerHostKeyAlgorithm } from "ssh2";
 import { PodClient } from "../../provider/src/client";
 import { isPodError } from "../../provider/src/common/errors";
 import { Secret } from "../../provider/src/common/secret";
+import { createHostKeyVerifier } from "../../provider/src/connections/ssh/host-key";
 import { docker, type GuestContainer, startGuest } from "../support/guest-container";
 import { requireLab } from "../support/lab-env";
 import { type LabVault, requireVault } from "../support/vault";
@@ -41,8 +43,8 @@ describe("lab: SSH host certificates (@cert-authority)", function () {
 
   const keygen = (args: string[]) => execFileSync("ssh-keygen", args, { encoding: "utf8", stdio: "pipe" });
   /** A host certificate for the guest's ED25519 key from a local CA (ssh-keygen -h). */
-  const localCert = (ca: string, principals: string, validity: string) => {
-    writeFileSync(join(dir, "host.pub"), hostKey);
+  const localCert = (ca: string, principals: string, validity: string, key = hostKey) => {
+    writeFileSync(join(dir, "host.pub"), key);
     keygen([
       "-q",
       "-s",
@@ -193,5 +195,65 @@ describe("lab: SSH host certificates (@cert-authority)", function () {
         isPodError(e, "HOST_CERT_INVALID") && e.message.includes(`not "${guest.ip}"`) && /elsewhere/.test(e.message),
     );
     await refusedInKex(before);
+  });
+
+  it("negotiates the RSA (rsa-sha2-512/256) and ECDSA certificate algorithms too, checked by pod's verifier", async () => {
+    const keys = await guest.run(["sh", "-c", "cat /etc/ssh/ssh_host_rsa_key.pub /etc/ssh/ssh_host_ecdsa_key.pub"]);
+    const [rsa = "", ecdsa = ""] = keys.stdout.trim().split("\n");
+    const put = await guest.run([
+      "sh",
+      "-c",
+      'printf "%s\\n" "$1" > /etc/ssh/ssh_host_rsa_key-cert.pub && printf "%s\\n" "$2" > /etc/ssh/ssh_host_ecdsa_key-cert.pub && printf "HostCertificate /etc/ssh/ssh_host_rsa_key-cert.pub\\nHostCertificate /etc/ssh/ssh_host_ecdsa_key-cert.pub\\n" >> /etc/ssh/sshd_config.d/pod-host-cert.conf',
+      "sh",
+      localCert("ca", guest.ip, "-5m:+10m", rsa),
+      localCert("ca", guest.ip, "-5m:+10m", ecdsa),
+    ]);
+    assert.equal(put.exitCode, 0, put.stderr);
+    await present(localCert("ca", guest.ip, "-5m:+10m"));
+    const verifier = await createHostKeyVerifier(guest.ip, 22, { knownHostsFile: knownHosts });
+    for (const algorithm of [
+      "rsa-sha2-512-cert-v01@openssh.com",
+      "rsa-sha2-256-cert-v01@openssh.com",
+      "ecdsa-sha2-nistp256-cert-v01@openssh.com",
+    ]) {
+      const before = await fullLog();
+      const user = await new Promise<string>((resolve, reject) => {
+        const ssh = new Client();
+        ssh.on("error", reject);
+        ssh.on("ready", () =>
+          ssh.exec("id -un", (error, channel) => {
+            if (error) return reject(error);
+            let out = "";
+            channel.on("data", (d: Buffer) => {
+              out += d;
+            });
+            channel.on("close", () => {
+              ssh.end();
+              resolve(out.trim());
+            });
+          }),
+        );
+        ssh.connect({
+          host: guest.ip,
+          username: "pod",
+          password,
+          algorithms: { serverHostKey: [algorithm as ServerHostKeyAlgorithm] },
+          hostVerifier: (key: Buffer, done: (ok: boolean) => void) =>
+            verifier.verify(key).then(
+              () => done(true),
+              (e: unknown) => {
+                reject(e);
+                done(false);
+              },
+            ),
+        });
+      });
+      assert.equal(user, "pod", algorithm);
+      const log = await more(ACCEPTED, before);
+      assert.equal(
+        count(log, new RegExp(`host key algorithm: ${algorithm}`)),
+        count(before, new RegExp(`host key algorithm: ${algorithm}`)) + 1,
+      );
+    }
   });
 });
