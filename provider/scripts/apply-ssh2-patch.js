@@ -10,11 +10,10 @@
  *
  * Safe by construction: only ssh2 1.17.0 is touched; the hunks must match in
  * order as patch(1) would (or the file be patched already: running twice is a
- * no-op); all files are checked before any is written. Another ssh2 version, or ssh2 not found,
- * leaves things as they are: pod then simply does not offer certificate host
- * key algorithms (plain host keys work either way).
+ * no-op); all files are checked before any is written. Another ssh2 version,
+ * or ssh2 not found, leaves things as they are: pod then simply does not offer
+ * certificate host key algorithms (plain host keys work either way).
  */
-"use strict";
 const { readFileSync, writeFileSync } = require("node:fs");
 const { dirname, join } = require("node:path");
 
