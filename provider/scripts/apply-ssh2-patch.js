@@ -89,4 +89,5 @@ function main() {
   for (const [path, text] of writes) writeFileSync(path, text);
 }
 
-main();
+if (require.main === module) main();
+else module.exports = { parsePatch, applyHunks, PATCH };
