@@ -120,10 +120,12 @@ export async function createHostKeyVerifier(host: string, port: number, options:
   const entries = policy === "insecure" || pins?.length ? [] : await readKnownHosts(readFrom);
   const { trusted, revoked, authorities } = lookupKnownHost(entries, name);
   const certificates = authorities.length > 0 && certificateHostKeysSupported();
-  const noCertificates =
-    authorities.length && !certificates
-      ? ` known_hosts trusts a host CA for it, but this ssh2 lacks pod's host-certificate patch (reinstall @pod-lab/provider with install scripts enabled).`
-      : "";
+  // Why a host with a trusted CA still showed a plain key pod does not know.
+  const noCertificates = !authorities.length
+    ? ""
+    : certificates
+      ? " known_hosts trusts a host CA for it, but its sshd presented no host certificate (HostCertificate in sshd_config)."
+      : " known_hosts trusts a host CA for it, but this ssh2 lacks pod's host-certificate patch (reinstall @pod-lab/provider with install scripts enabled).";
 
   const unknown = (fingerprint: string, keyType: string) =>
     new PodError(
