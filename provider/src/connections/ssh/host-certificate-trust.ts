@@ -15,7 +15,7 @@ import type { KnownHostEntry } from "./known-hosts";
 export interface HostCertificateContext {
   /** "host:port", for messages. */
   where: string;
-  /** The name the certificate must list: the host as dialled, or its HostKeyAlias. */
+  /** The name the certificate must list: the host as dialled, or its HostKeyAlias (lower case, as OpenSSH). */
   principal: string;
   /** The @cert-authority entries whose host patterns match this host. */
   authorities: KnownHostEntry[];

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isPodError } from "../../common/errors";
-import { caSignatureValid, parseCertificate } from "./host-certificate";
+import { caSignatureValid, certificateHostKeysSupported, parseCertificate } from "./host-certificate";
 import { verifyHostCertificate } from "./host-certificate-trust";
-import { certificateHostKeysSupported, createHostKeyVerifier, preferredHostKeyAlgorithms } from "./host-key";
+import { createHostKeyVerifier, preferredHostKeyAlgorithms } from "./host-key";
 import { type KnownHostEntry, lookupKnownHost, parseKnownHosts } from "./known-hosts";
 
 // Certificates built here field by field (PROTOCOL.certkeys), so each check can be made to fail alone.

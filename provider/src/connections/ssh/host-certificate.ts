@@ -3,10 +3,33 @@
  * blob a server presents as its host key, and the CA's signature over them
  * verified with node:crypto (ed25519, rsa-sha2-256/512, ecdsa-sha2-nistp*).
  * Pure: no I/O. What the fields mean for trust is host-certificate-trust.ts.
+ * And whether ssh2 can negotiate them at all (pod's patch, provider/patches).
  */
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
 
 export const CERT_SUFFIX = "-cert-v01@openssh.com";
+
+/** Host certificate algorithms, offered first for a host with a trusted CA (no SHA-1 ssh-rsa-cert). */
+export const CERTIFICATE_ALGORITHMS = [
+  "ssh-ed25519",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
+  "ecdsa-sha2-nistp521",
+  "rsa-sha2-512",
+  "rsa-sha2-256",
+].map((a) => `${a}${CERT_SUFFIX}`);
+
+/** Whether this ssh2 negotiates certificate host keys (pod's patch is applied). */
+export function certificateHostKeysSupported(): boolean {
+  try {
+    const { SUPPORTED_SERVER_HOST_KEY } = require("ssh2/lib/protocol/constants.js") as {
+      SUPPORTED_SERVER_HOST_KEY: string[];
+    };
+    return CERTIFICATE_ALGORITHMS.every((a) => SUPPORTED_SERVER_HOST_KEY.includes(a));
+  } catch {
+    return false;
+  }
+}
 
 export interface OpenSshCertificate {
   /** "ssh-ed25519-cert-v01@openssh.com" */
@@ -57,11 +80,21 @@ function str(b: Buffer | string): Buffer {
   head.writeUInt32BE(body.length);
   return Buffer.concat([head, body]);
 }
-/** The certified key's fields, per base type, and the plain key blob they make. */
+
+/** The fields of each certified key type (PROTOCOL.certkeys): ed25519 pk; rsa e, n; ecdsa curve, Q. */
+const KEY_FIELDS: Record<string, number> = {
+  "ssh-ed25519": 1,
+  "ssh-rsa": 2,
+  "ecdsa-sha2-nistp256": 2,
+  "ecdsa-sha2-nistp384": 2,
+  "ecdsa-sha2-nistp521": 2,
+};
+
+/** The certified key's fields, as the plain public key blob they make. */
 function readCertifiedKey(base: string, r: Reader): Buffer {
-  const fields = base === "ssh-ed25519" ? [r.bytes()] : base.startsWith("ecdsa-sha2-") ? [r.bytes(), r.bytes()] : [];
-  if (base === "ssh-rsa") fields.push(r.bytes(), r.bytes()); // e, n
-  if (!fields.length) throw new Error(`unsupported certified key type ${base}`);
+  const count = KEY_FIELDS[base];
+  if (!count) throw new Error(`unsupported certified key type ${base}`);
+  const fields = Array.from({ length: count }, () => r.bytes());
   return Buffer.concat([str(base), ...fields.map(str)]);
 }
 

@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { PodError } from "../../common/errors";
-import { CERT_SUFFIX } from "./host-certificate";
+import { CERT_SUFFIX, CERTIFICATE_ALGORITHMS, certificateHostKeysSupported } from "./host-certificate";
 import { verifyHostCertificate } from "./host-certificate-trust";
 import { type HostKeyPolicy, parseHostKeyPolicy, podKnownHostsFile, userKnownHostsFile } from "./host-key-policy";
 import { type KnownHostEntry, knownHostName, knownHostsLine, lookupKnownHost, parseKnownHosts } from "./known-hosts";
@@ -69,28 +69,6 @@ const DEFAULT_ALGORITHMS = [
   "rsa-sha2-256",
   "ssh-rsa",
 ];
-
-/** Host certificate algorithms, offered first for a host with a trusted CA (no SHA-1 ssh-rsa-cert). */
-const CERTIFICATE_ALGORITHMS = [
-  "ssh-ed25519",
-  "ecdsa-sha2-nistp256",
-  "ecdsa-sha2-nistp384",
-  "ecdsa-sha2-nistp521",
-  "rsa-sha2-512",
-  "rsa-sha2-256",
-].map((a) => `${a}${CERT_SUFFIX}`);
-
-/** Whether this ssh2 negotiates certificate host keys (pod's patch is applied). */
-export function certificateHostKeysSupported(): boolean {
-  try {
-    const { SUPPORTED_SERVER_HOST_KEY } = require("ssh2/lib/protocol/constants.js") as {
-      SUPPORTED_SERVER_HOST_KEY: string[];
-    };
-    return CERTIFICATE_ALGORITHMS.every((a) => SUPPORTED_SERVER_HOST_KEY.includes(a));
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Like OpenSSH: certificates first when a CA is trusted for the host, then the
@@ -154,7 +132,12 @@ export async function createHostKeyVerifier(host: string, port: number, options:
         throw changed(fingerprint, keyType, pins, "does not match the pinned fingerprint");
       }
       if (keyType.endsWith(CERT_SUFFIX)) {
-        const cert = verifyHostCertificate(keyBlob, { where, principal: options.alias ?? host, authorities, revoked });
+        const cert = verifyHostCertificate(keyBlob, {
+          where,
+          principal: (options.alias ?? host).toLowerCase(),
+          authorities,
+          revoked,
+        });
         return { fingerprint: sha256Fingerprint(cert.publicKey), learned: false };
       }
       if (revoked.some((e) => e.key.equals(keyBlob))) {
