@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   "TLS_UNTRUSTED",
   "HOST_KEY_MISMATCH",
   "HOST_KEY_UNKNOWN",
+  /** A host certificate from a trusted CA that is not valid for this host now (expired, wrong principal, …). */
+  "HOST_CERT_INVALID",
   "AUTH_FAILED",
   /** A Kerberos ticket (or another time-limited credential) is past its end time. */
   "CREDENTIALS_EXPIRED",

@@ -5,11 +5,17 @@
  * `insecure`: accept anything, said out loud). A changed key is always refused.
  * Unless told which file to use, pod looks keys up in its own known_hosts and
  * in ~/.ssh/known_hosts, and records new ones only in its own (see host-key-policy.ts).
+ * A host with an `@cert-authority` line is asked for its host certificate
+ * first, which is trusted when that CA signed it for this host
+ * (host-certificate-trust.ts); ssh2 negotiates certificates with pod's patch
+ * (provider/patches, applied on install by scripts/apply-ssh2-patch.js).
  */
 import { createHash } from "node:crypto";
 import { appendFile, mkdir, readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { PodError } from "../../common/errors";
+import { CERT_SUFFIX, CERTIFICATE_ALGORITHMS, certificateHostKeysSupported } from "./host-certificate";
+import { verifyHostCertificate } from "./host-certificate-trust";
 import { type HostKeyPolicy, parseHostKeyPolicy, podKnownHostsFile, userKnownHostsFile } from "./host-key-policy";
 import { type KnownHostEntry, knownHostName, knownHostsLine, lookupKnownHost, parseKnownHosts } from "./known-hosts";
 
@@ -64,10 +70,14 @@ const DEFAULT_ALGORITHMS = [
   "ssh-rsa",
 ];
 
-/** Like OpenSSH: ask for the key types we already know for this host first, so a known host is not "changed". */
-export function preferredHostKeyAlgorithms(knownTypes: string[]): string[] {
+/**
+ * Like OpenSSH: certificates first when a CA is trusted for the host, then the
+ * key types we already know for it, so a known host is not "changed".
+ */
+export function preferredHostKeyAlgorithms(knownTypes: string[], certificates = false): string[] {
   const first = knownTypes.flatMap((t) => (t === "ssh-rsa" ? ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"] : [t]));
-  return [...new Set([...first.filter((a) => DEFAULT_ALGORITHMS.includes(a)), ...DEFAULT_ALGORITHMS])];
+  const plain = [...first.filter((a) => DEFAULT_ALGORITHMS.includes(a)), ...DEFAULT_ALGORITHMS];
+  return [...new Set([...(certificates ? CERTIFICATE_ALGORITHMS : []), ...plain])];
 }
 
 export interface HostKeyVerifier {
@@ -86,13 +96,24 @@ export async function createHostKeyVerifier(host: string, port: number, options:
   const file = options.knownHostsFile ?? podKnownHostsFile();
   const readFrom = options.knownHostsFile ? [file] : [file, userKnownHostsFile()];
   const entries = policy === "insecure" || pins?.length ? [] : await readKnownHosts(readFrom);
-  const { trusted, revoked } = lookupKnownHost(entries, name);
+  const { trusted, revoked, authorities } = lookupKnownHost(entries, name);
+  const certificates = authorities.length > 0 && certificateHostKeysSupported();
+  // Why a host with a trusted CA still showed a plain key pod does not know.
+  const noCertificates = !authorities.length
+    ? ""
+    : certificates
+      ? " known_hosts trusts a host CA for it, but its sshd presented no host certificate (HostCertificate in sshd_config)."
+      : " known_hosts trusts a host CA for it, but this ssh2 lacks pod's host-certificate patch (reinstall @pod-lab/provider with install scripts enabled).";
 
   const unknown = (fingerprint: string, keyType: string) =>
-    new PodError("HOST_KEY_UNKNOWN", `The host key of ${where} is not known (${keyType} ${fingerprint}).`, {
-      fix: `Check ${fingerprint} out of band (VM console, \`docker logs\`, \`ssh-keygen -l -f /etc/ssh/ssh_host_*_key.pub\` on the guest), then pin it as the host key fingerprint, add it to ${file}, or choose the 'accept-new' host key policy.`,
-      details: { host: where, fingerprint, keyType, policy },
-    });
+    new PodError(
+      "HOST_KEY_UNKNOWN",
+      `The host key of ${where} is not known (${keyType} ${fingerprint}).${noCertificates}`,
+      {
+        fix: `Check ${fingerprint} out of band (VM console, \`docker logs\`, \`ssh-keygen -l -f /etc/ssh/ssh_host_*_key.pub\` on the guest), then pin it as the host key fingerprint, add it to ${file}, or choose the 'accept-new' host key policy.`,
+        details: { host: where, fingerprint, keyType, policy },
+      },
+    );
   const changed = (fingerprint: string, keyType: string, expected: string[], why: string) =>
     new PodError("HOST_KEY_MISMATCH", `The host key of ${where} ${why} (got ${keyType} ${fingerprint}).`, {
       fix: "If the guest was re-created or its keys regenerated on purpose, update the pinned fingerprint or known_hosts entry; otherwise suspect a man-in-the-middle and do not connect.",
@@ -101,7 +122,7 @@ export async function createHostKeyVerifier(host: string, port: number, options:
 
   let learning: Promise<unknown> = Promise.resolve();
   const verifier: HostKeyVerifier = {
-    algorithms: preferredHostKeyAlgorithms([...new Set(trusted.map((e) => e.keyType))]),
+    algorithms: preferredHostKeyAlgorithms([...new Set(trusted.map((e) => e.keyType))], certificates),
     async verify(keyBlob) {
       const fingerprint = sha256Fingerprint(keyBlob);
       const keyType = keyTypeOf(keyBlob);
@@ -109,6 +130,15 @@ export async function createHostKeyVerifier(host: string, port: number, options:
       if (pins?.length) {
         if (pins.includes(fingerprint)) return { fingerprint, learned: false };
         throw changed(fingerprint, keyType, pins, "does not match the pinned fingerprint");
+      }
+      if (keyType.endsWith(CERT_SUFFIX)) {
+        const cert = verifyHostCertificate(keyBlob, {
+          where,
+          principal: (options.alias ?? host).toLowerCase(),
+          authorities,
+          revoked,
+        });
+        return { fingerprint: sha256Fingerprint(cert.publicKey), learned: false };
       }
       if (revoked.some((e) => e.key.equals(keyBlob))) {
         throw changed(fingerprint, keyType, [], `is marked @revoked in ${sourceOf(revoked)}`);
@@ -142,11 +172,7 @@ export async function createHostKeyVerifier(host: string, port: number, options:
 /** Every usable entry of the files, each tagged with its file (a missing file has none). */
 async function readKnownHosts(files: string[]): Promise<KnownHostEntry[]> {
   const perFile = await Promise.all(
-    files.map(async (f) =>
-      parseKnownHosts(await readFile(f, "utf8").catch(() => ""))
-        .filter((e) => e.marker !== "@cert-authority")
-        .map((e) => ({ ...e, file: f })),
-    ),
+    files.map(async (f) => parseKnownHosts(await readFile(f, "utf8").catch(() => "")).map((e) => ({ ...e, file: f }))),
   );
   return perFile.flat();
 }

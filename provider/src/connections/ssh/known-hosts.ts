@@ -2,8 +2,9 @@
  * OpenSSH known_hosts: `[marker] hostpatterns keytype base64key [comment]`.
  * Host patterns are comma lists with `*`/`?` wildcards and `!` negation,
  * `[host]:port` for ports other than 22, or hashed `|1|salt|hmac-sha1`.
- * `@revoked` lines refuse a key; `@cert-authority` lines are not supported
- * (pod does not verify host certificates) and are skipped.
+ * `@revoked` lines refuse a key (or a certificate, its key or its CA);
+ * `@cert-authority` lines name CA keys whose host certificates are trusted
+ * for the matching hosts (host-certificate-trust.ts).
  */
 import { createHmac } from "node:crypto";
 
@@ -65,12 +66,13 @@ export function hostPatternsMatch(hosts: string, name: string): boolean {
   return matched;
 }
 
-/** The entries that apply to `name`, trusted keys apart from revoked ones. */
+/** The entries that apply to `name`: trusted keys, revoked ones and trusted host CAs. */
 export function lookupKnownHost(entries: KnownHostEntry[], name: string) {
-  const matching = entries.filter((e) => e.marker !== "@cert-authority" && hostPatternsMatch(e.hosts, name));
+  const matching = entries.filter((e) => hostPatternsMatch(e.hosts, name));
   return {
     trusted: matching.filter((e) => e.marker === undefined),
     revoked: matching.filter((e) => e.marker === "@revoked"),
+    authorities: matching.filter((e) => e.marker === "@cert-authority"),
   };
 }
 
