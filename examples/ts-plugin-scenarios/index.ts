@@ -9,6 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
  *             config getMoid, also PodVm.get of that VM
  *   dynamic-vm the same VM through the dynamic resources (@pod-lab/pod), the start of a migration
  *   two-providers explicit pod providers, each with its own vSphere settings, one VM each
+ *   network   a port-group-only PodNetwork through the plugin (config pgName, pgVlan, pgKind), e.g.
+ *             after `pulumi import`; with config getNetwork, also PodNetwork.get of that id
+ *   alias-vm  the plugin PodVm with an alias to the dynamic one's type (config aliasType), the
+ *             migration tried with aliases instead of import
  */
 const config = new pulumi.Config();
 const scenario = config.require("scenario");
@@ -43,6 +47,23 @@ if (scenario === "vm") {
   // PodVm.get reads a VM by its moid without managing it (the plugin's read, as for import).
   const seen = config.get("getMoid");
   if (seen) out.seenName = pod.PodVm.get("seen", seen).name;
+}
+
+if (scenario === "network") {
+  const kind = config.get("pgKind") as pod.PortGroupKind | undefined;
+  const net = new pod.PodNetwork("net", {
+    portGroup: { name: config.require("pgName"), vlanId: config.requireNumber("pgVlan"), ...(kind ? { kind } : {}) },
+  });
+  out.portGroupName = net.portGroupName;
+  // PodNetwork.get reads a port group by its name or moid without managing it (the import's read).
+  const seen = config.get("getNetwork");
+  if (seen) out.seenVlan = pod.PodNetwork.get("seen", seen).portGroup.apply((pg) => pg?.vlanId);
+}
+
+if (scenario === "alias-vm") {
+  const aliases = [{ type: config.require("aliasType") }];
+  const vm = new pod.PodVm("vm", vmArgs(config.require("vmName")), { aliases });
+  out.moid = vm.moid;
 }
 
 if (scenario === "dynamic-vm") {
