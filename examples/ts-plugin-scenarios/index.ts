@@ -11,8 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
  *   two-providers explicit pod providers, each with its own vSphere settings, one VM each
  *   network   a port-group-only PodNetwork through the plugin (config pgName, pgVlan, pgKind), e.g.
  *             after `pulumi import`; with config getNetwork, also PodNetwork.get of that id
- *   alias-vm  the plugin PodVm with an alias to the dynamic one's type (config aliasType), the
- *             migration tried with aliases instead of import
+ *   alias-vm  the same VM (and network) through the plugin, with aliases to the dynamic resources'
+ *             types: the migration from dynamic-vm without import
  */
 const config = new pulumi.Config();
 const scenario = config.require("scenario");
@@ -60,15 +60,29 @@ if (scenario === "network") {
   if (seen) out.seenVlan = pod.PodNetwork.get("seen", seen).portGroup.apply((pg) => pg?.vlanId);
 }
 
+// dynamic-vm and alias-vm: with config pgName and pgVlan, also a port-group-only PodNetwork "net".
+const portGroup = () => ({ name: config.require("pgName"), vlanId: config.requireNumber("pgVlan") });
+
 if (scenario === "alias-vm") {
-  const aliases = [{ type: config.require("aliasType") }];
-  const vm = new pod.PodVm("vm", vmArgs(config.require("vmName")), { aliases });
+  // The dynamic resources' types: pulumi-nodejs:dynamic/pod:PodVm and …/pod:PodNetwork.
+  const vm = new pod.PodVm("vm", vmArgs(config.require("vmName")), {
+    aliases: [{ type: "pulumi-nodejs:dynamic/pod:PodVm" }],
+  });
   out.moid = vm.moid;
+  if (config.get("pgName")) {
+    const net = new pod.PodNetwork(
+      "net",
+      { portGroup: portGroup() },
+      { aliases: [{ type: "pulumi-nodejs:dynamic/pod:PodNetwork" }] },
+    );
+    out.portGroupName = net.portGroupName;
+  }
 }
 
 if (scenario === "dynamic-vm") {
   const vm = new dynamic.PodVm("vm", { ...vmArgs(config.require("vmName")), powerState: "off" });
   out.moid = vm.moid;
+  if (config.get("pgName")) out.portGroupName = new dynamic.PodNetwork("net", { portGroup: portGroup() }).portGroupName;
 }
 
 if (scenario === "two-providers") {

@@ -112,6 +112,36 @@ describe("plugin: import, get, migration and explicit providers", function () {
     assert.equal((await inventoryNames("VirtualMachine")).includes(name), false);
   });
 
+  it("moves a VM and a port group from the dynamic resources to the plugin with aliases: no replace, no change", async () => {
+    const name = `pod-plg-ali-${id}`;
+    const pg = `pod-plg-alipg-${id}`;
+    vms.push(name);
+    pgs.push(pg);
+    const s = open(`ali${id}`);
+    s.ok("config", "set", "scenario", "dynamic-vm");
+    s.ok("config", "set", "vmName", name);
+    s.ok("config", "set", "pgName", pg);
+    s.ok("config", "set", "pgVlan", `${3100 + ((process.pid + 1) % 800)}`);
+    s.ok("up", "--yes", "--skip-preview");
+    const before = { vm: moidIn(s, "vm"), net: moidIn(s, "net") };
+    assert.match(before.vm.urn, /pulumi-nodejs:dynamic\/pod:PodVm::vm$/);
+    assert.match(before.net.urn, /pulumi-nodejs:dynamic\/pod:PodNetwork::net$/);
+    // The program now declares both through the plugin, each with an alias to its dynamic type (docs/plugin.md).
+    s.ok("config", "set", "scenario", "alias-vm");
+    const moved = s.ok("up", "--yes", "--skip-preview", "--expect-no-changes");
+    assert.doesNotMatch(moved, /replace|created|deleted|updated/);
+    const after = { vm: moidIn(s, "vm"), net: moidIn(s, "net") };
+    assert.match(after.vm.urn, /::pod:index:PodVm::vm$/);
+    assert.match(after.net.urn, /::pod:index:PodNetwork::net$/);
+    assert.equal(after.vm.id, before.vm.id, "the same VM, now under the plugin");
+    // The plugin refreshes state the dynamic provider wrote, and the next up still changes nothing.
+    s.ok("refresh", "--yes", "--skip-preview");
+    s.ok("up", "--yes", "--skip-preview", "--expect-no-changes");
+    s.ok("destroy", "--yes", "--skip-preview");
+    assert.equal((await inventoryNames("VirtualMachine")).includes(name), false, "the plugin destroyed the moved VM");
+    assert.equal((await inventoryNames("Network")).includes(pg), false, "and the moved port group");
+  });
+
   it("imports a standard port group made outside Pulumi by name; the next up changes nothing; destroy removes it", async () => {
     const pg = `pod-plg-pg-${id}`;
     const vlan = 3100 + (process.pid % 800);

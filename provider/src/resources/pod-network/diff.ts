@@ -52,7 +52,9 @@ export function diffPodNetwork(olds: PodNetworkOutputs, news: PodNetworkInputs):
     reasons.target = "another guest";
   }
   // The URN the SDK passes only correlates audit records: a new one (a new parent) changes nothing here.
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(news)])].filter((k) => k !== URN_INPUT);
+  // `__provider` is the dynamic resource's serialized provider: state moved to the plugin by an alias keeps it.
+  const ignored = [URN_INPUT, "__provider"];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(news)])].filter((k) => !ignored.includes(k));
   for (const key of keys as (keyof PodNetworkInputs)[]) {
     if (reasons[key]) continue;
     const [was, now] =

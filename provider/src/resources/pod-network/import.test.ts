@@ -51,3 +51,16 @@ describe("PodNetwork import: the id and the inputs it reads back", () => {
     assert.deepEqual(d.replaces, ["vm"]);
   });
 });
+
+describe("PodNetwork diff of state the dynamic provider wrote (moved to the plugin by an alias)", () => {
+  it("ignores the dynamic resource's serialized __provider and its URN input", () => {
+    const outs = { ...imported({ portGroup: { name: "web", vlanId: 42 } }), __provider: "exports.handler = …" };
+    const d = diffPodNetwork(
+      { ...outs, pulumiUrn: "urn:pulumi:s::p::pulumi-nodejs:dynamic/pod:PodNetwork::net" } as never,
+      {
+        portGroup: { name: "web", vlanId: 42 },
+      },
+    );
+    assert.equal(d.changes, false, JSON.stringify(d.reasons));
+  });
+});
