@@ -41,7 +41,7 @@ describe("PodNetwork import: the id and the inputs it reads back", () => {
     );
   });
 
-  it("a program that adds a VM's NIC to an imported port group is an update, not a replace", () => {
+  it("adding a VM's NIC to the imported declaration replaces it (docs/plugin.md: use a second PodNetwork)", () => {
     const d = diffPodNetwork(imported({ portGroup: { name: "web", vlanId: 42 } }), {
       portGroup: { name: "web", vlanId: 42 },
       vm: "vm-7",

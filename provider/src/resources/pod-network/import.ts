@@ -12,7 +12,7 @@
  *
  * Only the port group: a NIC move and guest settings record what they
  * changed from (what delete puts back), which vSphere cannot tell afterwards.
- * Declare vm/nic/interfaces in the program: the next `up` applies them as an update.
+ * They go in a second PodNetwork naming the same port group (docs/plugin.md).
  *
  * Ownership: the engine's Read is the same call for import and for `get`, so
  * it writes nothing (no `pod.owner` marker). Delete removes an unmarked port
