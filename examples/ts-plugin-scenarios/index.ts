@@ -13,6 +13,10 @@ import * as pulumi from "@pulumi/pulumi";
  *             (config host, port, user, realm, kdc, spnHost, marker; the password is pod:guestPassword)
  *   copy      PodCopy of a file (FileAsset) and a folder (FileArchive) into a guest over SSH
  *             (config host, user, password, hostKeys, sourceFile, sourceDir, remoteFile, remoteDir)
+ *   network   a port-group-only PodNetwork through the plugin (config pgName, pgVlan, pgKind), e.g.
+ *             after `pulumi import`; with config getNetwork, also PodNetwork.get of that id
+ *   alias-vm  the same VM (and network) through the plugin, with aliases to the dynamic resources'
+ *             types: the migration from dynamic-vm without import
  */
 const config = new pulumi.Config();
 const scenario = config.require("scenario");
@@ -49,9 +53,40 @@ if (scenario === "vm") {
   if (seen) out.seenName = pod.PodVm.get("seen", seen).name;
 }
 
+if (scenario === "network") {
+  const kind = config.get("pgKind") as pod.PortGroupKind | undefined;
+  const net = new pod.PodNetwork("net", {
+    portGroup: { name: config.require("pgName"), vlanId: config.requireNumber("pgVlan"), ...(kind ? { kind } : {}) },
+  });
+  out.portGroupName = net.portGroupName;
+  // PodNetwork.get reads a port group by its name or moid without managing it (the import's read).
+  const seen = config.get("getNetwork");
+  if (seen) out.seenVlan = pod.PodNetwork.get("seen", seen).portGroup.apply((pg) => pg?.vlanId);
+}
+
+// dynamic-vm and alias-vm: with config pgName and pgVlan, also a port-group-only PodNetwork "net".
+const portGroup = () => ({ name: config.require("pgName"), vlanId: config.requireNumber("pgVlan") });
+
+if (scenario === "alias-vm") {
+  // The dynamic resources' types: pulumi-nodejs:dynamic/pod:PodVm and …/pod:PodNetwork.
+  const vm = new pod.PodVm("vm", vmArgs(config.require("vmName")), {
+    aliases: [{ type: "pulumi-nodejs:dynamic/pod:PodVm" }],
+  });
+  out.moid = vm.moid;
+  if (config.get("pgName")) {
+    const net = new pod.PodNetwork(
+      "net",
+      { portGroup: portGroup() },
+      { aliases: [{ type: "pulumi-nodejs:dynamic/pod:PodNetwork" }] },
+    );
+    out.portGroupName = net.portGroupName;
+  }
+}
+
 if (scenario === "dynamic-vm") {
   const vm = new dynamic.PodVm("vm", { ...vmArgs(config.require("vmName")), powerState: "off" });
   out.moid = vm.moid;
+  if (config.get("pgName")) out.portGroupName = new dynamic.PodNetwork("net", { portGroup: portGroup() }).portGroupName;
 }
 
 if (scenario === "two-providers") {

@@ -64,7 +64,8 @@ export abstract class DynamicHandler<P extends DynamicProvider> implements Resou
   }
 
   async delete(id: string, outs: Props, ctx: StepContext) {
-    await this.step("delete", ctx, () => this.dynamic.delete(id, outs as never));
+    // The URN lets delete check the owner marker (another stack's VM or port group is never removed).
+    await this.step("delete", ctx, () => this.dynamic.delete(id, { ...outs, pulumiUrn: ctx.urn } as never));
   }
 
   /** One step of this resource, failing with TIMEOUT past customTimeouts or CANCELLED on Cancel. */

@@ -1,10 +1,9 @@
 /**
  * PodNetwork in the plugin: the dynamic provider's CRUD with the resource's
- * own diff reasons as the detailed diff. Import is not offered: a network
- * declaration spans vSphere and a guest, and vSphere alone cannot say what
- * pod recorded before changing the guest.
+ * own diff reasons as the detailed diff. Import and `get` read a port group
+ * (resources/pod-network/import.ts): vSphere alone cannot say what pod
+ * recorded before moving a NIC or changing a guest, so those are not imported.
  */
-import { PodError } from "../common/errors";
 import {
   POD_NETWORK_SECRET_OUTPUTS,
   type PodNetworkInputs,
@@ -36,9 +35,10 @@ export class PodNetworkHandler extends DynamicHandler<PodNetworkProvider> {
 
   async read(id: string, outs: Props | undefined, ctx: StepContext) {
     if (!outs || Object.keys(outs).length === 0) {
-      throw new PodError("UNSUPPORTED", "A PodNetwork cannot be imported.", {
-        fix: "Declare the PodNetwork in the program; pod applies it on the next `pulumi up`.",
-      });
+      const adopted = () => this.dynamic.importPortGroup(id, ctx.urn);
+      const { inputs, outs: read, warning } = await this.step("import", ctx, adopted);
+      if (warning) ctx.log(warning);
+      return { id, outs: read as unknown as Props, inputs: inputs as Props };
     }
     const r = await this.step("read", ctx, () => this.dynamic.read(id, outs as never));
     return { id, outs: r.props as Props };

@@ -57,35 +57,46 @@ export async function moveNic({
   return { mac: after?.nics[index]?.mac ?? current.mac, previous: current.network };
 }
 
+export interface MovedNic {
+  /** The MAC pod read back after the move. */
+  mac: string;
+  /** pod's port group. */
+  portGroup: string;
+  /** The declared NIC (index or MAC). */
+  nic?: number | string | undefined;
+}
+
 /**
- * Which NIC pod moved, now: by MAC first; by the declared index when the MAC
- * changed, if that NIC is still on pod's port group. -1 when none (or the VM is gone).
+ * Which of `nics` is the one pod moved: by MAC first; else the declared
+ * index, if that NIC is still on pod's port group (its MAC changed: vcsim
+ * sets a container-backed VM's first NIC to the container's MAC whenever it
+ * syncs the container, e.g. after a power-on). -1 when none.
  */
-export async function movedNicIndex(
-  session: VsphereSession,
-  moid: string,
-  moved: { mac: string; portGroup: string; nic?: number | string | undefined },
-): Promise<number> {
-  const vm = await readVm(session, vmRef(moid));
-  if (!vm) return -1;
-  const byMac = vm.nics.findIndex((n) => n.mac === moved.mac);
+export function findMovedNic(nics: { mac: string; network: string }[], moved: MovedNic): number {
+  const byMac = nics.findIndex((n) => n.mac === moved.mac);
   if (byMac >= 0) return byMac;
   const nic = moved.nic;
-  return typeof nic === "number" && vm.nics[nic]?.network === moved.portGroup ? nic : -1;
+  return typeof nic === "number" && nics[nic]?.network === moved.portGroup ? nic : -1;
+}
+
+/** Which NIC pod moved, now (findMovedNic); -1 when none or the VM is gone. */
+export async function movedNicIndex(session: VsphereSession, moid: string, moved: MovedNic): Promise<number> {
+  const vm = await readVm(session, vmRef(moid));
+  return vm ? findMovedNic(vm.nics, moved) : -1;
 }
 
 /**
  * The VM's power state ("gone" when it no longer exists) and, when pod moved
- * a NIC, where that NIC is now, as drift lines.
+ * a NIC, where that NIC is now, as drift lines, and its MAC now.
  */
 export async function nicPlacement(
   session: VsphereSession,
   moid: string,
-  moved: { mac: string; portGroup: string },
-): Promise<{ power: string; drift: string[] }> {
+  moved: MovedNic,
+): Promise<{ power: string; drift: string[]; mac: string }> {
   const vm = await readVm(session, vmRef(moid));
-  if (!vm) return { power: "gone", drift: moved.mac ? [`VM ${moid} no longer exists`] : [] };
-  const nic = vm.nics.find((n) => n.mac === moved.mac);
+  if (!vm) return { power: "gone", drift: moved.mac ? [`VM ${moid} no longer exists`] : [], mac: moved.mac };
+  const nic = moved.mac ? vm.nics[findMovedNic(vm.nics, moved)] : undefined;
   const drift = !moved.mac
     ? []
     : !nic
@@ -93,5 +104,5 @@ export async function nicPlacement(
       : nic.network === moved.portGroup
         ? []
         : [`NIC ${moved.mac} is on ${nic.network}, not ${moved.portGroup}`];
-  return { power: vm.powerState as string, drift };
+  return { power: vm.powerState as string, drift, mac: nic?.mac ?? moved.mac };
 }

@@ -29,14 +29,14 @@ export interface DistributedPortGroupSpec {
   numPorts?: number;
 }
 
-interface HostNet {
+export interface HostNet {
   host: MoRef;
   name: string;
   networkSystem: MoRef;
   portgroups: { name: string; vlanId: number; vswitch: string }[];
 }
 
-async function hostNetworks(session: VsphereSession, dc: Datacenter, only?: string[]): Promise<HostNet[]> {
+export async function hostNetworks(session: VsphereSession, dc: Datacenter, only?: string[]): Promise<HostNet[]> {
   const hosts = await retrieveByType<{ name: string; "configManager.networkSystem": MoRef }>(
     session,
     "HostSystem",

@@ -99,7 +99,7 @@ describe("NICs of every VirtualEthernetCard subtype", () => {
     await s.close();
   });
 
-  it("edits them in place on update: same key, same device type, no NIC added", async () => {
+  it("edits them in place on update: same key, same device type, same MAC, no NIC added", async () => {
     const fake = fakeVcenter();
     const s = await session(fake);
     const vm = await readVm(s, VM);
@@ -130,11 +130,18 @@ describe("NICs of every VirtualEthernetCard subtype", () => {
         type: device?.xsiType?.name,
         key: child(device ?? c, "key")?.text,
         network: child(child(device ?? c, "backing") ?? c, "deviceName")?.text,
+        mac: child(device ?? c, "macAddress")?.text,
       };
     });
     assert.deepEqual(seen, [
-      { operation: "edit", type: "VirtualVmxnet3Vrdma", key: "4000", network: "VLAN-100" },
-      { operation: "edit", type: "VirtualSriovEthernetCard", key: "4001", network: "VLAN-100" },
+      { operation: "edit", type: "VirtualVmxnet3Vrdma", key: "4000", network: "VLAN-100", mac: "00:50:56:aa:00:01" },
+      {
+        operation: "edit",
+        type: "VirtualSriovEthernetCard",
+        key: "4001",
+        network: "VLAN-100",
+        mac: "00:50:56:aa:00:02",
+      },
     ]);
     await s.close();
   });

@@ -34,7 +34,7 @@ const ADAPTER_TYPES = { vmxnet3: "VirtualVmxnet3", e1000: "VirtualE1000", e1000e
  * Device changes that make the VM's NICs match `wanted`, position by
  * position; none when they already do. An existing NIC is edited in place:
  * same key, same device type (VirtualVmxnet3Vrdma, VirtualSriovEthernetCard,
- * … stay what they are), only its backing and connection change.
+ * … stay what they are), only its backing and connection change (its MAC stays).
  */
 export function nicChanges(current: VmNic[], wanted: NicSpec[]): VirtualDeviceConfigSpec[] {
   const changes: VirtualDeviceConfigSpec[] = [];
@@ -46,6 +46,9 @@ export function nicChanges(current: VmNic[], wanted: NicSpec[]): VirtualDeviceCo
       key: existing ? existing.key : -100 - i,
       backing: nicBacking(nic.portGroup),
       connectable: { startConnected: true, allowGuestControl: true, connected: true },
+      // An edited NIC keeps its MAC: a device without one gets a new one in vcsim (which its
+      // container sync later puts back, so a MAC read after the move goes stale).
+      ...(existing?.mac ? { macAddress: existing.mac } : {}),
     };
     changes.push({ operation: existing ? "edit" : "add", device });
   });

@@ -180,11 +180,13 @@ export async function refreshNetwork(
 ): Promise<NetworkRecord> {
   const vs = vsphereSideOf(record);
   const vm = decl.vm;
-  const moved = { mac: vs.nicMac, portGroup: vs.portGroupName };
-  const { power, drift } =
+  const moved = { mac: vs.nicMac, portGroup: vs.portGroupName, nic: decl.nic };
+  const { power, drift, mac } =
     vm && (vs.nicMac || decl.interfaces)
       ? await ctx.vsphere((s) => nicPlacement(s, vm, moved))
-      : { power: "", drift: [] as string[] };
+      : { power: "", drift: [] as string[], mac: vs.nicMac };
+  // The same NIC under a MAC vSphere changed since: record the new one, so delete finds it by MAC.
+  vs.nicMac = mac;
   let guest = guestSideOf(record);
   if (decl.interfaces && (power === "gone" || power === "poweredOff")) {
     return { ...vs, ...guest, drift: [...drift, `guest: VM ${decl.vm} is ${power}`] };

@@ -9,7 +9,24 @@ export interface NetworkDiff {
   reasons: Record<string, string>;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** Object keys sorted: the same value whichever order the program (or the wire) gave its keys in. */
+const canonical = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(canonical)
+    : v && typeof v === "object"
+      ? Object.fromEntries(
+          Object.entries(v)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, x]) => [k, canonical(x)]),
+        )
+      : v;
+const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a ?? null)) === JSON.stringify(canonical(b ?? null));
+/** A port group as compared: the defaults (kind "standard", vSwitch0) written out or not are the same port group. */
+const normalPortGroup = (pg: PodNetworkInputs["portGroup"]) => {
+  if (!pg || hasUnknowns(pg) || (pg.kind ?? "standard") !== "standard") return pg;
+  const { kind: _k, vswitch, ...rest } = pg;
+  return { ...rest, ...(vswitch && vswitch !== "vSwitch0" ? { vswitch } : {}) };
+};
 const guestIdentity = (t: PodNetworkInputs["target"]) =>
   t ? { transport: t.transport ?? "ssh", container: t.container, vmId: t.vmId } : null;
 
@@ -35,10 +52,16 @@ export function diffPodNetwork(olds: PodNetworkOutputs, news: PodNetworkInputs):
     reasons.target = "another guest";
   }
   // The URN the SDK passes only correlates audit records: a new one (a new parent) changes nothing here.
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(news)])].filter((k) => k !== URN_INPUT);
+  // `__provider` is the dynamic resource's serialized provider: state moved to the plugin by an alias keeps it.
+  const ignored = [URN_INPUT, "__provider"];
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(news)])].filter((k) => !ignored.includes(k));
   for (const key of keys as (keyof PodNetworkInputs)[]) {
     if (reasons[key]) continue;
-    if (hasUnknowns(news[key]) || !same(before[key], news[key])) reasons[key] = "changed";
+    const [was, now] =
+      key === "portGroup"
+        ? [normalPortGroup(before.portGroup), normalPortGroup(news.portGroup)]
+        : [before[key], news[key]];
+    if (hasUnknowns(now) || !same(was, now)) reasons[key] = "changed";
   }
   if ((olds.drift ?? []).length) reasons.drift = olds.drift.join("; ");
   return { changes: Object.keys(reasons).length > 0, replaces, reasons };

@@ -17,6 +17,7 @@ import { checkInputs } from "../shared/validate";
 import { type ProviderConfig, resolveVsphereConnectionAtUse } from "../shared/vsphere-connection";
 import { type PodNetworkInputs, type PodNetworkOutputs, podNetworkInputsSchema } from "./args";
 import { diffPodNetwork } from "./diff";
+import { type ImportedNetwork, importNetwork } from "./import";
 import { declarationOf, inputsFromOutputs, recordOf, toOutputs } from "./state";
 
 /**
@@ -79,6 +80,12 @@ export class PodNetworkProvider implements pulumi.dynamic.ResourceProvider<PodNe
     const refresh = async () =>
       toOutputs(inputs, await refreshNetwork(this.#context(inputs), declarationOf(inputs), recordOf(props)));
     return { id, props: await this.#run("refresh", props, refresh) };
+  }
+
+  /** Import and `get` (plugin only: a dynamic provider's read always has state): a port group in vSphere, adopted. */
+  async importPortGroup(id: string, urn: string): Promise<ImportedNetwork> {
+    const connection = await resolveVsphereConnectionAtUse(undefined, this.#config);
+    return this.#run("import", {} as PodNetworkInputs, () => importNetwork(this.#runtime, connection, id, urn));
   }
 
   async update(
