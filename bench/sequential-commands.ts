@@ -1,15 +1,23 @@
 /**
  * N sequential commands on one guest: pod's exec-channel mode and its
  * persistent-session mode (connections already open: warm), against raw ssh2
- * exec channels (the floor for one channel per command) and OpenSSH's client
- * over a warm ControlMaster; plus a new connection per command (cold), what
- * a one-shot tool pays. Every result is checked: exit 0 and "ok\n".
+ * exec channels (the floor for one channel per command), a raw ssh2 shell
+ * fed the commands (the floor for a persistent session, with and without a
+ * subshell per command, pod's isolation) and OpenSSH's client over a warm
+ * ControlMaster; plus a new connection per command (cold), what a one-shot
+ * tool pays. A second group runs commands as PodCommand does: through the
+ * PodRuntime (traced, audited to a file, counted) with a timeout, so under
+ * the guest-side `timeout` backstop, against raw ssh2 running the same
+ * `timeout`. Every result is checked: exit 0 and the expected stdout.
  */
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { release } from "node:os";
 import { join } from "node:path";
-import { Client } from "ssh2";
+import { Client, type ClientChannel } from "ssh2";
 import { SshConnection } from "../provider/src/connections/ssh";
+import { PodRuntime } from "../provider/src/execution/runtime";
 import type { BenchGuests } from "./guests";
 import { OPENSSH_OPTIONS } from "./guests";
 import { type BenchRow, measure } from "./table";
@@ -17,8 +25,8 @@ import { type BenchRow, measure } from "./table";
 const N = 100;
 const COLD_N = 10;
 
-function expectOk(what: string, r: { stdout: string; exitCode: number | null }): void {
-  if (r.exitCode !== 0 || r.stdout !== "ok\n")
+function expectOk(what: string, r: { stdout: string; exitCode: number | null }, want = "ok\n"): void {
+  if (r.exitCode !== 0 || r.stdout !== want)
     throw new Error(`${what}: exit ${r.exitCode}, stdout ${JSON.stringify(r.stdout)}`);
 }
 
@@ -47,6 +55,46 @@ function rawExec(c: Client, command: string): Promise<{ stdout: string; exitCode
       });
       ch.on("close", () => resolve({ stdout, exitCode }));
       ch.end();
+    });
+  });
+}
+
+interface RawShell {
+  run(command: string): Promise<{ stdout: string; exitCode: number | null }>;
+  close(): void;
+}
+
+/**
+ * A raw ssh2 shell (/bin/sh on one channel) fed one command at a time, its end
+ * a random marker with the exit status on stdout: the least a persistent
+ * session can do. stderr is drained, not framed.
+ */
+function rawShell(c: Client): Promise<RawShell> {
+  const marker = `__end_${randomBytes(8).toString("hex")} `;
+  return new Promise((resolve, reject) => {
+    c.exec("exec /bin/sh", (error, ch: ClientChannel) => {
+      if (error) return reject(error);
+      let buffer = "";
+      let done: ((r: { stdout: string; exitCode: number | null }) => void) | undefined;
+      ch.stderr.resume();
+      ch.on("data", (chunk: Buffer) => {
+        buffer += chunk;
+        const at = buffer.indexOf(marker);
+        const eol = at < 0 ? -1 : buffer.indexOf("\n", at);
+        if (eol < 0 || !done) return;
+        const settle = done;
+        done = undefined;
+        settle({ stdout: buffer.slice(0, at), exitCode: Number(buffer.slice(at + marker.length, eol)) });
+        buffer = buffer.slice(eol + 1);
+      });
+      resolve({
+        run: (command) =>
+          new Promise((settle) => {
+            done = settle;
+            ch.write(`${command}\nprintf '%s%d\\n' '${marker}' "$?"\n`);
+          }),
+        close: () => ch.close(),
+      });
     });
   });
 }
@@ -87,6 +135,31 @@ export async function benchSequential(bench: BenchGuests, runs: number): Promise
     perUnit,
     notes: "one ssh2 Client, TCP_NODELAY, no pool or checks",
   });
+  const shell = await rawShell(raw);
+  rows.push({
+    work,
+    subject: "raw ssh2 shell, commands inline",
+    side: "peer",
+    temperature: "warm",
+    runsMs: await measure(runs, async () => {
+      for (let i = 0; i < N; i++) expectOk("ssh2 shell", await shell.run("echo ok"));
+    }),
+    perUnit,
+    notes: "one /bin/sh, an end marker; no isolation, stderr not framed",
+  });
+  rows.push({
+    work,
+    subject: "raw ssh2 shell, a subshell per command",
+    side: "peer",
+    temperature: "warm",
+    runsMs: await measure(runs, async () => {
+      for (let i = 0; i < N; i++) expectOk("ssh2 subshell", await shell.run(`(eval 'echo ok') </dev/null`));
+    }),
+    perUnit,
+    notes: "as above, isolated as pod isolates (one fork per command)",
+  });
+  shell.close();
+  rows.push(...(await podCommandRows(bench, guest, raw, runs)));
   raw.end();
 
   const control = join(bench.dir, "cm-%C");
@@ -144,6 +217,60 @@ export async function benchSequential(bench: BenchGuests, runs: number): Promise
     }),
     perUnit: { count: COLD_N, unit: "cmd" },
     notes: "a process and a connection per command",
+  });
+  return rows;
+}
+
+/**
+ * Commands as a PodCommand runs them: through the PodRuntime (span, audit
+ * record to a file, metrics) with a timeout, so the guest-side `timeout`
+ * backstop wraps each one; against raw ssh2 exec running the same `timeout`.
+ */
+async function podCommandRows(
+  bench: BenchGuests,
+  guest: BenchGuests["guests"][number],
+  raw: Client,
+  runs: number,
+): Promise<BenchRow[]> {
+  const want = `${release()}\n`; // the guests are containers: this host's kernel
+  const work = `${N} sequential commands (uname -r) with a 60 s timeout, one guest`;
+  const perUnit = { count: N, unit: "cmd" };
+  const rows: BenchRow[] = [];
+  const runtime = new PodRuntime({ audit: join(bench.dir, "audit.log") });
+  try {
+    for (const mode of ["exec", "persistent"] as const) {
+      const target = { connection: new SshConnection(bench.sshOptions(guest, { sessionMode: mode })), os: "linux" };
+      const times = await measure(runs, async () => {
+        for (let i = 0; i < N; i++) {
+          const r = await runtime.executor.run(target, ["uname", "-r"], { timeoutMs: 60_000 });
+          expectOk(`pod runtime ${mode}`, { stdout: `${r.stdout}\n`, exitCode: r.exitCode }, want);
+        }
+      });
+      await target.connection.close();
+      rows.push({
+        work,
+        subject: mode === "exec" ? "pod runtime, exec channel" : "pod runtime, persistent session",
+        side: "pod",
+        temperature: "warm",
+        runsMs: times,
+        perUnit,
+        notes: "traced, audited to a file; guest-side timeout backstop",
+      });
+    }
+  } finally {
+    await runtime.close();
+  }
+  const line = "timeout -k 5 62 uname -r";
+  rows.push({
+    work,
+    subject: "raw ssh2 exec channel, timeout on the guest",
+    side: "peer",
+    temperature: "warm",
+    runsMs: await measure(runs, async () => {
+      for (let i = 0; i < N; i++) expectOk("ssh2 timeout", await rawExec(raw, line), want);
+    }),
+    perUnit,
+    notes: "the same guest-side backstop, no pool, checks or audit",
   });
   return rows;
 }
