@@ -8,7 +8,9 @@
  * tool pays. A second group runs commands as PodCommand does: through the
  * PodRuntime (traced, audited to a file, counted) with a timeout, so under
  * the guest-side `timeout` backstop, against raw ssh2 running the same
- * `timeout`. Every result is checked: exit 0 and the expected stdout.
+ * `timeout`. The warm rows of a group run round-robin, so load drift on the
+ * shared machine hits them alike. Every result is checked: exit 0 and the
+ * expected stdout.
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -99,6 +101,43 @@ function rawShell(c: Client): Promise<RawShell> {
   });
 }
 
+/** A warm row of a group: `once` runs one command and checks its result. */
+interface Contender {
+  subject: string;
+  side: BenchRow["side"];
+  notes: string;
+  once: () => Promise<void>;
+}
+
+/**
+ * Times a group's rows round-robin (one run of each row, then the next
+ * round), after a warm-up of each: the machine is shared, and its load drifts
+ * in seconds, so rows compared with each other are measured side by side.
+ */
+async function interleaved(work: string, runs: number, contenders: Contender[]): Promise<BenchRow[]> {
+  const runOnce = async (c: Contender) => {
+    for (let i = 0; i < N; i++) await c.once();
+  };
+  for (const c of contenders) await runOnce(c);
+  const times = contenders.map(() => [] as number[]);
+  for (let r = 0; r < runs; r++) {
+    for (const [i, c] of contenders.entries()) {
+      const t0 = performance.now();
+      await runOnce(c);
+      times[i]?.push(performance.now() - t0);
+    }
+  }
+  return contenders.map((c, i) => ({
+    work,
+    subject: c.subject,
+    side: c.side,
+    temperature: "warm",
+    runsMs: times[i] ?? [],
+    perUnit: { count: N, unit: "cmd" },
+    notes: c.notes,
+  }));
+}
+
 export async function benchSequential(bench: BenchGuests, runs: number): Promise<BenchRow[]> {
   const guest = bench.guests[0];
   if (!guest) throw new Error("no guest");
@@ -106,61 +145,52 @@ export async function benchSequential(bench: BenchGuests, runs: number): Promise
   const perUnit = { count: N, unit: "cmd" };
   const rows: BenchRow[] = [];
 
-  for (const mode of ["exec", "persistent"] as const) {
-    const ssh = new SshConnection(bench.sshOptions(guest, { sessionMode: mode }));
-    const times = await measure(runs, async () => {
-      for (let i = 0; i < N; i++) expectOk(`pod ${mode}`, await ssh.exec("echo ok"));
-    });
-    await ssh.close();
-    rows.push({
-      work,
-      subject: mode === "exec" ? "pod, exec channel per command" : "pod, persistent session",
-      side: "pod",
-      temperature: "warm",
-      runsMs: times,
-      perUnit,
-      notes: "connection (and shell) open before the timer",
-    });
-  }
-
+  const podExec = new SshConnection(bench.sshOptions(guest, { sessionMode: "exec" }));
+  const podShell = new SshConnection(bench.sshOptions(guest, { sessionMode: "persistent" }));
   const raw = await rawClient(guest.ip, bench.key);
-  rows.push({
-    work,
-    subject: "raw ssh2 exec channel",
-    side: "peer",
-    temperature: "warm",
-    runsMs: await measure(runs, async () => {
-      for (let i = 0; i < N; i++) expectOk("ssh2", await rawExec(raw, "echo ok"));
-    }),
-    perUnit,
-    notes: "one ssh2 Client, TCP_NODELAY, no pool or checks",
-  });
   const shell = await rawShell(raw);
-  rows.push({
-    work,
-    subject: "raw ssh2 shell, commands inline",
-    side: "peer",
-    temperature: "warm",
-    runsMs: await measure(runs, async () => {
-      for (let i = 0; i < N; i++) expectOk("ssh2 shell", await shell.run("echo ok"));
-    }),
-    perUnit,
-    notes: "one /bin/sh, an end marker; no isolation, stderr not framed",
-  });
-  rows.push({
-    work,
-    subject: "raw ssh2 shell, a subshell per command",
-    side: "peer",
-    temperature: "warm",
-    runsMs: await measure(runs, async () => {
-      for (let i = 0; i < N; i++) expectOk("ssh2 subshell", await shell.run(`(eval 'echo ok') </dev/null`));
-    }),
-    perUnit,
-    notes: "as above, isolated as pod isolates (one fork per command)",
-  });
-  shell.close();
-  rows.push(...(await podCommandRows(bench, guest, raw, runs)));
-  raw.end();
+  try {
+    const open = "connection (and shell) open before the timer";
+    rows.push(
+      ...(await interleaved(work, runs, [
+        {
+          subject: "pod, exec channel per command",
+          side: "pod",
+          notes: open,
+          once: async () => expectOk("pod exec", await podExec.exec("echo ok")),
+        },
+        {
+          subject: "pod, persistent session",
+          side: "pod",
+          notes: `${open}; a subshell per command, stderr framed`,
+          once: async () => expectOk("pod persistent", await podShell.exec("echo ok")),
+        },
+        {
+          subject: "raw ssh2 exec channel",
+          side: "peer",
+          notes: "one ssh2 Client, TCP_NODELAY, no pool or checks",
+          once: async () => expectOk("ssh2", await rawExec(raw, "echo ok")),
+        },
+        {
+          subject: "raw ssh2 shell, commands inline",
+          side: "peer",
+          notes: "one /bin/sh, an end marker; no isolation, stderr not framed",
+          once: async () => expectOk("ssh2 shell", await shell.run("echo ok")),
+        },
+        {
+          subject: "raw ssh2 shell, a subshell per command",
+          side: "peer",
+          notes: "as above, isolated as pod isolates (one fork per command)",
+          once: async () => expectOk("ssh2 subshell", await shell.run(`(eval 'echo ok') </dev/null`)),
+        },
+      ])),
+    );
+    rows.push(...(await podCommandRows(bench, guest, raw, runs)));
+  } finally {
+    shell.close();
+    raw.end();
+    await Promise.all([podExec.close(), podShell.close()]);
+  }
 
   const control = join(bench.dir, "cm-%C");
   const ssh = (extra: string[]) =>
@@ -234,43 +264,35 @@ async function podCommandRows(
 ): Promise<BenchRow[]> {
   const want = `${release()}\n`; // the guests are containers: this host's kernel
   const work = `${N} sequential commands (uname -r) with a 60 s timeout, one guest`;
-  const perUnit = { count: N, unit: "cmd" };
-  const rows: BenchRow[] = [];
   const runtime = new PodRuntime({ audit: join(bench.dir, "audit.log") });
+  const exec = { connection: new SshConnection(bench.sshOptions(guest, { sessionMode: "exec" })), os: "linux" };
+  const persistent = {
+    connection: new SshConnection(bench.sshOptions(guest, { sessionMode: "persistent" })),
+    os: "linux",
+  };
+  const viaRuntime = (what: string, target: typeof exec) => async () => {
+    const r = await runtime.executor.run(target, ["uname", "-r"], { timeoutMs: 60_000 });
+    expectOk(what, { stdout: `${r.stdout}\n`, exitCode: r.exitCode }, want);
+  };
+  const notes = "traced, audited to a file; guest-side timeout backstop";
   try {
-    for (const mode of ["exec", "persistent"] as const) {
-      const target = { connection: new SshConnection(bench.sshOptions(guest, { sessionMode: mode })), os: "linux" };
-      const times = await measure(runs, async () => {
-        for (let i = 0; i < N; i++) {
-          const r = await runtime.executor.run(target, ["uname", "-r"], { timeoutMs: 60_000 });
-          expectOk(`pod runtime ${mode}`, { stdout: `${r.stdout}\n`, exitCode: r.exitCode }, want);
-        }
-      });
-      await target.connection.close();
-      rows.push({
-        work,
-        subject: mode === "exec" ? "pod runtime, exec channel" : "pod runtime, persistent session",
+    return await interleaved(work, runs, [
+      { subject: "pod runtime, exec channel", side: "pod", notes, once: viaRuntime("pod runtime exec", exec) },
+      {
+        subject: "pod runtime, persistent session",
         side: "pod",
-        temperature: "warm",
-        runsMs: times,
-        perUnit,
-        notes: "traced, audited to a file; guest-side timeout backstop",
-      });
-    }
+        notes,
+        once: viaRuntime("pod runtime persistent", persistent),
+      },
+      {
+        subject: "raw ssh2 exec channel, timeout on the guest",
+        side: "peer",
+        notes: "the same guest-side backstop, no pool, checks or audit",
+        once: async () => expectOk("ssh2 timeout", await rawExec(raw, "timeout -k 5 62 uname -r"), want),
+      },
+    ]);
   } finally {
+    await Promise.all([exec.connection.close(), persistent.connection.close()]);
     await runtime.close();
   }
-  const line = "timeout -k 5 62 uname -r";
-  rows.push({
-    work,
-    subject: "raw ssh2 exec channel, timeout on the guest",
-    side: "peer",
-    temperature: "warm",
-    runsMs: await measure(runs, async () => {
-      for (let i = 0; i < N; i++) expectOk("ssh2 timeout", await rawExec(raw, line), want);
-    }),
-    perUnit,
-    notes: "the same guest-side backstop, no pool, checks or audit",
-  });
-  return rows;
 }
