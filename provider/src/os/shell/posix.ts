@@ -101,8 +101,10 @@ export function posixEnvPrelude(names: readonly string[]): string[] {
     assertEnvName(name);
     return [
       "IFS= read -r pod_v || exit 125",
-      // The trailing x survives $( )'s removal of trailing newlines; it is cut off after.
-      `pod_v=$(printf '%bx' "$pod_v"); export ${name}="\${pod_v%x}"`,
+      // Every "\\" in a line starts an escape: a line without one is the value as it is, and
+      // skips printf's $( ), a fork per variable. The trailing x survives $( )'s removal of
+      // trailing newlines; it is cut off after.
+      `case $pod_v in *\\\\*) pod_v=$(printf '%bx' "$pod_v"); pod_v=\${pod_v%x} ;; esac; export ${name}="$pod_v"`,
     ];
   });
   return lines.length ? [...lines, "unset pod_v"] : [];
