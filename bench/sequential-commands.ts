@@ -18,8 +18,11 @@ import { readFileSync } from "node:fs";
 import { release } from "node:os";
 import { join } from "node:path";
 import { Client, type ClientChannel } from "ssh2";
+import { Secret } from "../provider/src/common/secret";
 import { SshConnection } from "../provider/src/connections/ssh";
+import { WinrmConnection } from "../provider/src/connections/winrm/connection";
 import { PodRuntime } from "../provider/src/execution/runtime";
+import "../test/support/lab-env"; // the lab's Windows guest settings, into process.env
 import type { BenchGuests } from "./guests";
 import { OPENSSH_OPTIONS } from "./guests";
 import { type BenchRow, measure } from "./table";
@@ -67,14 +70,15 @@ interface RawShell {
 }
 
 /**
- * A raw ssh2 shell (/bin/sh on one channel) fed one command at a time, its end
- * a random marker with the exit status on stdout: the least a persistent
- * session can do. stderr is drained, not framed.
+ * A raw ssh2 shell on one channel fed one command at a time, its end a random
+ * marker with the exit status on stdout: the least a persistent session can
+ * do. It is the login shell, as pod's (bash on the lab guests; dash would fork
+ * and read faster, but parse commands differently). stderr is drained.
  */
 function rawShell(c: Client): Promise<RawShell> {
   const marker = `__end_${randomBytes(8).toString("hex")} `;
   return new Promise((resolve, reject) => {
-    c.exec("exec /bin/sh", (error, ch: ClientChannel) => {
+    c.exec('exec "$SHELL"', (error, ch: ClientChannel) => {
       if (error) return reject(error);
       let buffer = "";
       let done: ((r: { stdout: string; exitCode: number | null }) => void) | undefined;
@@ -114,9 +118,9 @@ interface Contender {
  * round), after a warm-up of each: the machine is shared, and its load drifts
  * in seconds, so rows compared with each other are measured side by side.
  */
-async function interleaved(work: string, runs: number, contenders: Contender[]): Promise<BenchRow[]> {
+async function interleaved(work: string, runs: number, contenders: Contender[], count = N): Promise<BenchRow[]> {
   const runOnce = async (c: Contender) => {
-    for (let i = 0; i < N; i++) await c.once();
+    for (let i = 0; i < count; i++) await c.once();
   };
   for (const c of contenders) await runOnce(c);
   const times = contenders.map(() => [] as number[]);
@@ -133,7 +137,7 @@ async function interleaved(work: string, runs: number, contenders: Contender[]):
     side: c.side,
     temperature: "warm",
     runsMs: times[i] ?? [],
-    perUnit: { count: N, unit: "cmd" },
+    perUnit: { count, unit: "cmd" },
     notes: c.notes,
   }));
 }
@@ -174,18 +178,20 @@ export async function benchSequential(bench: BenchGuests, runs: number): Promise
         {
           subject: "raw ssh2 shell, commands inline",
           side: "peer",
-          notes: "one /bin/sh, an end marker; no isolation, stderr not framed",
+          notes: "the login shell, an end marker; no isolation, stderr not framed",
           once: async () => expectOk("ssh2 shell", await shell.run("echo ok")),
         },
         {
           subject: "raw ssh2 shell, a subshell per command",
           side: "peer",
-          notes: "as above, isolated as pod isolates (one fork per command)",
-          once: async () => expectOk("ssh2 subshell", await shell.run(`(eval 'echo ok') </dev/null`)),
+          notes: "as above, isolated as pod isolates (one fork per command), a marker on stderr too",
+          once: async () =>
+            expectOk("ssh2 subshell", await shell.run(`(eval 'echo ok') </dev/null\nprintf 'end\\n' >&2`)),
         },
       ])),
     );
     rows.push(...(await podCommandRows(bench, guest, raw, runs)));
+    rows.push(...(await winrmRows(runs)));
   } finally {
     shell.close();
     raw.end();
@@ -294,5 +300,61 @@ async function podCommandRows(
   } finally {
     await Promise.all([exec.connection.close(), persistent.connection.close()]);
     await runtime.close();
+  }
+}
+
+const WINRM_N = 20;
+
+/**
+ * WinRM on the lab's Windows guest: pod's one WinRS shell for every command
+ * (the default) against a shell per command (Create and Delete each time), as
+ * winrs.exe and pywinrm's run_cmd do. Without the lab's guest the rows say so.
+ */
+async function winrmRows(runs: number): Promise<BenchRow[]> {
+  const work = `${WINRM_N} sequential commands (echo ok) over WinRM, the lab's Windows guest`;
+  const endpoint = process.env.POD_WINRM_HTTP;
+  const username = process.env.POD_WINDOWS_USER;
+  const password = process.env.POD_WINDOWS_PASSWORD;
+  if (!endpoint || !username || !password) {
+    return [{ work, subject: "not run", side: "peer", temperature: "-", runsMs: [], notes: "no POD_WINRM_HTTP" }];
+  }
+  const connect = (reuseShell: boolean) =>
+    new WinrmConnection({
+      host: endpoint.replace(/:\d+$/, ""),
+      port: Number(endpoint.split(":").pop()),
+      https: false,
+      auth: "ntlm",
+      username,
+      password: new Secret(password),
+      reuseShell,
+    });
+  const reused = connect(true);
+  const perCommand = connect(false);
+  const once = (c: WinrmConnection, what: string) => async () => {
+    const r = await c.exec("echo ok");
+    expectOk(what, { stdout: r.stdout.replace(/\r\n$/, "\n"), exitCode: r.exitCode });
+  };
+  try {
+    return await interleaved(
+      work,
+      runs,
+      [
+        {
+          subject: "pod WinRM, one shell reused",
+          side: "pod",
+          notes: "the default: Command, Receive, Signal per command",
+          once: once(reused, "winrm reused"),
+        },
+        {
+          subject: "pod WinRM, a shell per command",
+          side: "baseline",
+          notes: "reuseShell: false, as winrs.exe and pywinrm's run_cmd: Create and Delete too",
+          once: once(perCommand, "winrm per command"),
+        },
+      ],
+      WINRM_N,
+    );
+  } finally {
+    await Promise.all([reused.close(), perCommand.close()]);
   }
 }
