@@ -217,15 +217,21 @@ describe("lab: SSH connections (ssh2 pool) against OpenSSH guests", function () 
     assert.ok(await waitUntil(async () => (await processesMatching(guest, "sleep 317")).length === 0, 5000), "gone");
   });
 
-  it("the guest-side deadline ends a command even when the connection drops", async () => {
-    const ssh = connect();
-    const running = ssh.exec("sleep 3181; echo never", { timeoutMs: 2000 }).catch((e: unknown) => e);
-    await waitUntil(async () => (await processesMatching(guest, "sleep 3181")).length > 0, 5000);
-    await ssh.close(); // the client is gone: nobody will send a signal
-    assert.ok(isPodError(await running, "CONNECTION_LOST"));
-    assert.ok((await processesMatching(guest, "sleep 3181")).length > 0, "still running right after the drop");
-    assert.ok(await waitUntil(async () => (await processesMatching(guest, "sleep 3181")).length === 0, 10_000), "gone");
-  });
+  // A script goes through $SHELL -c under timeout; a plain argv is exec'd by timeout itself (posix-argv.ts).
+  for (const [kind, command, pattern] of [
+    ["a script", "sleep 3181; echo never", "sleep 3181"],
+    ["a plain argv", "sleep 3183", "sleep 3183"],
+  ] as const) {
+    it(`the guest-side deadline ends a command even when the connection drops (${kind})`, async () => {
+      const ssh = connect();
+      const running = ssh.exec(command, { timeoutMs: 2000 }).catch((e: unknown) => e);
+      await waitUntil(async () => (await processesMatching(guest, pattern)).length > 0, 5000);
+      await ssh.close(); // the client is gone: nobody will send a signal
+      assert.ok(isPodError(await running, "CONNECTION_LOST"));
+      assert.ok((await processesMatching(guest, pattern)).length > 0, "still running right after the drop");
+      assert.ok(await waitUntil(async () => (await processesMatching(guest, pattern)).length === 0, 10_000), "gone");
+    });
+  }
 
   it("sshd killed and restarted mid-batch (on the first result): in-flight commands are CONNECTION_LOST, later ones succeed", async () => {
     const flaky = await startGuest({ restartableSshd: true, restartDelaySeconds: 2 });

@@ -107,13 +107,20 @@ describe("os/shell/posix", () => {
 
   for (const shell of ["/bin/sh", "/bin/bash", "/bin/dash"]) {
     it(`env values travel on stdin, byte for byte, and the command's stdin follows (${shell})`, () => {
-      const env = { A: "line1\nline2\n", B: "back\\slash \\0101 %s 'q' \"d\" $(id) ü €", C: "", D: "x" };
+      const env = {
+        A: "line1\nline2\n",
+        B: "back\\slash \\0101 %s 'q' \"d\" $(id) ü €",
+        C: "",
+        D: "x",
+        // Printable ASCII without a backslash travels as it is (no printf, no fork).
+        E: `plain 'q' "d" $(id) %s *`,
+      };
       const names = Object.keys(env);
-      const line = posixWrap('printf "%s|" "$A" "$B" "$C" "$D"; cat', { envFromStdin: names, timeoutSeconds: 30 });
+      const line = posixWrap('printf "%s|" "$A" "$B" "$C" "$D" "$E"; cat', { envFromStdin: names, timeoutSeconds: 30 });
       for (const value of Object.values(env).filter((v) => v.length > 1)) assert.ok(!line.includes(value));
       const input = Buffer.concat([posixEnvInput(env, names), Buffer.from("user stdin\n")]);
       const out = execFileSync(shell, ["-c", line], { encoding: "utf8", input, env: { ...process.env, SHELL: shell } });
-      assert.equal(out, `${env.A}|${env.B}|${env.C}|x|user stdin\n`);
+      assert.equal(out, `${env.A}|${env.B}|${env.C}|x|${env.E}|user stdin\n`);
     });
   }
 

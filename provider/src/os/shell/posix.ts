@@ -3,6 +3,7 @@
  * the wrappers connections use to end a command on the guest. Pure strings.
  */
 import { PodError } from "../../common/errors";
+import { isPlainArgv } from "./posix-argv";
 
 // Characters that never need quoting. `=` is left out on purpose: an unquoted
 // `A=b` as the first word is an assignment, not a program name.
@@ -100,8 +101,10 @@ export function posixEnvPrelude(names: readonly string[]): string[] {
     assertEnvName(name);
     return [
       "IFS= read -r pod_v || exit 125",
-      // The trailing x survives $( )'s removal of trailing newlines; it is cut off after.
-      `pod_v=$(printf '%bx' "$pod_v"); export ${name}="\${pod_v%x}"`,
+      // Every "\\" in a line starts an escape: a line without one is the value as it is, and
+      // skips printf's $( ), a fork per variable. The trailing x survives $( )'s removal of
+      // trailing newlines; it is cut off after.
+      `case $pod_v in *\\\\*) pod_v=$(printf '%bx' "$pod_v"); pod_v=\${pod_v%x} ;; esac; export ${name}="$pod_v"`,
     ];
   });
   return lines.length ? [...lines, "unset pod_v"] : [];
@@ -113,22 +116,36 @@ export function posixEnvPrelude(names: readonly string[]): string[] {
  * when the client that started it is gone (a dropped SSH connection does not
  * end a command without a PTY). The user's login shell ($SHELL) still parses
  * the command, as it would without the wrapper; `exec` keeps the wrapper's PID,
- * so a signal sent to the session reaches `timeout`, which forwards it.
+ * so a signal sent to the session reaches `timeout`, which forwards it. A
+ * plain argv (posix-argv.ts) is exec'd: by `timeout` itself, without that
+ * shell, or by this shell, without the extra fork some shells make for the
+ * last command of a subshell or eval.
  */
 export function posixWrap(command: string, options: PosixWrapOptions = {}): string {
   const lines: string[] = [];
   if (options.cwd !== undefined) lines.push(posixCwdPrefix(options.cwd));
   if (options.envFromStdin?.length) lines.push(...posixEnvPrelude(options.envFromStdin));
   if (options.timeoutSeconds === undefined) {
-    lines.push(command);
+    // exec: a shell (bash 5.2 in a subshell, after `cd`, under eval) may otherwise fork once more and wait.
+    lines.push(isPlainArgv(command) ? `exec ${command}` : command);
     return lines.join("\n");
   }
   const seconds = Math.max(1, Math.ceil(options.timeoutSeconds));
   const killAfter = Math.max(1, Math.ceil(options.killAfterSeconds ?? 5));
+  const deadline = `timeout -k ${killAfter} ${seconds}`;
+  if (isPlainArgv(command)) {
+    // This shell splits the words as $SHELL -c would: one shell start fewer per command.
+    // The command appears once, so the line grows by a constant (the guest's 128 KiB argument limit).
+    lines.push(
+      `if command -v timeout >/dev/null 2>&1; then set -- ${deadline}; else set --; fi`,
+      `exec "$@" ${command}`,
+    );
+    return lines.join("\n");
+  }
   const shell = `"\${SHELL:-/bin/sh}"`;
   lines.push(
     `pod_cmd=${posixQuote(command)}`,
-    `if command -v timeout >/dev/null 2>&1; then exec timeout -k ${killAfter} ${seconds} ${shell} -c "$pod_cmd"; fi`,
+    `if command -v timeout >/dev/null 2>&1; then exec ${deadline} ${shell} -c "$pod_cmd"; fi`,
     `exec ${shell} -c "$pod_cmd"`,
   );
   return lines.join("\n");
