@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { Secret } from "../../provider/src/common/secret";
+import { retrieveByType } from "../../provider/src/vsphere/property";
+import { VsphereSession } from "../../provider/src/vsphere/session";
 import { requireLab } from "../support/lab-env";
 import { type PluginStack, pluginStack } from "../support/plugin-stack";
+import { closedLoopbackPort } from "../support/ports";
 
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" });
 
@@ -75,5 +81,88 @@ describe("plugin: Ctrl-C (the engine's Cancel) stops a running PodCommand in the
     s.ok("config", "set", "script", "echo after-cancel");
     s.ok("up", "--yes", "--skip-preview");
     assert.match(s.ok("stack", "output", "--json"), /after-cancel/);
+  });
+});
+
+/**
+ * Issue 13: a PodVm create over its customTimeouts cancels the clone task in
+ * vSphere and leaves no VM. A clone in the shared vcsim is instant, so this
+ * test starts a private pod-vcsim (same binary, its own loopback port) whose
+ * clones wait 10 s and honour CancelTask (-task-delay, lab/tools/vcsim).
+ */
+describe("plugin: a PodVm create past its customTimeouts cancels the clone and leaves no VM", function () {
+  this.timeout(900_000);
+  const lab = requireLab();
+  const vmName = `pod-cancel-clone-${process.pid}`;
+  let vcsim: ChildProcess | undefined;
+  let host = "";
+  let s: PluginStack;
+
+  before(async () => {
+    const cache = process.env.POD_CACHE ?? join(homedir(), ".cache/pod-lab");
+    const binary = process.env.POD_VCSIM_BIN ?? join(cache, "bin/pod-vcsim");
+    host = `127.0.0.1:${await closedLoopbackPort()}`;
+    const tls = join(lab.state, "tls");
+    vcsim = spawn(
+      binary,
+      [
+        "-l",
+        host,
+        "-tlscert",
+        join(tls, "server.pem"),
+        "-tlskey",
+        join(tls, "server-key.pem"),
+        "-task-delay",
+        "CloneVm=10000",
+      ],
+      { env: { ...process.env, POD_VCSIM_PASSWORD: lab.vspherePassword }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      let log = "";
+      vcsim?.stdout?.on("data", (chunk: Buffer) => {
+        log += chunk.toString();
+        if (log.includes("pod-vcsim ready")) resolve();
+      });
+      vcsim?.stderr?.on("data", (chunk: Buffer) => {
+        log += chunk.toString();
+      });
+      vcsim?.once("exit", (code) => reject(new Error(`the private pod-vcsim exited ${code}:\n${log}`)));
+    });
+    s = pluginStack("ts-plugin-scenarios", `clone${process.pid}`, lab);
+    s.ok("config", "set", "pod:vsphereHost", host);
+    s.ok("config", "set", "scenario", "vm");
+    s.ok("config", "set", "vmName", vmName);
+  });
+
+  after(() => {
+    s?.remove();
+    vcsim?.kill("SIGTERM");
+  });
+
+  const vmNames = async (): Promise<string[]> => {
+    const session = await VsphereSession.connect({
+      host,
+      user: lab.vsphereUser,
+      password: new Secret(lab.vspherePassword),
+      trust: { ca: lab.ca },
+    });
+    try {
+      return (await retrieveByType<{ name: string }>(session, "VirtualMachine", ["name"])).map((o) => o.props.name);
+    } finally {
+      await session.close();
+    }
+  };
+
+  it("fails with TIMEOUT, the clone task ends cancelled, no VM of that name is left; a later up creates it", async () => {
+    s.ok("config", "set", "timeout", "3s");
+    const r = s.pulumi("up", "--yes", "--skip-preview");
+    assert.notEqual(r.status, 0, r.out);
+    assert.match(r.out, /PodVm create exceeded its customTimeouts \(3s\)/);
+    assert.ok(!(await vmNames()).includes(vmName), "no VM of that name in vcsim");
+    // The second clone of the same name runs its work 10 s later, after the cancelled one would
+    // have made its VM: no DUPLICATE_NAME shows that none was made late either.
+    s.ok("config", "rm", "timeout");
+    s.ok("up", "--yes", "--skip-preview");
+    assert.ok((await vmNames()).includes(vmName), "without the timeout the same create succeeds");
   });
 });
