@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 /**
  * One small program per scenario the plugin's lab tests need (config `scenario`):
  *   command   a PodCommand in a Docker guest (config container, script, timeout, secretOutputs)
- *   vm        a bare PodVm through the plugin (config vmName), e.g. after `pulumi import`; with
+ *   vm        a bare PodVm through the plugin (config vmName, timeout), e.g. after `pulumi import`; with
  *             config getMoid, also PodVm.get of that VM
  *   dynamic-vm the same VM through the dynamic resources (@pod-lab/pod), the start of a migration
  *   two-providers explicit pod providers, each with its own vSphere settings, one VM each
@@ -46,7 +46,12 @@ if (scenario === "command") {
 }
 
 if (scenario === "vm") {
-  const vm = new pod.PodVm("vm", vmArgs(config.require("vmName")));
+  const vmTimeout = config.get("timeout");
+  const vm = new pod.PodVm(
+    "vm",
+    vmArgs(config.require("vmName")),
+    vmTimeout ? { customTimeouts: { create: vmTimeout } } : {},
+  );
   out.moid = vm.moid;
   // PodVm.get reads a VM by its moid without managing it (the plugin's read, as for import).
   const seen = config.get("getMoid");

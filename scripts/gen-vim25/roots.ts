@@ -23,6 +23,8 @@ export const METHODS = [
   "CreateFilter",
   "WaitForUpdatesEx",
   "CancelWaitForUpdates",
+  // a step cancelled or past its customTimeouts cancels the task it waits for (issue 13)
+  "CancelTask",
   "CloneVM_Task",
   "CreateVM_Task",
   "ReconfigVM_Task",

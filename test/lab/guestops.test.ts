@@ -96,6 +96,21 @@ describe("guest operations transport", () => {
     assert.doesNotMatch(left, /pod-vcsim-\S*\.(out|err|in)/, `temp files left in the guest:\n${left}`);
   });
 
+  it("when its signal fires, ends the running command's tree in the guest and fails with CANCELLED (issue 13)", async () => {
+    const container = await vmContainer(lab?.name ?? "");
+    const sleeps = async () => (await inContainer(container, ["ps", "-eo", "args="])).match(/^sleep 301[12]$/gm) ?? [];
+    const controller = new AbortController();
+    const run = conn.exec("sleep 3011 & sleep 3012; echo never", { timeoutMs: 120_000, signal: controller.signal });
+    // Guest operations stream nothing while the command runs: the guest's ps says when it does.
+    for (const deadline = Date.now() + 60_000; (await sleeps()).length < 2; ) {
+      assert.ok(Date.now() < deadline, "the guest never ran the sleeps");
+    }
+    controller.abort();
+    await assert.rejects(run, (e) => isPodError(e, "CANCELLED"));
+    assert.deepEqual(await sleeps(), [], "nothing of the command is left in the guest");
+    assert.equal((await conn.exec("echo still here")).stdout, "still here\n");
+  });
+
   it("keeps 1 MiB of a 24 MiB output, says how much it dropped, and streams all of it", async () => {
     const streamed = { stdout: 0 };
     const r = await conn.exec("head -c 25165824 /dev/zero | tr '\\0' y; echo done >&2", {

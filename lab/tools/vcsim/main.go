@@ -57,6 +57,7 @@ func main() {
 	pass := flag.String("password", "", "login password (or env POD_VCSIM_PASSWORD)")
 	vms := flag.Int("vm", 2, "VMs per resource pool")
 	hosts := flag.Int("host", 2, "hosts per cluster")
+	taskDelay := flag.String("task-delay", "", "test-only: Name=ms,... delays before tasks run, cancellable (see task-delay.go)")
 	flag.Parse()
 	if *pass == "" {
 		*pass = os.Getenv("POD_VCSIM_PASSWORD")
@@ -81,12 +82,21 @@ func main() {
 	model.Service.Listen = &url.URL{Host: *listen, User: url.UserPassword(*user, *pass)}
 	model.Service.RegisterEndpoints = true
 	model.Map().Handler = inheritBacking
+	var delays map[string]int
+	if *taskDelay != "" {
+		if delays, err = parseTaskDelay(*taskDelay); err != nil {
+			log.Fatalf("pod-vcsim: %v", err)
+		}
+		model.Map().Handler = withCancellableTasks(inheritBacking)
+	}
 	server := model.Service.NewServer()
 	defer server.Close()
 
 	if err := addTemplates(server.URL); err != nil {
 		log.Fatalf("pod-vcsim: add templates: %v", err)
 	}
+	// After the templates: their clones are not the tasks a test wants slow.
+	simulator.TaskDelay.MethodDelay = delays
 	// The lab script waits for this line.
 	fmt.Printf("pod-vcsim ready https://%s/sdk\n", server.URL.Host)
 

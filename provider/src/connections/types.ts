@@ -37,6 +37,11 @@ export interface ExecOptions {
   onStdout?: (chunk: Buffer) => void;
   /** Every stderr chunk as it arrives, kept or not. Must not throw; must not block. */
   onStderr?: (chunk: Buffer) => void;
+  /**
+   * Ends the command on the guest the way timeoutMs does (its whole process
+   * tree), then rejects with CANCELLED; the connection stays usable.
+   */
+  signal?: AbortSignal;
 }
 
 /** Bytes received past `maxOutputBytes` and not kept, per stream. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { withStepSignal } from "../common/cancel";
 import { isPodError, PodError } from "../common/errors";
 import { Secret, secret } from "../common/secret";
 import type { TransportKind } from "../common/transport";
@@ -247,5 +248,30 @@ describe("execution/executor", () => {
     await assert.rejects(executor.run({ connection: conn, os: DEBIAN }, { script: "dir", shell: "cmd" }), (e) =>
       isPodError(e, "UNSUPPORTED"),
     );
+  });
+});
+
+describe("execution/executor: cancellation", () => {
+  it("hands the run's signal to the connection, and refuses to start once it has fired", async () => {
+    const conn = new FakeConnection("g1:22", () => ({ stdout: "ok" }));
+    const executor = new CommandExecutor();
+    const controller = new AbortController();
+    await executor.run({ connection: conn, os: DEBIAN }, ["true"], { signal: controller.signal });
+    assert.equal(conn.seen[0]?.options.signal, controller.signal);
+    controller.abort();
+    await assert.rejects(
+      executor.run({ connection: conn, os: DEBIAN }, ["true"], { signal: controller.signal }),
+      (e) => isPodError(e, "CANCELLED") && /"true" on g1:22 was cancelled/.test(e.message),
+    );
+    assert.equal(conn.seen.length, 1, "a cancelled run never reaches the guest");
+  });
+
+  it("takes the step's ambient signal when the caller gives none", async () => {
+    const conn = new FakeConnection("g1:22", () => ({}));
+    const controller = new AbortController();
+    await withStepSignal(controller.signal, () =>
+      new CommandExecutor().run({ connection: conn, os: DEBIAN }, ["true"]),
+    );
+    assert.equal(conn.seen[0]?.options.signal, controller.signal);
   });
 });

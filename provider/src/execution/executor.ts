@@ -3,9 +3,12 @@
  * handler, runs it over the target's GuestConnection within concurrency limits
  * (per host and overall), and returns the normalized CommandResult. A non-zero
  * exit is data; transport failures and unknown OSes throw typed PodErrors.
+ * An aborted signal (RunOptions.signal, else the step's, common/cancel.ts)
+ * ends the command on the guest and fails the run with CANCELLED.
  * Every command leaves one audit record.
  */
 import { randomUUID } from "node:crypto";
+import { stepSignal, throwIfCancelled } from "../common/cancel";
 import { toPodError } from "../common/errors";
 import { checkByteLimit, DEFAULT_MAX_OUTPUT_BYTES, tooLarge } from "../common/limits";
 import { redact, type Secret } from "../common/secret";
@@ -47,6 +50,8 @@ export interface RunOptions<D = unknown> {
   onStdout?: (chunk: Buffer) => void;
   /** Every stderr chunk as it arrives, also past maxOutputBytes. Must not throw. */
   onStderr?: (chunk: Buffer) => void;
+  /** Ends the command on the guest (as timeoutMs does) and fails the run with CANCELLED. */
+  signal?: AbortSignal;
 }
 
 export interface ExecutorOptions {
@@ -123,11 +128,15 @@ export class CommandExecutor {
         ...fields,
       });
     let os: OsInfo | undefined;
+    const signal = options.signal ?? stepSignal();
     try {
+      throwIfCancelled(`"${action}" on ${host}`, signal);
       const result = await withSlots([() => this.#global.acquire(), () => this.#perHost.acquire(host)], async () => {
+        throwIfCancelled(`"${action}" on ${host}`, signal); // cancelled while it waited for a slot
         os = await this.osOf(target);
         const line = buildCommandLine(command, this.#registry.require(os)); // OS_UNKNOWN before anything runs
-        return this.#execute<D>(target, line, options, { command: action, host, os: os.type });
+        const run = signal ? { ...options, signal } : options;
+        return this.#execute<D>(target, line, run, { command: action, host, os: os.type });
       });
       const { exitCode, success, timedOut, durationMs } = result;
       record({ os: os?.type, exitCode, success, timedOut, durationMs });
@@ -157,6 +166,7 @@ export class CommandExecutor {
       maxOutputBytes: checkByteLimit(options.maxOutputBytes, "maxOutputBytes", this.#maxOutputBytes),
       ...(options.onStdout ? { onStdout: options.onStdout } : {}),
       ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     const accepted = options.acceptExitCodes ?? [0];
     const success = !raw.timedOut && raw.exitCode !== null && accepted.includes(raw.exitCode);

@@ -8,6 +8,7 @@
  * counted and audited the same way. close() releases every socket and timer.
  */
 import type { Registry } from "prom-client";
+import { stepSignal } from "../common/cancel";
 import { isPodError } from "../common/errors";
 import { withRetry } from "../common/retry";
 import type { MaybeSecret } from "../common/secret";
@@ -148,7 +149,11 @@ export class PodRuntime {
       retryable: (e) => isPodError(e) && NOT_YET.includes(e.code),
     });
     if (os.type === "windows") return { os, sshHostKeys: [] };
-    const keys = await target.connection.exec(SSH_HOST_KEYS_COMMAND, { timeoutMs: 60_000 });
+    const signal = stepSignal();
+    const keys = await target.connection.exec(SSH_HOST_KEYS_COMMAND, {
+      timeoutMs: 60_000,
+      ...(signal ? { signal } : {}),
+    });
     return { os, sshHostKeys: sshFingerprints(keys.stdout) };
   }
 

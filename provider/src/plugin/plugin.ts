@@ -6,6 +6,7 @@
 import { PodError } from "../common/errors";
 import { sharedRuntime } from "../resources/shared/runtime";
 import { type ConfigSource, providerConfig } from "./config";
+import { STOP_GRACE_MS } from "./deadline";
 import type { ResourceDiff } from "./detailed-diff";
 import type { EngineLog } from "./engine-log";
 import type { Props, ResourceHandler, StepContext } from "./handler";
@@ -20,6 +21,7 @@ type Configurable = ResourceHandler & { configure(): Promise<void> };
 export class PodPlugin {
   #handlers = new Map<string, Configurable>();
   #cancel = new AbortController();
+  readonly #running = new Set<Promise<unknown>>();
 
   constructor(readonly log: EngineLog) {
     this.#install(providerConfig(undefined, new Map()));
@@ -39,11 +41,32 @@ export class PodPlugin {
     await Promise.all([...this.#handlers.values()].map((h) => h.configure()));
   }
 
-  /** Cancel: running steps fail with CANCELLED and guest connections close, so no new work starts. */
+  /**
+   * Cancel: every running step's signal fires (guest commands are ended where
+   * they run, vSphere tasks cancelled, half-made objects removed) and every
+   * later one fails at once with CANCELLED. Guest connections close once the
+   * running steps have ended (bounded): closing first would cut the channels
+   * their kills travel on.
+   */
   async cancel(): Promise<void> {
     this.#cancel.abort();
-    const runtime = sharedRuntime();
-    await runtime.connections.closeAll().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise((resolve) => {
+      timer = setTimeout(resolve, STOP_GRACE_MS);
+    });
+    await Promise.race([Promise.allSettled([...this.#running]), bound]);
+    clearTimeout(timer);
+    await sharedRuntime()
+      .connections.closeAll()
+      .catch(() => undefined);
+  }
+
+  /** Keeps the step in #running until it settles, for Cancel to wait on. */
+  #track<T>(step: Promise<T>): Promise<T> {
+    this.#running.add(step);
+    const done = () => this.#running.delete(step);
+    step.then(done, done);
+    return step;
   }
 
   async check(urn: string, news: Props) {
@@ -58,14 +81,15 @@ export class PodPlugin {
   async create(urn: string, wire: Props, timeoutMs?: number) {
     const h = this.#handler(urn);
     const inputs = h.plainInputs(wire);
-    const { id, outs } = await h.create(inputs, this.#ctx(urn, timeoutMs));
+    const { id, outs } = await this.#track(h.create(inputs, this.#ctx(urn, timeoutMs)));
     return { id, outs: this.#wrap(h, wire, inputs, outs) };
   }
 
   async read(urn: string, id: string, wireOuts: Props, wireInputs: Props, timeoutMs?: number) {
     const h = this.#handler(urn);
     const hasState = Object.keys(wireOuts).length > 0;
-    const read = await h.read(id, hasState ? (reveal(wireOuts) as Props) : undefined, this.#ctx(urn, timeoutMs));
+    const ctx = this.#ctx(urn, timeoutMs);
+    const read = await this.#track(h.read(id, hasState ? (reveal(wireOuts) as Props) : undefined, ctx));
     if (!read) return undefined;
     const inputs = read.inputs ?? (reveal(wireInputs) as Props);
     const secretWire = read.inputs ? {} : wireInputs;
@@ -76,12 +100,12 @@ export class PodPlugin {
   async update(urn: string, id: string, olds: Props, wire: Props, timeoutMs?: number) {
     const h = this.#handler(urn);
     const news = h.plainInputs(wire);
-    const outs = await h.update(id, reveal(olds) as Props, news, this.#ctx(urn, timeoutMs));
+    const outs = await this.#track(h.update(id, reveal(olds) as Props, news, this.#ctx(urn, timeoutMs)));
     return this.#wrap(h, wire, news, outs);
   }
 
   async delete(urn: string, id: string, outs: Props, timeoutMs?: number) {
-    await this.#handler(urn).delete(id, reveal(outs) as Props, this.#ctx(urn, timeoutMs));
+    await this.#track(this.#handler(urn).delete(id, reveal(outs) as Props, this.#ctx(urn, timeoutMs)));
   }
 
   /** Outputs to store: what the inputs held secret stays secret, plus the resource's own list. */

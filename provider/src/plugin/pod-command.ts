@@ -98,6 +98,7 @@ export class PodCommandHandler extends DynamicHandler<PodCommandProvider> {
     const err = new LineSplitter((line) => ctx.log(`[stderr] ${line}`));
     const hooks: RunHooks = {
       ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),
+      signal: ctx.signal,
       ...(streams === "stdout" || streams === "stdoutAndStderr" ? { onStdout: (c: Buffer) => out.push(c) } : {}),
       ...(streams === "stderr" || streams === "stdoutAndStderr" ? { onStderr: (c: Buffer) => err.push(c) } : {}),
     };

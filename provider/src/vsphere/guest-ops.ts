@@ -88,17 +88,19 @@ export class GuestOperations {
     pid: number,
     timeoutMs: number,
     pollMs = 200,
-    options: { terminate?: boolean } = {},
-  ): Promise<{ exitCode: number; timedOut: boolean }> {
+    options: { terminate?: boolean; signal?: AbortSignal | undefined } = {},
+  ): Promise<{ exitCode: number; timedOut: boolean; cancelled?: boolean }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const [process] = await this.list([pid]);
       if (process?.endTime) return { exitCode: process.exitCode ?? 0, timedOut: false };
-      if (Date.now() >= deadline) {
+      // An aborted signal stops the wait as the deadline does (cancelled says which it was).
+      const cancelled = options.signal?.aborted === true;
+      if (cancelled || Date.now() >= deadline) {
         // TerminateProcessInGuest ends this process only, not its children: callers
         // that started a process tree pass terminate: false and end the tree themselves.
         if (options.terminate !== false) await this.terminate(pid).catch(() => undefined);
-        return { exitCode: -1, timedOut: true };
+        return { exitCode: -1, timedOut: true, ...(cancelled ? { cancelled } : {}) };
       }
       await sleep(pollMs);
     }

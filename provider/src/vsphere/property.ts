@@ -1,3 +1,4 @@
+import { cancelledError, onAbort, stepSignal } from "../common/cancel";
 import { PodError } from "../common/errors";
 import type { MoRef, VsphereSession } from "./session";
 import { vimFaultError } from "./soap/fault";
@@ -90,16 +91,25 @@ export async function retrieveByType<P = Record<string, unknown>>(
 /**
  * Waits for a task through WaitForUpdatesEx on its `info` (a private
  * property collector per wait), and returns `info.result`. A failed task
- * becomes a typed error; past `timeoutMs` a TIMEOUT error.
+ * becomes a typed error; past `timeoutMs` a TIMEOUT error. When the signal
+ * (given, else the step's: common/cancel.ts) fires, the task is cancelled in
+ * vSphere (CancelTask) and the wait goes on until vSphere says how it ended:
+ * cancelled is CANCELLED; a task that finished first returns its result, so
+ * the caller can undo what it made.
  */
 export async function waitForTask<T = unknown>(
   session: VsphereSession,
   task: MoRef,
-  options: { timeoutMs?: number; what?: string } = {},
+  options: { timeoutMs?: number; what?: string; signal?: AbortSignal } = {},
 ): Promise<T> {
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
   const what = options.what ?? task.value;
+  const signal = options.signal ?? stepSignal();
   const collector = await session.call("CreatePropertyCollector", { _this: session.content.propertyCollector });
+  // A task that cannot be cancelled (or is done already) answers with a fault: the wait tells how it ended.
+  const unsubscribe = onAbort(signal, () => {
+    session.call("CancelTask", { _this: task }).catch(() => undefined);
+  });
   try {
     await session.call("CreateFilter", {
       _this: collector,
@@ -124,9 +134,15 @@ export async function waitForTask<T = unknown>(
       version = update.version;
       const info = latestInfo(update);
       if (info?.state === "success") return info.result as T;
-      if (info?.state === "error") throw taskError(info, what);
+      if (info?.state === "error") {
+        if (signal?.aborted && info.error?.fault?._type === "RequestCanceled") {
+          throw cancelledError(`Task ${what}`, signal);
+        }
+        throw taskError(info, what);
+      }
     }
   } finally {
+    unsubscribe();
     await session.call("DestroyPropertyCollector", { _this: collector }).catch(() => undefined);
   }
 }

@@ -1,3 +1,4 @@
+import { stepSignal, throwIfCancelled } from "../common/cancel";
 import { isPodError, PodError } from "../common/errors";
 import { sleep } from "../common/retry";
 import { type DiskSpec, diskChanges } from "./disk-changes";
@@ -208,6 +209,7 @@ export async function waitForIp(session: VsphereSession, ref: MoRef, timeoutMs: 
     const ipv4 = ipv4Addresses(last);
     if (ipv4.length > 0) return last;
     if (Date.now() >= deadline) break;
+    throwIfCancelled(`The wait for ${ref.value}'s IP address`, stepSignal());
     await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
   }
   throw new PodError("TIMEOUT", `VM ${last.name} reported no IPv4 address within ${Math.round(timeoutMs / 1000)}s.`, {

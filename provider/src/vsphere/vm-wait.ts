@@ -1,3 +1,4 @@
+import { stepSignal, throwIfCancelled } from "../common/cancel";
 import { PodError } from "../common/errors";
 import { sleep } from "../common/retry";
 import { retrieveProperties } from "./property";
@@ -67,6 +68,7 @@ export async function waitForRoutableIp(session: VsphereSession, ref: MoRef, tim
     const ip = routableAddress(seen);
     if (ip) return ip;
     if (Date.now() >= deadline) break;
+    throwIfCancelled(`The wait for ${ref.value}'s routable address`, stepSignal());
     await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
   }
   throw new PodError(

@@ -1,3 +1,4 @@
+import { stepSignal, throwIfCancelled, withStepSignal } from "../common/cancel";
 import { PodError } from "../common/errors";
 import type { InfraProvider, VmSpec, VmState } from "../infra/types";
 import { readAttributes } from "./custom-attributes";
@@ -59,13 +60,16 @@ export class VsphereInfra implements InfraProvider {
         ...(customization ? { customization } : {}),
       });
       try {
+        // Stopped while the clone finished anyway: the clone is undone like any failed create.
+        throwIfCancelled(`The create of ${spec.name}`, stepSignal());
         if (shape.disks) await this.#reconfigureDisks(await this.#mustRead(ref.value), shape.disks, spec);
         const tags = await labels.apply(ref);
         return { ...(await this.#converge(ref, spec)), ...(tags ? { tags } : {}) };
       } catch (error) {
         // Transactional create: a VM that cannot be brought to the declared
-        // state is removed, so state never loses track of it.
-        await destroyVm(this.session, ref, 5_000).catch(() => undefined);
+        // state is removed, so state never loses track of it. The undo runs outside the step's signal: a
+        // cancelled or timed-out step must still finish removing what it made.
+        await withStepSignal(undefined, () => destroyVm(this.session, ref, 5_000)).catch(() => undefined);
         throw error;
       }
     } finally {

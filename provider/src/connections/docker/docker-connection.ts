@@ -7,11 +7,13 @@
  * Docker cannot signal an exec'd process. So every exec carries a marker
  * variable (POD_EXEC_ID) that its children inherit; at the deadline a second
  * exec kills every process with that marker (TERM, then KILL), and the command
- * also runs under `timeout` inside the container as a backstop.
+ * also runs under `timeout` inside the container as a backstop. An aborted
+ * signal ends the exec the same way, and the run rejects with CANCELLED.
  */
 import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type Docker from "dockerode";
+import { cancelledError, onAbort, throwIfCancelled } from "../../common/cancel";
 import { PodError } from "../../common/errors";
 import { checkByteLimit, DEFAULT_MAX_FILE_BYTES } from "../../common/limits";
 import { assertEnvName, posixKillByEnvMarker, posixWrap } from "../../os/shell/posix";
@@ -72,6 +74,7 @@ export class DockerExecConnection implements GuestConnection {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<RawExecResult> {
+    throwIfCancelled(`The command in ${this.target}`, options.signal);
     this.#counters.commands++;
     const marker = randomUUID();
     const env = Object.entries(options.env ?? {}).map(([name, value]) => {
@@ -128,14 +131,27 @@ export class DockerExecConnection implements GuestConnection {
     }
 
     let timer: NodeJS.Timeout | undefined;
+    let killing: Promise<void> | undefined;
     if (timeoutMs !== undefined) {
       timer = setTimeout(() => {
         timedOut = true;
-        void this.#killByMarker(marker, ended, stream);
+        killing ??= this.#killByMarker(marker, ended, stream);
       }, timeoutMs);
     }
+    let cancelled = false;
+    const unsubscribe = onAbort(options.signal, () => {
+      if (timedOut) return;
+      cancelled = true;
+      killing ??= this.#killByMarker(marker, ended, stream);
+    });
     await ended;
     clearTimeout(timer);
+    unsubscribe();
+    if (cancelled) {
+      // The stream can end before the kill sweep does: the command is gone only when the sweep is done.
+      await killing;
+      throw cancelledError(`The command in ${this.target}`, options.signal);
+    }
 
     const exitCode = timedOut ? null : await this.#exitCode(exec);
     if (timedOut) this.#counters.timeouts++;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { cancelledError, throwIfCancelled } from "../../common/cancel";
 import { PodError } from "../../common/errors";
 import { checkByteLimit, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_OUTPUT_BYTES } from "../../common/limits";
 import { posixQuote } from "../../os/shell/posix";
@@ -21,7 +22,8 @@ import { EXEC_MARKER, endTree } from "./end-tree";
  * stderr redirected to temporary files, which are fetched and deleted after
  * it ends (the pattern govc's guest.run uses), always, even when the run
  * fails midway. At a timeout the whole process tree is ended (end-tree.ts),
- * not just the shell. Output is read back within maxOutputBytes per stream.
+ * not just the shell; an aborted signal ends it the same way and the run
+ * rejects with CANCELLED. Output is read back within maxOutputBytes per stream.
  * Linux/POSIX guests only for now: Windows guests use WinRM.
  */
 export class GuestOpsConnection implements GuestConnection {
@@ -34,6 +36,7 @@ export class GuestOpsConnection implements GuestConnection {
   ) {}
 
   async exec(command: string, options: ExecOptions = {}): Promise<RawExecResult> {
+    throwIfCancelled(`The command on ${this.target}`, options.signal);
     const started = Date.now();
     const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     const created: string[] = [];
@@ -56,9 +59,13 @@ export class GuestOpsConnection implements GuestConnection {
       const env = [...Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`), `${EXEC_MARKER}=${marker}`];
       const pid = await this.ops.start(this.shellPath, args, { ...(options.cwd ? { cwd: options.cwd } : {}), env });
       running = pid;
-      const ended = await this.ops.wait(pid, options.timeoutMs ?? 10 * 60_000, 200, { terminate: false });
+      const ended = await this.ops.wait(pid, options.timeoutMs ?? 10 * 60_000, 200, {
+        terminate: false,
+        signal: options.signal,
+      });
       if (ended.timedOut) await endTree(this.ops, pid, marker, { shellPath: this.shellPath });
       running = undefined;
+      if (ended.cancelled) throw cancelledError(`The command on ${this.target}`, options.signal);
       const stdout = await this.#collect(out, new CappedOutput(limit, options.onStdout), !!options.onStdout);
       const stderr = await this.#collect(err, new CappedOutput(limit, options.onStderr), !!options.onStderr);
       return {

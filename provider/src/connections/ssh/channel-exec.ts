@@ -3,16 +3,18 @@
  * reads the exit status, and enforces the client-side deadline. At the
  * deadline the channel gets a TERM signal (OpenSSH ≥ 7.9 delivers it with
  * killpg to the session's process group), then KILL, then the channel is
- * closed. The guest-side `timeout` wrapper (os/shell/posix.ts) is the backstop
- * for when this client or its connection is gone.
+ * closed. An aborted `signal` ends the command the same way, and the run
+ * rejects with CANCELLED. The guest-side `timeout` wrapper (os/shell/posix.ts)
+ * is the backstop for when this client or its connection is gone.
  */
 import type { Client, ClientChannel, PseudoTtyOptions } from "ssh2";
+import { cancelledError, onAbort } from "../../common/cancel";
 import { PodError } from "../../common/errors";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../../common/limits";
 import { CappedOutput, truncation } from "../capped-output";
 import type { ExecOptions, RawExecResult } from "../types";
 
-export interface ChannelExecOptions extends Pick<ExecOptions, "maxOutputBytes" | "onStdout" | "onStderr"> {
+export interface ChannelExecOptions extends Pick<ExecOptions, "maxOutputBytes" | "onStdout" | "onStderr" | "signal"> {
   stdin?: string | Buffer;
   /** Sent as SSH env requests (sshd accepts only names in AcceptEnv). */
   env?: Record<string, string>;
@@ -67,16 +69,23 @@ function watch(
   let signal: string | undefined;
   let sawExit = false;
   let timedOut = false;
+  let cancelled = false;
   let finished = false;
   const timers: NodeJS.Timeout[] = [];
   const grace = options.killGraceMs ?? 2000;
+  let unsubscribe = () => {};
 
   const finish = () => {
     if (finished) return;
     finished = true;
     for (const t of timers) clearTimeout(t);
+    unsubscribe();
     const out = stdout.text();
     const err = stderr.text();
+    if (cancelled) {
+      settle(cancelledError(`The command on ${where}`, options.signal));
+      return;
+    }
     if (!sawExit && !timedOut) {
       settle(
         new PodError(
@@ -112,27 +121,39 @@ function watch(
   channel.once("close", finish);
   channel.on("error", () => {}); // surfaces as a close without exit status
 
+  let stopping = false;
+  /** TERM, then KILL, then the channel; used by the deadline and by the signal alike. */
+  const stop = () => {
+    if (stopping || finished) return;
+    stopping = true;
+    sendSignal(channel, "TERM");
+    timers.push(
+      setTimeout(() => {
+        sendSignal(channel, "KILL");
+        channel.close();
+        // Do not wait forever for a close that a dead connection will not deliver.
+        timers.push(
+          setTimeout(() => {
+            channel.destroy();
+            finish();
+          }, grace),
+        );
+      }, grace),
+    );
+  };
   if (options.timeoutMs !== undefined) {
     timers.push(
       setTimeout(() => {
         timedOut = true;
-        sendSignal(channel, "TERM");
-        timers.push(
-          setTimeout(() => {
-            sendSignal(channel, "KILL");
-            channel.close();
-            // Do not wait forever for a close that a dead connection will not deliver.
-            timers.push(
-              setTimeout(() => {
-                channel.destroy();
-                finish();
-              }, grace),
-            );
-          }, grace),
-        );
+        stop();
       }, options.timeoutMs),
     );
   }
+  unsubscribe = onAbort(options.signal, () => {
+    if (finished || timedOut || sawExit) return; // it ended on its own: the result stands
+    cancelled = true;
+    stop();
+  });
   // End stdin explicitly, or commands that read it (cat, sh -s) never finish.
   if (options.stdin !== undefined) channel.end(options.stdin);
   else channel.end();

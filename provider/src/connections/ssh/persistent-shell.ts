@@ -6,10 +6,12 @@
  * stdout (with its exit status) and on stderr, so both streams are complete
  * and stay apart. A timeout ends the command's process tree through another
  * channel and the shell goes on; a shell that dies fails its command with
- * CONNECTION_LOST and is never used again.
+ * CONNECTION_LOST and is never used again. An aborted signal ends the tree
+ * the same way and the command fails with CANCELLED; the shell goes on.
  */
 import { randomBytes } from "node:crypto";
 import type { Client, ClientChannel } from "ssh2";
+import { cancelledError, onAbort } from "../../common/cancel";
 import { PodError } from "../../common/errors";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../../common/limits";
 import { posixSessionHello, posixSessionStart } from "../../os/shell/posix-session";
@@ -18,7 +20,8 @@ import type { ExecOptions, RawExecResult } from "../types";
 import { ChannelNotOpened, sendSignal } from "./channel-exec";
 import { MarkerScanner } from "./marker-scanner";
 
-export interface ShellCommand extends Pick<ExecOptions, "maxOutputBytes" | "onStdout" | "onStderr" | "timeoutMs"> {
+export interface ShellCommand
+  extends Pick<ExecOptions, "maxOutputBytes" | "onStdout" | "onStderr" | "timeoutMs" | "signal"> {
   /** posixSessionCommand's text, framed by `marker`. */
   script: string;
   marker: string;
@@ -153,6 +156,8 @@ export class PersistentShell {
     if (!this.#alive || this.#running) {
       return Promise.reject(new PodError("INTERNAL", `The shell on ${this.#where} is not free for a command.`));
     }
+    // Cancelled while it waited for a free shell: it never starts.
+    if (command.signal?.aborted) return Promise.reject(cancelledError(`The command on ${this.#where}`, command.signal));
     this.commands++;
     const started = Date.now();
     const limit = command.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
@@ -161,10 +166,15 @@ export class PersistentShell {
     return new Promise<RawExecResult>((resolve, reject) => {
       const timers: NodeJS.Timeout[] = [];
       let timedOut = false;
+      let cancelled = false;
+      let unsubscribe = () => {};
       const settle = (outcome: RawExecResult | PodError) => {
         for (const t of timers) clearTimeout(t);
+        unsubscribe();
         if (this.#running === running) this.#running = undefined;
-        if (outcome instanceof PodError) reject(outcome);
+        if (cancelled && !(outcome instanceof PodError))
+          reject(cancelledError(`The command on ${this.#where}`, command.signal));
+        else if (outcome instanceof PodError) reject(outcome);
         else resolve(outcome);
       };
       const result = (exitCode: number | null): RawExecResult => ({
@@ -194,44 +204,44 @@ export class PersistentShell {
         },
       };
       this.#running = running;
-      if (command.timeoutMs !== undefined)
-        this.#arm(
-          command,
-          timers,
-          killTree,
-          () => {
+      let ending = false;
+      // The deadline and the signal end the command alike; its marker then settles the run.
+      const end = () => {
+        if (ending || this.#running !== running) return;
+        ending = true;
+        this.#endTree(command, timers, killTree, () => {
+          // The tree would not die: give up on this shell, keep what the command printed.
+          settle(result(null));
+          this.close();
+        });
+      };
+      if (command.timeoutMs !== undefined) {
+        timers.push(
+          setTimeout(() => {
             timedOut = true;
-          },
-          () => {
-            // The tree would not die: give up on this shell, keep what the command printed.
-            settle(result(null));
-            this.close();
-          },
+            end();
+          }, command.timeoutMs),
         );
+      }
       this.#channel.write(command.script);
+      unsubscribe = onAbort(command.signal, () => {
+        if (this.#running !== running || timedOut) return;
+        cancelled = true;
+        end();
+      });
     });
   }
 
-  #arm(
-    command: ShellCommand,
-    timers: NodeJS.Timeout[],
-    killTree: TreeKiller,
-    onTimeout: () => void,
-    onStuck: () => void,
-  ): void {
+  /** TERM, then KILL, the command's process tree (from another channel); onStuck if it still has not ended. */
+  #endTree(command: ShellCommand, timers: NodeJS.Timeout[], killTree: TreeKiller, onStuck: () => void): void {
     const grace = command.killGraceMs ?? 2000;
     const kill = (signal: "TERM" | "KILL") => killTree(this.#pid, signal).catch(() => undefined);
+    void kill("TERM");
     timers.push(
       setTimeout(() => {
-        onTimeout();
-        void kill("TERM");
-        timers.push(
-          setTimeout(() => {
-            void kill("KILL");
-            timers.push(setTimeout(onStuck, grace));
-          }, grace),
-        );
-      }, command.timeoutMs),
+        void kill("KILL");
+        timers.push(setTimeout(onStuck, grace));
+      }, grace),
     );
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Duplex } from "node:stream";
 import type { Client } from "ssh2";
+import { throwIfCancelled } from "../../common/cancel";
 import { PodError } from "../../common/errors";
 import { checkByteLimit, DEFAULT_MAX_FILE_BYTES } from "../../common/limits";
 import { posixEnvInput, posixWrap } from "../../os/shell/posix";
@@ -225,6 +226,7 @@ export class SshConnection implements GuestConnection, PoolEventSource {
           ...(options.maxOutputBytes !== undefined ? { maxOutputBytes: options.maxOutputBytes } : {}),
           ...(options.onStdout ? { onStdout: options.onStdout } : {}),
           ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
         },
         killTree,
       ),
@@ -232,6 +234,7 @@ export class SshConnection implements GuestConnection, PoolEventSource {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<RawExecResult> {
+    throwIfCancelled(`The command on ${this.target}`, options.signal);
     if (this.#shells && options.stdin === undefined && !options.pty) {
       this.#counters.commands++;
       const result = await this.#execInShell(command, options, this.#shells);
@@ -281,6 +284,7 @@ export class SshConnection implements GuestConnection, PoolEventSource {
           ...(options.maxOutputBytes !== undefined ? { maxOutputBytes: options.maxOutputBytes } : {}),
           ...(options.onStdout ? { onStdout: options.onStdout } : {}),
           ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
         },
         this.target,
       ),

@@ -1,3 +1,4 @@
+import { cancelledError, throwIfCancelled } from "../../common/cancel";
 import { isPodError, PodError } from "../../common/errors";
 import { checkByteLimit, DEFAULT_MAX_FILE_BYTES, tooLarge } from "../../common/limits";
 import { type Secret, toSecret } from "../../common/secret";
@@ -115,7 +116,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
         options,
         options.stdin === undefined ? undefined : Buffer.from(options.stdin),
       );
-      return this.#result(run, started, (b) => this.#decode(b));
+      return this.#result(run, started, (b) => this.#decode(b), options.signal);
     });
   }
 
@@ -125,7 +126,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
       const started = Date.now();
       const invocation = psInvocation(script);
       const run = await this.#run(invocation.commandLine, options, invocation.stdin);
-      return this.#result(run, started, (b) => decodeClixml(this.#decode(b)));
+      return this.#result(run, started, (b) => decodeClixml(this.#decode(b)), options.signal);
     });
   }
 
@@ -210,6 +211,8 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
   }
 
   async #run(commandLine: string, options: ExecOptions, stdin: Buffer | undefined): Promise<RunResult> {
+    // Cancelled while it waited its turn: it never starts.
+    throwIfCancelled(`The command on ${this.target}`, options.signal);
     this.#stats.commands++;
     const runOptions = {
       ...(stdin ? { stdin } : {}),
@@ -217,6 +220,7 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
       ...(options.maxOutputBytes !== undefined ? { maxOutputBytes: options.maxOutputBytes } : {}),
       ...(options.onStdout ? { onStdout: options.onStdout } : {}),
       ...(options.onStderr ? { onStderr: options.onStderr } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     };
     // env/cwd belong to a WinRS shell, so such a command gets a shell of its own.
     if (options.env || options.cwd || !this.#reuseShell) {
@@ -264,7 +268,8 @@ export class WinrmConnection implements GuestConnection, PoolEventSource {
     return data.toString(this.#codepage === 65001 ? "utf8" : "latin1");
   }
 
-  #result(run: RunResult, started: number, decodeErr: (b: Buffer) => string): RawExecResult {
+  #result(run: RunResult, started: number, decodeErr: (b: Buffer) => string, signal?: AbortSignal): RawExecResult {
+    if (run.cancelled) throw cancelledError(`The command on ${this.target}`, signal);
     return {
       stdout: this.#decode(run.stdout),
       stderr: decodeErr(run.stderr),

@@ -16,7 +16,7 @@ import { call } from "./wsman";
  * finds no output within OperationTimeout fails with WSManFault 2150858793
  * (w:TimedOut); that is normal and we simply receive again.
  */
-export interface RunOptions extends Pick<ExecOptions, "maxOutputBytes" | "onStdout" | "onStderr"> {
+export interface RunOptions extends Pick<ExecOptions, "maxOutputBytes" | "onStdout" | "onStderr" | "signal"> {
   stdin?: Buffer;
   /** Ends the command with a terminate signal after this long; the result says timedOut. */
   timeoutMs?: number;
@@ -27,6 +27,8 @@ export interface RunResult {
   stderr: Buffer;
   exitCode: number | null;
   timedOut: boolean;
+  /** The signal fired: the command was ended with the terminate signal. */
+  cancelled?: boolean;
   /** Bytes past maxOutputBytes, dropped (present only when some were). */
   truncated?: OutputTruncation;
 }
@@ -36,6 +38,12 @@ export const STDIN_CHUNK = 60_000;
 /** The HTTP wait for a Receive: the server holds it up to OperationTimeout, plus slack. */
 const RECEIVE_SLACK_MS = 15_000;
 const REQUEST_TIMEOUT_MS = 60_000;
+/**
+ * With a signal, one Receive waits at most this long: requests on a session are
+ * serialized (NTLM sealing is one stream), so the terminate can only go out
+ * once the Receive in flight has returned.
+ */
+const CANCELLABLE_WAIT_S = 3;
 
 export class WinrsShell {
   commands = 0;
@@ -90,8 +98,13 @@ export class WinrsShell {
     for (;;) {
       const left = timeoutMs === undefined ? Number.POSITIVE_INFINITY : timeoutMs - (Date.now() - started);
       if (left <= 0) return { ...outputs(), exitCode: null, timedOut: true };
+      // Cancelled: run()'s finally sends the terminate signal, as at a timeout.
+      if (options.signal?.aborted) return { ...outputs(), exitCode: null, timedOut: false, cancelled: true };
       // Never let one Receive outlive the caller's deadline.
-      const waitS = Math.max(1, Math.min(this.ctx.operationTimeoutS, Math.ceil(left / 1000)));
+      const most = options.signal
+        ? Math.min(CANCELLABLE_WAIT_S, this.ctx.operationTimeoutS)
+        : this.ctx.operationTimeoutS;
+      const waitS = Math.max(1, Math.min(most, Math.ceil(left / 1000)));
       const ctx = { ...this.ctx, operationTimeoutS: waitS };
       try {
         const res = await call(

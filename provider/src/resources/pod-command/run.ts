@@ -16,9 +16,10 @@ type CommandInput = PodCommandInputs["create"];
 /**
  * What a front-end adds to one run: the plugin streams output lines to the
  * engine and bounds the run by the resource's customTimeouts (a shorter
- * timeout than timeoutSeconds wins; the guest-side kill is the same).
+ * timeout than timeoutSeconds wins; the guest-side kill is the same), and
+ * its Cancel (the signal) ends the command on the guest the same way.
  */
-export type RunHooks = Pick<RunOptions, "onStdout" | "onStderr" | "timeoutMs">;
+export type RunHooks = Pick<RunOptions, "onStdout" | "onStderr" | "timeoutMs" | "signal">;
 
 /** Runs one of the resource's commands through the runtime (a string: the guest's own shell). */
 export async function runCommand(
@@ -39,6 +40,7 @@ export async function runCommand(
     timeoutMs: Math.min((inputs.timeoutSeconds ?? 600) * 1000, hooks.timeoutMs ?? Number.POSITIVE_INFINITY),
     ...(hooks.onStdout ? { onStdout: hooks.onStdout } : {}),
     ...(hooks.onStderr ? { onStderr: hooks.onStderr } : {}),
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
     ...(env ? { env } : {}),
     ...(inputs.stdin !== undefined ? { stdin: fromWire(inputs.stdin) } : {}),
     ...(inputs.acceptExitCodes ? { acceptExitCodes: inputs.acceptExitCodes } : {}),

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { withStepSignal } from "../../common/cancel";
 import { toPodError } from "../../common/errors";
 import type { VmState } from "../../infra/types";
 import type { ChangeOutcome } from "../../observability/change-tracker";
@@ -45,7 +46,10 @@ export class PodVmProvider implements pulumi.dynamic.ResourceProvider<PodVmInput
         return toOutputs(inputs, state, await this.#facts(vsphere, inputs, state));
       } catch (error) {
         // Still transactional: a VM whose guest cannot be probed is not kept.
-        await infra.deleteVm(state.id, { shutdownTimeoutMs: 5_000 }).catch(() => undefined);
+        // (outside the step's signal: a cancelled step still finishes the undo)
+        await withStepSignal(undefined, () => infra.deleteVm(state.id, { shutdownTimeoutMs: 5_000 })).catch(
+          () => undefined,
+        );
         throw error;
       }
     });

@@ -20,6 +20,7 @@ export interface VimMethods {
   };
   AddPortGroup: { params: { _this: T.ManagedObjectReference; portgrp: T.HostPortGroupSpec }; result: undefined };
   CancelRetrievePropertiesEx: { params: { _this: T.ManagedObjectReference; token: string }; result: undefined };
+  CancelTask: { params: { _this: T.ManagedObjectReference }; result: undefined };
   CancelWaitForUpdates: { params: { _this: T.ManagedObjectReference }; result: undefined };
   CloneVM_Task: {
     params: {

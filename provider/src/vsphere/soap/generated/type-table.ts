@@ -1952,6 +1952,7 @@ export const METHOD_TABLE: Record<string, readonly [string, string]> = {
   AddDVPortgroup_Task: ["_this:ManagedObjectReference spec:DVPortgroupConfigSpec[]", "ManagedObjectReference"],
   AddPortGroup: ["_this:ManagedObjectReference portgrp:HostPortGroupSpec", ""],
   CancelRetrievePropertiesEx: ["_this:ManagedObjectReference token:string", ""],
+  CancelTask: ["_this:ManagedObjectReference", ""],
   CancelWaitForUpdates: ["_this:ManagedObjectReference", ""],
   CloneVM_Task: [
     "_this:ManagedObjectReference folder:ManagedObjectReference name:string spec:VirtualMachineCloneSpec",
