@@ -4,8 +4,10 @@ import { PodNetworkProvider } from "../../provider/src/resources/pod-network/pro
 import { retrieveProperties } from "../../provider/src/vsphere/property";
 import type { MoRef, VsphereSession } from "../../provider/src/vsphere/session";
 import { readVm } from "../../provider/src/vsphere/vm-info";
+import { powerOff } from "../../provider/src/vsphere/vm-ops";
 import { requireLab, vsphereConnectionOf } from "../support/lab-env";
 import { createLabVm, type LabVm } from "../support/lab-vm";
+import { inventoryNames } from "../support/quickstart-stack";
 import { labSession, uniqueName } from "../support/vsphere";
 
 /**
@@ -71,5 +73,36 @@ describe("lab: PodNetwork refresh after vcsim's container sync (the NIC keeps it
         await provider.delete(id, created);
       }
     }
+  });
+
+  // Runs last: it leaves the VM powered off. The e2e quickstarts power a VM off out of band, refresh and
+  // destroy; now and then destroy failed with IN_USE: vcsim shows a stopped container's NIC with no MAC,
+  // refresh recorded that "", and delete, having no MAC, left the NIC on pod's port group.
+  it("a VM powered off out of band: refresh keeps the NIC's MAC, and delete still moves the NIC back", async () => {
+    const inputs: PodNetworkInputs = {
+      connection: vsphereConnectionOf(lab),
+      vm: vm.ref.value,
+      nic: 0,
+      portGroup: { name: uniqueName("pod-macoff"), vlanId: 3910 },
+    };
+    const { id, outs } = await provider.create(inputs);
+    const created = outs as PodNetworkOutputs;
+    let current = created;
+    try {
+      await powerOff(session, vm.ref, 60_000);
+      const deadline = Date.now() + 60_000;
+      while ((await readVm(session, vm.ref))?.nics[0]?.mac !== "") {
+        assert.ok(Date.now() < deadline, "vcsim shows the stopped container's NIC without a MAC within 60 s");
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const read = await provider.read(id, created);
+      current = read.props as PodNetworkOutputs;
+      assert.equal(current.nicMac, created.nicMac, "refresh kept the MAC it had recorded");
+      assert.deepEqual(current.drift, [], "the NIC is still on pod's port group: no drift");
+    } finally {
+      await provider.delete(id, current);
+    }
+    assert.equal((await inventoryNames("Network")).includes(inputs.portGroup?.name ?? ""), false, "port group removed");
+    assert.notEqual((await readVm(session, vm.ref))?.nics[0]?.network, inputs.portGroup?.name, "the NIC moved back");
   });
 });

@@ -70,10 +70,11 @@ export interface MovedNic {
  * Which of `nics` is the one pod moved: by MAC first; else the declared
  * index, if that NIC is still on pod's port group (its MAC changed: vcsim
  * sets a container-backed VM's first NIC to the container's MAC whenever it
- * syncs the container, e.g. after a power-on). -1 when none.
+ * syncs the container, e.g. after a power-on, and to "" once the container
+ * has stopped). -1 when none.
  */
 export function findMovedNic(nics: { mac: string; network: string }[], moved: MovedNic): number {
-  const byMac = nics.findIndex((n) => n.mac === moved.mac);
+  const byMac = moved.mac ? nics.findIndex((n) => n.mac === moved.mac) : -1;
   if (byMac >= 0) return byMac;
   const nic = moved.nic;
   return typeof nic === "number" && nics[nic]?.network === moved.portGroup ? nic : -1;
@@ -104,5 +105,6 @@ export async function nicPlacement(
       : nic.network === moved.portGroup
         ? []
         : [`NIC ${moved.mac} is on ${nic.network}, not ${moved.portGroup}`];
-  return { power: vm.powerState as string, drift, mac: nic?.mac ?? moved.mac };
+  // A stopped container-backed VM shows an empty MAC in vcsim: keep the one recorded rather than lose it.
+  return { power: vm.powerState as string, drift, mac: nic?.mac || moved.mac };
 }

@@ -136,7 +136,9 @@ export async function removeVsphereSide(
   changes: ChangeTracker = untracked,
 ) {
   const dc = await resolveDatacenter(session, decl.datacenter);
-  if (decl.vm && state.nicMac) await restoreNic(session, dc, decl.vm, state, decl.nic, changes);
+  // The MAC may be unknown (a record from before it was kept); restoreNic then goes by the declared index.
+  if (decl.vm && (state.nicMac || state.nicPreviousNetwork))
+    await restoreNic(session, dc, decl.vm, state, decl.nic, changes);
   if (decl.portGroup && state.portGroupCreated && (await ours(session, dc, decl))) {
     await trackedRemove(session, dc, decl.portGroup, state.portGroupHosts, changes);
   }
