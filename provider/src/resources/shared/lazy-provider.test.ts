@@ -41,7 +41,7 @@ describe("lazyProvider", () => {
           async delete() {
             throw new Error("gone wrong");
           },
-        }) as pulumi.dynamic.ResourceProvider,
+        }) as unknown as pulumi.dynamic.ResourceProvider,
       ["delete"],
     );
     await assert.rejects(async () => facade.delete?.("id", {}), /gone wrong/);
