@@ -98,7 +98,12 @@ async function measureProgram(program: Program, n: number, runs: number): Promis
   ];
 }
 
-export async function benchPulumiCurve(sizes: number[], runs: number): Promise<BenchRow[]> {
+/** `progress` gets the rows so far after each program and size (a run cut short keeps what it measured). */
+export async function benchPulumiCurve(
+  sizes: number[],
+  runs: number,
+  progress: (rows: BenchRow[]) => void = () => undefined,
+): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const all = programs(String(process.pid));
   const stopped = new Set<Program>();
@@ -124,6 +129,7 @@ export async function benchPulumiCurve(sizes: number[], runs: number): Promise<B
         } finally {
           program.cleanup();
         }
+        progress(rows);
       }
     }
   } finally {

@@ -10,7 +10,8 @@
  *   BENCH_NOTE      a line printed above the table (e.g. "machine shared with other jobs")
  *   BENCH_RESULTS   the results file under bench/out (default results.json)
  *   BENCH_MERGE     print one table (and plot) from these results files instead of measuring
- * Rows also go to bench/out/<BENCH_RESULTS>; the cost-curve plot to bench/out/cost-curve.png.
+ * Rows also go to bench/out/<BENCH_RESULTS> (the Pulumi section's so far to pulumi-partial.json, after
+ * each program and size); the cost-curve plot to bench/out/cost-curve.png.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -49,6 +50,7 @@ const sections: [string, () => Promise<BenchRow[]>][] = [
       benchPulumiCurve(
         (process.env.BENCH_FLEET ?? "10,20,50").split(",").map(Number),
         Math.max(1, Number(process.env.BENCH_PULUMI_RUNS ?? RUNS)),
+        (partial) => writeFileSync(join(OUT, "pulumi-partial.json"), `${JSON.stringify(partial, null, 2)}\n`),
       ),
   ],
 ];
