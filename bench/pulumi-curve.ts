@@ -1,51 +1,38 @@
 /**
- * The Pulumi cost curve: examples/fleet (N guests + N commands) against the
- * baseline program (2N trivial dynamic resources, bench/baseline) at each N,
- * in the same run: preview, up, no-op up, destroy, and the peak RSS of the
- * dynamic-provider processes. Only the `pulumi` command is timed: building,
+ * The Pulumi cost curve: at each N, the trivial dynamic-resource baseline
+ * (2N resources), examples/fleet on pod's dynamic resources (N PodVm + N
+ * PodCommand) and the same fleet through the provider plugin, in the same
+ * run: preview, up, no-op up, destroy, and the peak RSS of each program's
+ * provider processes. Only the `pulumi` command is timed: building,
  * installing, `stack select` and `config set` happen before the timers.
- * preview and no-op up are repeated `runs` times; up and destroy once per N
- * (each is a whole fleet's life), which the runs column says.
+ * preview and no-op up are repeated `runs` times after a warm-up preview; up
+ * and destroy once per N (each is a whole fleet's life), which the runs
+ * column says. Every command starts its own language host and provider
+ * processes; "warm" means the caches around them (files, compile caches).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { join } from "node:path";
+import { type Program, programs } from "./pulumi-programs";
 import type { BenchRow } from "./table";
 
-const REPO = join(__dirname, "..");
-
-interface Program {
-  name: "pod fleet" | "baseline";
-  dir: string;
-  stack: string;
-  /** Resources for this N. */
-  count: (n: number) => number;
-  /** Untimed: build, install, select the stack, write config. */
-  prepare: (n: number) => void;
-}
-
-function sh(what: string, cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: "utf8", maxBuffer: 256 << 20 });
-  if (r.status !== 0) throw new Error(`${what} exited ${r.status}: ${(r.stderr || r.stdout).slice(-1500)}`);
-  return r.stdout;
-}
-
-/** Runs one timed pulumi command and samples the program's dynamic-provider processes meanwhile. */
-function timedPulumi(dir: string, stack: string, args: string[]): Promise<{ ms: number; peakKb: number }> {
+/** Runs one timed pulumi command and samples the program's provider processes meanwhile. */
+function timedPulumi(program: Program, args: string[]): Promise<{ ms: number; peakKb: number }> {
   return new Promise((resolve, reject) => {
     let peakKb = 0;
     const sampler = setInterval(() => {
-      peakKb = Math.max(peakKb, providerRssKb(dir));
+      peakKb = Math.max(peakKb, providerRssKb(program));
     }, 100);
     const t0 = performance.now();
     let output = "";
-    const p = spawn("pulumi", [...args, "--stack", stack, "--non-interactive"], { cwd: dir });
-    p.stdout.on("data", (d: Buffer) => {
-      output = (output + d).slice(-20_000);
+    const p = spawn("pulumi", [...args, "--stack", program.stack, "--non-interactive"], {
+      cwd: program.dir,
+      env: program.env,
     });
-    p.stderr.on("data", (d: Buffer) => {
+    const keep = (d: Buffer) => {
       output = (output + d).slice(-20_000);
-    });
+    };
+    p.stdout.on("data", keep);
+    p.stderr.on("data", keep);
     p.on("exit", (code) => {
       const ms = performance.now() - t0;
       clearInterval(sampler);
@@ -55,13 +42,14 @@ function timedPulumi(dir: string, stack: string, args: string[]): Promise<{ ms: 
   });
 }
 
-/** Sum of the RSS high-water marks of the dynamic-provider processes running in `dir` (ours, not other jobs'). */
-function providerRssKb(dir: string): number {
+/** Sum of the RSS high-water marks (VmHWM) of the program's provider processes (ours, not other jobs'). */
+function providerRssKb(program: Program): number {
   let total = 0;
   for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
     try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("dynamic-provider")) continue;
-      if (readlinkSync(`/proc/${pid}/cwd`) !== dir) continue;
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!cmdline.includes("dynamic-provider") && !cmdline.includes("pulumi-resource-pod")) continue;
+      if (!program.isProvider(cmdline, readlinkSync(`/proc/${pid}/cwd`))) continue;
       total += Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
     } catch {
       // the process ended between listing and reading
@@ -70,113 +58,82 @@ function providerRssKb(dir: string): number {
   return total;
 }
 
-function programs(tag: string): Program[] {
-  const fleetDir = join(REPO, "examples/fleet");
-  const baselineDir = join(REPO, "bench/baseline");
-  const fleetStack = `bench-${tag}`;
-  const baseStack = `bench-base-${tag}`;
+const mb = (kb: number) => Math.round(kb / 1024);
+
+async function measureProgram(program: Program, n: number, runs: number): Promise<BenchRow[]> {
+  const resources = 2 * n;
+  const work = (op: string) => `pulumi ${op}, ${n} guests (${resources} resources)`;
+  const side = program.name === "baseline" ? "baseline" : "pod";
+  const run = (args: string[]) => timedPulumi(program, args);
+  program.prepare(n);
+  await run(["preview"]); // warm-up: file and compile caches
+  const repeat = async (args: string[]) => {
+    const times: number[] = [];
+    let peak = 0;
+    for (let i = 0; i < runs; i++) {
+      const r = await run(args);
+      times.push(r.ms);
+      peak = Math.max(peak, r.peakKb);
+    }
+    return { times, peak };
+  };
+  const preview = await repeat(["preview"]);
+  const up = await run(["up", "--yes", "--skip-preview"]);
+  const noop = await repeat(["up", "--yes", "--skip-preview"]);
+  const destroy = await run(["destroy", "--yes", "--skip-preview"]);
+  const row = (op: string, times: number[], peakKb: number, notes: string): BenchRow => ({
+    work: work(op),
+    subject: program.subject(n),
+    side,
+    temperature: "warm",
+    runsMs: times,
+    notes: `${notes}; provider peak RSS ${mb(peakKb)} MB`,
+    curve: { series: `${program.name} ${op}`, x: n, peakRssMb: mb(peakKb) },
+  });
   return [
-    {
-      name: "baseline",
-      dir: baselineDir,
-      stack: baseStack,
-      count: (n) => 2 * n,
-      prepare: (n) => {
-        sh("stack select", "pulumi", ["stack", "select", "--create", baseStack, "--non-interactive"], baselineDir);
-        sh("config", "pulumi", ["config", "set", "count", String(2 * n), "--stack", baseStack], baselineDir);
-      },
-    },
-    {
-      name: "pod fleet",
-      dir: fleetDir,
-      stack: fleetStack,
-      count: (n) => 2 * n,
-      // run.sh builds pod, installs the example, selects the stack and writes the lab's config.
-      prepare: (n) =>
-        sh(
-          "examples/run.sh",
-          "bash",
-          [join(REPO, "examples/run.sh"), "fleet", "config", "set", "count", String(n)],
-          REPO,
-          {
-            ...process.env,
-            POD_STACK: fleetStack,
-          },
-        ),
-    },
+    row("preview", preview.times, preview.peak, "no changes (after a warm-up preview)"),
+    row("up", [up.ms], up.peakKb, "creates everything; one run per size"),
+    row("no-op up", noop.times, noop.peak, "nothing changed"),
+    row("destroy", [destroy.ms], destroy.peakKb, "deletes everything; one run per size"),
   ];
 }
 
-export async function benchPulumiCurve(sizes: number[], runs: number): Promise<BenchRow[]> {
+/** `progress` gets the rows so far after each program and size (a run cut short keeps what it measured). */
+export async function benchPulumiCurve(
+  sizes: number[],
+  runs: number,
+  progress: (rows: BenchRow[]) => void = () => undefined,
+): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const tag = String(process.pid);
-  for (const n of sizes) {
-    for (const program of programs(tag)) {
-      const work = (op: string) => `pulumi ${op}, ${n} guests (${program.count(n)} resources)`;
-      const side = program.name === "baseline" ? "baseline" : "pod";
-      const subject =
-        program.name === "baseline"
-          ? `baseline: ${program.count(n)} trivial dynamic resources`
-          : `pod fleet: ${n} PodVm + ${n} PodCommand`;
-      const run = (args: string[]) => timedPulumi(program.dir, program.stack, args);
-      try {
-        program.prepare(n);
-        await run(["preview"]); // warm-up: plugin and module caches
-        const preview: number[] = [];
-        let previewPeak = 0;
-        for (let i = 0; i < runs; i++) {
-          const r = await run(["preview"]);
-          preview.push(r.ms);
-          previewPeak = Math.max(previewPeak, r.peakKb);
-        }
-        const up = await run(["up", "--yes", "--skip-preview"]);
-        const noop: number[] = [];
-        let noopPeak = 0;
-        for (let i = 0; i < runs; i++) {
-          const r = await run(["up", "--yes", "--skip-preview"]);
-          noop.push(r.ms);
-          noopPeak = Math.max(noopPeak, r.peakKb);
-        }
-        const destroy = await run(["destroy", "--yes", "--skip-preview"]);
-        const mb = (kb: number) => Math.round(kb / 1024);
-        const add = (op: string, times: number[], peakKb: number, notes = "") =>
+  const all = programs(String(process.pid));
+  const stopped = new Set<Program>();
+  try {
+    for (const n of sizes) {
+      for (const program of all) {
+        if (stopped.has(program)) continue;
+        process.stderr.write(`bench: ${program.name} at ${n} guests…\n`);
+        try {
+          rows.push(...(await measureProgram(program, n, runs)));
+        } catch (error) {
+          // A size this program does not hold: say so in the table; larger sizes will not hold either.
           rows.push({
-            work: work(op),
-            subject,
-            side,
+            work: `pulumi up, ${n} guests (${2 * n} resources)`,
+            subject: program.subject(n),
+            side: program.name === "baseline" ? "baseline" : "pod",
             temperature: "-",
-            runsMs: times,
-            notes: `${notes}${notes ? "; " : ""}provider peak RSS ${mb(peakKb)} MB`,
-            curve: { series: `${program.name} ${op}`, x: n, peakRssMb: mb(peakKb) },
+            runsMs: [],
+            notes: `stopped: ${(error as Error).message.slice(0, 300)}`,
           });
-        add("preview", preview, previewPeak, "no changes");
-        add("up", [up.ms], up.peakKb, "creates everything");
-        add("no-op up", noop, noopPeak, "nothing changed");
-        add("destroy", [destroy.ms], destroy.peakKb);
-      } catch (error) {
-        rows.push({
-          work: work("up"),
-          subject,
-          side,
-          temperature: "-",
-          runsMs: [],
-          notes: `stopped: ${(error as Error).message.slice(0, 300)}`,
-        });
-        process.stderr.write(`bench: ${program.name} at ${n} failed: ${(error as Error).message}\n`);
-        cleanup(program);
-        return rows; // larger N will not hold either
+          process.stderr.write(`bench: ${program.name} at ${n} failed: ${(error as Error).message}\n`);
+          stopped.add(program);
+        } finally {
+          program.cleanup();
+        }
+        progress(rows);
       }
-      cleanup(program);
     }
+  } finally {
+    for (const program of all) program.dispose?.();
   }
   return rows;
-}
-
-function cleanup(program: Program): void {
-  spawnSync("pulumi", ["destroy", "--yes", "--skip-preview", "--non-interactive", "--stack", program.stack], {
-    cwd: program.dir,
-  });
-  spawnSync("pulumi", ["stack", "rm", "--yes", "--force", "--non-interactive", "--stack", program.stack], {
-    cwd: program.dir,
-  });
 }

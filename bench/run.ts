@@ -3,16 +3,18 @@
  * tests. Each section brings up what it needs and tears it down.
  *   BENCH_RUNS      measured runs per row after a warm-up (default 5)
  *   BENCH_ONLY      comma-separated section names to run (default: all)
- *   BENCH_FLEET     guest counts of the Pulumi cost curve (default 10,20,50)
+ *   BENCH_FLEET     guest counts of the Pulumi cost curve (default 10,20,50): the baseline,
+ *                   pod's dynamic resources and pod's provider plugin at each
  *   BENCH_PULUMI_RUNS  preview and no-op up runs per size (default BENCH_RUNS)
  *   BENCH_GUESTS    guests for the command rows (default 20)
  *   BENCH_NOTE      a line printed above the table (e.g. "machine shared with other jobs")
  *   BENCH_RESULTS   the results file under bench/out (default results.json)
  *   BENCH_MERGE     print one table (and plot) from these results files instead of measuring
- * Rows also go to bench/out/<BENCH_RESULTS>; the cost-curve plot to bench/out/cost-curve.png.
+ * Rows also go to bench/out/<BENCH_RESULTS> (the Pulumi section's so far to pulumi-partial.json, after
+ * each program and size); the cost-curve plot to bench/out/cost-curve.png.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { benchFleetCommands } from "./fleet-commands";
 import { startBenchGuests } from "./guests";
@@ -48,11 +50,19 @@ const sections: [string, () => Promise<BenchRow[]>][] = [
       benchPulumiCurve(
         (process.env.BENCH_FLEET ?? "10,20,50").split(",").map(Number),
         Math.max(1, Number(process.env.BENCH_PULUMI_RUNS ?? RUNS)),
+        (partial) => writeFileSync(join(OUT, "pulumi-partial.json"), `${JSON.stringify(partial, null, 2)}\n`),
       ),
   ],
 ];
 
+/** The machine's 1, 5 and 15 minute load averages: the run is only as quiet as the machine was. */
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ");
+
 async function main(): Promise<void> {
+  const loadAtStart = load();
   const only = process.env.BENCH_ONLY?.split(",");
   const merge = process.env.BENCH_MERGE?.split(",");
   const rows: BenchRow[] = merge
@@ -83,6 +93,7 @@ async function main(): Promise<void> {
   const header = [
     `pod bench: ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), node ${process.version}, ${RUNS} measured runs per row after a warm-up`,
     process.env.BENCH_NOTE ?? "",
+    `load average (1 / 5 / 15 min): ${loadAtStart} at the start, ${load()} at the end`,
     "ratio = pod's median / the best peer (or baseline) row's median for the same work (< 1: pod is faster)",
     plot ? `cost-curve plot: ${plot}` : "",
   ]

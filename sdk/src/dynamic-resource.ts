@@ -6,7 +6,7 @@
  */
 import { realpathSync } from "node:fs";
 import { sep } from "node:path";
-import { PodError } from "@pod-lab/provider";
+import type * as podProvider from "@pod-lab/provider";
 import * as pulumi from "@pulumi/pulumi";
 
 import { markSecretParts } from "./secret-parts";
@@ -67,6 +67,9 @@ export function dynamicResourceArgs(
 function loadProvider(module: string): pulumi.dynamic.ResourceProvider {
   const file = realpathSync(require.resolve(module));
   if (!file.split(sep).includes("node_modules")) {
+    // Required here, not at the top: @pod-lab/provider's index is the whole engine, which a
+    // program that only declares resources never needs (the provider process loads its own).
+    const { PodError } = require("@pod-lab/provider") as typeof podProvider;
     const error = new PodError(
       "UNSUPPORTED",
       `${module} is loaded from ${file}, a symlinked install outside node_modules: Pulumi cannot serialize pod's providers from there.`,

@@ -1,7 +1,12 @@
 /**
  * The one PodCommand provider instance, the module's whole export, so Pulumi
- * serializes `__provider` as a require of this module (see pod-vm/instance.ts).
+ * serializes `__provider` as a require of this module (see pod-vm/instance.ts). Loaded lazily,
+ * as pod-vm/instance.ts says.
  */
-import { PodCommandProvider } from "./provider";
+import { lazyProvider } from "../shared/lazy-provider";
+import type * as implementation from "./provider";
 
-export = new PodCommandProvider();
+export = lazyProvider(() => {
+  const { PodCommandProvider } = require("./provider") as typeof implementation;
+  return new PodCommandProvider();
+}, ["check", "diff", "create", "update", "delete"]);

@@ -50,9 +50,13 @@ export class HttpsTransport implements SoapTransport {
     readonly port: number,
     trust: TlsTrust,
   ) {
+    // One session serves every resource of a Pulumi provider process, and a call can hold its
+    // socket for long: a WaitForUpdatesEx long poll per task being waited on, a read of a VM
+    // that vcsim holds while its guest stops. With 8 sockets, N guests created or destroyed in
+    // parallel went through in waves of 8; with 64 the engine's --parallel is the limit.
     this.#agent = new VerifyingAgent(trust, host, port, "vSphere", {
       keepAlive: true,
-      maxSockets: 8,
+      maxSockets: 64,
       keepAliveMsecs: 30_000,
     });
   }
