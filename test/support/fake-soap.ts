@@ -3,6 +3,8 @@
  * SoapTransport that answers each request with hand-written XML, shaped like
  * a real vCenter's responses, and records what pod sent.
  */
+import { Secret } from "../../provider/src/common/secret";
+import { VsphereSession } from "../../provider/src/vsphere/session";
 import type { HttpRequest, HttpResponse, SoapTransport } from "../../provider/src/vsphere/soap/transport";
 import { child, parseXml, type XmlNode } from "../../provider/src/vsphere/soap/xml";
 
@@ -118,4 +120,16 @@ export function requested(call: XmlNode): { objects: string[]; paths: string[] }
     .filter((c) => c.name === "propSet")
     .flatMap((p) => p.children.filter((c) => c.name === "pathSet").map((c) => c.text));
   return { objects, paths };
+}
+
+/** A logged-in session over the fake endpoint (no keepalive, TLS not involved). */
+export function fakeSession(fake: FakeSoap): Promise<VsphereSession> {
+  return VsphereSession.connect({
+    host: "vcenter.example",
+    user: "pod",
+    password: new Secret("pw"),
+    trust: { insecure: true },
+    keepaliveMs: 0,
+    transport: fake,
+  });
 }

@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { FakeSoap, XSI } from "../../../test/support/fake-soap";
+import { FakeSoap, fakeSession, XSI } from "../../../test/support/fake-soap";
 import { isPodError } from "../common/errors";
-import { Secret } from "../common/secret";
 import { waitForTask } from "./property";
-import { VsphereSession } from "./session";
 
 const TASK = { type: "Task", value: "task-7" };
 
@@ -18,17 +16,6 @@ const taskInfo = (state: string, fault = "") =>
     : "") +
   `</val></changeSet></objectSet></filterSet></returnval>`;
 
-async function session(fake: FakeSoap): Promise<VsphereSession> {
-  return VsphereSession.connect({
-    host: "vcenter.example",
-    user: "pod",
-    password: new Secret("pw"),
-    trust: { insecure: true },
-    keepaliveMs: 0,
-    transport: fake,
-  });
-}
-
 describe("vsphere/property: a fired signal cancels the task being waited for", () => {
   it("calls CancelTask and fails with CANCELLED once vSphere says the task was cancelled", async () => {
     let cancelled = false;
@@ -42,7 +29,7 @@ describe("vsphere/property: a fired signal cancels the task being waited for", (
         WaitForUpdatesEx: () => (cancelled ? taskInfo("error", "RequestCanceled") : taskInfo("running")),
       },
     });
-    const s = await session(fake);
+    const s = await fakeSession(fake);
     const controller = new AbortController();
     const wait = waitForTask(s, TASK, { what: "clone of t to web", signal: controller.signal });
     controller.abort();
@@ -53,7 +40,7 @@ describe("vsphere/property: a fired signal cancels the task being waited for", (
 
   it("returns the result of a task that finished before the cancel took effect (the caller undoes it)", async () => {
     const fake = new FakeSoap({ handlers: { CancelTask: () => undefined } });
-    const s = await session(fake);
+    const s = await fakeSession(fake);
     const controller = new AbortController();
     controller.abort();
     await waitForTask(s, TASK, { signal: controller.signal });

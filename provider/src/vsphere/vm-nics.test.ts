@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { FakeSoap, objectContent, requested } from "../../../test/support/fake-soap";
-import { Secret } from "../common/secret";
+import { FakeSoap, fakeSession, objectContent, requested } from "../../../test/support/fake-soap";
 import type { PortGroupRef } from "./networks";
-import { VsphereSession } from "./session";
 import { child } from "./soap/xml";
 import { readVm } from "./vm-info";
 import { reconfigureVm } from "./vm-ops";
@@ -69,20 +67,9 @@ function fakeVcenter(): FakeSoap {
   });
 }
 
-async function session(fake: FakeSoap): Promise<VsphereSession> {
-  return VsphereSession.connect({
-    host: "vcenter.example",
-    user: "pod",
-    password: new Secret("pw"),
-    trust: { insecure: true },
-    keepaliveMs: 0,
-    transport: fake,
-  });
-}
-
 describe("NICs of every VirtualEthernetCard subtype", () => {
   it("lists VirtualVmxnet3Vrdma, VirtualSriovEthernetCard and an opaque-network NIC in getVm", async () => {
-    const s = await session(fakeVcenter());
+    const s = await fakeSession(fakeVcenter());
     const state = await new VsphereInfra(s).getVm(VM.value);
     assert.deepEqual(state?.nics, [
       { key: 4000, mac: "00:50:56:aa:00:01", network: "VM Network", connected: true },
@@ -101,7 +88,7 @@ describe("NICs of every VirtualEthernetCard subtype", () => {
 
   it("edits them in place on update: same key, same device type, same MAC, no NIC added", async () => {
     const fake = fakeVcenter();
-    const s = await session(fake);
+    const s = await fakeSession(fake);
     const vm = await readVm(s, VM);
     assert.ok(vm);
     const lab: PortGroupRef = { name: "VLAN-100", ref: { type: "Network", value: "network-100" }, kind: "standard" };
