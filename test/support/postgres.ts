@@ -41,9 +41,12 @@ export function psql(pg: LabPostgres, sql: string): string {
       encoding: "utf8",
       env: { ...process.env, PGPASSWORD: pg.password },
       timeout: 30_000,
+      // The lab's database keeps every stack the tests and `pod env` made; a whole-table dump passes
+      // spawnSync's 1 MiB default, which kills psql (status null) instead of returning the rows.
+      maxBuffer: 512 * 1024 * 1024,
     },
   );
-  if (r.status !== 0) throw new Error(`psql exited ${r.status}: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`psql exited ${r.status} (${r.error?.message ?? r.signal ?? ""}): ${r.stderr}`);
   return r.stdout;
 }
 
