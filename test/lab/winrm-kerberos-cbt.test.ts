@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as https from "node:https";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -13,7 +13,7 @@ import { withKrb5Env } from "../../provider/src/connections/winrm/kerberos/krb5-
 import { type KerberosGuest, startKerberosGuest } from "../support/kerberos-guest";
 import { requireLab } from "../support/lab-env";
 import { needEnv } from "../support/windows-lab-env";
-import { type Mitm, startTlsInterceptor } from "../support/winrm-mitm";
+import { issueInterceptorCert, type Mitm, startTlsInterceptor } from "../support/winrm-mitm";
 
 /**
  * Issue 17: Kerberos channel bindings (Extended Protection) over HTTPS. pod binds its AP-REQ to the
@@ -101,39 +101,7 @@ describe("WinRM Kerberos channel bindings over HTTPS (lab KDC)", function () {
       // Another certificate for 127.0.0.1 from the lab's own CA: pod trusts it, as it would a
       // TLS-inspecting proxy's certificate from a CA the user trusts.
       const caFile = needEnv("POD_WINRM_CA_FILE");
-      const [key, csr, cert, ext] = ["key.pem", "req.csr", "cert.pem", "ext.cnf"].map((f) => join(scratch, f)) as [
-        string,
-        string,
-        string,
-        string,
-      ];
-      writeFileSync(ext, "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-      await run(
-        "openssl",
-        ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"].concat([
-          "-subj",
-          "/CN=127.0.0.1",
-          "-keyout",
-          key,
-          "-out",
-          csr,
-        ]),
-      );
-      await run(
-        "openssl",
-        ["x509", "-req", "-in", csr, "-CA", caFile, "-CAkey", join(dirname(caFile), "ca-key.pem")].concat([
-          "-CAserial",
-          join(scratch, "ca.srl"),
-          "-CAcreateserial",
-          "-days",
-          "1",
-          "-extfile",
-          ext,
-          "-out",
-          cert,
-        ]),
-      );
-      interceptor = { cert: readFileSync(cert), key: readFileSync(key) };
+      interceptor = await issueInterceptorCert(scratch, caFile, join(dirname(caFile), "ca-key.pem"));
     });
 
     after(async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -11,7 +11,7 @@ import { WinrmConnection, type WinrmConnectionOptions } from "../../provider/src
 import { Flag, MessageType } from "../../provider/src/connections/winrm/ntlm/constants";
 import { requireLab } from "../support/lab-env";
 import { hostPort, needEnv } from "../support/windows-lab-env";
-import { FORGED_401, type Mitm, startHttpMitm, startTlsInterceptor } from "../support/winrm-mitm";
+import { FORGED_401, issueInterceptorCert, type Mitm, startHttpMitm, startTlsInterceptor } from "../support/winrm-mitm";
 import { assertNotInCapture, FORGED_RECEIVE, sentTypes, weaken } from "../support/winrm-mitm-attacks";
 
 /**
@@ -206,50 +206,8 @@ describe("lab: WinRM NTLM against a man in the middle (issue 12)", function () {
     let dir = "";
     let interceptor: { cert: Buffer; key: Buffer };
     before(async () => {
-      // Another certificate for 127.0.0.1 from the lab's own CA: pod trusts it, as it would a real attacker's
-      // certificate from a CA the user trusts (or a corporate TLS-inspecting proxy).
       dir = mkdtempSync(join(tmpdir(), "pod-mitm-"));
-      const [key, csr, cert, ext] = ["key.pem", "req.csr", "cert.pem", "ext.cnf"].map((f) => join(dir, f)) as [
-        string,
-        string,
-        string,
-        string,
-      ];
-      writeFileSync(ext, "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-      await run("openssl", [
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-keyout",
-        key,
-        "-out",
-        csr,
-      ]);
-      await run("openssl", [
-        "x509",
-        "-req",
-        "-in",
-        csr,
-        "-CA",
-        lab.caFile,
-        "-CAkey",
-        lab.caKeyFile,
-        "-CAserial",
-        join(dir, "ca.srl"),
-        "-CAcreateserial",
-        "-days",
-        "1",
-        "-extfile",
-        ext,
-        "-out",
-        cert,
-      ]);
-      interceptor = { cert: readFileSync(cert), key: readFileSync(key) };
+      interceptor = await issueInterceptorCert(dir, lab.caFile, lab.caKeyFile);
     });
     after(() => {
       if (dir) rmSync(dir, { recursive: true, force: true });

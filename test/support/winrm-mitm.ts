@@ -1,6 +1,10 @@
+import { execFile } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { join } from "node:path";
 import * as tls from "node:tls";
+import { promisify } from "node:util";
 
 /**
  * Attackers between pod and a WinRM listener, started by a test on 127.0.0.1
@@ -169,4 +173,38 @@ function listening(
       });
     });
   });
+}
+
+/**
+ * Another certificate for 127.0.0.1 from the given CA, written under `dir`: pod trusts it, as it would a
+ * real attacker's certificate from a CA the user trusts (or a corporate TLS-inspecting proxy's).
+ */
+export async function issueInterceptorCert(
+  dir: string,
+  caFile: string,
+  caKeyFile: string,
+): Promise<{ cert: Buffer; key: Buffer }> {
+  const run = promisify(execFile);
+  const [key, csr, cert, ext] = ["key.pem", "req.csr", "cert.pem", "ext.cnf"].map((f) => join(dir, f)) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  writeFileSync(ext, "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  const request = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=127.0.0.1"];
+  await run("openssl", ["req", ...request, "-keyout", key, "-out", csr]);
+  const serial = ["-CAserial", join(dir, "ca.srl"), "-CAcreateserial"];
+  await run(
+    "openssl",
+    ["x509", "-req", "-in", csr, "-CA", caFile, "-CAkey", caKeyFile, ...serial].concat([
+      "-days",
+      "1",
+      "-extfile",
+      ext,
+      "-out",
+      cert,
+    ]),
+  );
+  return { cert: readFileSync(cert), key: readFileSync(key) };
 }
