@@ -77,6 +77,7 @@ function resourceFile(r: ResourceEntry, types: TypeEmitter): string {
     'import * as pulumi from "@pulumi/pulumi";\n',
     'import { type DynamicResourceSpec, dynamicResourceArgs } from "../dynamic-resource";\n',
     'import type { DeepInput } from "../inputs";\n',
+    'import { withoutPromiseStacks } from "../promise-stacks";\n',
     used.length ? `import type { ${used.sort().join(", ")} } from "./types";\n` : "",
     "\n",
     `/** What ${r.name} is declared with. */\n`,
@@ -87,7 +88,13 @@ function resourceFile(r: ResourceEntry, types: TypeEmitter): string {
     fields.join(""),
     "\n",
     `  constructor(name: string, args: ${r.name}Args, opts?: pulumi.CustomResourceOptions) {\n`,
-    "    super(...dynamicResourceArgs(spec, name, args, opts));\n",
+    "    const resourceArgs = dynamicResourceArgs(spec, name, args, opts);\n",
+    "    const restoreStacks = withoutPromiseStacks();\n",
+    "    try {\n",
+    "      super(...resourceArgs);\n",
+    "    } finally {\n",
+    "      restoreStacks();\n",
+    "    }\n",
     "  }\n}\n",
   ].join("");
 }

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 
 	"github.com/blang/semver"
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
@@ -78,7 +80,11 @@ func (l noReferences) LoadPackageReferenceV2(_ context.Context, d *schema.Packag
 func generate(pkg *schema.Package, lang string) (map[string][]byte, error) {
 	switch lang {
 	case "nodejs":
-		return nodejs.GeneratePackage(tool, pkg, nil, nil, false, noReferences{})
+		files, err := nodejs.GeneratePackage(tool, pkg, nil, nil, false, noReferences{})
+		if err != nil {
+			return nil, err
+		}
+		return files, registerWithoutPromiseStacks(files)
 	case "python":
 		return python.GeneratePackage(tool, pkg, nil, noReferences{})
 	case "go":
@@ -86,6 +92,48 @@ func generate(pkg *schema.Package, lang string) (map[string][]byte, error) {
 	}
 	return nil, fmt.Errorf("unknown language (nodejs, python, go)")
 }
+
+// The generated constructors' one registration call, e.g. `super(PodVm.__pulumiType, name, resourceInputs, opts);`.
+var superCall = regexp.MustCompile(`(?m)^( +)(super\(\w+\.__pulumiType, name, resourceInputs, opts\);)$`)
+
+// Pulumi's Node SDK records a stack trace on every property promise a resource registers, only to
+// print it if the promise leaks; under ts-node each costs about 0.5 ms (sdk/src/promise-stacks.ts has
+// the measurement). The dynamic SDK's classes register without them, and so do these: each
+// constructor's super call is wrapped, and utilities.ts gets the helper. A generator whose output no
+// longer has the expected call fails here rather than leaving a class unwrapped.
+func registerWithoutPromiseStacks(files map[string][]byte) error {
+	wrapped := 0
+	for name, data := range files {
+		if !strings.HasSuffix(name, ".ts") || !superCall.Match(data) {
+			continue
+		}
+		files[name] = superCall.ReplaceAll(data, []byte(
+			"${1}const restoreStacks = utilities.withoutPromiseStacks();\n"+
+				"${1}try {\n${1}    ${2}\n${1}} finally {\n${1}    restoreStacks();\n${1}}"))
+		wrapped++
+	}
+	utilities, ok := files["utilities.ts"]
+	if wrapped == 0 || !ok {
+		return fmt.Errorf("nodejs: no resource constructor or utilities.ts to wrap: has Pulumi's generator changed?")
+	}
+	files["utilities.ts"] = append(utilities, []byte(promiseStacksHelper)...)
+	return nil
+}
+
+const promiseStacksHelper = `
+/**
+ * Turns V8's stack capture off while a resource registers its properties (pod's
+ * scripts/gen-plugin-sdk/main.go says why).
+ * @internal
+ */
+export function withoutPromiseStacks(): () => void {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    return () => {
+        Error.stackTraceLimit = limit;
+    };
+}
+`
 
 func write(dir string, files map[string][]byte) error {
 	for name, data := range files {

@@ -192,7 +192,12 @@ export class PodCommand extends pulumi.CustomResource {
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["target"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        super(PodCommand.__pulumiType, name, resourceInputs, opts);
+        const restoreStacks = utilities.withoutPromiseStacks();
+        try {
+            super(PodCommand.__pulumiType, name, resourceInputs, opts);
+        } finally {
+            restoreStacks();
+        }
     }
 }
 

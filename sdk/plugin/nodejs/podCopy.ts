@@ -150,7 +150,12 @@ export class PodCopy extends pulumi.CustomResource {
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["target"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        super(PodCopy.__pulumiType, name, resourceInputs, opts);
+        const restoreStacks = utilities.withoutPromiseStacks();
+        try {
+            super(PodCopy.__pulumiType, name, resourceInputs, opts);
+        } finally {
+            restoreStacks();
+        }
     }
 }
 

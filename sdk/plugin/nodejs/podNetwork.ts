@@ -198,7 +198,12 @@ export class PodNetwork extends pulumi.CustomResource {
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["connection", "target"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        super(PodNetwork.__pulumiType, name, resourceInputs, opts);
+        const restoreStacks = utilities.withoutPromiseStacks();
+        try {
+            super(PodNetwork.__pulumiType, name, resourceInputs, opts);
+        } finally {
+            restoreStacks();
+        }
     }
 }
 

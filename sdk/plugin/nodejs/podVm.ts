@@ -306,7 +306,12 @@ export class PodVm extends pulumi.CustomResource {
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
         const secretOpts = { additionalSecretOutputs: ["connection", "extraConfig", "guest", "observedExtraConfig"] };
         opts = pulumi.mergeOptions(opts, secretOpts);
-        super(PodVm.__pulumiType, name, resourceInputs, opts);
+        const restoreStacks = utilities.withoutPromiseStacks();
+        try {
+            super(PodVm.__pulumiType, name, resourceInputs, opts);
+        } finally {
+            restoreStacks();
+        }
     }
 }
 

@@ -52,7 +52,12 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["vsphereUser"] = args?.vsphereUser;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
-        super(Provider.__pulumiType, name, resourceInputs, opts);
+        const restoreStacks = utilities.withoutPromiseStacks();
+        try {
+            super(Provider.__pulumiType, name, resourceInputs, opts);
+        } finally {
+            restoreStacks();
+        }
     }
 }
 

@@ -94,3 +94,16 @@ export async function callAsync<T>(
     }
     return value;
 }
+
+/**
+ * Turns V8's stack capture off while a resource registers its properties (pod's
+ * scripts/gen-plugin-sdk/main.go says why).
+ * @internal
+ */
+export function withoutPromiseStacks(): () => void {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    return () => {
+        Error.stackTraceLimit = limit;
+    };
+}

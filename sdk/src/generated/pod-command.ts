@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type DynamicResourceSpec, dynamicResourceArgs } from "../dynamic-resource";
 import type { DeepInput } from "../inputs";
+import { withoutPromiseStacks } from "../promise-stacks";
 import type { DetectedOs, GuestTarget, SecretText, ShellScript, TruncatedOutput } from "./types";
 
 /** What PodCommand is declared with. */
@@ -94,6 +95,12 @@ export class PodCommand extends pulumi.dynamic.Resource {
   declare readonly os: pulumi.Output<DetectedOs>;
 
   constructor(name: string, args: PodCommandArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...dynamicResourceArgs(spec, name, args, opts));
+    const resourceArgs = dynamicResourceArgs(spec, name, args, opts);
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super(...resourceArgs);
+    } finally {
+      restoreStacks();
+    }
   }
 }

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type DynamicResourceSpec, dynamicResourceArgs } from "../dynamic-resource";
 import type { DeepInput } from "../inputs";
+import { withoutPromiseStacks } from "../promise-stacks";
 import type { CopiedFile, DetectedOs, GuestTarget } from "./types";
 
 /** What PodCopy is declared with. */
@@ -69,6 +70,12 @@ export class PodCopy extends pulumi.dynamic.Resource {
   declare readonly os: pulumi.Output<DetectedOs>;
 
   constructor(name: string, args: PodCopyArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...dynamicResourceArgs(spec, name, args, opts));
+    const resourceArgs = dynamicResourceArgs(spec, name, args, opts);
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super(...resourceArgs);
+    } finally {
+      restoreStacks();
+    }
   }
 }

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type DynamicResourceSpec, dynamicResourceArgs } from "../dynamic-resource";
 import type { DeepInput } from "../inputs";
+import { withoutPromiseStacks } from "../promise-stacks";
 import type {
   AppliedInterface,
   GuestTarget,
@@ -110,6 +111,12 @@ export class PodNetwork extends pulumi.dynamic.Resource {
   declare readonly reachedAt: pulumi.Output<string>;
 
   constructor(name: string, args: PodNetworkArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...dynamicResourceArgs(spec, name, args, opts));
+    const resourceArgs = dynamicResourceArgs(spec, name, args, opts);
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super(...resourceArgs);
+    } finally {
+      restoreStacks();
+    }
   }
 }

@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type DynamicResourceSpec, dynamicResourceArgs } from "../dynamic-resource";
 import type { DeepInput } from "../inputs";
+import { withoutPromiseStacks } from "../promise-stacks";
 import type {
   DetectedOs,
   DiskSpec,
@@ -179,6 +180,12 @@ export class PodVm extends pulumi.dynamic.Resource {
   declare readonly sshHostKeys: pulumi.Output<string[]>;
 
   constructor(name: string, args: PodVmArgs, opts?: pulumi.CustomResourceOptions) {
-    super(...dynamicResourceArgs(spec, name, args, opts));
+    const resourceArgs = dynamicResourceArgs(spec, name, args, opts);
+    const restoreStacks = withoutPromiseStacks();
+    try {
+      super(...resourceArgs);
+    } finally {
+      restoreStacks();
+    }
   }
 }
