@@ -190,6 +190,7 @@ export async function benchSequential(bench: BenchGuests, runs: number): Promise
         },
       ])),
     );
+    rows.push(...(await trueRows(runs, podShell, shell)));
     rows.push(...(await podCommandRows(bench, guest, raw, runs)));
     rows.push(...(await winrmRows(runs)));
   } finally {
@@ -255,6 +256,37 @@ export async function benchSequential(bench: BenchGuests, runs: number): Promise
     notes: "a process and a connection per command",
   });
   return rows;
+}
+
+/**
+ * The issue's reference for a persistent session: `/bin/true`, an external
+ * program, so every row forks and execs once and pod's subshell costs no
+ * extra fork (bash execs the program in the subshell's place). What is left
+ * between the rows is pod's framing: the stderr marker, `eval`, `</dev/null`
+ * and its own bookkeeping in Node.
+ */
+async function trueRows(runs: number, podShell: SshConnection, shell: RawShell): Promise<BenchRow[]> {
+  const open = "connection and shell open before the timer";
+  return interleaved(`${N} sequential commands (/bin/true), one guest`, runs, [
+    {
+      subject: "pod, persistent session",
+      side: "pod",
+      notes: `${open}; a subshell per command (one fork: bash execs the program), stderr framed`,
+      once: async () => expectOk("pod persistent true", await podShell.exec("/bin/true"), ""),
+    },
+    {
+      subject: "raw ssh2 shell, commands inline",
+      side: "peer",
+      notes: `${open}; the login shell, an end marker on stdout; no isolation, stderr not framed`,
+      once: async () => expectOk("ssh2 shell true", await shell.run("/bin/true"), ""),
+    },
+    {
+      subject: "raw ssh2 shell, a subshell per command",
+      side: "peer",
+      notes: `${open}; as above, in a subshell as pod isolates`,
+      once: async () => expectOk("ssh2 subshell true", await shell.run("(exec /bin/true) </dev/null"), ""),
+    },
+  ]);
 }
 
 /**

@@ -101,7 +101,7 @@ describe("lab: SSH persistent-session mode against an OpenSSH guest", function (
   it("frames output that looks like markers, broken syntax and exit in the command", async () => {
     const ssh = connect({ persistentShells: 1 });
     const pid = await shellPid(ssh);
-    const fake = "__pod_end_0123456789abcdef01234567 0\n__pod_end_";
+    const fake = "_pod_0123456789abcdef 0\n_pod_"; // newMarker's form
     const markerish = await ssh.exec(`printf '%s' '${fake}'; printf '%s' '${fake}' >&2; exit 5`);
     assert.deepEqual([markerish.stdout, markerish.stderr, markerish.exitCode], [fake, fake, 5]);
     const unbalanced = await ssh.exec("echo 'abc");

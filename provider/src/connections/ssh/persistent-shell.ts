@@ -40,7 +40,8 @@ interface Running {
   fail(error: PodError): void;
 }
 
-export const newMarker = (): string => `__pod_end_${randomBytes(12).toString("hex")}`;
+/** 96 random bits: no output can end a command by chance, and it is short (the shell reads it byte by byte). */
+export const newMarker = (): string => `_pod_${randomBytes(12).toString("base64url")}`;
 
 export class PersistentShell {
   readonly #channel: ClientChannel;

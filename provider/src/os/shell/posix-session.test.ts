@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { posixKillTree, posixSessionCommand, posixSessionHello, posixSessionStart } from "./posix-session";
 
@@ -22,6 +22,16 @@ describe("posix-session builders", () => {
     const out = sh(`cd /usr\n${script}`);
     assert.equal(out, "M1 0\nu|u|/usrM2 0\n");
     assert.equal(sh(posixSessionCommand('printf %s "$B"', "M", { env: { B: "x'y\n$HOME" } })), "x'y\n$HOMEM 0\n");
+  });
+
+  it("puts the marker on stdout with the status and on stderr alone, and takes only bare markers", () => {
+    const marker = "_pod_Ab-9_zQ0123456789"; // newMarker's form: base64url after a prefix
+    const run = spawnSync("/bin/sh", ["-s"], { input: posixSessionCommand("echo out; echo err >&2; exit 3", marker) });
+    assert.equal(run.stdout.toString(), `out\n${marker} 3\n`);
+    assert.equal(run.stderr.toString(), `err\n${marker}\n`);
+    for (const bad of ["-n", "a b", "a'b", "a\\b", "$x", ""]) {
+      assert.throws(() => posixSessionCommand("true", bad), /not a session marker/, bad);
+    }
   });
 
   it("never puts an env value on a command line and refuses bad names", () => {
