@@ -5,9 +5,10 @@ const MIN = 60_000;
 const MB = 1024 * 1024;
 
 describe("Pulumi cost curve budget", () => {
-  it("scales the previous size's wall time linearly with N", () => {
-    assert.equal(estimateMs({ n: 10, wallMs: 6 * MIN }, 20), 12 * MIN);
-    assert.equal(estimateMs({ n: 50, wallMs: 25 * MIN }, 100), 50 * MIN);
+  it("scales the previous size's up→destroy cycles linearly with N and keeps the rest as it was", () => {
+    assert.equal(estimateMs({ n: 10, wallMs: 6 * MIN, cyclesMs: 4 * MIN }, 20), 10 * MIN);
+    assert.equal(estimateMs({ n: 50, wallMs: 25 * MIN, cyclesMs: 25 * MIN }, 100), 50 * MIN);
+    assert.equal(estimateMs({ n: 50, wallMs: 25 * MIN, cyclesMs: 0 }, 100), 25 * MIN);
     assert.equal(estimateMs(undefined, 10), undefined);
   });
 
@@ -16,7 +17,7 @@ describe("Pulumi cost curve budget", () => {
   });
 
   it("runs a size whose estimate fits what is left and stops one that does not", () => {
-    const previous = { n: 20, wallMs: 10 * MIN };
+    const previous = { n: 20, wallMs: 10 * MIN, cyclesMs: 10 * MIN };
     assert.deepEqual(fitsBudget(previous, 50, 60, 15 * MIN), { fits: true, estimateMin: 25, leftMin: 45 });
     assert.deepEqual(fitsBudget(previous, 100, 60, 15 * MIN), { fits: false, estimateMin: 50, leftMin: 45 });
   });

@@ -43,14 +43,17 @@ class Series {
   }
 }
 
-/** Measures one program at one size; completed rows go to `rows` as they finish, a failure becomes a row too. */
+/**
+ * Measures one program at one size; completed rows go to `rows` as they finish, a failure becomes a row too.
+ * Returns the sum of its timed ups and destroys (the part the budget scales with N), undefined if it failed.
+ */
 async function measureProgram(
   program: Program,
   n: number,
   runs: number,
   rows: BenchRow[],
   memory: (m: GuestMemory) => void,
-): Promise<boolean> {
+): Promise<number | undefined> {
   const kind = side(program) === "baseline" ? "baseline" : "pod";
   const fail = (why: string) => {
     throw new Error(why);
@@ -115,7 +118,7 @@ async function measureProgram(
     const vcsim = kind === "pod" ? " and vcsim holds none of its VMs" : "";
     rows.splice(previewAt + 1, 0, row("up", up, `${cycles}; outputs checked after each`));
     rows.push(row("destroy", destroy, `${cycles}; checked after each: state empty${vcsim}`));
-    return true;
+    return [...up.times, ...destroy.times].reduce((a, b) => a + b, 0);
   } catch (error) {
     // A size this program does not hold, or a wrong result: say so in the table; larger sizes will not hold either.
     rows.push({
@@ -127,7 +130,7 @@ async function measureProgram(
       notes: `stopped: ${failureNote((error as Error).message)}`,
     });
     process.stderr.write(`bench: ${program.name} at ${n} failed: ${(error as Error).message}\n`);
-    return false;
+    return undefined;
   } finally {
     program.cleanup();
   }
@@ -156,18 +159,24 @@ export async function benchPulumiCurve(
         stop = { n, decision };
         break;
       }
-      const sizeStart = performance.now();
+      const size: SizeTime = { n, wallMs: 0, cyclesMs: 0 }; // the programs that held this size
       for (const program of all) {
         if (stopped.has(program)) continue;
         process.stderr.write(`bench: ${program.name} at ${n} guests…\n`);
-        const ok = await measureProgram(program, n, runs, rows, (m) => {
+        const programStart = performance.now();
+        const cyclesMs = await measureProgram(program, n, runs, rows, (m) => {
           if (!largestMemory || m.n >= largestMemory.n) largestMemory = m;
         });
-        if (!ok) stopped.set(program, n);
+        if (cyclesMs === undefined) stopped.set(program, n);
+        else {
+          size.wallMs += performance.now() - programStart;
+          size.cyclesMs += cyclesMs;
+        }
         progress(rows);
       }
       ran.push(n);
-      previous = { n, wallMs: performance.now() - sizeStart };
+      previous = size;
+      if (stopped.size === all.length) break; // no program left to run larger sizes
     }
   } finally {
     for (const program of all) program.dispose?.();

@@ -8,9 +8,10 @@
  *   BENCH_PULUMI_RUNS  per program and size: up→destroy cycles (each up and destroy timed alone and
  *                   checked), and previews and no-op ups with the stack up (default BENCH_RUNS)
  *   BENCH_PULUMI_BUDGET_MIN  wall-clock minutes for the Pulumi section (default 60): a size whose
- *                   estimate (the previous size's wall time scaled linearly with N) does not fit what
- *                   is left is not started; the table's last Pulumi row says where the curve stopped,
- *                   why, and the guests' memory per guest against the machine's available memory
+ *                   estimate (the previous size's up→destroy cycles scaled linearly with N, plus the
+ *                   rest of its time as it was) does not fit what is left is not started; the
+ *                   table's last Pulumi row says where the curve stopped, why, and the guests'
+ *                   memory per guest against the machine's available memory
  *   BENCH_GUESTS    guests for the command rows (default 20)
  *   BENCH_NOTE      a line printed above the table (e.g. "machine shared with other jobs")
  *   BENCH_RESULTS   the results file under bench/out (default results.json)
