@@ -72,6 +72,7 @@ async function measureProgram(
     };
   };
   let op = "preview";
+  let at = "prepare and warm-up"; // where a failure happened, for its note
   try {
     program.prepare(n);
     await timedPulumi(program, ["preview"]); // warm-up: file and compile caches
@@ -79,10 +80,11 @@ async function measureProgram(
     const unchanged = 2 * n + 1; // the program's resources and the stack
     let previewAt = rows.length;
     for (let cycle = 1; cycle <= runs; cycle++) {
+      at = `cycle ${cycle} of ${runs}`;
       op = "up";
       up.add(await timedPulumi(program, ["up", "--yes", "--skip-preview"]));
       const outputs = checkUpOutputs(kind, n, stackOutputs(program));
-      if (outputs) fail(`check after up (cycle ${cycle}): ${outputs}`);
+      if (outputs) fail(`check after up: ${outputs}`);
       if (cycle === 1) {
         if (program.vmPrefix) {
           const guests = guestContainersMemory(program.vmPrefix);
@@ -110,9 +112,9 @@ async function measureProgram(
       op = "destroy";
       destroy.add(await timedPulumi(program, ["destroy", "--yes", "--skip-preview"]));
       const left = resourcesLeft(stackExport(program));
-      if (left.length) fail(`check after destroy (cycle ${cycle}): ${left.length} resources left in the state`);
+      if (left.length) fail(`check after destroy: ${left.length} resources left in the state`);
       const vms = program.vmPrefix ? vcsimVms(program.vmPrefix) : [];
-      if (vms.length) fail(`check after destroy (cycle ${cycle}): ${vms.length} VMs left in vcsim (${vms[0]}…)`);
+      if (vms.length) fail(`check after destroy: ${vms.length} VMs left in vcsim (${vms[0]}…)`);
     }
     const cycles = `${runs} up→destroy cycles after a warm-up preview`;
     const vcsim = kind === "pod" ? " and vcsim holds none of its VMs" : "";
@@ -127,7 +129,7 @@ async function measureProgram(
       side: side(program),
       temperature: "-",
       runsMs: [],
-      notes: `stopped: ${failureNote((error as Error).message)}`,
+      notes: `stopped in ${at}: ${failureNote((error as Error).message)}`,
     });
     process.stderr.write(`bench: ${program.name} at ${n} failed: ${(error as Error).message}\n`);
     return undefined;
