@@ -4,136 +4,197 @@
  * PodCommand) and the same fleet through the provider plugin, in the same
  * run: preview, up, no-op up, destroy, and the peak RSS of each program's
  * provider processes. Only the `pulumi` command is timed: building,
- * installing, `stack select` and `config set` happen before the timers.
- * preview and no-op up are repeated `runs` times after a warm-up preview; up
- * and destroy once per N (each is a whole fleet's life), which the runs
- * column says. Every command starts its own language host and provider
- * processes; "warm" means the caches around them (files, compile caches).
+ * installing, `stack select`, `config set` and the checks happen outside the
+ * timers. Per program and size: a warm-up preview, then `runs` up→destroy
+ * cycles, each up and destroy timed alone and checked (outputs after up; no
+ * resource in the state and no VM in vcsim after destroy); while the stack is
+ * up in the first cycle, `runs` previews and `runs` no-op ups (checked to
+ * change nothing), so nothing is created more often than the cycles need.
+ * A wall-clock budget (pulumi-budget.ts) stops the curve before a size that
+ * would not fit, and the last row says where and why. Every command starts
+ * its own language host and provider processes; "warm" means the caches
+ * around them (files, compile caches).
  */
-import { spawn } from "node:child_process";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+
+import {
+  type BudgetDecision,
+  fitsBudget,
+  type GuestMemory,
+  memoryNote,
+  type SizeTime,
+  stopNote,
+} from "./pulumi-budget";
+import { checkNoChanges, checkUpOutputs, failureNote, resourcesLeft } from "./pulumi-checks";
+import { availableMemoryBytes, guestContainersMemory, stackExport, stackOutputs, vcsimVms } from "./pulumi-lab-state";
 import { type Program, programs } from "./pulumi-programs";
+import { timedPulumi } from "./pulumi-timed";
 import type { BenchRow } from "./table";
 
-/** Runs one timed pulumi command and samples the program's provider processes meanwhile. */
-function timedPulumi(program: Program, args: string[]): Promise<{ ms: number; peakKb: number }> {
-  return new Promise((resolve, reject) => {
-    let peakKb = 0;
-    const sampler = setInterval(() => {
-      peakKb = Math.max(peakKb, providerRssKb(program));
-    }, 100);
-    const t0 = performance.now();
-    let output = "";
-    const p = spawn("pulumi", [...args, "--stack", program.stack, "--non-interactive"], {
-      cwd: program.dir,
-      env: program.env,
-    });
-    const keep = (d: Buffer) => {
-      output = (output + d).slice(-20_000);
-    };
-    p.stdout.on("data", keep);
-    p.stderr.on("data", keep);
-    p.on("exit", (code) => {
-      const ms = performance.now() - t0;
-      clearInterval(sampler);
-      if (code === 0) resolve({ ms, peakKb });
-      else reject(new Error(`pulumi ${args.join(" ")} exited ${code}: ${output.slice(-2000)}`));
-    });
-  });
-}
-
-/** Sum of the RSS high-water marks (VmHWM) of the program's provider processes (ours, not other jobs'). */
-function providerRssKb(program: Program): number {
-  let total = 0;
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      if (!cmdline.includes("dynamic-provider") && !cmdline.includes("pulumi-resource-pod")) continue;
-      if (!program.isProvider(cmdline, readlinkSync(`/proc/${pid}/cwd`))) continue;
-      total += Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-    } catch {
-      // the process ended between listing and reading
-    }
-  }
-  return total;
-}
-
 const mb = (kb: number) => Math.round(kb / 1024);
+const side = (p: Program) => (p.name === "baseline" ? "baseline" : "pod");
+const work = (op: string, n: number) => `pulumi ${op}, ${n} guests (${2 * n} resources)`;
 
-async function measureProgram(program: Program, n: number, runs: number): Promise<BenchRow[]> {
-  const resources = 2 * n;
-  const work = (op: string) => `pulumi ${op}, ${n} guests (${resources} resources)`;
-  const side = program.name === "baseline" ? "baseline" : "pod";
-  const run = (args: string[]) => timedPulumi(program, args);
-  program.prepare(n);
-  await run(["preview"]); // warm-up: file and compile caches
-  const repeat = async (args: string[]) => {
-    const times: number[] = [];
-    let peak = 0;
-    for (let i = 0; i < runs; i++) {
-      const r = await run(args);
-      times.push(r.ms);
-      peak = Math.max(peak, r.peakKb);
-    }
-    return { times, peak };
+class Series {
+  times: number[] = [];
+  peakKb = 0;
+  add(r: { ms: number; peakKb: number }): void {
+    this.times.push(r.ms);
+    this.peakKb = Math.max(this.peakKb, r.peakKb);
+  }
+}
+
+/**
+ * Measures one program at one size; completed rows go to `rows` as they finish, a failure becomes a row too.
+ * Returns the sum of its timed ups and destroys (the part the budget scales with N), undefined if it failed.
+ */
+async function measureProgram(
+  program: Program,
+  n: number,
+  runs: number,
+  rows: BenchRow[],
+  memory: (m: GuestMemory) => void,
+): Promise<number | undefined> {
+  const kind = side(program) === "baseline" ? "baseline" : "pod";
+  const fail = (why: string) => {
+    throw new Error(why);
   };
-  const preview = await repeat(["preview"]);
-  const up = await run(["up", "--yes", "--skip-preview"]);
-  const noop = await repeat(["up", "--yes", "--skip-preview"]);
-  const destroy = await run(["destroy", "--yes", "--skip-preview"]);
-  const row = (op: string, times: number[], peakKb: number, notes: string): BenchRow => ({
-    work: work(op),
-    subject: program.subject(n),
-    side,
-    temperature: "warm",
-    runsMs: times,
-    notes: `${notes}; provider peak RSS ${mb(peakKb)} MB`,
-    curve: { series: `${program.name} ${op}`, x: n, peakRssMb: mb(peakKb) },
-  });
-  return [
-    row("preview", preview.times, preview.peak, "no changes (after a warm-up preview)"),
-    row("up", [up.ms], up.peakKb, "creates everything; one run per size"),
-    row("no-op up", noop.times, noop.peak, "nothing changed"),
-    row("destroy", [destroy.ms], destroy.peakKb, "deletes everything; one run per size"),
-  ];
+  const row = (op: string, s: Series, notes: string): BenchRow => {
+    const base = rows.find((r) => r.curve?.series === `baseline ${op}` && r.curve.x === n)?.curve?.peakRssMb;
+    const floor = kind === "pod" && base !== undefined ? ` (baseline's ${base} MB)` : "";
+    return {
+      work: work(op, n),
+      subject: program.subject(n),
+      side: side(program),
+      temperature: "warm",
+      runsMs: s.times,
+      notes: `${notes}; provider peak RSS ${mb(s.peakKb)} MB${floor}`,
+      curve: { series: `${program.name} ${op}`, x: n, peakRssMb: mb(s.peakKb) },
+    };
+  };
+  let op = "preview";
+  let at = "prepare and warm-up"; // where a failure happened, for its note
+  try {
+    program.prepare(n);
+    await timedPulumi(program, ["preview"]); // warm-up: file and compile caches
+    const [preview, up, noop, destroy] = [new Series(), new Series(), new Series(), new Series()];
+    const unchanged = 2 * n + 1; // the program's resources and the stack
+    let previewAt = rows.length;
+    for (let cycle = 1; cycle <= runs; cycle++) {
+      at = `cycle ${cycle} of ${runs}`;
+      op = "up";
+      up.add(await timedPulumi(program, ["up", "--yes", "--skip-preview"]));
+      const outputs = checkUpOutputs(kind, n, stackOutputs(program));
+      if (outputs) fail(`check after up: ${outputs}`);
+      if (cycle === 1) {
+        if (program.vmPrefix) {
+          const guests = guestContainersMemory(program.vmPrefix);
+          memory({ n: guests.count, guestBytes: guests.bytes, availableBytes: availableMemoryBytes() });
+        }
+        for (const [name, s, args] of [
+          ["preview", preview, ["preview"]],
+          ["no-op up", noop, ["up", "--yes", "--skip-preview"]],
+        ] as const) {
+          op = name;
+          for (let i = 0; i < runs; i++) {
+            const r = await timedPulumi(program, [...args]);
+            const changes = checkNoChanges(r.output, unchanged);
+            if (changes) fail(`check after ${name} ${i + 1}: ${changes}`);
+            s.add(r);
+          }
+        }
+        // Complete now: a later cycle's failure keeps them (up goes between them below, the table's order).
+        previewAt = rows.length;
+        rows.push(
+          row("preview", preview, `${runs} runs with the stack up (checked: no changes), after a warm-up preview`),
+          row("no-op up", noop, `${runs} runs with the stack up (checked: nothing changed)`),
+        );
+      }
+      op = "destroy";
+      destroy.add(await timedPulumi(program, ["destroy", "--yes", "--skip-preview"]));
+      const left = resourcesLeft(stackExport(program));
+      if (left.length) fail(`check after destroy: ${left.length} resources left in the state`);
+      const vms = program.vmPrefix ? vcsimVms(program.vmPrefix) : [];
+      if (vms.length) fail(`check after destroy: ${vms.length} VMs left in vcsim (${vms[0]}…)`);
+    }
+    const cycles = `${runs} up→destroy cycles after a warm-up preview`;
+    const vcsim = kind === "pod" ? " and vcsim holds none of its VMs" : "";
+    rows.splice(previewAt + 1, 0, row("up", up, `${cycles}; outputs checked after each`));
+    rows.push(row("destroy", destroy, `${cycles}; checked after each: state empty${vcsim}`));
+    return [...up.times, ...destroy.times].reduce((a, b) => a + b, 0);
+  } catch (error) {
+    // A size this program does not hold, or a wrong result: say so in the table; larger sizes will not hold either.
+    rows.push({
+      work: work(op, n),
+      subject: program.subject(n),
+      side: side(program),
+      temperature: "-",
+      runsMs: [],
+      notes: `stopped in ${at}: ${failureNote((error as Error).message)}`,
+    });
+    process.stderr.write(`bench: ${program.name} at ${n} failed: ${(error as Error).message}\n`);
+    return undefined;
+  } finally {
+    program.cleanup();
+  }
 }
 
 /** `progress` gets the rows so far after each program and size (a run cut short keeps what it measured). */
 export async function benchPulumiCurve(
   sizes: number[],
   runs: number,
+  budgetMin: number,
   progress: (rows: BenchRow[]) => void = () => undefined,
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const all = programs(String(process.pid));
-  const stopped = new Set<Program>();
+  const stopped = new Map<Program, number>(); // program → the size it failed at
+  const t0 = performance.now();
+  const used = () => performance.now() - t0;
+  let previous: SizeTime | undefined;
+  let stop: { n: number; decision: BudgetDecision } | undefined;
+  let largestMemory: GuestMemory | undefined;
+  const ran: number[] = [];
   try {
     for (const n of sizes) {
+      const decision = fitsBudget(previous, n, budgetMin, used());
+      if (!decision.fits) {
+        stop = { n, decision };
+        break;
+      }
+      const size: SizeTime = { n, wallMs: 0, cyclesMs: 0 }; // the programs that held this size
       for (const program of all) {
         if (stopped.has(program)) continue;
         process.stderr.write(`bench: ${program.name} at ${n} guests…\n`);
-        try {
-          rows.push(...(await measureProgram(program, n, runs)));
-        } catch (error) {
-          // A size this program does not hold: say so in the table; larger sizes will not hold either.
-          rows.push({
-            work: `pulumi up, ${n} guests (${2 * n} resources)`,
-            subject: program.subject(n),
-            side: program.name === "baseline" ? "baseline" : "pod",
-            temperature: "-",
-            runsMs: [],
-            notes: `stopped: ${(error as Error).message.slice(0, 300)}`,
-          });
-          process.stderr.write(`bench: ${program.name} at ${n} failed: ${(error as Error).message}\n`);
-          stopped.add(program);
-        } finally {
-          program.cleanup();
+        const programStart = performance.now();
+        const cyclesMs = await measureProgram(program, n, runs, rows, (m) => {
+          if (!largestMemory || m.n >= largestMemory.n) largestMemory = m;
+        });
+        if (cyclesMs === undefined) stopped.set(program, n);
+        else {
+          size.wallMs += performance.now() - programStart;
+          size.cyclesMs += cyclesMs;
         }
         progress(rows);
       }
+      ran.push(n);
+      previous = size;
+      if (stopped.size === all.length) break; // no program left to run larger sizes
     }
   } finally {
     for (const program of all) program.dispose?.();
   }
+  rows.push({
+    work: "pulumi cost curve: where it stops",
+    subject: `BENCH_FLEET=${sizes.join(",")}`,
+    side: "pod",
+    temperature: "-",
+    runsMs: [],
+    notes: [
+      stopNote(stop, budgetMin, used(), ran),
+      ...[...stopped].map(([p, at]) => `${p.name} failed at ${at} guests (its row says why), larger sizes skipped`),
+      memoryNote(largestMemory, Math.max(...sizes)),
+    ].join("; "),
+  });
+  progress(rows);
   return rows;
 }

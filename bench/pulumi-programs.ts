@@ -21,6 +21,8 @@ export interface Program {
   env: NodeJS.ProcessEnv;
   /** Whether a process (its /proc cmdline and cwd) is one of this program's provider processes. */
   isProvider: (cmdline: string, cwd: string) => boolean;
+  /** vcsim names this program's VMs `<vmPrefix><i>` (pod's fleets; the baseline makes none). */
+  vmPrefix?: string;
   /** Untimed: build, install, select the stack, write config for N guests. */
   prepare: (n: number) => void;
   /** Untimed: destroy what is left, remove the stack. */
@@ -36,7 +38,7 @@ export function sh(what: string, cmd: string, args: string[], cwd: string, env =
 }
 
 /** The lab's settings file (KEY=value lines): the vSphere endpoint the examples are configured with. */
-function labEnv(): Record<string, string> {
+export function labEnv(): Record<string, string> {
   const text = readFileSync(join(process.env.POD_LAB_STATE ?? "", "lab.env"), "utf8");
   return Object.fromEntries(
     text
@@ -80,6 +82,7 @@ function dynamicFleet(tag: string): Program {
     subject: (n) => `pod fleet: ${n} PodVm + ${n} PodCommand (dynamic resources)`,
     dir,
     stack,
+    vmPrefix: `pod-fleet-${stack}-`, // examples/fleet names VMs <project>-<stack>-<i>
     env: process.env,
     isProvider: (cmdline, cwd) => cmdline.includes("dynamic-provider") && cwd === dir,
     // run.sh builds pod, installs the example, selects the stack and writes the lab's config.
@@ -123,6 +126,7 @@ function pluginFleet(tag: string): Program {
     subject: (n) => `pod plugin: ${n} PodVm + ${n} PodCommand (provider plugin)`,
     dir,
     stack,
+    vmPrefix: `pod-bench-fleet-plugin-${stack}-`,
     env,
     isProvider: (cmdline) => cmdline.includes(home) && cmdline.includes("pulumi-resource-pod"),
     prepare: (n) => {

@@ -3,9 +3,15 @@
  * tests. Each section brings up what it needs and tears it down.
  *   BENCH_RUNS      measured runs per row after a warm-up (default 5)
  *   BENCH_ONLY      comma-separated section names to run (default: all)
- *   BENCH_FLEET     guest counts of the Pulumi cost curve (default 10,20,50): the baseline,
+ *   BENCH_FLEET     guest counts of the Pulumi cost curve (default 10,20,50,100): the baseline,
  *                   pod's dynamic resources and pod's provider plugin at each
- *   BENCH_PULUMI_RUNS  preview and no-op up runs per size (default BENCH_RUNS)
+ *   BENCH_PULUMI_RUNS  per program and size: up→destroy cycles (each up and destroy timed alone and
+ *                   checked), and previews and no-op ups with the stack up (default BENCH_RUNS)
+ *   BENCH_PULUMI_BUDGET_MIN  wall-clock minutes for the Pulumi section (default 60): a size whose
+ *                   estimate (the previous size's up→destroy cycles scaled linearly with N, plus the
+ *                   rest of its time as it was) does not fit what is left is not started; the
+ *                   table's last Pulumi row says where the curve stopped, why, and the guests'
+ *                   memory per guest against the machine's available memory
  *   BENCH_GUESTS    guests for the command rows (default 20)
  *   BENCH_NOTE      a line printed above the table (e.g. "machine shared with other jobs")
  *   BENCH_RESULTS   the results file under bench/out (default results.json)
@@ -48,8 +54,9 @@ const sections: [string, () => Promise<BenchRow[]>][] = [
     "pulumi",
     () =>
       benchPulumiCurve(
-        (process.env.BENCH_FLEET ?? "10,20,50").split(",").map(Number),
+        (process.env.BENCH_FLEET ?? "10,20,50,100").split(",").map(Number),
         Math.max(1, Number(process.env.BENCH_PULUMI_RUNS ?? RUNS)),
+        Number(process.env.BENCH_PULUMI_BUDGET_MIN ?? 60),
         (partial) => writeFileSync(join(OUT, "pulumi-partial.json"), `${JSON.stringify(partial, null, 2)}\n`),
       ),
   ],
