@@ -19,6 +19,7 @@ import type { AuditSink } from "../observability/audit-record";
 import type { ChangeOutcome, ChangeTracker } from "../observability/change-tracker";
 import { createPodMetrics, type PodMetrics } from "../observability/metrics";
 import { traceSoapCall, withSpan } from "../observability/tracing";
+import { hintFromGuestInfo } from "../os/guest-info";
 import { SSH_HOST_KEYS_COMMAND, sshFingerprints } from "../os/probe/ssh-host-keys";
 import type { GuestInfoHint, OsInfo } from "../os/types";
 import type { VsphereConnectOptions, VsphereSession } from "../vsphere/session";
@@ -142,6 +143,14 @@ export class PodRuntime {
 
   /** The OS (retried while the guest comes up) and, on Linux, the SSH host keys, read over the target. */
   async guestFacts(target: ExecTarget): Promise<GuestFacts> {
+    const signal = stepSignal();
+    const readKeys = () =>
+      target.connection.exec(SSH_HOST_KEYS_COMMAND, { timeoutMs: 60_000, ...(signal ? { signal } : {}) });
+    // When vSphere's guest info already says POSIX, the (read-only) host-key
+    // read runs alongside the OS probe instead of after it: two guest round
+    // trips overlap. Should it fail (guest not up yet), it is read again below.
+    const early = hintFromGuestInfo(target.guestInfo) === "posix" ? readKeys() : undefined;
+    early?.catch(() => undefined);
     const os = await withRetry(() => this.osOf(target), {
       attempts: 20,
       baseDelayMs: 500,
@@ -149,11 +158,7 @@ export class PodRuntime {
       retryable: (e) => isPodError(e) && NOT_YET.includes(e.code),
     });
     if (os.type === "windows") return { os, sshHostKeys: [] };
-    const signal = stepSignal();
-    const keys = await target.connection.exec(SSH_HOST_KEYS_COMMAND, {
-      timeoutMs: 60_000,
-      ...(signal ? { signal } : {}),
-    });
+    const keys = (early && (await early.catch(() => undefined))) || (await readKeys());
     return { os, sshHostKeys: sshFingerprints(keys.stdout) };
   }
 
