@@ -188,9 +188,17 @@ async function staysOff(session: VsphereSession, ref: MoRef, timeoutMs: number):
   }
 }
 
-/** Stops and destroys the VM; a VM that is already gone counts as deleted. */
-export async function destroyVm(session: VsphereSession, ref: MoRef, shutdownTimeoutMs: number): Promise<void> {
-  const vm = await readVm(session, ref);
+/**
+ * Stops and destroys the VM; a VM that is already gone counts as deleted.
+ * `seen` is the VM as the caller just read it (null: gone), to spare a second read.
+ */
+export async function destroyVm(
+  session: VsphereSession,
+  ref: MoRef,
+  shutdownTimeoutMs: number,
+  seen?: VmInfo | null,
+): Promise<void> {
+  const vm = seen === undefined ? await readVm(session, ref) : seen;
   if (!vm) return;
   await stopVm(session, vm, shutdownTimeoutMs);
   for (let attempt = 1; ; attempt++) {
