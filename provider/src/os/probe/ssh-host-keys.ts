@@ -8,13 +8,14 @@ import { createHash } from "node:crypto";
 /**
  * Waits (bounded, ~30 s) for sshd's host keys to exist: a guest reports its
  * IP before its first boot has generated them. Stops at once when the guest
- * has no sshd at all.
+ * has no sshd at all. Looks every 0.1 s (300 looks): the keys are usually
+ * there within a second or two, and a look is a cheap ls.
  */
 export const SSH_HOST_KEYS_COMMAND = [
   "i=0",
-  "while [ $i -lt 60 ] && ! ls /etc/ssh/ssh_host_*_key.pub >/dev/null 2>&1; do",
+  "while [ $i -lt 300 ] && ! ls /etc/ssh/ssh_host_*_key.pub >/dev/null 2>&1; do",
   "  command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ] || break",
-  "  i=$((i + 1)); sleep 0.5",
+  "  i=$((i + 1)); sleep 0.1",
   "done",
   "cat /etc/ssh/ssh_host_*_key.pub 2>/dev/null",
   "exit 0",
