@@ -182,7 +182,10 @@ export class PodRuntime {
       const parts = splitPosixFacts(raw.stdout);
       const probe = parts && parseProbe("posix", parts.probe);
       const os = probe && defaultOsRegistry.classify(probe, { transport: target.connection.transport });
-      return parts && os ? { os, sshHostKeys: sshFingerprints(parts.hostKeys) } : undefined;
+      if (!parts || !os) return undefined;
+      // As osOf would have: commands on this connection later need no probe of their own.
+      this.executor.rememberOs(target.connection, os);
+      return { os, sshHostKeys: sshFingerprints(parts.hostKeys) };
     });
   }
 
