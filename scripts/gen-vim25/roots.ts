@@ -41,6 +41,9 @@ export const METHODS = [
   "ListProcessesInGuest",
   "TerminateProcessInGuest",
   "CreateTemporaryFileInGuest",
+  // one temporary directory per guestops command instead of a file per stream (fewer guest round trips)
+  "CreateTemporaryDirectoryInGuest",
+  "DeleteDirectoryInGuest",
   "DeleteFileInGuest",
   "InitiateFileTransferFromGuest",
   "InitiateFileTransferToGuest",

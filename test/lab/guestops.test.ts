@@ -93,7 +93,7 @@ describe("guest operations transport", () => {
     const ps = await inContainer(container, ["ps", "-eo", "args"]);
     assert.doesNotMatch(ps, /sleep 300[123]/, `processes left in the guest:\n${ps}`);
     const left = await inContainer(container, ["sh", "-c", "ls -a /tmp"]);
-    assert.doesNotMatch(left, /pod-vcsim-\S*\.(out|err|in)/, `temp files left in the guest:\n${left}`);
+    assert.doesNotMatch(left, /pod-vcsim-/, `temp files or directories left in the guest:\n${left}`);
   });
 
   it("when its signal fires, ends the running command's tree in the guest and fails with CANCELLED (issue 13)", async () => {

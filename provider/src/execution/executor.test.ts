@@ -114,6 +114,20 @@ describe("execution/executor", () => {
     assert.deepEqual((await executor.osOf({ connection: debian })).family, "debian");
   });
 
+  it("an OS remembered for a connection spares its probe; a detected one is not overwritten", async () => {
+    const executor = new CommandExecutor();
+    const guest = new FakeConnection("g:22", () => ({ stdout: "ok" }));
+    executor.rememberOs(guest, DEBIAN);
+    await executor.run({ connection: guest }, ["true"]);
+    assert.deepEqual(
+      guest.seen.map((s) => s.command),
+      ["true"],
+      "no probe ran",
+    );
+    executor.rememberOs(guest, { ...DEBIAN, family: "rhel" });
+    assert.equal((await executor.osOf({ connection: guest })).family, "debian");
+  });
+
   it("keeps every target in a batch, failures as error entries", async () => {
     const ok = new FakeConnection("ok:22", () => ({ stdout: "hi" }));
     const down = new FakeConnection(

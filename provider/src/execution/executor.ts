@@ -88,6 +88,11 @@ export class CommandExecutor {
     this.#maxOutputBytes = checkByteLimit(options.maxOutputBytes, "maxOutputBytes", DEFAULT_MAX_OUTPUT_BYTES);
   }
 
+  /** Records an OS found by a probe run outside osOf (runtime.guestFacts' combined probe): later runs need no probe. */
+  rememberOs(connection: GuestConnection, os: OsInfo): void {
+    if (!this.#osCache.has(connection)) this.#osCache.set(connection, Promise.resolve(os));
+  }
+
   /** The target's OS: given, or detected once per connection (a failed detection is retried next time). */
   osOf(target: ExecTarget): Promise<OsInfo> {
     if (typeof target.os === "object") return Promise.resolve(target.os);

@@ -19,7 +19,11 @@ import type { AuditSink } from "../observability/audit-record";
 import type { ChangeOutcome, ChangeTracker } from "../observability/change-tracker";
 import { createPodMetrics, type PodMetrics } from "../observability/metrics";
 import { traceSoapCall, withSpan } from "../observability/tracing";
+import { parseProbe } from "../os/detect";
+import { hintFromGuestInfo } from "../os/guest-info";
+import { POSIX_FACTS_COMMAND, splitPosixFacts } from "../os/probe/posix-facts";
 import { SSH_HOST_KEYS_COMMAND, sshFingerprints } from "../os/probe/ssh-host-keys";
+import { defaultOsRegistry } from "../os/registry";
 import type { GuestInfoHint, OsInfo } from "../os/types";
 import type { VsphereConnectOptions, VsphereSession } from "../vsphere/session";
 import { SessionPool } from "../vsphere/session-pool";
@@ -142,19 +146,47 @@ export class PodRuntime {
 
   /** The OS (retried while the guest comes up) and, on Linux, the SSH host keys, read over the target. */
   async guestFacts(target: ExecTarget): Promise<GuestFacts> {
-    const os = await withRetry(() => this.osOf(target), {
-      attempts: 20,
-      baseDelayMs: 500,
-      maxDelayMs: 3_000,
-      retryable: (e) => isPodError(e) && NOT_YET.includes(e.code),
-    });
-    if (os.type === "windows") return { os, sshHostKeys: [] };
     const signal = stepSignal();
+    const untilUp = <T>(fn: () => Promise<T>) =>
+      withRetry(fn, {
+        attempts: 20,
+        baseDelayMs: 500,
+        maxDelayMs: 3_000,
+        retryable: (e) => isPodError(e) && NOT_YET.includes(e.code),
+      });
+    // vSphere's guest info names a POSIX guest: the OS probe and the host-key
+    // read go as one guest command (os/probe/posix-facts.ts). What the probe's
+    // output does not settle goes through the whole detection chain below.
+    if (typeof target.os !== "object" && hintFromGuestInfo(target.guestInfo) === "posix") {
+      const facts = await untilUp(() => this.#posixFacts(target, signal));
+      if (facts) return facts;
+    }
+    const os = await untilUp(() => this.osOf(target));
+    if (os.type === "windows") return { os, sshHostKeys: [] };
     const keys = await target.connection.exec(SSH_HOST_KEYS_COMMAND, {
       timeoutMs: 60_000,
       ...(signal ? { signal } : {}),
     });
     return { os, sshHostKeys: sshFingerprints(keys.stdout) };
+  }
+
+  /** The OS probe and the host keys in one command; undefined when the probe's output claims no OS. */
+  #posixFacts(target: ExecTarget, signal: AbortSignal | undefined): Promise<GuestFacts | undefined> {
+    const name = target.name ?? target.connection.target;
+    return withSpan("pod.detect_os", { "pod.target": name }, async () => {
+      // The probe's own bound (30 s) plus the host-key read's (60 s), as when they ran one after the other.
+      const raw = await target.connection.exec(POSIX_FACTS_COMMAND, {
+        timeoutMs: 90_000,
+        ...(signal ? { signal } : {}),
+      });
+      const parts = splitPosixFacts(raw.stdout);
+      const probe = parts && parseProbe("posix", parts.probe);
+      const os = probe && defaultOsRegistry.classify(probe, { transport: target.connection.transport });
+      if (!parts || !os) return undefined;
+      // As osOf would have: commands on this connection later need no probe of their own.
+      this.executor.rememberOs(target.connection, os);
+      return { os, sshHostKeys: sshFingerprints(parts.hostKeys) };
+    });
   }
 
   /** Change records correlated by one id (a resource's URN; generated when absent). */

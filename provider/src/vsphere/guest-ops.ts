@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { PodError } from "../common/errors";
 import { DEFAULT_MAX_FILE_BYTES } from "../common/limits";
+import { pollDelay } from "../common/poll-schedule";
 import { sleep } from "../common/retry";
 import type { Secret } from "../common/secret";
 import { retrieveProperties } from "./property";
@@ -83,6 +84,9 @@ export class GuestOperations {
   /**
    * Waits for a process to end. Done means `endTime` is set: vSphere omits
    * `exitCode` when it is 0, so a missing exit code with an end time is 0.
+   * vSphere has no event for a guest process's end, so this polls: quick at
+   * first (most commands pod runs end within a few hundred ms), then every
+   * `pollMs` (common/poll-schedule.ts).
    */
   async wait(
     pid: number,
@@ -91,7 +95,7 @@ export class GuestOperations {
     options: { terminate?: boolean; signal?: AbortSignal | undefined } = {},
   ): Promise<{ exitCode: number; timedOut: boolean; cancelled?: boolean }> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       const [process] = await this.list([pid]);
       if (process?.endTime) return { exitCode: process.exitCode ?? 0, timedOut: false };
       // An aborted signal stops the wait as the deadline does (cancelled says which it was).
@@ -102,7 +106,7 @@ export class GuestOperations {
         if (options.terminate !== false) await this.terminate(pid).catch(() => undefined);
         return { exitCode: -1, timedOut: true, ...(cancelled ? { cancelled } : {}) };
       }
-      await sleep(pollMs);
+      await sleep(pollDelay(attempt, { maxMs: pollMs }, deadline - Date.now()));
     }
   }
 
@@ -122,6 +126,28 @@ export class GuestOperations {
       auth: this.#authArg(),
       prefix,
       suffix,
+    });
+  }
+
+  /** A new directory only the guest user can use; one round trip for all of a command's files. */
+  async createTempDirectory(prefix: string, suffix: string): Promise<string> {
+    return this.session.call("CreateTemporaryDirectoryInGuest", {
+      _this: this.fileManager,
+      vm: this.vm,
+      auth: this.#authArg(),
+      prefix,
+      suffix,
+    });
+  }
+
+  /** Removes a directory and what it holds. */
+  async deleteDirectory(path: string): Promise<void> {
+    await this.session.call("DeleteDirectoryInGuest", {
+      _this: this.fileManager,
+      vm: this.vm,
+      auth: this.#authArg(),
+      directoryPath: path,
+      recursive: true,
     });
   }
 

@@ -14,6 +14,7 @@ import type {
   VirtualMachineConfigSpec,
 } from "./soap/generated/types";
 import { readVm, type VmInfo, type VmNic } from "./vm-info";
+import { VmWatch, withVmWatch } from "./vm-watch";
 
 export interface NicSpec {
   portGroup: PortGroupRef;
@@ -161,23 +162,43 @@ export async function stopVm(session: VsphereSession, vm: VmInfo, shutdownTimeou
   await powerOff(session, vm.ref, 120_000);
 }
 
-/** True once the VM is seen powered off twice in a row (some hosts flap while the guest halts). */
+/**
+ * True once the VM is seen powered off twice in a row, 500 ms apart (some
+ * hosts flap while the guest halts). While it still runs, the next look
+ * comes as soon as its power state changes (vm-watch.ts) rather than after
+ * a fixed 500 ms.
+ */
 async function staysOff(session: VsphereSession, ref: MoRef, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  let offBefore = false;
-  while (Date.now() < deadline) {
-    const now = await readVm(session, ref);
-    const off = !now || now.powerState === "poweredOff";
-    if (off && offBefore) return true;
-    offBefore = off;
-    await sleep(500);
+  // A VM that vanished meanwhile cannot be watched: the looks below see it gone (off).
+  const watch = await VmWatch.open(session, ref, ["runtime.powerState"]).catch(() => undefined);
+  try {
+    let offBefore = false;
+    while (Date.now() < deadline) {
+      const now = await readVm(session, ref);
+      const off = !now || now.powerState === "poweredOff";
+      if (off && offBefore) return true;
+      offBefore = off;
+      if (off || !watch) await sleep(500);
+      else await watch.changed(Math.min(1000, Math.max(0, deadline - Date.now())));
+    }
+    return false;
+  } finally {
+    await watch?.close();
   }
-  return false;
 }
 
-/** Stops and destroys the VM; a VM that is already gone counts as deleted. */
-export async function destroyVm(session: VsphereSession, ref: MoRef, shutdownTimeoutMs: number): Promise<void> {
-  const vm = await readVm(session, ref);
+/**
+ * Stops and destroys the VM; a VM that is already gone counts as deleted.
+ * `seen` is the VM as the caller just read it (null: gone), to spare a second read.
+ */
+export async function destroyVm(
+  session: VsphereSession,
+  ref: MoRef,
+  shutdownTimeoutMs: number,
+  seen?: VmInfo | null,
+): Promise<void> {
+  const vm = seen === undefined ? await readVm(session, ref) : seen;
   if (!vm) return;
   await stopVm(session, vm, shutdownTimeoutMs);
   for (let attempt = 1; ; attempt++) {
@@ -202,16 +223,25 @@ export async function destroyVm(session: VsphereSession, ref: MoRef, shutdownTim
  */
 export async function waitForIp(session: VsphereSession, ref: MoRef, timeoutMs: number): Promise<VmInfo> {
   const deadline = Date.now() + timeoutMs;
-  let last: VmInfo | undefined;
-  for (;;) {
-    last = await readVm(session, ref);
-    if (!last) throw new PodError("NOT_FOUND", `VM ${ref.value} disappeared while pod waited for its IP address.`);
-    const ipv4 = ipv4Addresses(last);
-    if (ipv4.length > 0) return last;
-    if (Date.now() >= deadline) break;
-    throwIfCancelled(`The wait for ${ref.value}'s IP address`, stepSignal());
-    await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
-  }
+  const lookNow = async (): Promise<VmInfo> => {
+    const vm = await readVm(session, ref);
+    if (!vm) throw new PodError("NOT_FOUND", `VM ${ref.value} disappeared while pod waited for its IP address.`);
+    return vm;
+  };
+  // Most often the address is there already (right after power-on): then no watch is set up at all.
+  let last = await lookNow();
+  if (ipv4Addresses(last).length > 0) return last;
+  // Else each change of these properties wakes the wait (vm-watch.ts), at the latest every second as before.
+  const paths = ["runtime.powerState", "guest.toolsRunningStatus", "guest.ipAddress", "guest.net"];
+  last = await withVmWatch(session, ref, paths, async (watch) => {
+    for (;;) {
+      const now = await lookNow();
+      if (ipv4Addresses(now).length > 0 || Date.now() >= deadline) return now;
+      throwIfCancelled(`The wait for ${ref.value}'s IP address`, stepSignal());
+      await watch.changed(Math.min(1000, Math.max(0, deadline - Date.now())));
+    }
+  });
+  if (ipv4Addresses(last).length > 0) return last;
   throw new PodError("TIMEOUT", `VM ${last.name} reported no IPv4 address within ${Math.round(timeoutMs / 1000)}s.`, {
     fix:
       last.powerState !== "poweredOn"

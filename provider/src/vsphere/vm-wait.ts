@@ -1,9 +1,9 @@
 import { stepSignal, throwIfCancelled } from "../common/cancel";
 import { PodError } from "../common/errors";
-import { sleep } from "../common/retry";
 import { retrieveProperties } from "./property";
 import type { MoRef, VsphereSession } from "./session";
 import type { GuestNicInfo, GuestStackInfo } from "./soap/generated/types";
+import { withVmWatch } from "./vm-watch";
 
 interface Seen {
   name: string;
@@ -61,16 +61,26 @@ async function look(session: VsphereSession, ref: MoRef): Promise<Seen | undefin
  */
 export async function waitForRoutableIp(session: VsphereSession, ref: MoRef, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
-  let seen: Seen | undefined;
-  for (;;) {
-    seen = await look(session, ref);
+  const lookNow = async (): Promise<Seen> => {
+    const seen = await look(session, ref);
     if (!seen) throw new PodError("NOT_FOUND", `VM ${ref.value} disappeared while pod waited for a routable address.`);
-    const ip = routableAddress(seen);
-    if (ip) return ip;
-    if (Date.now() >= deadline) break;
-    throwIfCancelled(`The wait for ${ref.value}'s routable address`, stepSignal());
-    await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
-  }
+    return seen;
+  };
+  // Most often the address is there already (right after power-on): then no watch is set up at all.
+  let seen = await lookNow();
+  const ready = routableAddress(seen);
+  if (ready) return ready;
+  // Else each change of these properties wakes the wait (vm-watch.ts), at the latest every second as before.
+  seen = await withVmWatch(session, ref, ["runtime.powerState", "guest.net", "guest.ipStack"], async (watch) => {
+    for (;;) {
+      const now = await lookNow();
+      if (routableAddress(now) || Date.now() >= deadline) return now;
+      throwIfCancelled(`The wait for ${ref.value}'s routable address`, stepSignal());
+      await watch.changed(Math.min(1000, Math.max(0, deadline - Date.now())));
+    }
+  });
+  const ip = routableAddress(seen);
+  if (ip) return ip;
   throw new PodError(
     "TIMEOUT",
     `VM ${seen.name} reported no routable IPv4 address (one in its default gateway's subnet) within ${Math.round(timeoutMs / 1000)}s.`,

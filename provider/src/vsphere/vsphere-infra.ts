@@ -105,11 +105,11 @@ export class VsphereInfra implements InfraProvider {
 
   /** Only this stack's VM: one another stack owns (the moid was reused, or state was copied) stays. */
   async deleteVm(id: string, options: { shutdownTimeoutMs: number; owner?: string | undefined }): Promise<void> {
-    if (options.owner) {
-      const owner = (await readVm(this.session, vmRef(id)))?.extraConfig[OWNER_KEY];
-      if (owner && !sameOwner(owner, options.owner)) return;
-    }
-    await destroyVm(this.session, vmRef(id), options.shutdownTimeoutMs);
+    // The owner check's read is the one destroyVm starts from (one read of the VM, not two).
+    const seen = options.owner ? await readVm(this.session, vmRef(id)) : undefined;
+    const owner = seen?.extraConfig[OWNER_KEY];
+    if (options.owner && owner && !sameOwner(owner, options.owner)) return;
+    await destroyVm(this.session, vmRef(id), options.shutdownTimeoutMs, seen);
   }
 
   /** A VM of that name that another stack owns: a typed refusal naming it (else the clone's DUPLICATE_NAME). */

@@ -39,17 +39,16 @@ export class GuestOpsConnection implements GuestConnection {
     throwIfCancelled(`The command on ${this.target}`, options.signal);
     const started = Date.now();
     const limit = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-    const created: string[] = [];
-    const temp = async (suffix: string) => {
-      const path = await this.ops.createTempFile("pod-", suffix);
-      created.push(path);
-      return path;
-    };
+    // One private temporary directory holds the command's files: one guest
+    // round trip to make it and one to remove it, whatever the number of
+    // streams (each guest file operation is a VMware Tools round trip).
+    let directory: string | undefined;
     let running: number | undefined;
     try {
-      const out = await temp(".out");
-      const err = await temp(".err");
-      const input = options.stdin === undefined ? undefined : await temp(".in");
+      directory = await this.ops.createTempDirectory("pod-", "");
+      const out = `${directory}/out`;
+      const err = `${directory}/err`;
+      const input = options.stdin === undefined ? undefined : `${directory}/in`;
       if (input) await this.ops.upload(input, Buffer.from(options.stdin ?? ""));
       const redirect = `>${posixQuote(out)} 2>${posixQuote(err)}${input ? ` <${posixQuote(input)}` : ""}`;
       // The arguments string is parsed once more by the guest side (vcsim: the
@@ -79,7 +78,7 @@ export class GuestOpsConnection implements GuestConnection {
     } finally {
       // Failed midway (say the session dropped while waiting): do not leave the shell running.
       if (running !== undefined) await this.ops.terminate(running).catch(() => undefined);
-      for (const file of created) await this.ops.deleteFile(file).catch(() => undefined);
+      if (directory !== undefined) await this.ops.deleteDirectory(directory).catch(() => undefined);
     }
   }
 

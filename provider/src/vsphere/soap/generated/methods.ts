@@ -58,6 +58,17 @@ export interface VimMethods {
     params: { _this: T.ManagedObjectReference; name: string; description?: string; memory: boolean; quiesce: boolean };
     result: T.ManagedObjectReference;
   };
+  CreateTemporaryDirectoryInGuest: {
+    params: {
+      _this: T.ManagedObjectReference;
+      vm: T.ManagedObjectReference;
+      auth: T.GuestAuthentication;
+      prefix: string;
+      suffix: string;
+      directoryPath?: string;
+    };
+    result: string;
+  };
   CreateTemporaryFileInGuest: {
     params: {
       _this: T.ManagedObjectReference;
@@ -82,6 +93,16 @@ export interface VimMethods {
   CustomizeVM_Task: {
     params: { _this: T.ManagedObjectReference; spec: T.CustomizationSpec };
     result: T.ManagedObjectReference;
+  };
+  DeleteDirectoryInGuest: {
+    params: {
+      _this: T.ManagedObjectReference;
+      vm: T.ManagedObjectReference;
+      auth: T.GuestAuthentication;
+      directoryPath: string;
+      recursive: boolean;
+    };
+    result: undefined;
   };
   DeleteFileInGuest: {
     params: {

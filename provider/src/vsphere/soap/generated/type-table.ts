@@ -1974,6 +1974,10 @@ export const METHOD_TABLE: Record<string, readonly [string, string]> = {
     "_this:ManagedObjectReference name:string description:string memory:boolean quiesce:boolean",
     "ManagedObjectReference",
   ],
+  CreateTemporaryDirectoryInGuest: [
+    "_this:ManagedObjectReference vm:ManagedObjectReference auth:GuestAuthentication prefix:string suffix:string directoryPath:string",
+    "string",
+  ],
   CreateTemporaryFileInGuest: [
     "_this:ManagedObjectReference vm:ManagedObjectReference auth:GuestAuthentication prefix:string suffix:string directoryPath:string",
     "string",
@@ -1984,6 +1988,10 @@ export const METHOD_TABLE: Record<string, readonly [string, string]> = {
   ],
   CurrentTime: ["_this:ManagedObjectReference", "dateTime"],
   CustomizeVM_Task: ["_this:ManagedObjectReference spec:CustomizationSpec", "ManagedObjectReference"],
+  DeleteDirectoryInGuest: [
+    "_this:ManagedObjectReference vm:ManagedObjectReference auth:GuestAuthentication directoryPath:string recursive:boolean",
+    "",
+  ],
   DeleteFileInGuest: [
     "_this:ManagedObjectReference vm:ManagedObjectReference auth:GuestAuthentication filePath:string",
     "",
