@@ -119,16 +119,6 @@ export class GuestOperations {
     });
   }
 
-  async createTempFile(prefix: string, suffix: string): Promise<string> {
-    return this.session.call("CreateTemporaryFileInGuest", {
-      _this: this.fileManager,
-      vm: this.vm,
-      auth: this.#authArg(),
-      prefix,
-      suffix,
-    });
-  }
-
   /** A new directory only the guest user can use; one round trip for all of a command's files. */
   async createTempDirectory(prefix: string, suffix: string): Promise<string> {
     return this.session.call("CreateTemporaryDirectoryInGuest", {
@@ -148,15 +138,6 @@ export class GuestOperations {
       auth: this.#authArg(),
       directoryPath: path,
       recursive: true,
-    });
-  }
-
-  async deleteFile(path: string): Promise<void> {
-    await this.session.call("DeleteFileInGuest", {
-      _this: this.fileManager,
-      vm: this.vm,
-      auth: this.#authArg(),
-      filePath: path,
     });
   }
 
