@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Draws bench/out/cost-curve.png from the curve points bench/plot.ts wrote (matplotlib, Agg backend)."""
 import json
+import os
 import sys
 from collections import defaultdict
 
@@ -57,7 +58,8 @@ memory.set_ylabel("MB")
 memory.legend(fontsize=8)
 memory.grid(alpha=0.3)
 fig.suptitle(
-    "pod cost curve (dynamic resources and provider plugin) vs a trivial dynamic-resource baseline, shared 2-core machine"
+    "pod cost curve (dynamic resources and provider plugin) vs a trivial dynamic-resource baseline, "
+    f"{os.cpu_count()} CPUs shared by pulumi, vcsim and the guests"
 )
 fig.tight_layout()
 fig.savefig(sys.argv[2], dpi=110)

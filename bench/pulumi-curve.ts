@@ -30,6 +30,9 @@ import { type Program, programs } from "./pulumi-programs";
 import { timedPulumi } from "./pulumi-timed";
 import type { BenchRow } from "./table";
 
+/** The work name of the curve's closing row (where it stopped and why). */
+export const CURVE_STOP_WORK = "pulumi cost curve: where it stops";
+
 const mb = (kb: number) => Math.round(kb / 1024);
 const side = (p: Program) => (p.name === "baseline" ? "baseline" : "pod");
 const work = (op: string, n: number) => `pulumi ${op}, ${n} guests (${2 * n} resources)`;
@@ -184,7 +187,7 @@ export async function benchPulumiCurve(
     for (const program of all) program.dispose?.();
   }
   rows.push({
-    work: "pulumi cost curve: where it stops",
+    work: CURVE_STOP_WORK,
     subject: `BENCH_FLEET=${sizes.join(",")}`,
     side: "pod",
     temperature: "-",

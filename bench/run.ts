@@ -21,11 +21,11 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { benchFleetCommands } from "./fleet-commands";
 import { startBenchGuests } from "./guests";
 import { plotCostCurve } from "./plot";
-import { benchPulumiCurve } from "./pulumi-curve";
+import { benchPulumiCurve, CURVE_STOP_WORK } from "./pulumi-curve";
 import { benchSequential } from "./sequential-commands";
 import { type BenchRow, printTable } from "./table";
 import { benchVsphereProperties } from "./vsphere-properties";
@@ -73,7 +73,10 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(",");
   const merge = process.env.BENCH_MERGE?.split(",");
   const rows: BenchRow[] = merge
-    ? merge.flatMap((f) => JSON.parse(readFileSync(join(OUT, f), "utf8")) as BenchRow[])
+    ? merge
+        .flatMap((f) => JSON.parse(readFileSync(join(OUT, f), "utf8")) as BenchRow[])
+        // Each run's closing curve row goes after every run's sizes (the sort is stable).
+        .sort((a, b) => Number(a.work === CURVE_STOP_WORK) - Number(b.work === CURVE_STOP_WORK))
     : [];
   const results = join(OUT, process.env.BENCH_RESULTS ?? "results.json");
   mkdirSync(OUT, { recursive: true });
@@ -98,11 +101,14 @@ async function main(): Promise<void> {
   }
   const plot = rows.some((r) => r.curve) ? plotCostCurve(rows, join(OUT, "cost-curve.png")) : undefined;
   const header = [
-    `pod bench: ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), node ${process.version}, ${RUNS} measured runs per row after a warm-up`,
+    merge
+      ? `pod bench: one table merged from ${merge.join(", ")} (BENCH_MERGE), ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}); BENCH_NOTE says when each was measured`
+      : `pod bench: ${new Date().toISOString()}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), node ${process.version}, ${RUNS} measured runs per row after a warm-up`,
     process.env.BENCH_NOTE ?? "",
-    `load average (1 / 5 / 15 min): ${loadAtStart} at the start, ${load()} at the end`,
+    // A merge measures nothing: the load while it printed would say nothing about the runs.
+    merge ? "" : `load average (1 / 5 / 15 min): ${loadAtStart} at the start, ${load()} at the end`,
     "ratio = pod's median / the best peer (or baseline) row's median for the same work (< 1: pod is faster)",
-    plot ? `cost-curve plot: ${plot}` : "",
+    plot ? `cost-curve plot: ${relative(join(__dirname, ".."), plot)}` : "",
   ]
     .filter(Boolean)
     .join("\n");
