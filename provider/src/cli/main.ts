@@ -6,6 +6,7 @@
  * Exit codes: 0 all good; 1 a command failed or a check is unhealthy; 2 an
  * error (its code and fix are printed).
  */
+import "./compile-cache"; // before every other module, so that they load from the cache
 import { readFile } from "node:fs/promises";
 import { Command } from "commander";
 import type { ClientNetworkDeclaration } from "../client/network";

@@ -7,7 +7,7 @@
 import { hostname } from "node:os";
 import type { Command } from "commander";
 import { PodError } from "../../common/errors";
-import { type EnvironmentInfo, type EnvironmentOutcome, Environments } from "../../execution/environments/environments";
+import type { EnvironmentInfo, EnvironmentOutcome } from "../../execution/environments/environments";
 import { shortDuration } from "../../execution/environments/metadata";
 import { printError, sanitize, table } from "../output";
 
@@ -68,11 +68,14 @@ function printOutcomes(outcomes: EnvironmentOutcome[], json: boolean, verb: stri
 
 export function registerEnvCommands(program: Command): void {
   const isJson = () => program.opts<{ json?: boolean }>().json ?? false;
-  const environments = (flags: { backend?: string }) =>
-    new Environments({
+  // Loaded on use: the Automation API costs about half a second of every `pod` start otherwise.
+  const environments = async (flags: { backend?: string }) => {
+    const { Environments } = await import("../../execution/environments/environments");
+    return new Environments({
       ...(flags.backend ? { backendUrl: flags.backend } : {}),
       onProgress: (env, line) => process.stderr.write(sanitize(`[${env}] ${line}\n`)),
     });
+  };
   const run =
     <A extends unknown[]>(fn: (json: boolean, ...args: A) => Promise<number>) =>
     async (...args: A) => {
@@ -109,7 +112,7 @@ export function registerEnvCommands(program: Command): void {
           config,
           ...(opts.ttl ? { ttl: opts.ttl } : {}),
         }));
-        const outcomes = await environments(flags()).upMany(specs, concurrency(flags().concurrency));
+        const outcomes = await (await environments(flags())).upMany(specs, concurrency(flags().concurrency));
         return printOutcomes(outcomes, json, "up");
       }),
     );
@@ -119,7 +122,7 @@ export function registerEnvCommands(program: Command): void {
     .description("environments: name, owner, age, expiry, resources, last result")
     .action(
       run(async (json) => {
-        const envs = await environments(flags()).list();
+        const envs = await (await environments(flags())).list();
         if (json) out(JSON.stringify(envs, null, 2));
         else out(table(["NAME", "OWNER", "AGE", "EXPIRES", "RESOURCES", "LAST RESULT"], rows(envs, new Date())));
         return 0;
@@ -132,7 +135,11 @@ export function registerEnvCommands(program: Command): void {
     .option("-p, --program <dir>", "the program to destroy with (default: the directory recorded at up)")
     .action(
       run(async (json, names: string[], opts: { program?: string }) => {
-        const outcomes = await environments(flags()).downMany(names, concurrency(flags().concurrency), opts.program);
+        const outcomes = await (await environments(flags())).downMany(
+          names,
+          concurrency(flags().concurrency),
+          opts.program,
+        );
         return printOutcomes(outcomes, json, "down");
       }),
     );
@@ -143,7 +150,7 @@ export function registerEnvCommands(program: Command): void {
     .option("-p, --program <dir>", "the program to destroy with (default: the directory recorded at up)")
     .action(
       run(async (json, opts: { program?: string }) => {
-        const outcomes = await environments(flags()).gc(concurrency(flags().concurrency), opts.program);
+        const outcomes = await (await environments(flags())).gc(concurrency(flags().concurrency), opts.program);
         return printOutcomes(outcomes, json, "removed");
       }),
     );
