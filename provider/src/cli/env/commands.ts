@@ -7,7 +7,7 @@
 import { hostname } from "node:os";
 import type { Command } from "commander";
 import { PodError } from "../../common/errors";
-import type { EnvironmentInfo, EnvironmentOutcome } from "../../execution/environments/environments";
+import type { EnvironmentInfo, EnvironmentOutcome, Environments } from "../../execution/environments/environments";
 import { shortDuration } from "../../execution/environments/metadata";
 import { printError, sanitize, table } from "../output";
 
@@ -76,12 +76,13 @@ export function registerEnvCommands(program: Command): void {
       onProgress: (env, line) => process.stderr.write(sanitize(`[${env}] ${line}\n`)),
     });
   };
+  /** An action over the environments of the chosen backend, loaded when the action runs. */
   const run =
-    <A extends unknown[]>(fn: (json: boolean, ...args: A) => Promise<number>) =>
+    <A extends unknown[]>(fn: (envs: Environments, json: boolean, ...args: A) => Promise<number>) =>
     async (...args: A) => {
       const json = isJson();
       try {
-        process.exitCode = await fn(json, ...args);
+        process.exitCode = await fn(await environments(flags()), json, ...args);
       } catch (error) {
         process.exitCode = printError(error, json);
       }
@@ -102,29 +103,36 @@ export function registerEnvCommands(program: Command): void {
     .option("--ttl <duration>", "expire after this long (4h, 30m, 1h30m); `pod env gc` destroys expired ones")
     .option("--owner <name>", "who owns it (default $POD_ENV_OWNER, else user@host)")
     .action(
-      run(async (json, names: string[], opts: { program: string; config: string[]; ttl?: string; owner?: string }) => {
-        const owner = opts.owner ?? process.env.POD_ENV_OWNER ?? `${process.env.USER ?? "unknown"}@${hostname()}`;
-        const config = parseConfig(opts.config);
-        const specs = names.map((name) => ({
-          name,
-          program: opts.program,
-          owner,
-          config,
-          ...(opts.ttl ? { ttl: opts.ttl } : {}),
-        }));
-        const outcomes = await (await environments(flags())).upMany(specs, concurrency(flags().concurrency));
-        return printOutcomes(outcomes, json, "up");
-      }),
+      run(
+        async (
+          envs,
+          json,
+          names: string[],
+          opts: { program: string; config: string[]; ttl?: string; owner?: string },
+        ) => {
+          const owner = opts.owner ?? process.env.POD_ENV_OWNER ?? `${process.env.USER ?? "unknown"}@${hostname()}`;
+          const config = parseConfig(opts.config);
+          const specs = names.map((name) => ({
+            name,
+            program: opts.program,
+            owner,
+            config,
+            ...(opts.ttl ? { ttl: opts.ttl } : {}),
+          }));
+          const outcomes = await envs.upMany(specs, concurrency(flags().concurrency));
+          return printOutcomes(outcomes, json, "up");
+        },
+      ),
     );
 
   env
     .command("ls")
     .description("environments: name, owner, age, expiry, resources, last result")
     .action(
-      run(async (json) => {
-        const envs = await (await environments(flags())).list();
-        if (json) out(JSON.stringify(envs, null, 2));
-        else out(table(["NAME", "OWNER", "AGE", "EXPIRES", "RESOURCES", "LAST RESULT"], rows(envs, new Date())));
+      run(async (envs, json) => {
+        const list = await envs.list();
+        if (json) out(JSON.stringify(list, null, 2));
+        else out(table(["NAME", "OWNER", "AGE", "EXPIRES", "RESOURCES", "LAST RESULT"], rows(list, new Date())));
         return 0;
       }),
     );
@@ -134,12 +142,8 @@ export function registerEnvCommands(program: Command): void {
     .description("destroy environments and remove their stacks")
     .option("-p, --program <dir>", "the program to destroy with (default: the directory recorded at up)")
     .action(
-      run(async (json, names: string[], opts: { program?: string }) => {
-        const outcomes = await (await environments(flags())).downMany(
-          names,
-          concurrency(flags().concurrency),
-          opts.program,
-        );
+      run(async (envs, json, names: string[], opts: { program?: string }) => {
+        const outcomes = await envs.downMany(names, concurrency(flags().concurrency), opts.program);
         return printOutcomes(outcomes, json, "down");
       }),
     );
@@ -149,8 +153,8 @@ export function registerEnvCommands(program: Command): void {
     .description("destroy every expired environment, in parallel (bounded by --concurrency)")
     .option("-p, --program <dir>", "the program to destroy with (default: the directory recorded at up)")
     .action(
-      run(async (json, opts: { program?: string }) => {
-        const outcomes = await (await environments(flags())).gc(concurrency(flags().concurrency), opts.program);
+      run(async (envs, json, opts: { program?: string }) => {
+        const outcomes = await envs.gc(concurrency(flags().concurrency), opts.program);
         return printOutcomes(outcomes, json, "removed");
       }),
     );
